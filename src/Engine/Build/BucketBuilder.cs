@@ -1,0 +1,150 @@
+using System.Runtime.InteropServices;
+using HyperdOrleans.Engine.Ivf;
+using HyperdOrleans.Engine.Storage;
+
+namespace HyperdOrleans.Engine.Build;
+
+/// <summary>
+/// One bucket's build job, from its spill file to its two index files: sample, train spherical k-means,
+/// stream-assign every row (labels go to a temporary file, only counts stay in memory), then write the
+/// cluster-major file by counting placement. Memory: the training sample, the centroids and fixed buffers.
+/// Independent of other buckets, so jobs run side by side (and, in a cluster, on different silos).
+/// </summary>
+public static class BucketBuilder
+{
+    private const int BlockRows = 4096;
+
+    /// <param name="spillFile">The bucket's rows, as <see cref="BucketPartitioner"/> wrote them.</param>
+    /// <param name="indexDirectory">The index root; files go to <paramref name="generationFolder"/> under it.</param>
+    public static BucketManifest Build(
+        int bucket,
+        string spillFile,
+        int dimensions,
+        string indexDirectory,
+        string generationFolder,
+        IndexBuildOptions options,
+        int threads,
+        IProgress<BuildProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        long n = SpillFile.CountRows(spillFile, dimensions);
+        if (n == 0)
+        {
+            return new BucketManifest(bucket, 0, 0, null, null, null, null);
+        }
+
+        int k = options.ClustersFor(n);
+        int bucketSeed = Seeds.Derive(options.Seed, 1000 + bucket);
+        progress?.Report(new BuildProgress("train", bucket, 0, 1));
+        float[] sample = Sample(spillFile, dimensions, n, (int)Math.Min(n, (long)k * options.MaxPointsPerCentroid), bucketSeed);
+        float[] centroids = SphericalKMeans.Train(sample, dimensions, k, options.KMeans(threads) with { Seed = bucketSeed }, cancellationToken);
+        sample = [];
+        progress?.Report(new BuildProgress("train", bucket, 1, 1));
+
+        string folder = Path.Combine(indexDirectory, generationFolder);
+        Directory.CreateDirectory(folder);
+        string centroidsName = Path.Combine(generationFolder, $"bucket-{bucket}.centroids");
+        string listsName = Path.Combine(generationFolder, $"bucket-{bucket}.lists");
+        string labelsPath = Path.Combine(folder, $"bucket-{bucket}.labels.tmp");
+        try
+        {
+            var scorer = new CentroidScorer(centroids, dimensions);
+            long[] sizes = AssignToFile(spillFile, labelsPath, dimensions, n, scorer, threads, bucket, progress, cancellationToken);
+            ulong listsChecksum = Place(spillFile, labelsPath, Path.Combine(indexDirectory, listsName), dimensions, sizes, bucket, n, progress, cancellationToken);
+            ulong centroidsChecksum = CentroidsFile.Write(Path.Combine(indexDirectory, centroidsName), centroids, dimensions);
+            return new BucketManifest(bucket, n, k, centroidsName, ManifestStore.FormatChecksum(centroidsChecksum), listsName, ManifestStore.FormatChecksum(listsChecksum));
+        }
+        finally
+        {
+            File.Delete(labelsPath);
+        }
+    }
+
+    /// <summary>A seeded reservoir sample of <paramref name="size"/> rows of the spill file.</summary>
+    private static float[] Sample(string spillFile, int d, long n, int size, int seed)
+    {
+        var sample = new float[size * d];
+        var random = new Random(seed);
+        var rows = new float[BlockRows * d];
+        var ids = new long[BlockRows];
+        using var reader = new SpillFile.Reader(spillFile, d);
+        long seen = 0;
+        int read;
+        while ((read = reader.Read(rows, ids)) > 0)
+        {
+            for (int i = 0; i < read; i++, seen++)
+            {
+                long slot = seen < size ? seen : random.NextInt64(seen + 1);
+                if (slot < size)
+                {
+                    rows.AsSpan(i * d, d).CopyTo(sample.AsSpan((int)slot * d, d));
+                }
+            }
+        }
+
+        return seen == n ? sample : throw new InvalidDataException($"spill file '{spillFile}' changed while it was read.");
+    }
+
+    private static long[] AssignToFile(string spillFile, string labelsPath, int d, long n, CentroidScorer scorer, int threads, int bucket, IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
+    {
+        var sizes = new long[scorer.Count];
+        var rows = new float[BlockRows * d];
+        var ids = new long[BlockRows];
+        var labels = new int[BlockRows];
+        using var reader = new SpillFile.Reader(spillFile, d);
+        using var output = new FileStream(labelsPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken };
+        long done = 0;
+        int read;
+        while ((read = reader.Read(rows, ids)) > 0)
+        {
+            int count = read;
+            int chunks = Math.Max(1, threads);
+            Parallel.For(0, chunks, parallel, chunk =>
+            {
+                var scratch = new float[scorer.Count];
+                for (int i = count * chunk / chunks, end = count * (chunk + 1) / chunks; i < end; i++)
+                {
+                    labels[i] = scorer.Nearest(rows.AsSpan(i * d, d), scratch, out _);
+                }
+            });
+
+            for (int i = 0; i < count; i++)
+            {
+                sizes[labels[i]]++;
+            }
+
+            output.Write(MemoryMarshal.AsBytes(labels.AsSpan(0, count)));
+            done += count;
+            progress?.Report(new BuildProgress("assign", bucket, done, n));
+        }
+
+        return sizes;
+    }
+
+    private static ulong Place(string spillFile, string labelsPath, string listsPath, int d, long[] sizes, int bucket, long n, IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
+    {
+        var rows = new float[BlockRows * d];
+        var ids = new long[BlockRows];
+        var labels = new int[BlockRows];
+        using var reader = new SpillFile.Reader(spillFile, d);
+        using var labelStream = new FileStream(labelsPath, FileMode.Open, FileAccess.Read, FileShare.None, bufferSize: 1 << 16);
+        using var writer = new InvertedListsWriter(listsPath, d, sizes);
+        long done = 0;
+        int read;
+        while ((read = reader.Read(rows, ids)) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            labelStream.ReadExactly(MemoryMarshal.AsBytes(labels.AsSpan(0, read)));
+            for (int i = 0; i < read; i++)
+            {
+                writer.Add(labels[i], ids[i], rows.AsSpan(i * d, d));
+            }
+
+            done += read;
+            progress?.Report(new BuildProgress("write", bucket, done, n));
+        }
+
+        return writer.Commit();
+    }
+}

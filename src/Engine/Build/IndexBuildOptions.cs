@@ -1,0 +1,53 @@
+using HyperdOrleans.Engine.Ivf;
+
+namespace HyperdOrleans.Engine.Build;
+
+/// <summary>
+/// Build settings. A bucket of n vectors gets min(<see cref="Clusters"/>, max(1, n / <see cref="MinPointsPerCluster"/>))
+/// clusters, so small buckets keep clusters of a sensible size instead of a thousand near-empty ones.
+/// </summary>
+public sealed record IndexBuildOptions
+{
+    /// <summary>Clusters per bucket at full scale (the design's 1000).</summary>
+    public int Clusters { get; init; } = 1000;
+
+    /// <summary>The smallest average cluster a bucket is split into.</summary>
+    public int MinPointsPerCluster { get; init; } = 100;
+
+    /// <summary>Cores the build may use (0: every core). Bucket jobs run side by side, up to this many.</summary>
+    public int Threads { get; init; }
+
+    public int Seed { get; init; } = 42;
+
+    public int Iterations { get; init; } = 20;
+
+    /// <summary>k-means trains on a seeded sample of at most this many points per centroid.</summary>
+    public int MaxPointsPerCentroid { get; init; } = 64;
+
+    /// <summary>How many rows pass 1 samples to fit the LSH thresholds.</summary>
+    public int LshSampleSize { get; init; } = 100_000;
+
+    internal int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Clusters, 1, nameof(Clusters));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Clusters, InvertedListsFile.MaxClusters, nameof(Clusters));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MinPointsPerCluster, 1, nameof(MinPointsPerCluster));
+        ArgumentOutOfRangeException.ThrowIfNegative(Threads, nameof(Threads));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Iterations, 1, nameof(Iterations));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPointsPerCentroid, 1, nameof(MaxPointsPerCentroid));
+        ArgumentOutOfRangeException.ThrowIfLessThan(LshSampleSize, 1, nameof(LshSampleSize));
+    }
+
+    /// <summary>The cluster count a bucket of <paramref name="count"/> vectors gets.</summary>
+    public int ClustersFor(long count) => count == 0 ? 0 : (int)Math.Clamp(count / MinPointsPerCluster, 1, Clusters);
+
+    internal KMeansOptions KMeans(int threads) => new()
+    {
+        Iterations = Iterations,
+        MaxPointsPerCentroid = MaxPointsPerCentroid,
+        Seed = Seed,
+        Threads = threads,
+    };
+}

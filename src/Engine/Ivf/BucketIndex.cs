@@ -1,0 +1,190 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using HyperdOrleans.Engine.Search;
+using HyperdOrleans.Engine.Storage;
+
+namespace HyperdOrleans.Engine.Ivf;
+
+/// <summary>
+/// One LSH bucket's IVF-Flat index: its coarse quantizer (centroids, in memory: k × d) and its inverted lists
+/// (memory-mapped). Thread-safe for searches; each caller brings its own heaps and <see cref="SearchScratch"/>.
+/// </summary>
+public sealed class BucketIndex : IDisposable
+{
+    private readonly CentroidScorer _quantizer;
+    private readonly InvertedLists _lists;
+
+    private BucketIndex(int bucket, CentroidScorer quantizer, InvertedLists lists)
+    {
+        Bucket = bucket;
+        _quantizer = quantizer;
+        _lists = lists;
+    }
+
+    public int Bucket { get; }
+
+    public long Count => _lists.Count;
+
+    public int Clusters => _quantizer.Count;
+
+    public int Dimensions => _quantizer.Dimensions;
+
+    /// <summary>Opens a bucket's two files from <paramref name="indexDirectory"/>, checking them against the manifest's checksums.</summary>
+    public static BucketIndex Open(string indexDirectory, BucketManifest entry, int dimensions, bool verify)
+    {
+        string centroidsPath = Path.Combine(indexDirectory, entry.CentroidsFile!);
+        string listsPath = Path.Combine(indexDirectory, entry.ListsFile!);
+        float[] centroids = CentroidsFile.Read(centroidsPath, dimensions, verify, out ulong centroidsChecksum);
+        ExpectChecksum(centroidsPath, entry.CentroidsChecksum, centroidsChecksum);
+        int clusters = centroids.Length / dimensions;
+        if (clusters != entry.Clusters)
+        {
+            throw new IndexFormatException(centroidsPath, $"holds {clusters} centroids; the manifest says bucket {entry.Bucket} has {entry.Clusters}.");
+        }
+
+        InvertedLists lists = InvertedLists.Open(listsPath, dimensions, clusters, verify);
+        try
+        {
+            ExpectChecksum(listsPath, entry.ListsChecksum, lists.HeaderChecksum);
+            if (lists.Count != entry.Count)
+            {
+                throw new IndexFormatException(listsPath, $"holds {lists.Count} vectors; the manifest says bucket {entry.Bucket} has {entry.Count}.");
+            }
+
+            return new BucketIndex(entry.Bucket, new CentroidScorer(centroids, dimensions), lists);
+        }
+        catch
+        {
+            lists.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Scans, for each query in <paramref name="queryIndexes"/>, its <paramref name="nprobe"/> best clusters into
+    /// <c>heaps[query]</c>. Work is grouped cluster by cluster, so a cluster probed by several queries of the
+    /// batch is read from memory once while it is hot in cache.
+    /// </summary>
+    public void SearchBatch(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int nprobe, TopK[] heaps, SearchScratch scratch)
+    {
+        int d = Dimensions;
+        int probes = Math.Min(nprobe, Clusters);
+        int pairs = queryIndexes.Length * probes;
+        int[] pairCluster = scratch.Rent(ref scratch.PairClusters, pairs);
+        int[] pairQuery = scratch.Rent(ref scratch.PairQueries, pairs);
+        int[] clusterCount = scratch.Rent(ref scratch.ClusterCounts, Clusters + 1);
+        Array.Clear(clusterCount, 0, Clusters + 1);
+
+        int p = 0;
+        foreach (int q in queryIndexes)
+        {
+            int found = SelectClusters(unitQueries.Slice(q * d, d), probes, scratch);
+            for (int i = 0; i < found; i++, p++)
+            {
+                pairCluster[p] = scratch.Selected[i];
+                pairQuery[p] = q;
+                clusterCount[scratch.Selected[i] + 1]++;
+            }
+        }
+
+        // Counting sort of (cluster, query) pairs by cluster.
+        for (int c = 0; c < Clusters; c++)
+        {
+            clusterCount[c + 1] += clusterCount[c];
+        }
+
+        int[] byCluster = scratch.Rent(ref scratch.SortedQueries, p);
+        for (int i = 0; i < p; i++)
+        {
+            byCluster[clusterCount[pairCluster[i]]++] = pairQuery[i];
+        }
+
+        // clusterCount[c] now holds the end of cluster c's run.
+        int start = 0;
+        for (int c = 0; c < Clusters; c++)
+        {
+            int end = clusterCount[c];
+            if (end > start)
+            {
+                ReadOnlySpan<float> vectors = _lists.Vectors(c);
+                ReadOnlySpan<long> ids = _lists.Ids(c);
+                for (int i = start; i < end; i++)
+                {
+                    int q = byCluster[i];
+                    ScanList(vectors, ids, unitQueries.Slice(q * d, d), heaps[q], d);
+                }
+            }
+
+            start = end;
+        }
+    }
+
+    /// <summary>
+    /// One query, extended: scans the first <paramref name="nprobe"/> clusters in rank order, then keeps going
+    /// while the heap holds fewer than its k (small buckets or tiny clusters).
+    /// </summary>
+    public void SearchUntilFull(ReadOnlySpan<float> unitQuery, int nprobe, bool keepGoing, TopK heap, SearchScratch scratch)
+    {
+        float[] scores = scratch.Rent(ref scratch.Scores, Clusters);
+        _quantizer.Score(unitQuery, scores);
+        int[] order = scratch.Rent(ref scratch.Order, Clusters);
+        for (int c = 0; c < Clusters; c++)
+        {
+            order[c] = c;
+            scores[c] = -scores[c];
+        }
+
+        Array.Sort(scores, order, 0, Clusters);
+        for (int i = 0; i < Clusters; i++)
+        {
+            if (i >= nprobe && (!keepGoing || heap.Count >= heap.K))
+            {
+                break;
+            }
+
+            ScanList(_lists.Vectors(order[i]), _lists.Ids(order[i]), unitQuery, heap, Dimensions);
+        }
+    }
+
+    /// <summary>The <paramref name="probes"/> best clusters of a query into <c>scratch.Selected</c>, best first.</summary>
+    private int SelectClusters(ReadOnlySpan<float> unitQuery, int probes, SearchScratch scratch)
+    {
+        float[] scores = scratch.Rent(ref scratch.Scores, Clusters);
+        _quantizer.Score(unitQuery, scores);
+        TopK best = scratch.ClusterHeap(probes);
+        best.AddRange(scores.AsSpan(0, Clusters), scratch.ClusterIds(Clusters));
+        Neighbor[] chosen = best.ToSortedArray();
+        int[] selected = scratch.Rent(ref scratch.Selected, probes);
+        for (int i = 0; i < chosen.Length; i++)
+        {
+            selected[i] = (int)chosen[i].Id;
+        }
+
+        return chosen.Length;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScanList(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d)
+    {
+        float threshold = heap.Threshold;
+        for (int r = 0, offset = 0; r < ids.Length; r++, offset += d)
+        {
+            float score = TensorPrimitives.Dot(vectors.Slice(offset, d), query);
+            if (score > threshold)
+            {
+                heap.Add(ids[r], score);
+                threshold = heap.Threshold;
+            }
+        }
+    }
+
+    private static void ExpectChecksum(string path, string? expected, ulong actual)
+    {
+        if (expected is not null && expected != ManifestStore.FormatChecksum(actual))
+        {
+            throw new IndexFormatException(path, $"header checksum {ManifestStore.FormatChecksum(actual)} differs from the manifest's {expected}: the file was replaced or corrupted.");
+        }
+    }
+
+    public void Dispose() => _lists.Dispose();
+}

@@ -1,0 +1,54 @@
+namespace HyperdOrleans.Engine.Search;
+
+/// <summary>
+/// Per-thread working buffers of the search path, grown on demand and reused across queries so that the
+/// scan allocates nothing per query or per vector. Not thread-safe: one per worker.
+/// </summary>
+public sealed class SearchScratch
+{
+    internal float[] Scores = [];
+    internal int[] Order = [];
+    internal int[] Selected = [];
+    internal int[] PairClusters = [];
+    internal int[] PairQueries = [];
+    internal int[] ClusterCounts = [];
+    internal int[] SortedQueries = [];
+    private long[] _clusterIds = [];
+    private TopK? _clusterHeap;
+
+    internal T[] Rent<T>(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new T[Math.Max(length, buffer.Length * 2)];
+        }
+
+        return buffer;
+    }
+
+    internal TopK ClusterHeap(int probes)
+    {
+        if (_clusterHeap is null || _clusterHeap.K != probes)
+        {
+            _clusterHeap = new TopK(probes);
+        }
+
+        _clusterHeap.Reset();
+        return _clusterHeap;
+    }
+
+    /// <summary>0, 1, …, count − 1 as ids, so cluster numbers can ride through a <see cref="TopK"/>.</summary>
+    internal ReadOnlySpan<long> ClusterIds(int count)
+    {
+        if (_clusterIds.Length < count)
+        {
+            _clusterIds = new long[count];
+            for (int i = 0; i < count; i++)
+            {
+                _clusterIds[i] = i;
+            }
+        }
+
+        return _clusterIds.AsSpan(0, count);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+
+namespace HyperdOrleans.Engine.Search;
+
+/// <summary>
+/// Bounded min-heap keeping the k best (highest-score) hits seen so far. Not thread-safe: one per query per thread.
+/// Reusable through <see cref="Reset"/> so a batch allocates its heaps once.
+/// </summary>
+public sealed class TopK
+{
+    private readonly float[] _scores;
+    private readonly long[] _ids;
+    private int _count;
+
+    public TopK(int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        _scores = new float[k];
+        _ids = new long[k];
+    }
+
+    public int K => _scores.Length;
+
+    public int Count => _count;
+
+    /// <summary>The score a candidate must beat to enter: the worst kept score once full, else -infinity.</summary>
+    public float Threshold
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _count < _scores.Length ? float.NegativeInfinity : _scores[0];
+    }
+
+    public void Reset() => _count = 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(long id, float score)
+    {
+        if (_count < _scores.Length)
+        {
+            SiftUp(_count++, id, score);
+        }
+        else if (score > _scores[0])
+        {
+            SiftDown(id, score);
+        }
+    }
+
+    /// <summary>Adds a whole block of scored rows, skipping cheaply those that cannot enter.</summary>
+    public void AddRange(ReadOnlySpan<float> scores, ReadOnlySpan<long> ids)
+    {
+        for (int i = 0; i < scores.Length; i++)
+        {
+            if (scores[i] > Threshold)
+            {
+                Add(ids[i], scores[i]);
+            }
+        }
+    }
+
+    /// <summary>Whether the heap already holds <paramref name="id"/> (linear: k is small).</summary>
+    public bool Contains(long id) => Array.IndexOf(_ids, id, 0, _count) >= 0;
+
+    /// <summary>The kept hits by descending score (ties by ascending id); empties the heap.</summary>
+    public Neighbor[] ToSortedArray()
+    {
+        var result = new Neighbor[_count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = new Neighbor(_ids[i], _scores[i]);
+        }
+
+        Array.Sort(result, NeighborOrder.Instance);
+        _count = 0;
+        return result;
+    }
+
+    private void SiftUp(int index, long id, float score)
+    {
+        while (index > 0)
+        {
+            int parent = (index - 1) >> 1;
+            if (_scores[parent] <= score)
+            {
+                break;
+            }
+
+            _scores[index] = _scores[parent];
+            _ids[index] = _ids[parent];
+            index = parent;
+        }
+
+        _scores[index] = score;
+        _ids[index] = id;
+    }
+
+    private void SiftDown(long id, float score)
+    {
+        int index = 0;
+        int count = _count;
+        while (true)
+        {
+            int child = (2 * index) + 1;
+            if (child >= count)
+            {
+                break;
+            }
+
+            if (child + 1 < count && _scores[child + 1] < _scores[child])
+            {
+                child++;
+            }
+
+            if (_scores[child] >= score)
+            {
+                break;
+            }
+
+            _scores[index] = _scores[child];
+            _ids[index] = _ids[child];
+            index = child;
+        }
+
+        _scores[index] = score;
+        _ids[index] = id;
+    }
+}

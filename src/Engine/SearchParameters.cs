@@ -1,0 +1,29 @@
+namespace HyperdOrleans.Engine;
+
+/// <summary>
+/// Per-query search settings (FAISS's <c>SearchParametersIVF</c>): they travel with the query
+/// instead of mutating the index, so one open index serves many settings at once.
+/// </summary>
+/// <param name="LshProbes">How many of the 8 LSH buckets to probe, own bucket first (1..8).</param>
+/// <param name="NProbe">How many clusters to scan in each probed bucket (at least 1; clamped to a bucket's cluster count).</param>
+public sealed record SearchParameters(int LshProbes = SearchParameters.DefaultLshProbes, int NProbe = SearchParameters.DefaultNProbe)
+{
+    public const int DefaultLshProbes = 6;
+    public const int DefaultNProbe = 50;
+
+    public static SearchParameters Default { get; } = new();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the bad setting.</summary>
+    public void Validate(int bucketCount)
+    {
+        if (LshProbes < 1 || LshProbes > bucketCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LshProbes), LshProbes, $"lshProbes must be between 1 and {bucketCount}, got {LshProbes}.");
+        }
+
+        if (NProbe < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(NProbe), NProbe, $"nprobe must be at least 1, got {NProbe}.");
+        }
+    }
+}

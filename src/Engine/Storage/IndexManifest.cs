@@ -1,0 +1,56 @@
+namespace HyperdOrleans.Engine.Storage;
+
+/// <summary>
+/// What an index directory holds right now: the generation being served, the LSH planes and thresholds, and
+/// each bucket's files with their checksums. Written atomically by a build; immutable.
+/// </summary>
+public sealed record IndexManifest
+{
+    public const int CurrentFormatVersion = 1;
+    public const string CosineMetric = "cosine";
+
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    public string Metric { get; init; } = CosineMetric;
+
+    public required int Dimensions { get; init; }
+
+    public required long Count { get; init; }
+
+    public required long Generation { get; init; }
+
+    public required LshManifest Lsh { get; init; }
+
+    public required BucketManifest[] Buckets { get; init; }
+
+    public required BuildManifest Build { get; init; }
+
+    /// <summary>The index's default probes (set by a build or by tuning); a query's own parameters override them.</summary>
+    public SearchDefaults Defaults { get; init; } = new(SearchParameters.DefaultLshProbes, SearchParameters.DefaultNProbe);
+}
+
+/// <summary>The three unit hyperplanes (each of <c>Dimensions</c> values) and their thresholds.</summary>
+public sealed record LshManifest(float[][] Planes, float[] Thresholds);
+
+/// <summary>One bucket's share of the index. A bucket with no vectors has no files (null names).</summary>
+public sealed record BucketManifest(
+    int Bucket,
+    long Count,
+    int Clusters,
+    string? CentroidsFile,
+    string? CentroidsChecksum,
+    string? ListsFile,
+    string? ListsChecksum);
+
+/// <summary>How the generation was built, for reproducibility.</summary>
+public sealed record BuildManifest(
+    string Source,
+    int RequestedClusters,
+    int MinPointsPerCluster,
+    int Iterations,
+    int MaxPointsPerCentroid,
+    int Seed,
+    DateTimeOffset CreatedUtc,
+    double Seconds);
+
+public sealed record SearchDefaults(int LshProbes, int NProbe);

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HyperdOrleans.Engine.Lsh;
+
+namespace HyperdOrleans.Engine.Storage;
+
+/// <summary>Reads, validates and atomically replaces an index directory's <c>manifest.json</c>. Thread-safe (stateless).</summary>
+public static class ManifestStore
+{
+    public const string FileName = "manifest.json";
+
+    public static string PathIn(string indexDirectory) => Path.Combine(indexDirectory, FileName);
+
+    public static string GenerationFolder(long generation) => $"gen-{generation.ToString("D6", CultureInfo.InvariantCulture)}";
+
+    public static bool Exists(string indexDirectory) => File.Exists(PathIn(indexDirectory));
+
+    public static IndexManifest Read(string indexDirectory)
+    {
+        string path = PathIn(indexDirectory);
+        if (!File.Exists(path))
+        {
+            throw new IndexFormatException(path, "no manifest: this directory holds no built index (run a build first).");
+        }
+
+        IndexManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize(File.ReadAllBytes(path), ManifestJsonContext.Default.IndexManifest);
+        }
+        catch (JsonException e)
+        {
+            throw new IndexFormatException(path, $"the manifest is not valid JSON: {e.Message}");
+        }
+
+        return Validate(path, manifest ?? throw new IndexFormatException(path, "the manifest is empty."));
+    }
+
+    public static void Write(string indexDirectory, IndexManifest manifest)
+    {
+        Validate(PathIn(indexDirectory), manifest);
+        AtomicFile.WriteAllBytes(PathIn(indexDirectory), JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.IndexManifest));
+    }
+
+    /// <summary>Checks every field a reader relies on; the message names the manifest and the bad value.</summary>
+    public static IndexManifest Validate(string path, IndexManifest m)
+    {
+        void Fail(string problem) => throw new IndexFormatException(path, problem);
+
+        if (m.FormatVersion < 1 || m.FormatVersion > IndexManifest.CurrentFormatVersion)
+        {
+            Fail($"manifest format version {m.FormatVersion} is not supported (this build reads 1 to {IndexManifest.CurrentFormatVersion}).");
+        }
+
+        if (m.Metric != IndexManifest.CosineMetric)
+        {
+            Fail($"metric '{m.Metric}' is not supported; only '{IndexManifest.CosineMetric}' is.");
+        }
+
+        if (m.Dimensions < 1 || m.Dimensions > Io.FvecsHeader.MaxDimensions)
+        {
+            Fail($"dimensions {m.Dimensions} is out of range (1 to {Io.FvecsHeader.MaxDimensions}).");
+        }
+
+        if (m.Generation < 1)
+        {
+            Fail($"generation {m.Generation} is not positive.");
+        }
+
+        if (m.Lsh.Planes.Length != LshHasher.PlaneCount || m.Lsh.Planes.Any(p => p.Length != m.Dimensions) || m.Lsh.Thresholds.Length != LshHasher.PlaneCount)
+        {
+            Fail($"LSH needs {LshHasher.PlaneCount} planes of {m.Dimensions} values and {LshHasher.PlaneCount} thresholds.");
+        }
+
+        if (m.Buckets.Length != LshHasher.BucketCount)
+        {
+            Fail($"lists {m.Buckets.Length} buckets; an index has {LshHasher.BucketCount}.");
+        }
+
+        for (int b = 0; b < m.Buckets.Length; b++)
+        {
+            BucketManifest bucket = m.Buckets[b];
+            if (bucket.Bucket != b || bucket.Count < 0 || bucket.Clusters < 0 || (bucket.Count > 0) != (bucket.Clusters > 0)
+                || (bucket.Count > 0 && (bucket.CentroidsFile is null || bucket.ListsFile is null)))
+            {
+                Fail($"bucket entry {b} is inconsistent (bucket {bucket.Bucket}, {bucket.Count} vectors, {bucket.Clusters} clusters).");
+            }
+        }
+
+        long total = m.Buckets.Sum(b => b.Count);
+        if (total != m.Count)
+        {
+            Fail($"buckets hold {total} vectors but the manifest says {m.Count}.");
+        }
+
+        if (m.Defaults.LshProbes < 1 || m.Defaults.LshProbes > LshHasher.BucketCount || m.Defaults.NProbe < 1)
+        {
+            Fail($"default probes ({m.Defaults.LshProbes}, {m.Defaults.NProbe}) are out of range.");
+        }
+
+        return m;
+    }
+
+    public static LshHasher ToHasher(this IndexManifest manifest) =>
+        new(manifest.Dimensions, [.. manifest.Lsh.Planes.SelectMany(p => p)], manifest.Lsh.Thresholds);
+
+    public static string FormatChecksum(ulong checksum) => checksum.ToString("x16", CultureInfo.InvariantCulture);
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(IndexManifest))]
+internal sealed partial class ManifestJsonContext : JsonSerializerContext;
