@@ -1,0 +1,2 @@
+// Placeholder: the silo host is written in the Orleans issue.
+Console.WriteLine("HyperdOrleans silo");
