@@ -18,6 +18,11 @@ public static class BucketPartitioner
     public static LshHasher FitHasher(IVectorSource source, IndexBuildOptions options, IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
     {
         int d = source.Dimensions;
+        if (!options.LshEnabled)
+        {
+            return LshHasher.SingleBucket(d, options.Seed);
+        }
+
         float[] sample = ReservoirSample(source, options.LshSampleSize, options.Seed, progress, cancellationToken);
         return LshHasher.Fit(sample, d, options.Seed);
     }

@@ -24,6 +24,12 @@ public sealed record IndexBuildOptions
     /// <summary>k-means trains on a seeded sample of at most this many points per centroid.</summary>
     public int MaxPointsPerCentroid { get; init; } = 64;
 
+    /// <summary>
+    /// With false the LSH level is switched off: every vector lands in bucket 0 (thresholds above any cosine),
+    /// which then holds all the clusters. For benchmarks that show what the eight buckets buy or cost.
+    /// </summary>
+    public bool LshEnabled { get; init; } = true;
+
     /// <summary>How many rows pass 1 samples to fit the LSH thresholds.</summary>
     public int LshSampleSize { get; init; } = 100_000;
 

@@ -99,6 +99,17 @@ public sealed class LshHasher
         return new LshHasher(dimensions, planes, thresholds);
     }
 
+    /// <summary>
+    /// A hasher that sends every unit vector to bucket 0: thresholds above any cosine (2 rather than infinity,
+    /// which JSON cannot carry). The LSH level switched off, for comparison.
+    /// </summary>
+    public static LshHasher SingleBucket(int dimensions, int seed)
+    {
+        var axis = new float[dimensions];
+        axis[0] = 1f;
+        return new LshHasher(dimensions, Fit(axis, dimensions, seed)._planes, [2f, 2f, 2f]);
+    }
+
     /// <summary>The bucket (0..7) of a unit vector.</summary>
     public int Hash(ReadOnlySpan<float> unitVector)
     {
