@@ -74,6 +74,29 @@ public sealed class VectorFileRoundTripTests : IDisposable
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ReadsAnNpyFileBuiltByHandAsNumpyWritesIt(int major)
+    {
+        // Independent of the engine's writer: the layout from the .npy format specification.
+        const string Dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }";
+        int prefix = major == 1 ? 10 : 12;
+        int headerLength = ((prefix + Dict.Length + 1 + 63) / 64 * 64) - prefix;
+        var bytes = new List<byte> { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', (byte)major, 0 };
+        bytes.AddRange(major == 1 ? BitConverter.GetBytes((ushort)headerLength) : BitConverter.GetBytes((uint)headerLength));
+        bytes.AddRange(Encoding.Latin1.GetBytes(Dict.PadRight(headerLength - 1) + "\n"));
+        float[] values = [1f, -2f, 3.5f, 0.25f, 1e-7f, 6e7f];
+        bytes.AddRange(values.SelectMany(BitConverter.GetBytes));
+        string path = _folder.File("numpy.npy");
+        File.WriteAllBytes(path, [.. bytes]);
+
+        VectorFile file = VectorFile.Open(path);
+
+        Assert.Equal((VectorFileFormat.Npy, 2, 3L), (file.Format, file.Dimensions, file.Count));
+        Assert.Equal(values, file.ReadRows(0, 3));
+    }
+
+    [Theory]
     [InlineData("data.fvecs")]
     [InlineData("data.npy")]
     [InlineData("data.f32")]
