@@ -1,9 +1,10 @@
 using HyperdOrleans.Engine.Lsh;
+using Xunit.Abstractions;
 
 namespace HyperdOrleans.Engine.Tests;
 
 /// <summary>The fitted LSH thresholds spread the all-positive uniform set evenly over the eight buckets.</summary>
-public sealed class BucketBalanceTests(UniformIndexFixture fixture) : IClassFixture<UniformIndexFixture>
+public sealed class BucketBalanceTests(UniformIndexFixture fixture, ITestOutputHelper output) : IClassFixture<UniformIndexFixture>
 {
     private const int D = UniformIndexFixture.Dimensions;
     private const double Fair = UniformIndexFixture.Count / (double)LshHasher.BucketCount;
@@ -12,6 +13,7 @@ public sealed class BucketBalanceTests(UniformIndexFixture fixture) : IClassFixt
     public void EveryBucketHoldsBetweenHalfAndOneAndAHalfOfItsShare()
     {
         long[] counts = [.. fixture.Manifest.Buckets.Select(b => b.Count)];
+        output.WriteLine($"bucket sizes: {string.Join(", ", counts)} (fair share {Fair})");
 
         Assert.Equal(UniformIndexFixture.Count, counts.Sum());
         Assert.All(counts, c => Assert.InRange(c, 0.5 * Fair, 1.5 * Fair));
@@ -32,6 +34,7 @@ public sealed class BucketBalanceTests(UniformIndexFixture fixture) : IClassFixt
         // row lies near the mean direction, so the three bits agree and a few buckets take almost everything.
         float[] planes = GaussianPlanes(seed: 3);
         long[] counts = CountBuckets(new LshHasher(D, planes, new float[LshHasher.PlaneCount]));
+        output.WriteLine($"bucket sizes with zero thresholds: {string.Join(", ", counts)}");
 
         Assert.Contains(counts, c => c < 0.5 * Fair || c > 1.5 * Fair);
     }

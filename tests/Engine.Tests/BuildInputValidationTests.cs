@@ -26,7 +26,7 @@ public sealed class BuildInputValidationTests : IDisposable
     [Theory]
     [InlineData(100_000, float.NaN, "NaN at component 2")] // caught while sampling (every row is sampled)
     [InlineData(100, float.NaN, "NaN at component 2")] // most likely caught only by the partition pass
-    [InlineData(100, float.PositiveInfinity, "infinite value at component 2")]
+    [InlineData(100, float.PositiveInfinity, "an infinite value at component 2")]
     public void NonFiniteRowIsNamed(int lshSampleSize, float bad, string problem)
     {
         float[] rows = TestVectors.RandomRows(N, D, seed: 2);

@@ -86,7 +86,8 @@ public sealed class CorruptionTests(SmallIndexFixture fixture) : IClassFixture<S
     [InlineData(Kind.Centroids, 44)] // section table: offset
     [InlineData(Kind.Lists, 12)] // clusters
     [InlineData(Kind.Lists, 16)] // vector count
-    [InlineData(Kind.Lists, 88)] // section table: third section's length
+    [InlineData(Kind.Lists, 88)] // section table: the second section's stored checksum
+    [InlineData(Kind.Lists, 112)] // section table: the third section's length
     [InlineData(Kind.Lists, -1)] // the header checksum itself
     public void FlippedHeaderByteIsCaughtEvenWithoutVerify(Kind kind, int offset)
     {

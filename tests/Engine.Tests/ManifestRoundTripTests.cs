@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
 using HyperdOrleans.Engine.Storage;
 
 namespace HyperdOrleans.Engine.Tests;
@@ -56,11 +59,50 @@ public sealed class ManifestRoundTripTests : IDisposable
         string json = File.ReadAllText(path);
         Assert.Contains(field, json);
         File.WriteAllText(path, json.Replace(field, replacement, StringComparison.Ordinal));
+        Rechecksum(path); // a consistent checksum, so the field checks behind it are reached
 
         var error = Assert.Throws<IndexFormatException>(() => ManifestStore.Read(_folder.Path));
 
         Assert.Equal(path, error.FilePath);
         Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void ChecksumCoversEveryByteButItsOwnDigits()
+    {
+        ManifestStore.Write(_folder.Path, Sample());
+        string path = ManifestStore.PathIn(_folder.Path);
+        byte[] written = File.ReadAllBytes(path);
+
+        Rechecksum(path); // the checksum as the format defines it, computed here independently
+
+        Assert.Equal(written, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void HandEditWithoutNewChecksumIsRefused()
+    {
+        ManifestStore.Write(_folder.Path, Sample());
+        string path = ManifestStore.PathIn(_folder.Path);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"nProbe\": 32", "\"nProbe\": 31", StringComparison.Ordinal));
+
+        var error = Assert.Throws<IndexFormatException>(() => ManifestStore.Read(_folder.Path));
+
+        Assert.Equal(path, error.FilePath);
+        Assert.Contains("manifest checksum mismatch", error.Message);
+    }
+
+    /// <summary>Rewrites the manifest's checksum: xxHash64 of its bytes with the checksum's 16 digits as zeros.</summary>
+    private static void Rechecksum(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        byte[] key = "\"checksum\": \""u8.ToArray();
+        int digits = bytes.AsSpan().IndexOf(key) + key.Length;
+        Assert.True(digits >= key.Length, "no checksum in the manifest");
+        bytes.AsSpan(digits, 16).Fill((byte)'0');
+        byte[] hex = Encoding.ASCII.GetBytes(XxHash64.HashToUInt64(bytes).ToString("x16", CultureInfo.InvariantCulture));
+        hex.CopyTo(bytes, digits);
+        File.WriteAllBytes(path, bytes);
     }
 
     private static IndexManifest Sample()

@@ -27,8 +27,7 @@ public sealed class QueryValidationTests : IClassFixture<SmallIndexFixture>, IDi
 
         var error = Assert.Throws<InvalidVectorException>(() => _index.Search(query, 5));
 
-        Assert.Contains($"{dimensions}", error.Message);
-        Assert.Contains($"{D} dimensions", error.Message);
+        Assert.Contains($"query has {dimensions} dimensions; the index has {D}", error.Message);
     }
 
     [Fact]

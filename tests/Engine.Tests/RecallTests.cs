@@ -1,10 +1,11 @@
 using HyperdOrleans.Engine.Search;
+using Xunit.Abstractions;
 
 namespace HyperdOrleans.Engine.Tests;
 
 /// <summary>Recall@10 of the index against exact brute force over the same 100k clustered vectors.</summary>
 [Collection(ClusteredIndexCollection.Name)]
-public sealed class RecallTests(ClusteredIndexFixture fixture)
+public sealed class RecallTests(ClusteredIndexFixture fixture, ITestOutputHelper output)
 {
     private const int K = ClusteredIndexFixture.K;
 
@@ -17,6 +18,7 @@ public sealed class RecallTests(ClusteredIndexFixture fixture)
 
         TestVectors.AssertWellFormed(answers, K);
         double recall = Evaluation.RecallAtK(answers, fixture.Exact, K);
+        output.WriteLine($"recall@{K} at {SearchParameters.Default}: {recall:F4}");
         Assert.True(recall >= 0.95, $"recall@{K} at default settings is {recall:F4}, below 0.95");
     }
 
@@ -51,6 +53,7 @@ public sealed class RecallTests(ClusteredIndexFixture fixture)
             Neighbor[][] answers = fixture.Index.SearchBatch(fixture.Queries, K, ladder[s]);
             double[] perQuery = [.. answers.Select((a, q) => Evaluation.RecallAtK([a], [fixture.Exact[q]], K))];
             recalls[s] = perQuery.Average();
+            output.WriteLine($"recall@{K} at {ladder[s]}: {recalls[s]:F4}");
             if (previous is not null)
             {
                 for (int q = 0; q < perQuery.Length; q++)
