@@ -83,6 +83,24 @@ public sealed class FailedBuildTests : IDisposable
         Assert.Equal(next.Path, index.Manifest.Build.Source);
     }
 
+    [Fact]
+    public void ACorruptedManifestDoesNotBlockTheRebuildThatRepairsIt()
+    {
+        string manifestPath = ManifestStore.PathIn(_index);
+        byte[] bytes = File.ReadAllBytes(manifestPath);
+        bytes[bytes.Length / 2] ^= 0x01;
+        File.WriteAllBytes(manifestPath, bytes);
+        Assert.Throws<IndexFormatException>(() => VectorIndex.Open(_index));
+
+        VectorFile next = TestVectors.WriteRows(_folder.File("next.fvecs"), TestVectors.RandomRows(N, D, seed: 3), D);
+        IndexManifest manifest = IndexBuilder.Build(new VectorFileSource(next), _index, Options);
+
+        // The folder of generation 1 is still on disk, so the repair takes the next number rather than reusing it.
+        Assert.Equal(2, manifest.Generation);
+        using VectorIndex index = VectorIndex.Open(_index);
+        Assert.Equal(N, index.Count);
+    }
+
     private void AssertPreviousGenerationServes()
     {
         Assert.Equal(_listingBefore, TestVectors.Listing(_index));
