@@ -30,13 +30,9 @@ public static class Hyperd
         ParseResult parsed = CreateRootCommand(context).Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            // System.CommandLine would print the whole help after the errors; one line per error and a pointer is easier to read in a log.
-            foreach (var parseError in parsed.Errors)
-            {
-                context.Error.WriteLine($"hyperd: {parseError.Message}");
-            }
-
-            context.Error.WriteLine($"hyperd: see '{string.Join(' ', HelpPath(parsed))} --help'.");
+            // System.CommandLine would print the whole help after the errors: one line that points to it reads better in a log.
+            string errors = string.Join("; ", parsed.Errors.Select(e => string.Join(' ', e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.')));
+            context.Error.WriteLine($"hyperd: {errors} (see '{string.Join(' ', HelpPath(parsed))} --help').");
             return ExitCodes.BadInput;
         }
 

@@ -32,7 +32,7 @@ internal static class BenchCommand
         {
             positive.Validators.Add(result =>
             {
-                if (result.GetValueOrDefault<int?>() is < 1 and var bad)
+                if (CliOptions.TryGet(result, out int? bad) && bad < 1)
                 {
                     result.AddError($"{positive.Name} must be at least 1, got {bad}.");
                 }

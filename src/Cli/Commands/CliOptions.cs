@@ -57,9 +57,9 @@ internal static class CliOptions
         var option = new Option<int?>("--lsh-probes") { Description = $"LSH buckets probed per query, own bucket first (1..{LshHasher.BucketCount}; default: the index's, normally {SearchParameters.DefaultLshProbes})." };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is int value && (value < 1 || value > LshHasher.BucketCount))
+            if (TryGet(result, out int? value) && value is int v && (v < 1 || v > LshHasher.BucketCount))
             {
-                result.AddError($"--lsh-probes must be between 1 and {LshHasher.BucketCount}, got {value}.");
+                result.AddError($"--lsh-probes must be between 1 and {LshHasher.BucketCount}, got {v}.");
             }
         });
         return option;
@@ -79,12 +79,26 @@ internal static class CliOptions
     {
         option.Validators.Add(result =>
         {
-            object? value = result.GetValueOrDefault<T>();
-            if (value is not null && Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) < minimum)
+            if (TryGet(result, out T? value) && value is not null && Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) < minimum)
             {
                 result.AddError($"{option.Name} must be at least {minimum}, got {value}.");
             }
         });
         return option;
+    }
+
+    /// <summary>The option's value; false when it did not convert (the parser reports that error itself, so validators skip it).</summary>
+    public static bool TryGet<T>(System.CommandLine.Parsing.OptionResult result, out T? value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
     }
 }
