@@ -41,7 +41,7 @@ internal static class SearchCommand
             Throughput batch = QueryTimer.Batched(opened, set.Rows, kValue, probes, threadCount);
             ResultsFile.Write(parsed.GetValue(output)!, batch.Results);
             context.Ui.WriteLine($"wrote {batch.Results.Length:N0} rows of {kValue} ids to {parsed.GetValue(output)}");
-            context.Ui.WriteLine($"throughput: {batch.QueriesPerSecond:N0} queries/s (all {set.Count:N0} queries as one batch on {batch.Threads} threads, {batch.Seconds:F3} s)");
+            context.Ui.WriteLine($"throughput: {batch.QueriesPerSecond:N0} queries/s (all {set.Count:N0} queries as one batch on {batch.Threads} threads: {batch.Seconds:F3} s, median of {batch.Runs} runs)");
 
             int latencyCount = parsed.GetValue(latencyQueries);
             if (latencyCount > 0)
