@@ -11,6 +11,7 @@ internal static class ProgressDisplay
 {
     private static readonly TimeSpan TerminalRefresh = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PlainHeartbeat = TimeSpan.FromSeconds(10);
 
     public static T Run<T>(CliContext context, Func<ProgressState, T> work)
     {
@@ -65,6 +66,8 @@ internal static class ProgressDisplay
     {
         var clock = Stopwatch.StartNew();
         var reportedDone = new HashSet<string>();
+        string previous = string.Empty;
+        TimeSpan previousAt = TimeSpan.Zero;
         bool finished;
         do
         {
@@ -90,9 +93,13 @@ internal static class ProgressDisplay
                 }
             }
 
-            if (parts.Count > 0)
+            // A long step (k-means training reports only its end) would repeat the same line: print it again only as a heartbeat.
+            string line = string.Join(", ", parts);
+            if (parts.Count > 0 && (line != previous || clock.Elapsed - previousAt >= PlainHeartbeat))
             {
-                ui.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1} s] {string.Join(", ", parts)}");
+                ui.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1} s] {line}");
+                previous = line;
+                previousAt = clock.Elapsed;
             }
         }
         while (!finished);
