@@ -121,7 +121,7 @@ start_silos() {
     (
       # shellcheck disable=SC1091
       source "$RUN/cluster.env"
-      export Hyperd__SiloPort=$silo_port Hyperd__GatewayPort=$gateway_port Hyperd__Dev=true
+      export Hyperd__SiloPort=$silo_port Hyperd__GatewayPort=$gateway_port Hyperd__Dev=true Hyperd__SiloName=silo-$i
       export Hyperd__Dashboard__Port=$dashboard_port
       export DOTNET_ENVIRONMENT=Development
       export Logging__LogLevel__Polly=Warning

@@ -51,6 +51,11 @@ public static class AzureSiloConfiguration
             // interfaces then; a loopback-only silo stays invisible off the machine.
             silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort,
                 listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            if (settings.SiloName is { } name)
+            {
+                // A stable name (silo-1, a container name) reads better in logs, the table and the dashboard than Silo_3fa2c.
+                silo.Configure<SiloOptions>(o => o.SiloName = name);
+            }
         }
 
         silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.ConnectionString));

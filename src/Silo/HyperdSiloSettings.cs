@@ -18,6 +18,7 @@ public sealed record HyperdSiloSettings(
     int SiloPort,
     int GatewayPort,
     string? AdvertisedHost,
+    string? SiloName,
     bool Dev,
     bool Kubernetes)
 {
@@ -42,6 +43,7 @@ public sealed record HyperdSiloSettings(
             SiloPort: ReadPort(config, "Hyperd:SiloPort", 11111),
             GatewayPort: ReadPort(config, "Hyperd:GatewayPort", 30000),
             AdvertisedHost: config["Hyperd:AdvertisedIP"] is { Length: > 0 } ip ? ip : null,
+            SiloName: config["Hyperd:SiloName"] is { Length: > 0 } name ? name : null,
             Dev: ReadBool(config, "Hyperd:Dev"),
             Kubernetes: ReadBool(config, "Hyperd:Kubernetes"));
     }
