@@ -13,6 +13,7 @@
 #   HYPERD_DASHBOARD=1           silo 1 serves the Orleans Dashboard (0 to switch it off)
 #   HYPERD_JOIN_TIMEOUT=180      seconds to wait for the silos to become Active
 #   HYPERD_SILO_PROJECT=...      silo project to build (default src/Silo/Silo.csproj)
+#   HYPERD_NO_BUILD=1            reuse the binaries of the previous up (infra/.run/silo, infra/.run/check)
 #   HYPERD_RUN_DIR=...           state, logs and build output (default infra/.run)
 set -euo pipefail
 
@@ -63,15 +64,23 @@ azurite_ready() {
 }
 
 build() {
+  if [[ ${HYPERD_NO_BUILD:-0} == 1 && -d $RUN/silo && -f $RUN/check/HyperdOrleans.ClusterCheck.dll ]]; then
+    log "reusing the previous build (HYPERD_NO_BUILD=1)"
+  else
+    publish
+  fi
+  local cfg
+  cfg=$(ls "$RUN/silo"/*.runtimeconfig.json 2>/dev/null | head -n1) || true
+  [[ -n $cfg ]] || die "no runnable assembly in $RUN/silo"
+  SILO_DLL="$RUN/silo/$(basename "$cfg" .runtimeconfig.json).dll"
+}
+
+publish() {
   log "building the silo ($SILO_PROJECT) and the cluster check"
   dotnet publish "$SILO_PROJECT" -c Release -o "$RUN/silo" --nologo -v quiet >"$RUN/build.log" 2>&1 \
     || { tail -n 30 "$RUN/build.log"; die "silo build failed (full log: $RUN/build.log)"; }
   dotnet publish "$CHECK_PROJECT" -c Release -o "$RUN/check" --nologo -v quiet >>"$RUN/build.log" 2>&1 \
     || { tail -n 30 "$RUN/build.log"; die "cluster check build failed (full log: $RUN/build.log)"; }
-  local cfg
-  cfg=$(ls "$RUN/silo"/*.runtimeconfig.json 2>/dev/null | head -n1) || true
-  [[ -n $cfg ]] || die "no runnable assembly in $RUN/silo"
-  SILO_DLL="$RUN/silo/$(basename "$cfg" .runtimeconfig.json).dll"
 }
 
 start_azurite() {
