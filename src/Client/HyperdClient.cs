@@ -54,8 +54,8 @@ public sealed class HyperdClient(IGrainFactory grains)
             }
 
             throw new InvalidOperationException(status.LastRebuild is { Generation: var g, Succeeded: false, Error: var error } && g == generation
-                ? $"rebuild of index '{index}' to generation {generation} failed: {error} Generation {status.Generation} keeps serving."
-                : $"rebuild of index '{index}' to generation {generation} did not complete (its index grain restarted?); generation {status.Generation} keeps serving.");
+                ? $"rebuild of index '{index}' to generation {generation} failed: {error} (generation {status.Generation} keeps serving)"
+                : $"rebuild of index '{index}' to generation {generation} did not complete, its index grain restarted (generation {status.Generation} keeps serving)");
         }
     }
 

@@ -192,6 +192,9 @@ public sealed partial class IndexGrain
     {
         SiloAddress[] silos = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).Order()];
         var jobs = new IBuildJobGrain[GrainKeys.BucketCount];
+
+        // Where each job goes, before any starts, so status shows the whole plan from the first job on.
+        run.Jobs = [.. Enumerable.Range(0, jobs.Length).Select(b => new BuildJobStatus(b, BuildJobState.Running, "starting", 0, 0, silos[b % silos.Length].ToString(), null, null))];
         for (int b = 0; b < jobs.Length; b++)
         {
             jobs[b] = GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, run.Generation, b));
@@ -209,7 +212,6 @@ public sealed partial class IndexGrain
 
         while (true)
         {
-            await Task.Delay(options.Value.JobPollInterval);
             DelayDeactivation(TimeSpan.FromMinutes(5));
             BuildJobStatus[] statuses = await Task.WhenAll(jobs.Select((job, b) => PollAsync(job, b)));
             run.Jobs = statuses;
@@ -224,6 +226,8 @@ public sealed partial class IndexGrain
             {
                 return [.. statuses.Select(s => s.Result!)];
             }
+
+            await Task.Delay(options.Value.JobPollInterval);
         }
     }
 
