@@ -1,1 +1,2 @@
+global using HyperdOrleans.Client;
 global using Xunit;
