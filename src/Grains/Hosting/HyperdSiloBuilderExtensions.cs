@@ -24,6 +24,24 @@ public static class HyperdSiloBuilderExtensions
         return silo;
     }
 
+    /// <summary>
+    /// The embedded default, with no external service: one silo on localhost, grain state in files and cluster
+    /// files in a directory, all under <paramref name="dataDirectory"/>, so the index survives a restart. Also what
+    /// a tool uses to host a silo in its own process.
+    /// </summary>
+    public static ISiloBuilder UseHyperdEmbedded(this ISiloBuilder silo, string dataDirectory, int siloPort = 11111, int gatewayPort = 30000, string serviceId = "hyperd", string clusterId = "hyperd", Action<HyperdOptions>? configure = null)
+    {
+        silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
+        silo.AddHyperdFileGrainStorage(Path.Combine(dataDirectory, "state"));
+        silo.AddHyperdLocalFileStore(Path.Combine(dataDirectory, "store"));
+        return silo.AddHyperd(o =>
+        {
+            o.CacheDirectory = Path.Combine(dataDirectory, "cache");
+            o.WorkDirectory = Path.Combine(dataDirectory, "work");
+            configure?.Invoke(o);
+        });
+    }
+
     /// <summary>Grain state of the HyperdOrleans grains in files under <paramref name="directory"/> (single-silo or shared-disk setups).</summary>
     public static ISiloBuilder AddHyperdFileGrainStorage(this ISiloBuilder silo, string directory)
     {
