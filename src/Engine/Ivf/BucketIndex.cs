@@ -65,7 +65,15 @@ public sealed class BucketIndex : IDisposable
     /// <c>heaps[query]</c>. Work is grouped cluster by cluster, so a cluster probed by several queries of the
     /// batch is read from memory once while it is hot in cache.
     /// </summary>
-    public void SearchBatch(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int nprobe, TopK[] heaps, SearchScratch scratch)
+    public void SearchBatch(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int nprobe, TopK[] heaps, SearchScratch scratch) =>
+        SearchBatch(unitQueries, queryIndexes, nprobe, heaps, scratch, excluded: null);
+
+    /// <summary>
+    /// As <see cref="SearchBatch(ReadOnlySpan{float}, ReadOnlySpan{int}, int, TopK[], SearchScratch)"/>, skipping ids
+    /// <paramref name="excluded"/> says are gone (deleted or replaced since the files were written). The predicate
+    /// is asked only about rows that would enter a heap, so a small delete set costs almost nothing.
+    /// </summary>
+    public void SearchBatch(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int nprobe, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded)
     {
         int d = Dimensions;
         int probes = Math.Min(nprobe, Clusters);
@@ -111,7 +119,14 @@ public sealed class BucketIndex : IDisposable
                 for (int i = start; i < end; i++)
                 {
                     int q = byCluster[i];
-                    ScanList(vectors, ids, unitQueries.Slice(q * d, d), heaps[q], d);
+                    if (excluded is null)
+                    {
+                        ScanList(vectors, ids, unitQueries.Slice(q * d, d), heaps[q], d);
+                    }
+                    else
+                    {
+                        ScanList(vectors, ids, unitQueries.Slice(q * d, d), heaps[q], d, excluded);
+                    }
                 }
             }
 
@@ -177,6 +192,24 @@ public sealed class BucketIndex : IDisposable
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScanList(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d, Predicate<long> excluded)
+    {
+        float threshold = heap.Threshold;
+        for (int r = 0, offset = 0; r < ids.Length; r++, offset += d)
+        {
+            float score = TensorPrimitives.Dot(vectors.Slice(offset, d), query);
+            if (score > threshold && !excluded(ids[r]))
+            {
+                heap.Add(ids[r], score);
+                threshold = heap.Threshold;
+            }
+        }
+    }
+
+    /// <summary>Every row of every cluster in file order, for a rebuild that reads a generation back.</summary>
+    internal InvertedLists Lists => _lists;
 
     private static void ExpectChecksum(string path, string? expected, ulong actual)
     {

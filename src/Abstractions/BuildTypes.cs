@@ -1,0 +1,52 @@
+namespace HyperdOrleans.Abstractions;
+
+/// <summary>
+/// A rebuild request. With <see cref="SourcePath"/> the index is built from that vector file (read by the
+/// silo of the index grain; ids are row numbers) and replaces the index's contents; without it the index is
+/// rebuilt from its own data: the current generation minus deletes plus pending appends.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hyperd.BuildRequest")]
+public sealed record BuildRequest(
+    [property: Id(0)] string? SourcePath = null,
+    [property: Id(1)] int? RawDimensions = null,
+    [property: Id(2)] int? Clusters = null,
+    [property: Id(3)] int? Seed = null,
+    [property: Id(4)] int? Iterations = null);
+
+/// <summary>The answer to <see cref="IIndexGrain.BuildAsync"/>: started (with the generation it builds) or refused, and why.</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.RebuildTicket")]
+public sealed record RebuildTicket([property: Id(0)] bool Accepted, [property: Id(1)] long Generation, [property: Id(2)] string Message);
+
+/// <summary>What one bucket's build job needs: where its spill is, and the build settings.</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.BuildJobRequest")]
+public sealed record BuildJobRequest(
+    [property: Id(0)] string Index,
+    [property: Id(1)] long Generation,
+    [property: Id(2)] int Bucket,
+    [property: Id(3)] int Dimensions,
+    [property: Id(4)] string SpillName,
+    [property: Id(5)] int Clusters,
+    [property: Id(6)] int MinPointsPerCluster,
+    [property: Id(7)] int Iterations,
+    [property: Id(8)] int MaxPointsPerCentroid,
+    [property: Id(9)] int Seed);
+
+public enum BuildJobState
+{
+    /// <summary>This activation never ran the job (a fresh activation after its silo went away).</summary>
+    Unknown,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+[GenerateSerializer, Immutable, Alias("hyperd.BuildJobStatus")]
+public sealed record BuildJobStatus(
+    [property: Id(0)] int Bucket,
+    [property: Id(1)] BuildJobState State,
+    [property: Id(2)] string Phase,
+    [property: Id(3)] long Done,
+    [property: Id(4)] long Total,
+    [property: Id(5)] string Silo,
+    [property: Id(6)] BucketFiles? Result,
+    [property: Id(7)] string? Error);

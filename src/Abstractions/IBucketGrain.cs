@@ -1,0 +1,41 @@
+using Orleans.Concurrency;
+
+namespace HyperdOrleans.Abstractions;
+
+/// <summary>
+/// One LSH bucket of an index (key: <c>index/bucket</c>, see <see cref="GrainKeys"/>). Serves its generation's
+/// cluster files, memory-mapped from the silo's local cache, plus its pending appends scanned exactly, minus
+/// deleted ids. Searches interleave with each other and with everything else (their scan runs on the thread
+/// pool), so one bucket uses every core of its silo; state changes come from the index grain only.
+/// </summary>
+[Alias("hyperd.IBucketGrain")]
+public interface IBucketGrain : IGrainWithStringKey
+{
+    /// <summary>The local top-k of each query (unit vectors) over the requested generation.</summary>
+    [Alias("SearchAsync"), AlwaysInterleave]
+    Task<BucketSearchResult> SearchAsync(BucketSearchRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts, generation and pending data.</summary>
+    [Alias("StatusAsync"), AlwaysInterleave]
+    Task<BucketStatus> StatusAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Records upserts that hash here and tombstones for every id of the same mutation, durably.</summary>
+    [Alias("ApplyAsync")]
+    Task ApplyAsync(BucketMutation mutation, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes live pending rows to the file store (when a name is given) and returns the watermark a rebuild folds in.</summary>
+    [Alias("ExportPendingAsync")]
+    Task<PendingExport> ExportPendingAsync(string? storeName, CancellationToken cancellationToken = default);
+
+    /// <summary>Downloads and opens a new generation's files beside the serving one.</summary>
+    [Alias("PrepareGenerationAsync")]
+    Task PrepareGenerationAsync(BucketGeneration generation, CancellationToken cancellationToken = default);
+
+    /// <summary>Serves the prepared generation from now on; returns the live pending rows it did not fold in.</summary>
+    [Alias("CommitGenerationAsync")]
+    Task<PendingRows> CommitGenerationAsync(long generation, CancellationToken cancellationToken = default);
+
+    /// <summary>Drops a prepared generation whose rebuild failed.</summary>
+    [Alias("AbortGenerationAsync")]
+    Task AbortGenerationAsync(long generation, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,36 @@
+using Orleans.Concurrency;
+
+namespace HyperdOrleans.Abstractions;
+
+/// <summary>
+/// One index of the cluster (key: the index name). Owns the manifest — current generation, LSH planes,
+/// per-bucket files — as persistent grain state, orders appends and deletes, and runs rebuilds.
+/// One rebuild at a time: a second request is refused with <see cref="RebuildTicket.Accepted"/> false.
+/// </summary>
+[Alias("hyperd.IIndexGrain")]
+public interface IIndexGrain : IGrainWithStringKey
+{
+    /// <summary>Starts a rebuild (from a vector file the silo can read, or from the index's own data) and returns at once.</summary>
+    [Alias("BuildAsync")]
+    Task<RebuildTicket> BuildAsync(BuildRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The manifest summary, pending data and rebuild progress per bucket.</summary>
+    [Alias("StatusAsync"), AlwaysInterleave]
+    Task<IndexStatus> StatusAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Waits until no rebuild runs or <paramref name="maxWait"/> passes, then returns the status (a long poll: keep each call under the response timeout).</summary>
+    [Alias("WaitForRebuildAsync"), AlwaysInterleave]
+    Task<IndexStatus> WaitForRebuildAsync(TimeSpan maxWait, CancellationToken cancellationToken = default);
+
+    /// <summary>What a coordinator needs to route queries: dimensions, planes, generation, defaults.</summary>
+    [Alias("GetSearchInfoAsync"), AlwaysInterleave]
+    Task<SearchInfo> GetSearchInfoAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Adds or replaces vectors under caller-chosen ids; durable and searchable when it returns.</summary>
+    [Alias("AppendAsync")]
+    Task<MutationResult> AppendAsync(VectorBatch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes ids; filtered out of results when it returns, dropped from the files at the next rebuild.</summary>
+    [Alias("DeleteAsync")]
+    Task<MutationResult> DeleteAsync(long[] ids, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,52 @@
+namespace HyperdOrleans.Abstractions;
+
+/// <summary>Per-query probe settings; null takes the index's default.</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.SearchOptions")]
+public sealed record SearchOptions([property: Id(0)] int? LshProbes = null, [property: Id(1)] int? NProbe = null);
+
+/// <summary>A batch of query rows, row-major (rows × the index's dimensions).</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.SearchRequest")]
+public sealed record SearchRequest([property: Id(0)] float[] Queries, [property: Id(1)] int K, [property: Id(2)] SearchOptions? Options = null);
+
+/// <summary>One query's hits by descending score: <c>Ids[i]</c> scored <c>Scores[i]</c>.</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.QueryResult")]
+public sealed record QueryResult([property: Id(0)] long[] Ids, [property: Id(1)] float[] Scores)
+{
+    public int Count => Ids.Length;
+}
+
+/// <summary>The answers to a <see cref="SearchRequest"/>, one per row, and the generation that served them.</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.SearchResponse")]
+public sealed record SearchResponse([property: Id(0)] long Generation, [property: Id(1)] QueryResult[] Results);
+
+/// <summary>What a coordinator needs to route queries to an index's buckets.</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.SearchInfo")]
+public sealed record SearchInfo(
+    [property: Id(0)] string Index,
+    [property: Id(1)] int Dimensions,
+    [property: Id(2)] long Generation,
+    [property: Id(3)] long Count,
+    [property: Id(4)] float[] Planes,
+    [property: Id(5)] float[] Thresholds,
+    [property: Id(6)] int DefaultLshProbes,
+    [property: Id(7)] int DefaultNProbe);
+
+/// <summary>Queries already normalised by the coordinator, for one bucket of one generation.</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.BucketSearchRequest")]
+public sealed record BucketSearchRequest(
+    [property: Id(0)] long Generation,
+    [property: Id(1)] int Dimensions,
+    [property: Id(2)] float[] UnitQueries,
+    [property: Id(3)] int K,
+    [property: Id(4)] int NProbe);
+
+/// <summary>
+/// A bucket's answer. <see cref="Stale"/> means the bucket no longer serves the requested generation
+/// (it serves <see cref="Generation"/>): the coordinator refreshes its routing and asks again.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hyperd.BucketSearchResult")]
+public sealed record BucketSearchResult(
+    [property: Id(0)] long Generation,
+    [property: Id(1)] bool Stale,
+    [property: Id(2)] QueryResult[] Results,
+    [property: Id(3)] long VectorsScanned);

@@ -1,0 +1,100 @@
+using HyperdOrleans.Abstractions;
+
+namespace HyperdOrleans.Client;
+
+/// <summary>
+/// The typed API of a HyperdOrleans cluster over an Orleans cluster client. Searches go to the stateless
+/// search coordinator (served by every silo); builds, appends, deletes and status to the index's grain.
+/// Errors come back as standard exceptions whose messages name the bad value: <see cref="ArgumentException"/>
+/// for bad input, <see cref="KeyNotFoundException"/> for an index that does not exist,
+/// <see cref="InvalidOperationException"/> for a refused or failed rebuild. Thread-safe.
+/// </summary>
+public sealed class HyperdClient(IGrainFactory grains)
+{
+    /// <summary>How long one long-poll of a running rebuild may last: under Orleans' 30 s response timeout.</summary>
+    private static readonly TimeSpan PollSlice = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Builds (<paramref name="request"/> with a source file) or rebuilds (without) the index, and by default
+    /// waits until the new generation serves. Throws <see cref="InvalidOperationException"/> if another
+    /// rebuild runs or this one fails (the previous generation then keeps serving).
+    /// </summary>
+    public async Task<IndexStatus> BuildAsync(string index, BuildRequest request, bool wait = true, CancellationToken cancellationToken = default)
+    {
+        IIndexGrain grain = Index(index);
+        RebuildTicket ticket = await grain.BuildAsync(request, cancellationToken);
+        if (!ticket.Accepted)
+        {
+            throw new InvalidOperationException(ticket.Message);
+        }
+
+        if (!wait)
+        {
+            return await grain.StatusAsync(cancellationToken);
+        }
+
+        return await WaitForRebuildAsync(index, ticket.Generation, cancellationToken);
+    }
+
+    /// <summary>Waits until the rebuild of <paramref name="generation"/> ended; throws if it failed.</summary>
+    public async Task<IndexStatus> WaitForRebuildAsync(string index, long generation, CancellationToken cancellationToken = default)
+    {
+        IIndexGrain grain = Index(index);
+        while (true)
+        {
+            IndexStatus status = await grain.WaitForRebuildAsync(PollSlice, cancellationToken);
+            if (status.Rebuild?.Generation == generation)
+            {
+                continue;
+            }
+
+            if (status.Generation >= generation)
+            {
+                return status;
+            }
+
+            throw new InvalidOperationException(status.LastRebuild is { Generation: var g, Succeeded: false, Error: var error } && g == generation
+                ? $"rebuild of index '{index}' to generation {generation} failed: {error} (generation {status.Generation} keeps serving)"
+                : $"rebuild of index '{index}' to generation {generation} did not complete, its index grain restarted (generation {status.Generation} keeps serving)");
+        }
+    }
+
+    /// <summary>Adds or replaces vectors (row-major, one row per id); they are durable and searchable when this returns.</summary>
+    public Task<MutationResult> AppendAsync(string index, long[] ids, float[] vectors, CancellationToken cancellationToken = default) =>
+        Index(index).AppendAsync(new VectorBatch(ids, vectors), cancellationToken);
+
+    /// <summary>Removes ids; they are never returned once this returns.</summary>
+    public Task<MutationResult> DeleteAsync(string index, long[] ids, CancellationToken cancellationToken = default) =>
+        Index(index).DeleteAsync(ids, cancellationToken);
+
+    /// <summary>The top <paramref name="k"/> of one query vector.</summary>
+    public async Task<QueryResult> SearchAsync(string index, float[] query, int k, SearchOptions? options = null, CancellationToken cancellationToken = default) =>
+        (await Coordinator().SearchAsync(index, new SearchRequest(query, k, options), cancellationToken)).Results[0];
+
+    /// <summary>The top <paramref name="k"/> of each query of a batch.</summary>
+    public async Task<QueryResult[]> SearchAsync(string index, IReadOnlyList<float[]> queries, int k, SearchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        float[] flat = [.. queries.SelectMany(q => q)];
+        if (queries.Any(q => q.Length != queries[0].Length))
+        {
+            throw new ArgumentException("the queries of a batch must all have the same length.", nameof(queries));
+        }
+
+        return (await Coordinator().SearchAsync(index, new SearchRequest(flat, k, options), cancellationToken)).Results;
+    }
+
+    /// <summary>The top <paramref name="k"/> of each row of a row-major batch, with the generation that answered.</summary>
+    public Task<SearchResponse> SearchRowsAsync(string index, float[] rows, int k, SearchOptions? options = null, CancellationToken cancellationToken = default) =>
+        Coordinator().SearchAsync(index, new SearchRequest(rows, k, options), cancellationToken);
+
+    /// <summary>The index's generation, counts, pending data and rebuild progress per bucket.</summary>
+    public Task<IndexStatus> StatusAsync(string index, CancellationToken cancellationToken = default) => Index(index).StatusAsync(cancellationToken);
+
+    private IIndexGrain Index(string index)
+    {
+        GrainKeys.ValidateIndexName(index);
+        return grains.GetGrain<IIndexGrain>(index);
+    }
+
+    private ISearchCoordinatorGrain Coordinator() => grains.GetGrain<ISearchCoordinatorGrain>(0);
+}

@@ -1,0 +1,234 @@
+using HyperdOrleans.Abstractions;
+using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Ivf;
+using HyperdOrleans.Engine.Storage;
+using HyperdOrleans.Grains.Storage;
+using HyperdOrleans.Grains.Telemetry;
+using Microsoft.Extensions.Logging;
+using Orleans.Placement;
+using Orleans.Runtime;
+
+namespace HyperdOrleans.Grains.Buckets;
+
+/// <summary>
+/// One bucket of an index. Placed by hashing its key, so an index's eight buckets spread over the silos and
+/// each silo caches only the files of the buckets it serves. Searches are <c>[AlwaysInterleave]</c>: a turn
+/// only takes a snapshot (serving generation, pending view) and hands the scan to the thread pool, so many
+/// queries run at once on every core while appends and switches keep being recorded. Everything else (one
+/// writer: the index grain) runs one at a time.
+/// </summary>
+[HashBasedPlacement]
+public sealed class BucketGrain(
+    [PersistentState("bucket", HyperdStorage.Name)] IPersistentState<BucketState> state,
+    IIndexFileStore store,
+    LocalFileCache cache,
+    ILocalSiloDetails silo,
+    ILogger<BucketGrain> logger) : Grain, IBucketGrain
+{
+    private string _index = "";
+    private int _bucket;
+    private ServingGeneration? _current;
+    private ServingGeneration? _prepared;
+    private PendingView _pending = PendingView.Empty;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_index, _bucket) = GrainKeys.ParseBucket(this.GetPrimaryKeyString());
+        _pending = PendingView.From(state.State.Batches);
+        HyperdMetrics.PendingRows.Add(_pending.LiveRows);
+        if (state.State.Current is { } current)
+        {
+            _current = await OpenAsync(current, cancellationToken);
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        HyperdMetrics.PendingRows.Add(-_pending.LiveRows);
+        _current?.Release();
+        _prepared?.Release();
+        _current = _prepared = null;
+        return Task.CompletedTask;
+    }
+
+    public async Task<BucketSearchResult> SearchAsync(BucketSearchRequest request, CancellationToken cancellationToken = default)
+    {
+        ServingGeneration? serving = request.Generation == _current?.Generation ? _current
+            : request.Generation == _prepared?.Generation ? _prepared
+            : null;
+        if (serving is null)
+        {
+            return new BucketSearchResult(_current?.Generation ?? 0, Stale: true, [], 0);
+        }
+
+        // Snapshot in this turn, scan off it: later turns may swap both without disturbing this search.
+        serving.Acquire();
+        PendingView pending = _pending;
+        try
+        {
+            (QueryResult[] results, long scanned) = await Task.Run(() => BucketScan.Run(serving, pending, request), cancellationToken);
+            HyperdMetrics.VectorsScanned.Add(scanned);
+            return new BucketSearchResult(serving.Generation, Stale: false, results, scanned);
+        }
+        finally
+        {
+            serving.Release();
+        }
+    }
+
+    public Task<BucketStatus> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        BucketIndex? index = _current?.Index;
+        return Task.FromResult(new BucketStatus(_index, _bucket, _current?.Generation ?? 0, index?.Count ?? 0, index?.Clusters ?? 0, _pending.LiveRows, _pending.Latest.Count, silo.SiloAddress.ToString()));
+    }
+
+    public async Task ApplyAsync(BucketMutation mutation, CancellationToken cancellationToken = default)
+    {
+        BucketState old = state.State;
+        var batch = new PendingBatch(old.NextSequence, mutation.AffectedIds, mutation.UpsertIds, mutation.UpsertUnitVectors);
+        await WriteAsync(new BucketState { NextSequence = old.NextSequence + 1, Current = old.Current, Batches = [.. old.Batches, batch] });
+        SetPending(_pending.With(batch));
+    }
+
+    public async Task<PendingExport> ExportPendingAsync(string? storeName, CancellationToken cancellationToken = default)
+    {
+        long watermark = state.State.NextSequence - 1;
+        long[] touched = [.. _pending.Latest.Keys];
+        long rows = 0;
+        if (storeName is not null)
+        {
+            // Written from this turn's snapshot: the index grain holds appends back until every bucket answered.
+            PendingView pending = _pending;
+            int d = state.State.Current?.Dimensions ?? throw new InvalidOperationException($"bucket {_bucket} of '{_index}' serves no generation yet.");
+            string local = Path.Combine(cache.Root, ".export", $"{Guid.NewGuid():N}.spill");
+            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+            try
+            {
+                long watermarkOfFiles = _current?.Watermark ?? 0;
+                rows = await Task.Run(() => WriteSpill(pending, watermarkOfFiles, d, local), cancellationToken);
+                await store.UploadAsync(local, storeName, cancellationToken);
+            }
+            finally
+            {
+                File.Delete(local);
+            }
+        }
+
+        return new PendingExport(watermark, touched, rows);
+    }
+
+    public async Task PrepareGenerationAsync(BucketGeneration generation, CancellationToken cancellationToken = default)
+    {
+        if (_prepared?.Generation == generation.Generation || _current?.Generation == generation.Generation)
+        {
+            return;
+        }
+
+        ServingGeneration opened = await OpenAsync(generation, cancellationToken);
+        _prepared?.Release();
+        _prepared = opened;
+    }
+
+    public async Task<PendingRows> CommitGenerationAsync(long generation, CancellationToken cancellationToken = default)
+    {
+        if (_current?.Generation != generation)
+        {
+            ServingGeneration next = _prepared?.Generation == generation
+                ? _prepared
+                : throw new InvalidOperationException($"bucket {_bucket} of '{_index}' has not prepared generation {generation} (it serves {_current?.Generation ?? 0}).");
+            BucketState old = state.State;
+            PendingView trimmed = _pending.TrimThrough(next.Watermark);
+            await WriteAsync(new BucketState { NextSequence = old.NextSequence, Current = next.Info, Batches = [.. trimmed.Batches] });
+            ServingGeneration? previous = _current;
+            _current = next;
+            _prepared = null;
+            SetPending(trimmed);
+            previous?.Release();
+            logger.LogInformation("Bucket {Index}/{Bucket} serves generation {Generation} ({Count} vectors, {Pending} pending rows kept)", _index, _bucket, generation, next.Index?.Count ?? 0, trimmed.LiveRows);
+        }
+
+        int d = _current.Info.Dimensions;
+        var live = _pending.LiveRowsAfter(_current.Watermark, d).ToList();
+        var vectors = new float[live.Count * d];
+        for (int i = 0; i < live.Count; i++)
+        {
+            live[i].Vector.Span.CopyTo(vectors.AsSpan(i * d, d));
+        }
+
+        return new PendingRows([.. live.Select(r => r.Id)], vectors);
+    }
+
+    public Task AbortGenerationAsync(long generation, CancellationToken cancellationToken = default)
+    {
+        if (_prepared?.Generation == generation)
+        {
+            _prepared.Release();
+            _prepared = null;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task<ServingGeneration> OpenAsync(BucketGeneration generation, CancellationToken cancellationToken)
+    {
+        BucketFiles files = generation.Files;
+        if (files.Count == 0)
+        {
+            return new ServingGeneration(generation, null, null);
+        }
+
+        string centroids = StoreNames.InIndex(_index, files.CentroidsFile!);
+        string lists = StoreNames.InIndex(_index, files.ListsFile!);
+        for (int attempt = 1; ; attempt++)
+        {
+            await cache.EnsureAsync(centroids, cancellationToken);
+            await cache.EnsureAsync(lists, cancellationToken);
+            try
+            {
+                BucketIndex index = await Task.Run(() => BucketIndex.Open(cache.IndexDirectory(_index), files.ToEngine(), generation.Dimensions, verify: true), cancellationToken);
+                string index1 = _index;
+                return new ServingGeneration(generation, index, () => cache.DeleteGeneration(index1, generation.Generation));
+            }
+            catch (IndexFormatException e) when (attempt == 1)
+            {
+                // A damaged local copy: fetch it again once; a second failure means the store's copy is bad.
+                logger.LogWarning(e, "Cached files of bucket {Index}/{Bucket} failed their check; downloading again", _index, _bucket);
+                cache.Evict(centroids);
+                cache.Evict(lists);
+            }
+        }
+    }
+
+
+    private static long WriteSpill(PendingView pending, long watermark, int d, string path)
+    {
+        using var writer = new SpillFile.Writer(path, d);
+        foreach ((long id, ReadOnlyMemory<float> vector) in pending.LiveRowsAfter(watermark, d))
+        {
+            writer.Append(id, vector.Span);
+        }
+
+        return writer.Count;
+    }
+
+    private async Task WriteAsync(BucketState next)
+    {
+        BucketState old = state.State;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = old;
+            throw;
+        }
+    }
+
+    private void SetPending(PendingView next)
+    {
+        HyperdMetrics.PendingRows.Add(next.LiveRows - _pending.LiveRows);
+        _pending = next;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using HyperdOrleans.Abstractions;
+using HyperdOrleans.Engine.Search;
+
+namespace HyperdOrleans.Grains.Buckets;
+
+/// <summary>
+/// The synchronous part of a bucket search, run on the thread pool: the generation's clusters through the
+/// engine (deleted and replaced ids filtered), then an exact scan of the live pending rows into the same heaps.
+/// Stateless; each call brings its own heaps, and scratch buffers are per thread.
+/// </summary>
+internal static class BucketScan
+{
+    [ThreadStatic]
+    private static SearchScratch? t_scratch;
+
+    public static (QueryResult[] Results, long Scanned) Run(ServingGeneration serving, PendingView pending, BucketSearchRequest request)
+    {
+        int d = request.Dimensions;
+        int n = request.UnitQueries.Length / d;
+        var heaps = new TopK[n];
+        var members = new int[n];
+        for (int q = 0; q < n; q++)
+        {
+            heaps[q] = new TopK(request.K);
+            members[q] = q;
+        }
+
+        long scanned = 0;
+        long watermark = serving.Watermark;
+        if (serving.Index is { } index)
+        {
+            Predicate<long>? hidden = pending.Latest.IsEmpty ? null : id => pending.Hides(id, watermark);
+            index.SearchBatch(request.UnitQueries, members, request.NProbe, heaps, t_scratch ??= new SearchScratch(), hidden);
+
+            // The engine does not count rows; clusters are k-means balanced, so this estimate is close.
+            scanned += (long)n * index.Count * Math.Min(request.NProbe, index.Clusters) / index.Clusters;
+        }
+
+        foreach (PendingBatch batch in pending.Batches)
+        {
+            if (batch.Sequence > watermark && batch.UpsertIds.Length > 0)
+            {
+                ScanBatch(batch, pending, request.UnitQueries, d, heaps);
+                scanned += (long)n * batch.UpsertIds.Length;
+            }
+        }
+
+        var results = new QueryResult[n];
+        for (int q = 0; q < n; q++)
+        {
+            Engine.Neighbor[] hits = heaps[q].ToSortedArray();
+            results[q] = new QueryResult([.. hits.Select(h => h.Id)], [.. hits.Select(h => h.Score)]);
+        }
+
+        return (results, scanned);
+    }
+
+    /// <summary>Row-outer, query-inner: each pending row is read once for the whole batch of queries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScanBatch(PendingBatch batch, PendingView pending, float[] queries, int d, TopK[] heaps)
+    {
+        ReadOnlySpan<float> rows = batch.UpsertUnitVectors;
+        for (int r = 0; r < batch.UpsertIds.Length; r++)
+        {
+            ReadOnlySpan<float> row = rows.Slice(r * d, d);
+            bool? live = null;
+            for (int q = 0; q < heaps.Length; q++)
+            {
+                float score = TensorPrimitives.Dot(row, queries.AsSpan(q * d, d));
+                if (score > heaps[q].Threshold && (live ??= pending.IsLive(batch.UpsertIds[r], batch.Sequence)))
+                {
+                    heaps[q].Add(batch.UpsertIds[r], score);
+                }
+            }
+        }
+    }
+}

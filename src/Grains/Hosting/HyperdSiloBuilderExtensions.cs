@@ -1,0 +1,58 @@
+using HyperdOrleans.Grains.Build;
+using HyperdOrleans.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace HyperdOrleans.Grains.Hosting;
+
+/// <summary>Registers what the HyperdOrleans grains need in a silo. The host also registers an <see cref="IIndexFileStore"/> and a grain storage named <see cref="HyperdStorage.Name"/>.</summary>
+public static class HyperdSiloBuilderExtensions
+{
+    public static ISiloBuilder AddHyperd(this ISiloBuilder silo, Action<HyperdOptions>? configure = null)
+    {
+        OptionsBuilder<HyperdOptions> options = silo.Services.AddOptions<HyperdOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        silo.Services.AddSingleton<LocalFileCache>();
+        silo.Services.TryAddSingleton<IBuildJobGate, OpenBuildJobGate>();
+        return silo;
+    }
+
+    /// <summary>
+    /// The embedded default, with no external service: one silo on localhost, grain state in files and cluster
+    /// files in a directory, all under <paramref name="dataDirectory"/>, so the index survives a restart. Also what
+    /// a tool uses to host a silo in its own process.
+    /// </summary>
+    public static ISiloBuilder UseHyperdEmbedded(this ISiloBuilder silo, string dataDirectory, int siloPort = 11111, int gatewayPort = 30000, string serviceId = "hyperd", string clusterId = "hyperd", Action<HyperdOptions>? configure = null)
+    {
+        silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
+        silo.AddHyperdFileGrainStorage(Path.Combine(dataDirectory, "state"));
+        silo.AddHyperdLocalFileStore(Path.Combine(dataDirectory, "store"));
+        return silo.AddHyperd(o =>
+        {
+            o.CacheDirectory = Path.Combine(dataDirectory, "cache");
+            o.WorkDirectory = Path.Combine(dataDirectory, "work");
+            configure?.Invoke(o);
+        });
+    }
+
+    /// <summary>Grain state of the HyperdOrleans grains in files under <paramref name="directory"/> (single-silo or shared-disk setups).</summary>
+    public static ISiloBuilder AddHyperdFileGrainStorage(this ISiloBuilder silo, string directory)
+    {
+        silo.Services.AddKeyedSingleton<IGrainStorage>(HyperdStorage.Name, (sp, _) => new FileGrainStorage(directory, sp.GetRequiredService<Serializer>()));
+        return silo;
+    }
+
+    /// <summary>Cluster files in a local (or shared, mounted) directory.</summary>
+    public static ISiloBuilder AddHyperdLocalFileStore(this ISiloBuilder silo, string root)
+    {
+        silo.Services.AddSingleton<IIndexFileStore>(_ => new LocalDirectoryFileStore(root));
+        return silo;
+    }
+}

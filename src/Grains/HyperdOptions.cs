@@ -1,0 +1,28 @@
+namespace HyperdOrleans.Grains;
+
+/// <summary>Silo-side settings of the HyperdOrleans grains (section <c>Hyperd</c> of the silo's configuration).</summary>
+public sealed class HyperdOptions
+{
+    public const string Section = "Hyperd";
+
+    /// <summary>Where this silo keeps its local copies of the files it serves (memory-mapped from there).</summary>
+    public string CacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "hyperd-cache");
+
+    /// <summary>Scratch space of rebuilds on this silo (spill files, downloaded sources); emptied after each.</summary>
+    public string WorkDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "hyperd-work");
+
+    /// <summary>Cores one build job may use (0: every core of its silo).</summary>
+    public int BuildThreads { get; set; }
+
+    /// <summary>
+    /// The index grain starts a rebuild from its own data once this many appends and deletes (ids) are
+    /// pending since the last generation. 0 switches the automatic rebuild off.
+    /// </summary>
+    public long RebuildPendingThreshold { get; set; } = 100_000;
+
+    /// <summary>How often the index grain looks at its running build jobs (progress, and whether their silo is still there).</summary>
+    public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The largest k a query may ask for.</summary>
+    public int MaxK { get; set; } = 10_000;
+}

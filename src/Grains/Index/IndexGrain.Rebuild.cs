@@ -1,0 +1,392 @@
+using System.Diagnostics;
+using HyperdOrleans.Abstractions;
+using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Io;
+using HyperdOrleans.Engine.Lsh;
+using HyperdOrleans.Engine.Storage;
+using HyperdOrleans.Grains.Storage;
+using HyperdOrleans.Grains.Telemetry;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+
+namespace HyperdOrleans.Grains.Index;
+
+/// <summary>
+/// A rebuild: snapshot pending data, partition here, one build job per bucket spread over the silos, then
+/// prepare every bucket and switch. Until the switch the old generation serves; any failure before it (a
+/// job's silo gone, a bad file) abandons the new generation and leaves the old one as it was.
+/// </summary>
+public sealed partial class IndexGrain
+{
+    private async Task<RebuildTicket> StartRebuildAsync(BuildRequest request)
+    {
+        long generation = Math.Max(state.State.Generation, state.State.LastStartedGeneration) + 1;
+        state.State.LastStartedGeneration = generation;
+        await state.WriteStateAsync();
+        var run = new RebuildRun(generation, DateTimeOffset.UtcNow);
+        _rebuild = run;
+
+        // Runs in this activation's background: its turns interleave with requests, so status and appends keep flowing.
+        _ = RebuildAsync(run, request);
+        return new RebuildTicket(true, generation, $"index '{_name}' is building generation {generation}.");
+    }
+
+    private async Task RebuildAsync(RebuildRun run, BuildRequest request)
+    {
+        var clock = Stopwatch.StartNew();
+        long generation = run.Generation;
+        long previousGeneration = state.State.Generation;
+        string work = Path.Combine(options.Value.WorkDirectory, $"rebuild-{_name}-{generation}-{Guid.NewGuid():N}");
+        bool committed = false;
+        RebuildOutcome outcome;
+        try
+        {
+            BuildSettings settings = SettingsFor(request);
+            run.Phase = "snapshot";
+            PendingExport[] exports = await SnapshotAsync(generation, fromFile: request.SourcePath is not null);
+
+            run.Phase = "source";
+            IVectorSource source = request.SourcePath is { } path
+                ? new VectorFileSource(VectorFile.Open(path, request.RawDimensions))
+                : await OwnDataSourceAsync(generation, exports, work);
+            if (source.Count == 0)
+            {
+                throw new InvalidOperationException($"nothing to build: {source.Name} holds no vectors.");
+            }
+
+            run.Phase = "partition";
+            int d = source.Dimensions;
+            var buildOptions = new IndexBuildOptions { Clusters = settings.Clusters, MinPointsPerCluster = settings.MinPointsPerCluster, Iterations = settings.Iterations, MaxPointsPerCentroid = settings.MaxPointsPerCentroid, Seed = settings.Seed };
+            var progress = new Progress<BuildProgress>(p => run.ReportPartition(p.Done, p.Total));
+            BucketPartitioner.Result partition = await Task.Run(() =>
+            {
+                LshHasher hasher = BucketPartitioner.FitHasher(source, buildOptions, progress, CancellationToken.None);
+                return BucketPartitioner.Partition(source, hasher, Path.Combine(work, "spill"), progress, CancellationToken.None);
+            });
+
+            run.Phase = "upload";
+            await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b => store.UploadAsync(partition.SpillFiles[b], StoreNames.Spill(_name, generation, b))));
+            TryDelete(Path.Combine(work, "spill"));
+
+            run.Phase = "build";
+            BucketFiles[] built = await RunJobsAsync(run, d, settings);
+
+            run.Phase = "prepare";
+            var generations = new BucketGeneration[GrainKeys.BucketCount];
+            for (int b = 0; b < generations.Length; b++)
+            {
+                generations[b] = new BucketGeneration(generation, built[b], exports[b].Watermark, d);
+            }
+
+            await Task.WhenAll(generations.Select((g, b) => Bucket(b).PrepareGenerationAsync(g)));
+
+            run.Phase = "commit";
+            await _writeGate.WaitAsync();
+            try
+            {
+                var next = new IndexState
+                {
+                    Dimensions = d,
+                    Generation = generation,
+                    LastStartedGeneration = state.State.LastStartedGeneration,
+                    Planes = partition.Hasher.Planes.ToArray(),
+                    Thresholds = partition.Hasher.Thresholds.ToArray(),
+                    Buckets = built,
+                    Count = built.Sum(b => b.Count),
+                    DefaultLshProbes = state.State.DefaultLshProbes,
+                    DefaultNProbe = state.State.DefaultNProbe,
+                    Watermarks = [.. exports.Select(e => e.Watermark)],
+                    Settings = settings,
+                    Source = source.Name,
+                    LastRebuild = new RebuildOutcome(generation, true, null, clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow, [.. run.Jobs.Select(j => j.Silo)]),
+                };
+                await WriteStateAsync(next);
+                committed = true;
+                _hasher = partition.Hasher;
+                await UploadManifestAsync(next);
+                PendingRows[] leftovers = await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b => Bucket(b).CommitGenerationAsync(generation)));
+                await RehomeLockedAsync(leftovers, d);
+                _pendingOperations = await CountPendingAsync(CancellationToken.None);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+
+            outcome = state.State.LastRebuild!;
+            logger.LogInformation("Index {Index} switched to generation {Generation}: {Count} vectors, built in {Seconds:F1} s", _name, generation, state.State.Count, clock.Elapsed.TotalSeconds);
+            await CleanUpStoreAsync(generation, previousGeneration);
+        }
+        catch (Exception e) when (!committed)
+        {
+            outcome = new RebuildOutcome(generation, false, e.Message, clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow, [.. run.Jobs.Select(j => j.Silo)]);
+            logger.LogWarning(e, "Rebuild of index {Index} to generation {Generation} failed in phase {Phase}; generation {Serving} keeps serving", _name, generation, run.Phase, state.State.Generation);
+            await AbandonAsync(run);
+            state.State.LastRebuild = outcome;
+            await TryWriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            // Committed: the new generation serves; what failed is cleanup or re-homing of a few pending rows.
+            outcome = state.State.LastRebuild!;
+            logger.LogError(e, "Index {Index} switched to generation {Generation} but finishing the switch failed", _name, generation);
+        }
+        finally
+        {
+            TryDelete(work);
+            HyperdMetrics.ClearRebuildProgress(_name);
+            _rebuild = null;
+        }
+
+        HyperdMetrics.Rebuilds.Add(1, new KeyValuePair<string, object?>("outcome", outcome.Succeeded ? "succeeded" : "failed"));
+        run.Finished.TrySetResult();
+    }
+
+    /// <summary>Under the write gate, so every bucket's watermark marks the same point in the stream of mutations.</summary>
+    private async Task<PendingExport[]> SnapshotAsync(long generation, bool fromFile)
+    {
+        await _writeGate.WaitAsync();
+        try
+        {
+            return await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b =>
+                Bucket(b).ExportPendingAsync(fromFile || !state.State.Exists ? null : StoreNames.Pending(_name, generation, b))));
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>The current generation minus every id touched since, plus the live pending rows: the index's data now.</summary>
+    private async Task<IVectorSource> OwnDataSourceAsync(long generation, PendingExport[] exports, string work)
+    {
+        IndexState s = state.State;
+        string current = Path.Combine(work, "current");
+        foreach (BucketFiles files in s.Buckets.Where(f => f.Count > 0))
+        {
+            foreach (string relative in new[] { files.CentroidsFile!, files.ListsFile! })
+            {
+                await store.DownloadAsync(StoreNames.InIndex(_name, relative), Path.Combine(current, relative));
+            }
+        }
+
+        var spills = new List<string>();
+        for (int b = 0; b < exports.Length; b++)
+        {
+            if (exports[b].Rows > 0)
+            {
+                string local = Path.Combine(work, "pending", $"bucket-{b}.spill");
+                await store.DownloadAsync(StoreNames.Pending(_name, generation, b), local);
+                spills.Add(local);
+            }
+        }
+
+        var excluded = exports.SelectMany(e => e.TouchedIds).ToHashSet();
+        IndexManifest manifest = ToEngineManifest(s);
+        return await Task.Run(() => new GenerationSource(current, manifest, s.Dimensions, excluded, spills));
+    }
+
+    /// <summary>Starts the eight jobs round robin over the active silos, then follows them until all succeed or one is lost.</summary>
+    private async Task<BucketFiles[]> RunJobsAsync(RebuildRun run, int dimensions, BuildSettings settings)
+    {
+        SiloAddress[] silos = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).Order()];
+        var jobs = new IBuildJobGrain[GrainKeys.BucketCount];
+
+        // Where each job goes, before any starts, so status shows the whole plan from the first job on.
+        run.Jobs = [.. Enumerable.Range(0, jobs.Length).Select(b => new BuildJobStatus(b, BuildJobState.Running, "starting", 0, 0, silos[b % silos.Length].ToString(), null, null))];
+        for (int b = 0; b < jobs.Length; b++)
+        {
+            jobs[b] = GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, run.Generation, b));
+            var request = new BuildJobRequest(_name, run.Generation, b, dimensions, StoreNames.Spill(_name, run.Generation, b), settings.Clusters, settings.MinPointsPerCluster, settings.Iterations, settings.MaxPointsPerCentroid, settings.Seed);
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[b % silos.Length]);
+            try
+            {
+                await jobs[b].StartAsync(request);
+            }
+            finally
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            }
+        }
+
+        while (true)
+        {
+            DelayDeactivation(TimeSpan.FromMinutes(5));
+            BuildJobStatus[] statuses = await Task.WhenAll(jobs.Select((job, b) => PollAsync(job, b)));
+            run.Jobs = statuses;
+            if (statuses.FirstOrDefault(s => s.State is BuildJobState.Failed or BuildJobState.Unknown) is { } bad)
+            {
+                throw new InvalidOperationException(bad.State == BuildJobState.Unknown
+                    ? $"the build job of bucket {bad.Bucket} was lost (its silo stopped); the rebuild can be retried."
+                    : $"the build job of bucket {bad.Bucket} failed: {bad.Error}");
+            }
+
+            if (statuses.All(s => s.State == BuildJobState.Succeeded))
+            {
+                return [.. statuses.Select(s => s.Result!)];
+            }
+
+            await Task.Delay(options.Value.JobPollInterval);
+        }
+    }
+
+    private static async Task<BuildJobStatus> PollAsync(IBuildJobGrain job, int bucket)
+    {
+        try
+        {
+            BuildJobStatus status = await job.GetStatusAsync();
+            return status.State == BuildJobState.Unknown ? status with { Bucket = bucket } : status;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new BuildJobStatus(bucket, BuildJobState.Unknown, "unreachable", 0, 0, "", null, e.Message);
+        }
+    }
+
+    /// <summary>Pending rows that the new planes hash elsewhere are appended again (same ids), so queries find them in their new bucket.</summary>
+    private async Task RehomeLockedAsync(PendingRows[] leftovers, int d)
+    {
+        var ids = new List<long>();
+        var vectors = new List<float>();
+        for (int b = 0; b < leftovers.Length; b++)
+        {
+            PendingRows rows = leftovers[b];
+            for (int i = 0; i < rows.Ids.Length; i++)
+            {
+                ReadOnlySpan<float> row = rows.UnitVectors.AsSpan(i * d, d);
+                if (_hasher!.Hash(row) != b)
+                {
+                    ids.Add(rows.Ids[i]);
+                    vectors.AddRange(row);
+                }
+            }
+        }
+
+        if (ids.Count > 0)
+        {
+            await ApplyLockedAsync([.. ids], [.. vectors], CancellationToken.None);
+        }
+    }
+
+    private async Task AbandonAsync(RebuildRun run)
+    {
+        long generation = run.Generation;
+        await BestEffort(Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b =>
+            GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, generation, b)).CancelAsync())));
+        await BestEffort(Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b => Bucket(b).AbortGenerationAsync(generation))));
+        await BestEffort(store.DeletePrefixAsync(StoreNames.GenerationPrefix(_name, generation)));
+    }
+
+    /// <summary>Drops the rebuild's scratch files and every generation but the new and the previous one (readers may still map that one).</summary>
+    private async Task CleanUpStoreAsync(long generation, long previous)
+    {
+        await BestEffort(store.DeletePrefixAsync(StoreNames.SpillPrefix(_name, generation)));
+        await BestEffort(store.DeletePrefixAsync(StoreNames.PendingPrefix(_name, generation)));
+        IReadOnlyList<string> names = await store.ListAsync(StoreNames.IndexPrefix(_name));
+
+        // Abandoned rebuilds' leftovers go too; their numbers are never reused.
+        foreach (long old in names.Select(n => GenerationOf(n)).Where(g => g > 0 && g != generation && g != previous).Distinct())
+        {
+            await BestEffort(store.DeletePrefixAsync(StoreNames.GenerationPrefix(_name, old)));
+        }
+    }
+
+    private long GenerationOf(string name)
+    {
+        string rest = name[StoreNames.IndexPrefix(_name).Length..];
+        return rest.StartsWith("gen-", StringComparison.Ordinal) && rest.IndexOf('/') is > 4 and int slash && long.TryParse(rest.AsSpan(4, slash - 4), out long g) ? g : 0;
+    }
+
+    /// <summary>The engine's manifest of the generation, next to its files in the store, so the store's index folder opens with the engine too.</summary>
+    private async Task UploadManifestAsync(IndexState s)
+    {
+        string local = Path.Combine(options.Value.WorkDirectory, $"manifest-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(local);
+        try
+        {
+            ManifestStore.Write(local, ToEngineManifest(s));
+            await store.UploadAsync(ManifestStore.PathIn(local), StoreNames.Manifest(_name));
+        }
+        finally
+        {
+            TryDelete(local);
+        }
+    }
+
+    private static IndexManifest ToEngineManifest(IndexState s) => new()
+    {
+        Dimensions = s.Dimensions,
+        Count = s.Count,
+        Generation = s.Generation,
+        Lsh = new LshManifest([.. Enumerable.Range(0, LshHasher.PlaneCount).Select(p => s.Planes.AsSpan(p * s.Dimensions, s.Dimensions).ToArray())], s.Thresholds),
+        Buckets = [.. s.Buckets.Select(b => b.ToEngine())],
+        Build = new BuildManifest(s.Source, s.Settings.Clusters, s.Settings.MinPointsPerCluster, s.Settings.Iterations, s.Settings.MaxPointsPerCentroid, s.Settings.Seed, s.LastRebuild?.FinishedUtc ?? DateTimeOffset.UtcNow, s.LastRebuild?.Seconds ?? 0),
+        Defaults = new SearchDefaults(s.DefaultLshProbes, s.DefaultNProbe),
+    };
+
+    private BuildSettings SettingsFor(BuildRequest request)
+    {
+        BuildSettings s = state.State.Settings;
+        return s with
+        {
+            Clusters = request.Clusters ?? s.Clusters,
+            Seed = request.Seed ?? s.Seed,
+            Iterations = request.Iterations ?? s.Iterations,
+        };
+    }
+
+    private async Task WriteStateAsync(IndexState next)
+    {
+        IndexState old = state.State;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = old;
+            throw;
+        }
+    }
+
+    private async Task TryWriteStateAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Index {Index}: could not record the failed rebuild's outcome", _name);
+        }
+    }
+
+    private async Task BestEffort(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Index {Index}: best-effort cleanup step failed", _name);
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Scratch space only.
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using HyperdOrleans.Engine.Storage;
+
+namespace HyperdOrleans.Grains.Storage;
+
+/// <summary>
+/// File store names of an index. They mirror an engine index directory (<c>index/manifest.json</c>,
+/// <c>index/gen-000002/bucket-3.lists</c>), so the store's copy of an index, or a silo's cache of it, opens
+/// with the engine as it is.
+/// </summary>
+public static class StoreNames
+{
+    public static string IndexPrefix(string index) => $"{index}/";
+
+    public static string Manifest(string index) => $"{index}/{ManifestStore.FileName}";
+
+    public static string GenerationPrefix(string index, long generation) => $"{index}/{ManifestStore.GenerationFolder(generation)}/";
+
+    /// <summary>A file the engine names relative to the index directory (as its manifest does).</summary>
+    public static string InIndex(string index, string relative) => $"{index}/{relative.Replace('\\', '/')}";
+
+    public static string Spill(string index, long generation, int bucket) => $"{GenerationPrefix(index, generation)}spill/bucket-{bucket}.spill";
+
+    public static string Pending(string index, long generation, int bucket) => $"{GenerationPrefix(index, generation)}pending/bucket-{bucket}.spill";
+
+    public static string SpillPrefix(string index, long generation) => $"{GenerationPrefix(index, generation)}spill/";
+
+    public static string PendingPrefix(string index, long generation) => $"{GenerationPrefix(index, generation)}pending/";
+}

@@ -1,0 +1,26 @@
+using HyperdOrleans.Grains;
+using HyperdOrleans.Grains.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace HyperdOrleans.Silo;
+
+/// <summary>Configures the silo from configuration: a member of an Azure-backed cluster, or the embedded default.</summary>
+public static class SiloConfiguration
+{
+    public static void Configure(ISiloBuilder silo, IConfiguration configuration)
+    {
+        IConfigurationSection section = configuration.GetSection(HyperdOptions.Section);
+        if (silo.ConfigureAzure(configuration))
+        {
+            silo.AddHyperd(o => section.Bind(o));
+        }
+        else
+        {
+            var settings = new EmbeddedSiloSettings();
+            section.Bind(settings);
+            silo.UseHyperdEmbedded(settings.DataDirectory, settings.SiloPort, settings.GatewayPort, settings.ServiceId, settings.ClusterId, o => section.Bind(o));
+        }
+
+        silo.AddDashboardIfEnabled(configuration);
+    }
+}

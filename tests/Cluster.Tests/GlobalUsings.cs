@@ -1,0 +1,2 @@
+global using HyperdOrleans.Client;
+global using Xunit;

@@ -1,0 +1,88 @@
+using HyperdOrleans.Abstractions;
+using HyperdOrleans.Client;
+using HyperdOrleans.Grains;
+using HyperdOrleans.Grains.Build;
+using HyperdOrleans.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace HyperdOrleans.Cluster.Tests;
+
+/// <summary>
+/// A real in-process cluster of several silos that share one local-directory file store (a temp folder) and
+/// keep their own file caches, with a build gate tests can close. Grain state in memory, or in files when a
+/// test restarts silos (memory state dies with the silo that holds it).
+/// </summary>
+public sealed class HyperdTestCluster : IAsyncDisposable
+{
+    private HyperdTestCluster(string root, InProcessTestCluster cluster, TestBuildGate gate)
+    {
+        Root = root;
+        Cluster = cluster;
+        Gate = gate;
+        Client = new HyperdClient(cluster.Client);
+    }
+
+    public string Root { get; }
+
+    public string StoreRoot => Path.Combine(Root, "store");
+
+    public InProcessTestCluster Cluster { get; }
+
+    public TestBuildGate Gate { get; }
+
+    public HyperdClient Client { get; }
+
+    public static async Task<HyperdTestCluster> StartAsync(short silos, bool fileGrainStorage = false)
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"hyperd-cluster-tests-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        var gate = new TestBuildGate();
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.ConfigureSilo((options, silo) =>
+        {
+            if (fileGrainStorage)
+            {
+                silo.AddHyperdFileGrainStorage(Path.Combine(root, "state"));
+            }
+            else
+            {
+                silo.AddMemoryGrainStorage(HyperdStorage.Name);
+            }
+
+            silo.AddHyperdLocalFileStore(Path.Combine(root, "store"));
+            silo.AddHyperd(o =>
+            {
+                o.CacheDirectory = Path.Combine(root, "cache", options.SiloName);
+                o.WorkDirectory = Path.Combine(root, "work", options.SiloName);
+                o.BuildThreads = 1;
+                o.JobPollInterval = TimeSpan.FromMilliseconds(50);
+                o.RebuildPendingThreshold = 0;
+            });
+            silo.Services.AddSingleton<IBuildJobGate>(gate);
+        });
+        InProcessTestCluster cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new HyperdTestCluster(root, cluster, gate);
+    }
+
+    /// <summary>Builds <paramref name="index"/> from a file and waits until it serves.</summary>
+    public Task<IndexStatus> BuildAsync(string index, TestData data, int clusters = 1000) =>
+        Within.Phase($"first build of '{index}'", Client.BuildAsync(index, new BuildRequest(data.Path, Clusters: clusters)));
+
+    public async ValueTask DisposeAsync()
+    {
+        Gate.Open();
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temp space only.
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using HyperdOrleans.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HyperdOrleans.Cluster.Tests;
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class PlacementTests(SharedClusterFixture fixture)
+{
+    [Fact]
+    public async Task BucketGrainsAndBuildJobsLandOnMoreThanOneSilo()
+    {
+        const string index = "placement";
+        IndexStatus status = await fixture.Hyperd.BuildAsync(index, fixture.Data);
+
+        Assert.NotNull(status.LastRebuild);
+        Assert.True(status.LastRebuild.Succeeded);
+        Assert.Equal(GrainKeys.BucketCount, status.LastRebuild.JobSilos.Length);
+        Assert.True(status.LastRebuild.JobSilos.Distinct().Count() > 1, $"build jobs all ran on {status.LastRebuild.JobSilos[0]}");
+
+        await fixture.Hyperd.Client.SearchAsync(index, fixture.Data.Query(0), 10);
+        IGrainFactory grains = fixture.Hyperd.Cluster.Client;
+        BucketStatus[] buckets = await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).StatusAsync()));
+        Assert.True(buckets.Select(b => b.Silo).Distinct().Count() > 1, $"bucket grains all live on {buckets[0].Silo}");
+        Assert.All(buckets, b => Assert.Equal(status.Generation, b.Generation));
+        Assert.Equal(fixture.Data.Count, buckets.Sum(b => b.Count));
+    }
+
+    [Fact]
+    public async Task QueriesFlowFromTwoSilosAtOnce()
+    {
+        const string index = "two-silos";
+        await fixture.Hyperd.BuildAsync(index, fixture.Data);
+
+        // A call made inside a silo reaches that silo's own stateless-worker activation, as client calls through its gateway do.
+        var silos = fixture.Hyperd.Cluster.Silos.Take(2).ToArray();
+        var factories = silos.Select(s => s.ServiceProvider.GetRequiredService<IGrainFactory>()).ToArray();
+        string[] where = await Task.WhenAll(factories.Select(f => f.GetGrain<ISearchCoordinatorGrain>(0).WhereAsync()));
+        Assert.Equal(silos.Select(s => s.SiloAddress.ToString()), where);
+
+        // Both silos' loops run together; each waits for the other's first answer before finishing, so they overlap.
+        var firstAnswers = silos.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        async Task<int> Loop(int me)
+        {
+            var coordinator = factories[me].GetGrain<ISearchCoordinatorGrain>(0);
+            int answered = 0;
+            for (int i = 0; i < 40; i++)
+            {
+                SearchResponse response = await coordinator.SearchAsync(index, new SearchRequest(fixture.Data.Query(i % 64), 10));
+                Assert.Equal(10, response.Results[0].Count);
+                answered++;
+                firstAnswers[me].TrySetResult();
+            }
+
+            await Within.Phase($"the other silo's first answer (loop {me})", firstAnswers[1 - me].Task);
+            return answered;
+        }
+
+        int[] answered = await Within.Phase("queries from two silos", Task.WhenAll(Task.Run(() => Loop(0)), Task.Run(() => Loop(1))));
+        Assert.Equal([40, 40], answered);
+    }
+}

@@ -1,0 +1,82 @@
+using HyperdOrleans.Abstractions;
+
+namespace HyperdOrleans.Cluster.Tests;
+
+/// <summary>Tests that stop silos get their own cluster, with grain state in files so it outlives any silo.</summary>
+public sealed class SiloFailureTests : IAsyncLifetime
+{
+    private HyperdTestCluster _hyperd = null!;
+    private TestData _data = null!;
+
+    public async Task InitializeAsync()
+    {
+        _hyperd = await HyperdTestCluster.StartAsync(3, fileGrainStorage: true);
+        _data = new TestData(_hyperd.Root, 20_000);
+    }
+
+    public async Task DisposeAsync() => await _hyperd.DisposeAsync();
+
+    [Fact]
+    public async Task SiloStoppedMidRebuildLeavesOldGenerationServingAndRetryCompletes()
+    {
+        const string index = "silo-stop";
+        IndexStatus first = await _hyperd.BuildAsync(index, _data);
+        QueryResult before = await _hyperd.Client.SearchAsync(index, _data.Query(1), 10);
+
+        _hyperd.Gate.Close();
+        try
+        {
+            await StopSiloMidRebuildAsync(index, first, before);
+        }
+        finally
+        {
+            _hyperd.Gate.Open();
+        }
+    }
+
+    private async Task StopSiloMidRebuildAsync(string index, IndexStatus first, QueryResult before)
+    {
+        IndexStatus started = await _hyperd.Client.BuildAsync(index, new BuildRequest(), wait: false);
+        long abandoned = started.Rebuild!.Generation;
+        await Within.Phase("all eight build jobs waiting at the gate", _hyperd.Gate.ArrivedAsync(GrainKeys.BucketCount));
+
+        // Jobs go round robin over the silos, so a secondary silo holds some of them.
+        var victim = _hyperd.Cluster.Silos[^1];
+        IndexStatus running = await _hyperd.Client.StatusAsync(index);
+        Assert.Contains(running.Rebuild!.Jobs, j => j.Silo == victim.SiloAddress.ToString());
+        await Within.Phase("stopping a silo that runs build jobs", _hyperd.Cluster.StopSiloAsync(victim));
+
+        var failed = await Within.Phase("the abandoned rebuild to be reported", Assert.ThrowsAsync<InvalidOperationException>(() => _hyperd.Client.WaitForRebuildAsync(index, abandoned)));
+        Assert.Contains($"generation {first.Generation} keeps serving", failed.Message);
+        _hyperd.Gate.Open();
+
+        SearchResponse during = await _hyperd.Client.SearchRowsAsync(index, _data.Query(1), 10);
+        Assert.Equal(first.Generation, during.Generation);
+        Assert.Equal(before.Ids, during.Results[0].Ids);
+
+        IndexStatus retried = await Within.Phase("the retried rebuild", _hyperd.Client.BuildAsync(index, new BuildRequest()));
+        Assert.True(retried.Generation > abandoned);
+        SearchResponse after = await _hyperd.Client.SearchRowsAsync(index, _data.Query(1), 10);
+        Assert.Equal(retried.Generation, after.Generation);
+        Assert.Equal(10, after.Results[0].Count);
+    }
+
+    [Fact]
+    public async Task AppendsSurviveASiloRestart()
+    {
+        const string index = "restart";
+        await _hyperd.BuildAsync(index, _data);
+        float[] row = _data.ExtraRow(0);
+        await _hyperd.Client.AppendAsync(index, [9_000_001], row);
+        Assert.Equal(9_000_001, (await _hyperd.Client.SearchAsync(index, row, 1)).Ids[0]);
+
+        foreach (var silo in _hyperd.Cluster.Silos.Skip(1).ToList())
+        {
+            await Within.Phase("restarting a secondary silo", _hyperd.Cluster.RestartSiloAsync(silo));
+        }
+
+        QueryResult afterRestart = await _hyperd.Client.SearchAsync(index, row, 1);
+        Assert.Equal(9_000_001, afterRestart.Ids[0]);
+        Assert.Equal(1f, afterRestart.Scores[0], 4);
+    }
+}
