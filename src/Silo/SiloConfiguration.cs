@@ -4,21 +4,19 @@ using Microsoft.Extensions.Configuration;
 
 namespace HyperdOrleans.Silo;
 
-/// <summary>Configures the silo from configuration: the embedded default, or a member of an Azure-backed cluster.</summary>
-public static partial class SiloConfiguration
+/// <summary>Configures the silo from configuration: a member of an Azure-backed cluster when a connection string is set, else the embedded default.</summary>
+public static class SiloConfiguration
 {
     public static void Configure(ISiloBuilder silo, IConfiguration configuration)
     {
-        var settings = new HyperdSiloSettings();
         IConfigurationSection section = configuration.GetSection(HyperdOptions.Section);
-        section.Bind(settings);
-        if (settings.IsAzure)
+        if (silo.ConfigureAzure(configuration))
         {
-            ConfigureAzure(silo, settings, configuration);
+            silo.AddHyperd(o => section.Bind(o));
+            return;
         }
-        else
-        {
-            silo.UseHyperdEmbedded(settings.DataDirectory, settings.SiloPort, settings.GatewayPort, settings.ServiceId, settings.ClusterId, o => section.Bind(o));
-        }
+
+        EmbeddedSiloSettings embedded = EmbeddedSiloSettings.Read(configuration);
+        silo.UseHyperdEmbedded(embedded.DataDirectory, embedded.SiloPort, embedded.GatewayPort, embedded.ServiceId, embedded.ClusterId, o => section.Bind(o));
     }
 }

@@ -1,0 +1,85 @@
+// Usage: ClusterCheck [--expect N] [--timeout SECONDS]
+// Reads Hyperd__Azure__ConnectionString, Hyperd__ClusterId and Hyperd__ServiceId from the environment, the same
+// variables the silos get. Exit 0: N silos Active in the table and a client got the same answer from a gateway.
+// Exit 1: not within the timeout (the rows seen are printed). --expect 0 prints the rows once and exits 0.
+using HyperdOrleans.ClusterCheck;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+var expect = IntArg(args, "--expect", 3);
+var timeout = TimeSpan.FromSeconds(IntArg(args, "--timeout", 120));
+var config = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+var connectionString = config["Hyperd:Azure:ConnectionString"]
+    ?? throw new InvalidOperationException("Hyperd__Azure__ConnectionString is not set.");
+var clusterId = config["Hyperd:ClusterId"] ?? "hyperd";
+var serviceId = config["Hyperd:ServiceId"] ?? "hyperd";
+
+using var deadline = new CancellationTokenSource(timeout);
+IReadOnlyList<MembershipRow> rows = [];
+while (true)
+{
+    rows = await MembershipRow.ReadAsync(connectionString, clusterId, CancellationToken.None);
+    var active = rows.Count(r => r.Status == "Active");
+    if (expect == 0 || active >= expect)
+    {
+        break;
+    }
+    if (deadline.IsCancellationRequested)
+    {
+        Console.Error.WriteLine($"Cluster '{clusterId}': {active} of {expect} silos Active after {timeout.TotalSeconds:0} s.");
+        Print(rows);
+        return 1;
+    }
+    await Task.Delay(TimeSpan.FromSeconds(1));
+}
+Print(rows);
+if (expect == 0)
+{
+    return 0;
+}
+
+// The table can say Active before a gateway accepts clients; the check is only done when a client is served.
+// Its own 30 s budget: the table may have turned Active just before the overall deadline.
+using var clientTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+builder.UseOrleansClient(client =>
+{
+    client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
+    client.UseAzureStorageClustering(o => o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(connectionString));
+});
+using var host = builder.Build();
+try
+{
+    await host.StartAsync(clientTimeout.Token);
+    var hosts = await host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+    await host.StopAsync(CancellationToken.None);
+    Console.WriteLine($"Cluster '{clusterId}' (service '{serviceId}'): {hosts.Count} silos Active, a client is served.");
+    return hosts.Count >= expect ? 0 : 1;
+}
+catch (Exception e) when (e is OperationCanceledException or OrleansException or TimeoutException)
+{
+    Console.Error.WriteLine($"Cluster '{clusterId}': the table shows {expect} Active silos but no client was served yet: {e.Message}");
+    return 1;
+}
+
+static void Print(IReadOnlyList<MembershipRow> rows)
+{
+    foreach (var row in rows.OrderBy(r => r.Endpoint, StringComparer.Ordinal))
+    {
+        Console.WriteLine($"  {row.Status,-12} {row.Endpoint,-22} {row.SiloName}");
+    }
+}
+
+static int IntArg(string[] args, string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    if (i < 0)
+    {
+        return fallback;
+    }
+    return i + 1 < args.Length && int.TryParse(args[i + 1], out var value) && value >= 0
+        ? value
+        : throw new ArgumentException($"{name} needs a non-negative whole number.");
+}

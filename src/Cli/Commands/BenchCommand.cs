@@ -1,0 +1,95 @@
+using System.CommandLine;
+using HyperdOrleans.Cli.Console;
+using HyperdOrleans.Cli.Work;
+
+namespace HyperdOrleans.Cli.Commands;
+
+/// <summary>
+/// <c>hyperd bench</c>: one command from nothing to a result table — data (given or generated into a cache),
+/// index (built if missing), timed index and exact search, recall and course score.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create(CliContext context)
+    {
+        Option<string> input = CliOptions.Path("--input", "Base vectors (.fvecs, .npy, raw with --dims). Or use --generate.", required: false);
+        Option<string> queries = CliOptions.Path("--queries", "Query vectors (required with --input).", required: false);
+        Option<string> generate = CliOptions.Kind("--generate", "Generate the data instead of --input: uniform or clustered, cached in --data-dir.", required: false);
+        Option<long> n = CliOptions.Count("--n", "Base vectors to generate (with --generate).", required: false);
+        Option<int?> queryCount = new("--query-count") { Description = $"Queries to generate (default {BenchRunner.DefaultGeneratedQueries}), or to take from the start of --queries (default all)." };
+        Option<int?> dims = new("--dims") { Description = $"Dimensions of generated data (default {CliOptions.DefaultDimensions}) or of a raw --input." };
+        Option<string> dataDir = new("--data-dir") { Description = "Where generated data is cached.", DefaultValueFactory = _ => DatasetCache.DefaultFolder(), HelpName = "path" };
+        Option<string> index = CliOptions.Path("--index", "Index directory: built if it holds no index (or with --rebuild), otherwise reused.");
+        Option<bool> rebuild = new("--rebuild") { Description = "Build the index even if one exists." };
+        Option<int> clusters = CliOptions.Clusters();
+        Option<int> seed = CliOptions.Seed();
+        Option<int> k = CliOptions.K();
+        Option<int?> lshProbes = CliOptions.LshProbes();
+        Option<int?> nprobe = CliOptions.NProbe();
+        Option<int> threads = CliOptions.Threads();
+        Option<int> latencyQueries = CliOptions.LatencyQueries();
+        foreach (Option<int?> positive in new[] { queryCount, dims })
+        {
+            positive.Validators.Add(result =>
+            {
+                if (CliOptions.TryGet(result, out int? bad) && bad < 1)
+                {
+                    result.AddError($"{positive.Name} must be at least 1, got {bad}.");
+                }
+            });
+        }
+
+        var command = new Command("bench", "Benchmark an index against exact search: recall, queries/s, speed-up, latency, course score.")
+        {
+            input, queries, generate, n, queryCount, dims, dataDir, index, rebuild, clusters, seed, k, lshProbes, nprobe, threads, latencyQueries,
+        };
+        command.Validators.Add(result =>
+        {
+            bool hasInput = result.GetResult(input) is not null;
+            bool hasGenerate = result.GetResult(generate) is not null;
+            if (hasInput == hasGenerate)
+            {
+                result.AddError("give either --input (with --queries) or --generate (with --n).");
+            }
+            else if (hasInput && result.GetResult(queries) is null)
+            {
+                result.AddError("--input needs --queries.");
+            }
+            else if (hasGenerate && result.GetResult(n) is null)
+            {
+                result.AddError("--generate needs --n (how many base vectors).");
+            }
+            else if (hasGenerate && result.GetResult(queries) is not null)
+            {
+                result.AddError("--generate makes its own queries; drop --queries (or use --input).");
+            }
+        });
+
+        command.SetGuardedAction(context, (parsed, cancellationToken) =>
+        {
+            string? kind = parsed.GetValue(generate);
+            var settings = new BenchSettings
+            {
+                Input = parsed.GetValue(input),
+                Queries = parsed.GetValue(queries),
+                Generate = kind is null ? null : CliOptions.ParseKind(kind),
+                Count = parsed.GetValue(n),
+                QueryCount = parsed.GetValue(queryCount),
+                Dimensions = parsed.GetValue(dims),
+                DataFolder = parsed.GetValue(dataDir)!,
+                Index = parsed.GetValue(index)!,
+                Rebuild = parsed.GetValue(rebuild),
+                Clusters = parsed.GetValue(clusters),
+                Seed = parsed.GetValue(seed),
+                K = parsed.GetValue(k),
+                LshProbes = parsed.GetValue(lshProbes),
+                NProbe = parsed.GetValue(nprobe),
+                Threads = parsed.GetValue(threads),
+                LatencyQueries = parsed.GetValue(latencyQueries),
+            };
+            BenchReport.Print(context, BenchRunner.Run(context, settings, cancellationToken));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using HyperdOrleans.Engine;
+using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Data;
+using HyperdOrleans.Engine.Lsh;
+
+namespace HyperdOrleans.Cli.Commands;
+
+/// <summary>
+/// Options shared by several commands, with their defaults and range checks, so every command spells and
+/// validates them the same way. Each call makes a new instance: an option belongs to one command.
+/// </summary>
+internal static class CliOptions
+{
+    public const int DefaultDimensions = 70;
+    public const int DefaultSeed = 42;
+    public const int DefaultK = 10;
+
+    public static readonly string[] Kinds = ["uniform", "clustered"];
+
+    public static Option<string> Path(string name, string description, bool required = true) =>
+        new(name) { Description = description, Required = required, HelpName = "path" };
+
+    public static Option<string> Kind(string name, string description, bool required)
+    {
+        var option = new Option<string>(name) { Description = description, Required = required };
+        option.AcceptOnlyFromAmong(Kinds);
+        return option;
+    }
+
+    public static SyntheticKind ParseKind(string kind) => kind == "uniform" ? SyntheticKind.Uniform : SyntheticKind.Clustered;
+
+    public static Option<long> Count(string name, string description, bool required = true) =>
+        AtLeast(new Option<long>(name) { Description = description, Required = required, HelpName = "count" }, 1);
+
+    public static Option<int> Dimensions() =>
+        AtLeast(new Option<int>("--dims") { Description = "Dimensions of each vector.", DefaultValueFactory = _ => DefaultDimensions }, 1);
+
+    /// <summary>Only raw float32 files need it: .fvecs and .npy carry their dimensions.</summary>
+    public static Option<int?> RawDimensions() =>
+        AtLeast(new Option<int?>("--dims") { Description = "Dimensions of a raw float32 file (.fvecs and .npy carry their own; given for them, it is checked)." }, 1);
+
+    public static Option<int> Seed() =>
+        new("--seed") { Description = "Seed for everything random (data, LSH sample, k-means), for reproducible runs.", DefaultValueFactory = _ => DefaultSeed };
+
+    public static Option<int> Clusters() =>
+        AtLeast(new Option<int>("--clusters") { Description = "k-means clusters per LSH bucket (small buckets get fewer: about one per 100 vectors).", DefaultValueFactory = _ => new IndexBuildOptions().Clusters }, 1);
+
+    public static Option<int> Threads() =>
+        AtLeast(new Option<int>("--threads") { Description = "Worker threads (0: every core).", DefaultValueFactory = _ => 0 }, 0);
+
+    public static Option<int> K() =>
+        AtLeast(new Option<int>("--k") { Description = "Neighbours to return per query.", DefaultValueFactory = _ => DefaultK }, 1);
+
+    public static Option<int?> LshProbes()
+    {
+        var option = new Option<int?>("--lsh-probes") { Description = $"LSH buckets probed per query, own bucket first (1..{LshHasher.BucketCount}; default: the index's, normally {SearchParameters.DefaultLshProbes})." };
+        option.Validators.Add(result =>
+        {
+            if (TryGet(result, out int? value) && value is int v && (v < 1 || v > LshHasher.BucketCount))
+            {
+                result.AddError($"--lsh-probes must be between 1 and {LshHasher.BucketCount}, got {v}.");
+            }
+        });
+        return option;
+    }
+
+    public static Option<int?> NProbe() =>
+        AtLeast(new Option<int?>("--nprobe") { Description = $"Clusters scanned per probed bucket (default: the index's, normally {SearchParameters.DefaultNProbe})." }, 1);
+
+    public static Option<int> LatencyQueries() =>
+        AtLeast(new Option<int>("--latency-queries") { Description = "How many queries (from the start) to also send one at a time to measure latency (0: skip).", DefaultValueFactory = _ => 1000 }, 0);
+
+    /// <summary>The index's defaults, overridden by whichever probes the user gave.</summary>
+    public static SearchParameters Probes(SearchParameters defaults, int? lshProbes, int? nprobe) =>
+        new(lshProbes ?? defaults.LshProbes, nprobe ?? defaults.NProbe);
+
+    private static Option<T> AtLeast<T>(Option<T> option, long minimum)
+    {
+        option.Validators.Add(result =>
+        {
+            if (TryGet(result, out T? value) && value is not null && Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) < minimum)
+            {
+                result.AddError($"{option.Name} must be at least {minimum}, got {value}.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The option's value; false when it did not convert (the parser reports that error itself, so validators skip it).</summary>
+    public static bool TryGet<T>(System.CommandLine.Parsing.OptionResult result, out T? value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
+    }
+}

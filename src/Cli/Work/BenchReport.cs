@@ -1,0 +1,33 @@
+using HyperdOrleans.Cli.Console;
+using Spectre.Console;
+
+namespace HyperdOrleans.Cli.Work;
+
+/// <summary>The bench's result table: each figure beside how it was measured, so numbers are not compared across unlike methods.</summary>
+internal static class BenchReport
+{
+    public static void Print(CliContext context, BenchOutcome o)
+    {
+        var table = new Table().Title($"hyperd bench: {o.Input.Count:N0} x {o.Input.Dimensions}, {o.Queries.Count:N0} queries")
+            .AddColumns("measure", "value", "how");
+        table.AddRow($"recall@{o.K}", $"{o.Recall:F4}", "index answers vs exact top k (ties count)");
+        table.AddRow("index", $"{o.Index.QueriesPerSecond:N0} q/s", $"all queries in one batch, {o.Index.Threads} threads, median of {o.Index.Runs} runs; lsh-probes {o.Probes.LshProbes}, nprobe {o.Probes.NProbe}");
+        table.AddRow("exact", $"{o.Exact.QueriesPerSecond:N1} q/s", $"brute force streaming the file, same batch, {o.Exact.Threads} threads, one run");
+        table.AddRow("speed-up", $"{o.Index.QueriesPerSecond / o.Exact.QueriesPerSecond:N1}x", "index q/s / exact q/s");
+        if (o.Latency is { } latency)
+        {
+            table.AddRow("latency p50", Formats.Milliseconds(latency.P50Seconds), $"one query at a time, one thread, {latency.Queries:N0} queries");
+            table.AddRow("latency p99", Formats.Milliseconds(latency.P99Seconds), "same");
+        }
+
+        table.AddRow("course score", $"{o.CourseScore:N1}", $"mean per query, 0 best: minus rank positions beyond 3k");
+        table.AddRow("build", $"{o.BuildSeconds:F1} s", o.Build is null ? "existing index (time from its manifest)" : "this run");
+        if (o.Build is { } build)
+        {
+            table.AddRow("build peak RssAnon", Formats.Bytes(build.PeakRssAnon), "own heap and buffers, sampled every 50 ms");
+            table.AddRow("build peak VmHWM", Formats.Bytes(build.PeakVmHwm), build.PeakCoversBuildOnly ? "peak resident set incl. mapped files, build only" : "peak resident set incl. mapped files, whole process");
+        }
+
+        context.Ui.Write(table);
+    }
+}

@@ -1,0 +1,40 @@
+using HyperdOrleans.Engine.Data;
+
+namespace HyperdOrleans.Cli.Work;
+
+/// <summary>What <c>hyperd bench</c> was asked to do, after parsing. Exactly one of <see cref="Input"/> and <see cref="Generate"/> is set.</summary>
+internal sealed record BenchSettings
+{
+    public string? Input { get; init; }
+
+    public string? Queries { get; init; }
+
+    public SyntheticKind? Generate { get; init; }
+
+    public long Count { get; init; }
+
+    /// <summary>Queries to generate, or to take from the start of <see cref="Queries"/> (null: all of them).</summary>
+    public int? QueryCount { get; init; }
+
+    public int? Dimensions { get; init; }
+
+    public required string DataFolder { get; init; }
+
+    public required string Index { get; init; }
+
+    public bool Rebuild { get; init; }
+
+    public int Clusters { get; init; }
+
+    public int Seed { get; init; }
+
+    public int K { get; init; }
+
+    public int? LshProbes { get; init; }
+
+    public int? NProbe { get; init; }
+
+    public int Threads { get; init; }
+
+    public int LatencyQueries { get; init; }
+}
