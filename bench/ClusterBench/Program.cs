@@ -67,9 +67,9 @@ async Task RunAsync(int silos)
     Console.WriteLine($"\n{silos} silo(s): build {buildSeconds:F1} s (generation {built.Generation}, jobs on {built.LastRebuild!.JobSilos.Distinct().Count()} silo(s))");
 
     // Warm up both paths (JIT, page cache, activations) before timing.
-    await Measure("warm-up", q => client.SearchAsync("bench", Row(q), K).ContinueWith(_ => 0), Math.Min(200, queryCount));
+    await Measure("warm-up", q => client.SearchAsync("bench", Row(q), K).ContinueWith(_ => 0), Math.Min(1000, queryCount));
     using VectorIndex engine = VectorIndex.Open(Path.Combine(store, "bench"));
-    await Measure("warm-up", q => Task.FromResult(engine.Search(Row(q), K).Length), Math.Min(200, queryCount));
+    await Measure("warm-up", q => Task.FromResult(engine.Search(Row(q), K).Length), Math.Min(1000, queryCount));
 
     (double clusterQps, double[] clusterLatency) = await Measure("cluster", q => client.SearchAsync("bench", Row(q), K).ContinueWith(t => t.Result.Count), queryCount);
     (double engineQps, double[] engineLatency) = await Measure("engine", q => Task.Run(() => engine.Search(Row(q), K).Length), queryCount);
