@@ -10,7 +10,7 @@ using HyperdOrleans.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.TestingHost;
 
-// Usage: ClusterBench [n=200000] [dims=70] [queries=2000] [clients=4] [silos=1,3]
+// Usage: ClusterBench [n=200000] [dims=70] [queries=2000] [clients=4] [silos=1,3] [batch=1]
 // Every silo runs in this process (Orleans TestingHost, real messaging between silos): the overhead measured is
 // Orleans' (serialisation, scheduling, fan-out, merge), not the network's.
 int n = Arg(0, 200_000);
@@ -18,6 +18,7 @@ int dims = Arg(1, 70);
 int queryCount = Arg(2, 2_000);
 int clients = Arg(3, 4);
 int[] siloCounts = args.Length > 4 ? [.. args[4].Split(',').Select(int.Parse)] : [1, 3];
+int batch = Arg(5, 1);
 const int K = 10;
 
 string root = Path.Combine(Path.GetTempPath(), $"hyperd-cluster-bench-{Guid.NewGuid():N}");
@@ -26,7 +27,7 @@ string basePath = Path.Combine(root, "base.fvecs");
 new SyntheticData(SyntheticKind.Clustered, dims, 42).WriteFile(basePath, n);
 var queries = new float[queryCount * dims];
 new SyntheticData(SyntheticKind.Clustered, dims, 42, SyntheticData.Stream.Queries).Fill(queries);
-Console.WriteLine($"data: {n:N0} clustered x {dims}, {queryCount:N0} queries, k={K}, {clients} concurrent clients, {Environment.ProcessorCount} cores");
+Console.WriteLine($"data: {n:N0} clustered x {dims}, {queryCount:N0} queries, k={K}, {clients} concurrent clients, {batch} queries per request, {Environment.ProcessorCount} cores");
 
 try
 {
@@ -71,9 +72,9 @@ async Task RunAsync(int silos)
     using VectorIndex engine = VectorIndex.Open(Path.Combine(store, "bench"));
     await Measure("warm-up", q => Task.FromResult(engine.Search(Row(q), K).Length), Math.Min(1000, queryCount));
 
-    (double clusterQps, double[] clusterLatency) = await Measure("cluster", q => client.SearchAsync("bench", Row(q), K).ContinueWith(t => t.Result.Count), queryCount);
-    (double engineQps, double[] engineLatency) = await Measure("engine", q => Task.Run(() => engine.Search(Row(q), K).Length), queryCount);
-    Console.WriteLine($"  {"path",-8} {"queries/s",10} {"p50 ms",8} {"p99 ms",8}");
+    (double clusterQps, double[] clusterLatency) = await Measure("cluster", q => client.SearchRowsAsync("bench", Rows(q), K).ContinueWith(t => t.Result.Results.Length), queryCount);
+    (double engineQps, double[] engineLatency) = await Measure("engine", q => Task.Run(() => engine.SearchBatch(Rows(q), K, threads: 1).Length), queryCount);
+    Console.WriteLine($"  {"path",-8} {"queries/s",10} {"p50 ms",8} {"p99 ms",8}   (latency per request)");
     Print("engine", engineQps, engineLatency);
     Print("cluster", clusterQps, clusterLatency);
     Console.WriteLine($"  cluster/engine queries/s: {clusterQps / engineQps:P0}");
@@ -81,8 +82,12 @@ async Task RunAsync(int silos)
 
 float[] Row(int q) => queries.AsSpan((q % queryCount) * dims, dims).ToArray();
 
-async Task<(double Qps, double[] LatencyMs)> Measure(string what, Func<int, Task<int>> search, int count)
+// Request q asks queries q*batch .. q*batch+batch-1 (wrapping), so every path answers the same rows.
+float[] Rows(int q) => [.. Enumerable.Range(q * batch, batch).SelectMany(r => Row(r))];
+
+async Task<(double Qps, double[] LatencyMs)> Measure(string what, Func<int, Task<int>> search, int queriesWanted)
 {
+    int count = what == "warm-up" ? queriesWanted : Math.Max(1, queriesWanted / batch);
     var latencies = new double[count];
     int next = -1;
     var clock = Stopwatch.StartNew();
@@ -97,7 +102,7 @@ async Task<(double Qps, double[] LatencyMs)> Measure(string what, Func<int, Task
         }
     })));
     Array.Sort(latencies);
-    return (count / clock.Elapsed.TotalSeconds, latencies);
+    return (count * (what == "warm-up" ? 1 : batch) / clock.Elapsed.TotalSeconds, latencies);
 }
 
 static void Print(string path, double qps, double[] sorted) =>
