@@ -45,6 +45,7 @@ async Task RunAsync(int silos)
 {
     string store = Path.Combine(root, $"store-{silos}");
     var builder = new InProcessTestClusterBuilder((short)silos);
+    builder.Options.ConfigureFileLogging = false; // no logs/ folder in the working directory
     builder.ConfigureSiloHost((options, host) => host.Logging.SetMinimumLevel(LogLevel.Warning));
     builder.ConfigureClientHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning));
     builder.ConfigureSilo((options, silo) =>
