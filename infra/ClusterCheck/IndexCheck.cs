@@ -28,8 +28,14 @@ internal static class IndexCheck
         var dimensions = Arg(args, "--dims", 70);
         var rebuilds = Arg(args, "--rebuilds", 1);
         var name = StringArg(args, "--name", "check");
-        var data = Path.GetFullPath(StringArg(args, "--data", $"clustered-{count}x{dimensions}.fvecs"));
-
+        var given = StringArg(args, "--data", "");
+        var data = Path.GetFullPath(given.Length > 0 ? given : $"clustered-{count}x{dimensions}.fvecs");
+        if (given.Length > 0 && !File.Exists(data))
+        {
+            // Only the default file is made here: a mistyped path must not become a new file somewhere.
+            Console.Error.WriteLine($"--data {data}: no such file");
+            return 2;
+        }
         if (!File.Exists(data))
         {
             var write = Stopwatch.StartNew();
@@ -79,7 +85,14 @@ internal static class IndexCheck
 
     private static string Describe(RebuildOutcome? outcome) => outcome is null
         ? "no rebuild outcome"
-        : $"rebuild {outcome.Seconds:F1} s on the silos, bucket jobs on {string.Join(", ", outcome.JobSilos.GroupBy(s => s).Select(g => $"{g.Key} x{g.Count()}"))}";
+        : $"rebuild {outcome.Seconds:F1} s on the silos, bucket jobs per silo: {string.Join(", ", outcome.JobSilos.GroupBy(Endpoint).Select(g => $"{g.Key} x{g.Count()}"))}";
+
+    /// <summary><c>S127.0.0.1:11112:154624540</c> (address, port, generation of the silo) reads as <c>127.0.0.1:11112</c>.</summary>
+    private static string Endpoint(string silo)
+    {
+        var parts = silo.TrimStart('S').Split(':');
+        return parts.Length >= 2 ? $"{parts[0]}:{parts[1]}" : silo;
+    }
 
     private static int Arg(string[] args, string name, int fallback) =>
         int.Parse(StringArg(args, name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
