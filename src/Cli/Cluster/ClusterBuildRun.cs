@@ -18,14 +18,21 @@ internal static class ClusterBuildRun
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly string[] BucketSteps = ["train", "assign", "write"];
 
+    /// <summary>
+    /// The source as the silos will see it: an absolute path, checked here when this machine can read it (always for
+    /// an embedded silo), so a bad file fails in one clear line before any silo starts. Null: not on this machine.
+    /// </summary>
+    public static VectorFile? CheckSource(ClusterChoice choice, string sourcePath, int? rawDimensions)
+    {
+        string path = Path.GetFullPath(sourcePath);
+        return choice.EmbeddedData is not null || File.Exists(path) ? VectorFile.Open(path, rawDimensions) : null;
+    }
+
     public static async Task<ClusterBuildOutcome> BuildAsync(CliContext context, ClusterSession session, string sourcePath, int? rawDimensions, int clusters, int seed, CancellationToken cancellationToken)
     {
         string path = Path.GetFullPath(sourcePath);
-
-        // Checked here when this machine can read it (always for an embedded silo): a bad file fails in one clear line at once.
-        if (session.Choice.EmbeddedData is not null || File.Exists(path))
+        if (CheckSource(session.Choice, path, rawDimensions) is { } file)
         {
-            VectorFile file = VectorFile.Open(path, rawDimensions);
             context.Ui.WriteLine($"building index '{session.Name}' in the cluster from {path}: {file.Count:N0} x {file.Dimensions} ({file.Format}), {clusters} clusters per bucket, seed {seed}");
         }
         else
@@ -92,13 +99,23 @@ internal static class ClusterBuildRun
             : rebuild.Phase == "partition" ? (rebuild.PartitionTotal > 0 ? (double)rebuild.PartitionDone / rebuild.PartitionTotal : 0)
             : 1;
         state.Set("partition", rebuild.Phase is "partition" or "upload" ? $"partition ({rebuild.Phase})" : "partition", partition);
+        // Where each job runs is worth a label only when the jobs spread over several silos.
+        bool spread = rebuild.Jobs.Select(j => j.Silo).Distinct().Count() > 1;
         foreach (BuildJobStatus job in rebuild.Jobs)
         {
             int step = Array.IndexOf(BucketSteps, job.Phase);
             double within = job.Total > 0 ? (double)job.Done / job.Total : 0;
             double fraction = job.State == BuildJobState.Succeeded ? 1 : step < 0 ? 0 : (step + within) / BucketSteps.Length;
             string phase = job.State == BuildJobState.Succeeded ? "done" : job.Phase;
-            state.Set($"bucket {job.Bucket}", $"bucket {job.Bucket} {phase} on {job.Silo}", fraction);
+            state.Set($"bucket {job.Bucket}", spread ? $"bucket {job.Bucket} {phase} on {ShortSilo(job.Silo)}" : $"bucket {job.Bucket} {phase}", fraction);
         }
+    }
+
+    /// <summary>"S127.0.0.1:11111:154624462" (address, port, epoch) as "127.0.0.1:11111".</summary>
+    public static string ShortSilo(string silo)
+    {
+        string text = silo.StartsWith('S') ? silo[1..] : silo;
+        int epoch = text.LastIndexOf(':');
+        return epoch > text.IndexOf(':') ? text[..epoch] : text;
     }
 }

@@ -27,7 +27,7 @@ internal static class ClusterStatusReport
             foreach (BuildJobStatus job in rebuild.Jobs)
             {
                 string progress = job.Total > 0 ? $" {100.0 * job.Done / job.Total:F0}%" : string.Empty;
-                context.Ui.WriteLine($"  bucket {job.Bucket}: {job.State.ToString().ToLowerInvariant()}, {job.Phase}{progress} on {job.Silo}");
+                context.Ui.WriteLine($"  bucket {job.Bucket}: {job.State.ToString().ToLowerInvariant()}, {job.Phase}{progress} on {ClusterBuildRun.ShortSilo(job.Silo)}");
             }
         }
         else

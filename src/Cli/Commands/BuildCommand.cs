@@ -32,6 +32,7 @@ internal static class BuildCommand
         {
             if (cluster.Resolve(parsed, parsed.GetValue(index)) is { } choice)
             {
+                ClusterBuildRun.CheckSource(choice, parsed.GetValue(input)!, parsed.GetValue(dims));
                 await using ClusterSession session = await ClusterSession.ConnectAsync(context, choice, parsed.GetValue(threads), cancellationToken);
                 await ClusterBuildRun.BuildAsync(context, session, parsed.GetValue(input)!, parsed.GetValue(dims), parsed.GetValue(clusters), parsed.GetValue(seed), cancellationToken);
                 return ExitCodes.Success;
