@@ -124,7 +124,9 @@ internal sealed class ClusterSession : IAsyncDisposable
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not CliException)
         {
-            string reason = e is OperationCanceledException ? $"no answer within {ConnectTimeout.TotalSeconds:F0} s" : OneLine(e.Message);
+            string reason = e is OperationCanceledException
+                ? $"no answer within {ConnectTimeout.TotalSeconds:F0} s ({(target.Kind == ClusterKind.Azure ? "are silos of that cluster running?" : "is a silo running with that gateway port?")})"
+                : OneLine(e.Message);
             throw new CliException($"could not {what} the {target.Description}: {reason}");
         }
     }
