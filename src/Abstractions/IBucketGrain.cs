@@ -24,15 +24,15 @@ public interface IBucketGrain : IGrainWithStringKey
     Task ApplyAsync(BucketMutation mutation, CancellationToken cancellationToken = default);
 
     /// <summary>Writes live pending rows to the file store (when a name is given) and returns the watermark a rebuild folds in.</summary>
-    [Alias("ExportPendingAsync")]
+    [Alias("ExportPendingAsync"), ResponseTimeout("00:10:00")]
     Task<PendingExport> ExportPendingAsync(string? storeName, CancellationToken cancellationToken = default);
 
     /// <summary>Downloads and opens a new generation's files beside the serving one.</summary>
-    [Alias("PrepareGenerationAsync")]
+    [Alias("PrepareGenerationAsync"), ResponseTimeout("00:10:00")]
     Task PrepareGenerationAsync(BucketGeneration generation, CancellationToken cancellationToken = default);
 
     /// <summary>Serves the prepared generation from now on; returns the live pending rows it did not fold in.</summary>
-    [Alias("CommitGenerationAsync")]
+    [Alias("CommitGenerationAsync"), ResponseTimeout("00:02:00")]
     Task<PendingRows> CommitGenerationAsync(long generation, CancellationToken cancellationToken = default);
 
     /// <summary>Drops a prepared generation whose rebuild failed.</summary>

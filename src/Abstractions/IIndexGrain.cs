@@ -27,10 +27,11 @@ public interface IIndexGrain : IGrainWithStringKey
     Task<SearchInfo> GetSearchInfoAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Adds or replaces vectors under caller-chosen ids; durable and searchable when it returns.</summary>
-    [Alias("AppendAsync")]
+    /// <remarks>May wait while a rebuild snapshots pending data or switches generation: hence the longer timeout.</remarks>
+    [Alias("AppendAsync"), ResponseTimeout("00:05:00")]
     Task<MutationResult> AppendAsync(VectorBatch batch, CancellationToken cancellationToken = default);
 
     /// <summary>Removes ids; filtered out of results when it returns, dropped from the files at the next rebuild.</summary>
-    [Alias("DeleteAsync")]
+    [Alias("DeleteAsync"), ResponseTimeout("00:05:00")]
     Task<MutationResult> DeleteAsync(long[] ids, CancellationToken cancellationToken = default);
 }

@@ -74,6 +74,11 @@ public sealed class HyperdClient(IGrainFactory grains)
     /// <summary>The top <paramref name="k"/> of each query of a batch.</summary>
     public async Task<QueryResult[]> SearchAsync(string index, IReadOnlyList<float[]> queries, int k, SearchOptions? options = null, CancellationToken cancellationToken = default)
     {
+        if (queries.Count == 0)
+        {
+            throw new ArgumentException("no queries given.", nameof(queries));
+        }
+
         float[] flat = [.. queries.SelectMany(q => q)];
         if (queries.Any(q => q.Length != queries[0].Length))
         {

@@ -1,13 +1,14 @@
+using Microsoft.Extensions.Configuration;
+
 namespace HyperdOrleans.Silo;
 
 /// <summary>
 /// Settings of the embedded single silo (configuration section <c>Hyperd</c>; environment variables such as
-/// <c>Hyperd__DataDirectory</c>). Grain settings (<c>Hyperd:CacheDirectory</c>, <c>Hyperd:RebuildPendingThreshold</c>, …)
-/// bind to HyperdOptions from the same section.
+/// <c>Hyperd__DataDirectory</c>). Grain settings (<c>Hyperd:RebuildPendingThreshold</c>, …) bind to HyperdOptions from the same section.
 /// </summary>
 public sealed class EmbeddedSiloSettings
 {
-    /// <summary>Where the embedded default keeps grain state, cluster files and its cache.</summary>
+    /// <summary>Where grain state, cluster files and the cache live: the index survives a restart of the silo.</summary>
     public string DataDirectory { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "hyperd");
 
     public int SiloPort { get; set; } = 11111;
@@ -17,4 +18,11 @@ public sealed class EmbeddedSiloSettings
     public string ClusterId { get; set; } = "hyperd";
 
     public string ServiceId { get; set; } = "hyperd";
+
+    public static EmbeddedSiloSettings Read(IConfiguration configuration)
+    {
+        var settings = new EmbeddedSiloSettings();
+        configuration.GetSection(HyperdSiloSettings.Section).Bind(settings);
+        return settings;
+    }
 }

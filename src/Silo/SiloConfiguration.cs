@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace HyperdOrleans.Silo;
 
-/// <summary>Configures the silo from configuration: a member of an Azure-backed cluster, or the embedded default.</summary>
+/// <summary>Configures the silo from configuration: a member of an Azure-backed cluster when a connection string is set, else the embedded default.</summary>
 public static class SiloConfiguration
 {
     public static void Configure(ISiloBuilder silo, IConfiguration configuration)
@@ -13,14 +13,10 @@ public static class SiloConfiguration
         if (silo.ConfigureAzure(configuration))
         {
             silo.AddHyperd(o => section.Bind(o));
-        }
-        else
-        {
-            var settings = new EmbeddedSiloSettings();
-            section.Bind(settings);
-            silo.UseHyperdEmbedded(settings.DataDirectory, settings.SiloPort, settings.GatewayPort, settings.ServiceId, settings.ClusterId, o => section.Bind(o));
+            return;
         }
 
-        silo.AddDashboardIfEnabled(configuration);
+        EmbeddedSiloSettings embedded = EmbeddedSiloSettings.Read(configuration);
+        silo.UseHyperdEmbedded(embedded.DataDirectory, embedded.SiloPort, embedded.GatewayPort, embedded.ServiceId, embedded.ClusterId, o => section.Bind(o));
     }
 }

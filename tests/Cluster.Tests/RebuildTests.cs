@@ -85,6 +85,29 @@ public sealed class RebuildTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task FailedBuildJobLeavesOldGenerationServingAndRetryWorks()
+    {
+        const string index = "failed-job";
+        HyperdTestCluster hyperd = fixture.Hyperd;
+        IndexStatus first = await hyperd.BuildAsync(index, fixture.Data);
+        QueryResult before = await hyperd.Client.SearchAsync(index, fixture.Data.Query(9), 10);
+
+        hyperd.Gate.FailBucket = 5;
+        var failed = await Within.Phase("the failing rebuild", Assert.ThrowsAsync<InvalidOperationException>(() => hyperd.Client.BuildAsync(index, new BuildRequest())));
+        Assert.Contains("bucket 5 failed: injected failure", failed.Message);
+        IndexStatus status = await hyperd.Client.StatusAsync(index);
+        Assert.Equal(first.Generation, status.Generation);
+        Assert.False(status.LastRebuild!.Succeeded);
+        SearchResponse during = await hyperd.Client.SearchRowsAsync(index, fixture.Data.Query(9), 10);
+        Assert.Equal(first.Generation, during.Generation);
+        Assert.Equal(before.Ids, during.Results[0].Ids);
+
+        IndexStatus retried = await Within.Phase("the retried rebuild", hyperd.Client.BuildAsync(index, new BuildRequest()));
+        Assert.True(retried.LastRebuild!.Succeeded);
+        Assert.Equal(retried.Generation, (await hyperd.Client.SearchRowsAsync(index, fixture.Data.Query(9), 10)).Generation);
+    }
+
+    [Fact]
     public async Task SecondRebuildIsRefusedWhileOneRuns()
     {
         const string index = "one-at-a-time";

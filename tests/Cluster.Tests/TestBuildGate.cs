@@ -50,11 +50,20 @@ public sealed class TestBuildGate : IBuildJobGate
         }
     }
 
+    /// <summary>The next job of this bucket throws, as a job whose build hits a bad file would.</summary>
+    public int? FailBucket { get; set; }
+
     public async Task PassAsync(string index, long generation, int bucket, CancellationToken cancellationToken)
     {
         TaskCompletionSource? closed;
         lock (_lock)
         {
+            if (FailBucket == bucket)
+            {
+                FailBucket = null;
+                throw new IOException($"injected failure in the build job of bucket {bucket}");
+            }
+
             closed = _closed;
             if (closed is null)
             {

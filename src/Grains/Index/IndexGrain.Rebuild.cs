@@ -27,6 +27,9 @@ public sealed partial class IndexGrain
         var run = new RebuildRun(generation, DateTimeOffset.UtcNow);
         _rebuild = run;
 
+        // The rebuild makes only outgoing calls: without this an idle index grain could be collected mid-partition.
+        DelayDeactivation(TimeSpan.FromMinutes(30));
+
         // Runs in this activation's background: its turns interleave with requests, so status and appends keep flowing.
         _ = RebuildAsync(run, request);
         return new RebuildTicket(true, generation, $"index '{_name}' is building generation {generation}.");

@@ -35,7 +35,15 @@ public sealed partial class IndexGrain(
         if (state.State.Exists)
         {
             _hasher = HasherOf(state.State);
-            _pendingOperations = await CountPendingAsync(cancellationToken);
+            try
+            {
+                _pendingOperations = await CountPendingAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Only the rebuild trigger uses the count: a bucket that cannot start now must not take the index down.
+                logger.LogWarning(e, "Index {Index}: could not count pending operations on activation", _name);
+            }
         }
     }
 

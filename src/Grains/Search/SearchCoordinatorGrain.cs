@@ -35,6 +35,11 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
             SearchResponse? response = await FanOutAsync(index, route, unit, request.K, lshProbes, nprobe, cancellationToken);
             if (response is not null)
             {
+                response = await FillShortAsync(index, route, unit, request.K, response, cancellationToken);
+            }
+
+            if (response is not null)
+            {
                 int queries = response.Results.Length;
                 HyperdMetrics.Queries.Add(queries, new KeyValuePair<string, object?>("index", index));
                 HyperdMetrics.QueryDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("index", index));
@@ -104,6 +109,34 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
         }
 
         return new SearchResponse(route.Info.Generation, results);
+    }
+
+    /// <summary>
+    /// Queries whose probed clusters held fewer than k live vectors (tiny buckets, many deletes) are asked again
+    /// over every bucket and every cluster, so a query with k no larger than the index gets k answers.
+    /// </summary>
+    private async Task<SearchResponse?> FillShortAsync(string index, IndexRoute route, float[] unit, int k, SearchResponse response, CancellationToken cancellationToken)
+    {
+        int want = (int)Math.Min(k, route.Info.Count);
+        List<int> shortOnes = [.. Enumerable.Range(0, response.Results.Length).Where(q => response.Results[q].Count < want)];
+        if (shortOnes.Count == 0)
+        {
+            return response;
+        }
+
+        SearchResponse? exhaustive = await FanOutAsync(index, route, Gather(unit, shortOnes, route.Info.Dimensions), k, LshHasher.BucketCount, int.MaxValue, cancellationToken);
+        if (exhaustive is null)
+        {
+            return null;
+        }
+
+        QueryResult[] results = [.. response.Results];
+        for (int i = 0; i < shortOnes.Count; i++)
+        {
+            results[shortOnes[i]] = exhaustive.Results[i];
+        }
+
+        return response with { Results = results };
     }
 
     /// <summary>Checks the request against the index and returns the probes and the normalised queries; errors name the bad value.</summary>
