@@ -98,7 +98,7 @@ internal static class ClusterBuildRun
         double partition = rebuild.Phase is "starting" or "snapshot" or "source" ? 0
             : rebuild.Phase == "partition" ? (rebuild.PartitionTotal > 0 ? (double)rebuild.PartitionDone / rebuild.PartitionTotal : 0)
             : 1;
-        state.Set("partition", rebuild.Phase is "partition" or "upload" ? $"partition ({rebuild.Phase})" : "partition", partition);
+        state.Set("partition", rebuild.Phase == "upload" ? "partition (uploading spills)" : "partition", partition);
         // Where each job runs is worth a label only when the jobs spread over several silos.
         bool spread = rebuild.Jobs.Select(j => j.Silo).Distinct().Count() > 1;
         foreach (BuildJobStatus job in rebuild.Jobs)

@@ -30,7 +30,7 @@ internal static class BenchCommand
         Option<int?> nprobe = CliOptions.NProbe();
         Option<int> threads = CliOptions.Threads();
         Option<int> latencyQueries = CliOptions.LatencyQueries();
-        Option<int[]> clients = CliOptions.Clients([4]);
+        Option<int[]> clients = CliOptions.Clients([4], several: true);
         Option<int> batch = CliOptions.Batch();
         Option<int> rounds = new("--rounds") { Description = "With --cluster: timed rounds per client count and side (cluster, engine), alternating; the median is reported.", DefaultValueFactory = _ => 3 };
         Option<double> seconds = new("--seconds") { Description = "With --cluster: length of one timed round.", DefaultValueFactory = _ => 2.0 };

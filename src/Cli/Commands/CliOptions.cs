@@ -78,11 +78,11 @@ internal static class CliOptions
         AtLeast(new Option<int>("--batch") { Description = "With --cluster: queries per request (each client sends one batch, waits for its answer, sends the next).", DefaultValueFactory = _ => DefaultBatch }, 1);
 
     /// <summary>Cluster mode: concurrent clients; bench accepts several counts and measures each.</summary>
-    public static Option<int[]> Clients(int[] defaults)
+    public static Option<int[]> Clients(int[] defaults, bool several)
     {
         var option = new Option<int[]>("--clients")
         {
-            Description = "With --cluster: concurrent clients sending batches" + (defaults.Length > 1 ? "; several counts (--clients 1 2 4) are measured one after another." : "."),
+            Description = "With --cluster: concurrent clients sending batches" + (several ? "; several counts (--clients 1 2 4) are measured one after another." : "."),
             DefaultValueFactory = _ => defaults,
             AllowMultipleArgumentsPerToken = true,
         };

@@ -26,7 +26,7 @@ internal static class SearchCommand
         Option<int> latencyQueries = CliOptions.LatencyQueries();
         Option<string> output = CliOptions.Path("--out", "Results file (.ivecs): per query, k ids (row numbers of the indexed file), best first.");
         Option<int> batch = CliOptions.Batch();
-        Option<int[]> clients = CliOptions.Clients([1]);
+        Option<int[]> clients = CliOptions.Clients([1], several: false);
         ClusterOptionSet cluster = ClusterOptionSet.Create();
 
         var command = new Command("search", "Search an index with a query file (in the engine, or in a cluster with --cluster).")
