@@ -12,7 +12,7 @@ namespace HyperdOrleans.Storage.Tests;
 public sealed class AzuriteFixture : IAsyncLifetime
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(180); // generous: node starts slowly on a loaded 2-core machine
 
     private readonly StringBuilder _output = new();
     private Process? _process;
