@@ -6,6 +6,7 @@
 #   infra/cluster.sh status   processes, ports and the membership table
 #   infra/cluster.sh down     SIGTERM the silos (graceful leave), then Azurite
 #   infra/cluster.sh down --purge   also delete infra/.run (Azurite's data, logs)
+#   infra/cluster.sh check [--count N --dims D --rebuilds R]   build an index and query it through the client SDK
 #
 # Environment (all optional):
 #   HYPERD_SILOS=3               number of silos
@@ -131,6 +132,9 @@ start_silos() {
       # shellcheck disable=SC1091
       source "$RUN/cluster.env"
       export Hyperd__SiloPort=$silo_port Hyperd__GatewayPort=$gateway_port Hyperd__Dev=true Hyperd__SiloName=silo-$i
+      # Each silo its own file cache and build scratch: the grains' default is one folder under /tmp, which three
+      # silos on one machine would share (one silo dropping an old generation would pull files from under another).
+      export Hyperd__CacheDirectory=$RUN/work-$i/cache Hyperd__WorkDirectory=$RUN/work-$i/scratch
       export Hyperd__Dashboard__Port=$dashboard_port
       export DOTNET_ENVIRONMENT=Development
       export Logging__LogLevel__Polly=Warning
@@ -239,9 +243,18 @@ cmd_status() {
   ((up)) || return 3
 }
 
+# The client-side check: an index built and queried through the cluster (ClusterCheck index, client SDK).
+cmd_check() {
+  [[ -f $RUN/cluster.env && -f $RUN/check/HyperdOrleans.ClusterCheck.dll ]] || die "not up (infra/cluster.sh up first)"
+  mkdir -p "$RUN/data"
+  # The data file is written under infra/.run/data: the silos read it by path, so it must be on their disk.
+  (source "$RUN/cluster.env" && cd "$RUN/data" && dotnet "$RUN/check/HyperdOrleans.ClusterCheck.dll" index "$@")
+}
+
 case ${1:-} in
   up) cmd_up ;;
+  check) shift; cmd_check "$@" ;;
   down) cmd_down "${2:-}" ;;
   status) cmd_status ;;
-  *) echo "usage: $0 up | status | down [--purge]" >&2; exit 2 ;;
+  *) echo "usage: $0 up | status | check [--count N --dims D --rebuilds R] | down [--purge]" >&2; exit 2 ;;
 esac

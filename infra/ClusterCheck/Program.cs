@@ -1,4 +1,5 @@
 // Usage: ClusterCheck [--expect N] [--timeout SECONDS]
+//        ClusterCheck index [--count N] [--dims D] [--name NAME] [--data FILE] [--rebuilds R] [--build]   (see IndexCheck)
 // Reads Hyperd__Azure__ConnectionString, Hyperd__ClusterId and Hyperd__ServiceId from the environment, the same
 // variables the silos get. Exit 0: N silos Active in the table and a client got the same answer from a gateway.
 // Exit 1: not within the timeout (the rows seen are printed). --expect 0 prints the rows once and exits 0.
@@ -15,6 +16,10 @@ var connectionString = config["Hyperd:Azure:ConnectionString"]
     ?? throw new InvalidOperationException("Hyperd__Azure__ConnectionString is not set.");
 var clusterId = config["Hyperd:ClusterId"] ?? "hyperd";
 var serviceId = config["Hyperd:ServiceId"] ?? "hyperd";
+if (args is ["index", ..])
+{
+    return await IndexCheck.RunAsync(args[1..], connectionString, clusterId, serviceId);
+}
 
 using var deadline = new CancellationTokenSource(timeout);
 IReadOnlyList<MembershipRow> rows = [];

@@ -23,6 +23,7 @@ public static class Hyperd
             BuildCommand.Create(context),
             SearchCommand.Create(context),
             BenchCommand.Create(context),
+            StatusCommand.Create(context),
         };
 
     private static int Run(string[] args, CliContext context)

@@ -42,7 +42,18 @@ public sealed class HyperdClient(IGrainFactory grains)
         IIndexGrain grain = Index(index);
         while (true)
         {
-            IndexStatus status = await grain.WaitForRebuildAsync(PollSlice, cancellationToken);
+            IndexStatus status;
+            try
+            {
+                status = await grain.WaitForRebuildAsync(PollSlice, cancellationToken);
+            }
+            catch (TimeoutException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A long-poll answered late: a silo busy building on every core (seen on a loaded 2-core machine,
+                // timers 8 s late) misses the 30 s response timeout. The rebuild goes on there; ask again.
+                continue;
+            }
+
             if (status.Rebuild?.Generation == generation)
             {
                 continue;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HyperdOrleans.Cli.Cluster;
 using HyperdOrleans.Cli.Console;
 using HyperdOrleans.Cli.Work;
 
@@ -6,7 +7,8 @@ namespace HyperdOrleans.Cli.Commands;
 
 /// <summary>
 /// <c>hyperd bench</c>: one command from nothing to a result table — data (given or generated into a cache),
-/// index (built if missing), timed index and exact search, recall and course score.
+/// index (built if missing), timed index and exact search, recall and course score. With <c>--cluster</c> the
+/// index is a cluster's, measured with concurrent clients against the engine alone on the same files.
 /// </summary>
 internal static class BenchCommand
 {
@@ -19,7 +21,7 @@ internal static class BenchCommand
         Option<int?> queryCount = new("--query-count") { Description = $"Queries to generate (default {BenchRunner.DefaultGeneratedQueries}), or to take from the start of --queries (default all)." };
         Option<int?> dims = new("--dims") { Description = $"Dimensions of generated data (default {CliOptions.DefaultDimensions}) or of a raw --input." };
         Option<string> dataDir = new("--data-dir") { Description = "Where generated data is cached.", DefaultValueFactory = _ => DatasetCache.DefaultFolder(), HelpName = "path" };
-        Option<string> index = CliOptions.Path("--index", "Index directory: built if it holds no index (or with --rebuild), otherwise reused.");
+        Option<string> index = CliOptions.Path("--index", "Index directory: built if it holds no index (or with --rebuild), otherwise reused. With --cluster: names the index and holds the embedded silo's data.", required: false);
         Option<bool> rebuild = new("--rebuild") { Description = "Build the index even if one exists." };
         Option<int> clusters = CliOptions.Clusters();
         Option<int> seed = CliOptions.Seed();
@@ -28,6 +30,12 @@ internal static class BenchCommand
         Option<int?> nprobe = CliOptions.NProbe();
         Option<int> threads = CliOptions.Threads();
         Option<int> latencyQueries = CliOptions.LatencyQueries();
+        Option<int[]> clients = CliOptions.Clients([4]);
+        Option<int> batch = CliOptions.Batch();
+        Option<int> rounds = new("--rounds") { Description = "With --cluster: timed rounds per client count and side (cluster, engine), alternating; the median is reported.", DefaultValueFactory = _ => 3 };
+        Option<double> seconds = new("--seconds") { Description = "With --cluster: length of one timed round.", DefaultValueFactory = _ => 2.0 };
+        Option<string?> engineIndex = new("--engine-index") { Description = "With --cluster: engine index directory holding the generation the cluster serves, for the engine-alone comparison (default with an embedded silo: its store).", HelpName = "path" };
+        ClusterOptionSet cluster = ClusterOptionSet.Create();
         foreach (Option<int?> positive in new[] { queryCount, dims })
         {
             positive.Validators.Add(result =>
@@ -39,10 +47,27 @@ internal static class BenchCommand
             });
         }
 
-        var command = new Command("bench", "Benchmark an index against exact search: recall, queries/s, speed-up, latency, course score.")
+        rounds.Validators.Add(result =>
+        {
+            if (CliOptions.TryGet(result, out int value) && value < 1)
+            {
+                result.AddError($"--rounds must be at least 1, got {value}.");
+            }
+        });
+        seconds.Validators.Add(result =>
+        {
+            if (CliOptions.TryGet(result, out double value) && !(value is > 0 and <= 3600))
+            {
+                result.AddError($"--seconds must be more than 0 and at most 3600, got {value}.");
+            }
+        });
+
+        var command = new Command("bench", "Benchmark an index against exact search: recall, queries/s, speed-up, latency, course score; with --cluster, the cluster against the engine alone.")
         {
             input, queries, generate, n, queryCount, dims, dataDir, index, rebuild, clusters, seed, k, lshProbes, nprobe, threads, latencyQueries,
+            clients, batch, rounds, seconds, engineIndex,
         };
+        cluster.AddTo(command);
         command.Validators.Add(result =>
         {
             bool hasInput = result.GetResult(input) is not null;
@@ -65,9 +90,10 @@ internal static class BenchCommand
             }
         });
 
-        command.SetGuardedAction(context, (parsed, cancellationToken) =>
+        command.SetGuardedAsyncAction(context, async (parsed, cancellationToken) =>
         {
             string? kind = parsed.GetValue(generate);
+            ClusterChoice? choice = cluster.Resolve(parsed, parsed.GetValue(index), parsed.GetValue(engineIndex));
             var settings = new BenchSettings
             {
                 Input = parsed.GetValue(input),
@@ -77,7 +103,7 @@ internal static class BenchCommand
                 QueryCount = parsed.GetValue(queryCount),
                 Dimensions = parsed.GetValue(dims),
                 DataFolder = parsed.GetValue(dataDir)!,
-                Index = parsed.GetValue(index)!,
+                Index = choice is null ? ClusterOptionSet.RequireIndex(parsed.GetValue(index)) : parsed.GetValue(index) ?? string.Empty,
                 Rebuild = parsed.GetValue(rebuild),
                 Clusters = parsed.GetValue(clusters),
                 Seed = parsed.GetValue(seed),
@@ -87,6 +113,13 @@ internal static class BenchCommand
                 Threads = parsed.GetValue(threads),
                 LatencyQueries = parsed.GetValue(latencyQueries),
             };
+            if (choice is not null)
+            {
+                var clusterSettings = new ClusterBenchSettings(choice, [.. parsed.GetValue(clients)!.Distinct()], parsed.GetValue(batch), parsed.GetValue(rounds), parsed.GetValue(seconds));
+                ClusterBenchReport.Print(context, await ClusterBenchRunner.RunAsync(context, settings, clusterSettings, cancellationToken));
+                return ExitCodes.Success;
+            }
+
             BenchReport.Print(context, BenchRunner.Run(context, settings, cancellationToken));
             return ExitCodes.Success;
         });

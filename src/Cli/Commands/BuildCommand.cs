@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HyperdOrleans.Cli.Cluster;
 using HyperdOrleans.Cli.Console;
 using HyperdOrleans.Cli.Work;
 using HyperdOrleans.Engine.Build;
@@ -6,24 +7,38 @@ using HyperdOrleans.Engine.Io;
 
 namespace HyperdOrleans.Cli.Commands;
 
-/// <summary><c>hyperd build</c>: an index directory from a vector file, with progress and a timing and memory summary.</summary>
+/// <summary>
+/// <c>hyperd build</c>: an index directory from a vector file, with progress and a timing and memory summary;
+/// with <c>--cluster</c>, a rebuild of a cluster index through the client SDK, timed.
+/// </summary>
 internal static class BuildCommand
 {
     public static Command Create(CliContext context)
     {
-        Option<string> input = CliOptions.Path("--input", "Vectors to index: .fvecs, .npy, or raw float32 (with --dims). Ids are row numbers.");
-        Option<string> index = CliOptions.Path("--index", "Index directory to build into (created if missing; a new generation replaces the served one atomically).");
+        Option<string> input = CliOptions.Path("--input", "Vectors to index: .fvecs, .npy, or raw float32 (with --dims). Ids are row numbers. With --cluster the silos read it.");
+        Option<string> index = CliOptions.Path("--index", "Index directory to build into (created if missing; a new generation replaces the served one atomically). With --cluster: names the index and holds the embedded silo's data.", required: false);
         Option<int?> dims = CliOptions.RawDimensions();
         Option<int> clusters = CliOptions.Clusters();
         Option<int> threads = CliOptions.Threads();
         Option<int> seed = CliOptions.Seed();
+        ClusterOptionSet cluster = ClusterOptionSet.Create();
 
-        var command = new Command("build", "Build an index from a vector file.")
+        var command = new Command("build", "Build an index from a vector file (in the engine, or in a cluster with --cluster).")
         {
             input, index, dims, clusters, threads, seed,
         };
-        command.SetGuardedAction(context, (parsed, cancellationToken) =>
+        cluster.AddTo(command);
+        command.SetGuardedAsyncAction(context, async (parsed, cancellationToken) =>
         {
+            if (cluster.Resolve(parsed, parsed.GetValue(index)) is { } choice)
+            {
+                ClusterBuildRun.CheckSource(choice, parsed.GetValue(input)!, parsed.GetValue(dims));
+                await using ClusterSession session = await ClusterSession.ConnectAsync(context, choice, parsed.GetValue(threads), cancellationToken);
+                await ClusterBuildRun.BuildAsync(context, session, parsed.GetValue(input)!, parsed.GetValue(dims), parsed.GetValue(clusters), parsed.GetValue(seed), cancellationToken);
+                return ExitCodes.Success;
+            }
+
+            string directory = ClusterOptionSet.RequireIndex(parsed.GetValue(index));
             VectorFile file = VectorFile.Open(Path.GetFullPath(parsed.GetValue(input)!), parsed.GetValue(dims));
             var options = new IndexBuildOptions
             {
@@ -31,7 +46,7 @@ internal static class BuildCommand
                 Threads = parsed.GetValue(threads),
                 Seed = parsed.GetValue(seed),
             };
-            IndexBuildRun.Build(context, file, parsed.GetValue(index)!, options, cancellationToken);
+            IndexBuildRun.Build(context, file, directory, options, cancellationToken);
             return ExitCodes.Success;
         });
         return command;

@@ -71,6 +71,31 @@ internal static class CliOptions
     public static Option<int> LatencyQueries() =>
         AtLeast(new Option<int>("--latency-queries") { Description = "How many queries (from the start) to also send one at a time to measure latency (0: skip).", DefaultValueFactory = _ => 1000 }, 0);
 
+    public const int DefaultBatch = 100;
+
+    /// <summary>Cluster mode: how many queries one request carries.</summary>
+    public static Option<int> Batch() =>
+        AtLeast(new Option<int>("--batch") { Description = "With --cluster: queries per request (each client sends one batch, waits for its answer, sends the next).", DefaultValueFactory = _ => DefaultBatch }, 1);
+
+    /// <summary>Cluster mode: concurrent clients; bench accepts several counts and measures each.</summary>
+    public static Option<int[]> Clients(int[] defaults)
+    {
+        var option = new Option<int[]>("--clients")
+        {
+            Description = "With --cluster: concurrent clients sending batches" + (defaults.Length > 1 ? "; several counts (--clients 1 2 4) are measured one after another." : "."),
+            DefaultValueFactory = _ => defaults,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        option.Validators.Add(result =>
+        {
+            if (TryGet(result, out int[]? values) && values is not null && (values.Length == 0 || values.Any(v => v is < 1 or > 256)))
+            {
+                result.AddError($"--clients must be between 1 and 256, got {string.Join(' ', values)}.");
+            }
+        });
+        return option;
+    }
+
     /// <summary>The index's defaults, overridden by whichever probes the user gave.</summary>
     public static SearchParameters Probes(SearchParameters defaults, int? lshProbes, int? nprobe) =>
         new(lshProbes ?? defaults.LshProbes, nprobe ?? defaults.NProbe);

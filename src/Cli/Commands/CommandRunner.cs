@@ -12,11 +12,17 @@ internal static class CommandRunner
     public static void SetGuardedAction(this Command command, CliContext context, Func<ParseResult, CancellationToken, int> work) =>
         command.SetAction((parsed, cancellationToken) => Task.Run(() => Guard(context, () => work(parsed, cancellationToken)), CancellationToken.None));
 
-    private static int Guard(CliContext context, Func<int> work)
+    /// <summary>The same for work that awaits (cluster calls), so no thread blocks while the cluster answers.</summary>
+    public static void SetGuardedAsyncAction(this Command command, CliContext context, Func<ParseResult, CancellationToken, Task<int>> work) =>
+        command.SetAction((parsed, cancellationToken) => Task.Run(() => GuardAsync(context, () => work(parsed, cancellationToken)), CancellationToken.None));
+
+    private static int Guard(CliContext context, Func<int> work) => GuardAsync(context, () => Task.FromResult(work())).GetAwaiter().GetResult();
+
+    private static async Task<int> GuardAsync(CliContext context, Func<Task<int>> work)
     {
         try
         {
-            return work();
+            return await work();
         }
         catch (OperationCanceledException)
         {
@@ -30,8 +36,13 @@ internal static class CommandRunner
         }
     }
 
+    /// <summary>
+    /// Bad input or files, and what a cluster answers: an unknown index (<see cref="KeyNotFoundException"/>) or a
+    /// cluster that cannot be reached or stops answering (Orleans' exceptions, timeouts).
+    /// </summary>
     private static bool IsUserError(Exception e) =>
-        e is CliException or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException;
+        e is CliException or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException
+            or KeyNotFoundException or TimeoutException or Orleans.Runtime.OrleansException;
 
     /// <summary>The message alone: ArgumentException appends "(Parameter 'x')" and "Actual value was …" lines meant for programmers.</summary>
     private static string OneLine(Exception e)

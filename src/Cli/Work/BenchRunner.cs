@@ -68,7 +68,7 @@ internal static class BenchRunner
             Evaluation.CourseScore(batch.Results, exact.Result.Positions!, k, input.Count));
     }
 
-    private static (VectorFile Input, string QueriesPath) ResolveData(CliContext context, BenchSettings settings, CancellationToken cancellationToken)
+    public static (VectorFile Input, string QueriesPath) ResolveData(CliContext context, BenchSettings settings, CancellationToken cancellationToken)
     {
         if (settings.Generate is { } kind)
         {

@@ -20,6 +20,7 @@ internal sealed record BenchSettings
 
     public required string DataFolder { get; init; }
 
+    /// <summary>The engine index directory (in cluster mode only a name source and the embedded silo's home; may be empty).</summary>
     public required string Index { get; init; }
 
     public bool Rebuild { get; init; }
