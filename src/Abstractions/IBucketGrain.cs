@@ -31,9 +31,12 @@ public interface IBucketGrain : IGrainWithStringKey
     [Alias("PrepareGenerationAsync"), ResponseTimeout("00:10:00")]
     Task PrepareGenerationAsync(BucketGeneration generation, CancellationToken cancellationToken = default);
 
-    /// <summary>Serves the prepared generation from now on; returns the live pending rows it did not fold in.</summary>
-    [Alias("CommitGenerationAsync"), ResponseTimeout("00:02:00")]
-    Task<PendingRows> CommitGenerationAsync(long generation, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Serves the generation from now on (opening it first if this activation did not prepare it: it may be a fresh
+    /// activation after its silo went away); returns the live pending rows it did not fold in.
+    /// </summary>
+    [Alias("CommitGenerationAsync"), ResponseTimeout("00:10:00")]
+    Task<PendingRows> CommitGenerationAsync(BucketGeneration generation, CancellationToken cancellationToken = default);
 
     /// <summary>Drops a prepared generation whose rebuild failed.</summary>
     [Alias("AbortGenerationAsync")]

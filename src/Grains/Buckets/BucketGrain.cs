@@ -129,13 +129,17 @@ public sealed class BucketGrain(
         _prepared = opened;
     }
 
-    public async Task<PendingRows> CommitGenerationAsync(long generation, CancellationToken cancellationToken = default)
+    public async Task<PendingRows> CommitGenerationAsync(BucketGeneration target, CancellationToken cancellationToken = default)
     {
+        long generation = target.Generation;
         if (_current?.Generation != generation)
         {
-            ServingGeneration next = _prepared?.Generation == generation
-                ? _prepared
-                : throw new InvalidOperationException($"bucket {_bucket} of '{_index}' has not prepared generation {generation} (it serves {_current?.Generation ?? 0}).");
+            if (_prepared?.Generation != generation)
+            {
+                await PrepareGenerationAsync(target, cancellationToken);
+            }
+
+            ServingGeneration next = _prepared!;
             BucketState old = state.State;
             PendingView trimmed = _pending.TrimThrough(next.Watermark);
             await WriteAsync(new BucketState { NextSequence = old.NextSequence, Current = next.Info, Batches = [.. trimmed.Batches] });

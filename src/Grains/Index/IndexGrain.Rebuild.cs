@@ -108,7 +108,7 @@ public sealed partial class IndexGrain
                 committed = true;
                 _hasher = partition.Hasher;
                 await UploadManifestAsync(next);
-                PendingRows[] leftovers = await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b => Bucket(b).CommitGenerationAsync(generation)));
+                PendingRows[] leftovers = await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b => Bucket(b).CommitGenerationAsync(generations[b])));
                 await RehomeLockedAsync(leftovers, d);
                 _pendingOperations = await CountPendingAsync(CancellationToken.None);
             }

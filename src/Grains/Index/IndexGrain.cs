@@ -62,7 +62,13 @@ public sealed partial class IndexGrain(
         if (request.SourcePath is not null)
         {
             // Reads the header only: a missing or malformed file is refused now, not in the background.
-            _ = Engine.Io.VectorFile.Open(request.SourcePath, request.RawDimensions);
+            Engine.Io.VectorFile file = Engine.Io.VectorFile.Open(request.SourcePath, request.RawDimensions);
+
+            // Appends recorded meanwhile keep the index's dimensions: a file of other dimensions is another index.
+            if (state.State.Exists && file.Dimensions != state.State.Dimensions)
+            {
+                throw new ArgumentException($"index '{_name}' has {state.State.Dimensions} dimensions but '{request.SourcePath}' has {file.Dimensions}: build it under another index name.", nameof(request));
+            }
         }
 
         return await StartRebuildAsync(request);
