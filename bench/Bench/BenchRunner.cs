@@ -23,6 +23,8 @@ public static class BenchRunner
             StartedUtc = DateTimeOffset.UtcNow,
             Threads = options.Threads,
         };
+        string loadAtStart = MachineInfo.LoadAverage();
+        run.LoadAverage = $"{loadAtStart} at start";
         log.WriteLine($"suite {options.Suite}: {string.Join(", ", options.Datasets)}; methods {string.Join(", ", options.Methods)}; {options.Threads} threads; cache {options.CacheDirectory}");
         string? faissUnavailable = options.Methods.Contains(MethodNames.Faiss) ? FaissMethod.Unavailable(options) : null;
         if (faissUnavailable is not null)
@@ -72,6 +74,7 @@ public static class BenchRunner
             }
 
             run.Seconds = clock.Elapsed.TotalSeconds;
+            run.LoadAverage = $"{loadAtStart} at start, {MachineInfo.LoadAverage()} after {name}";
             ReportWriter.Write(run, folder);
             log.WriteLine($"[{name}] done; report in {Path.Combine(folder, ReportWriter.ReportFile)}");
         }

@@ -17,6 +17,9 @@ public sealed class BenchResults
 
     public int Threads { get; init; }
 
+    /// <summary>The 1-minute load average when the run started and ended: other processes sharing the cores skew timings.</summary>
+    public string LoadAverage { get; set; } = "";
+
     public List<DatasetResult> Datasets { get; } = [];
 
     /// <summary>Notes for the report: skipped methods, peer caveats (FAISS build, BLAS loaded, USearch SIMD).</summary>
@@ -117,6 +120,19 @@ public sealed record CourseScoreResult(string Method, int LshProbes, int NProbe,
 
 public sealed record MachineInfo(string CpuModel, int Cores, long MemoryBytes, string Os, string Runtime, string Simd)
 {
+    /// <summary>The 1-, 5- and 15-minute load averages (Linux), or empty.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
     public static MachineInfo Current()
     {
         string cpu = ReadField("/proc/cpuinfo", "model name") ?? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();

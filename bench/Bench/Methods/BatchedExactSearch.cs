@@ -10,15 +10,15 @@ namespace HyperdOrleans.Bench.Methods;
 /// <summary>
 /// Exact cosine top-k answered as a blocked matrix product (what a BLAS GEMM does for FAISS's batched exact
 /// search): the base is cut into tiles small enough to stay in L2, and each tile is scored against a block of
-/// queries held transposed in L1, four base rows by two SIMD vectors of queries at a time in registers. A tile
+/// queries held transposed in L1, four base rows by four 512-bit vectors (64 queries) at a time in registers. A tile
 /// is read from memory once per worker for all its queries. Thread-safe (stateless).
 /// </summary>
 public static unsafe class BatchedExactSearch
 {
     private const int TileRows = 2048;
 
-    /// <summary>Queries per register block: two SIMD vectors.</summary>
-    private static int BlockQueries => Vector512.IsHardwareAccelerated ? 32 : 16;
+    /// <summary>Queries per register block: four 512-bit vectors, or two 256-bit ones.</summary>
+    private static int BlockQueries => Vector512.IsHardwareAccelerated ? 64 : 16;
 
     /// <summary>Top <paramref name="k"/> of every unit query (row-major) over every row of <paramref name="unitBase"/>.</summary>
     public static Neighbor[][] Search(UnitBase unitBase, float[] unitQueries, int k, int threads, IProgress<long>? progress = null)
@@ -76,7 +76,7 @@ public static unsafe class BatchedExactSearch
                     for (int b = 0; b < myBlocks; b++)
                     {
                         var block = new BlockState(heaps, b * qb, Math.Min(qb, end - first - (b * qb)), th + (b * qb));
-                        if (qb == 32)
+                        if (qb == 64)
                         {
                             Kernel512(tileRows, rows, d, qt + (b * d * qb), tile, ref block);
                         }
@@ -153,7 +153,8 @@ public static unsafe class BatchedExactSearch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel512(float* rows, int count, int d, float* qt, long firstId, ref BlockState block)
     {
-        float* scores = stackalloc float[32];
+        // 4 rows × 64 queries = 16 accumulators: 4 query loads and 4 broadcasts feed 16 FMAs per dimension.
+        float* scores = stackalloc float[256];
         int r = 0;
         for (; r + 4 <= count; r += 4)
         {
@@ -161,70 +162,100 @@ public static unsafe class BatchedExactSearch
             float* b1 = b0 + d;
             float* b2 = b1 + d;
             float* b3 = b2 + d;
-            Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
-            Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
+            Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+            Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+            Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
+            Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
             float* q = qt;
-            for (int j = 0; j < d; j++, q += 32)
+            for (int j = 0; j < d; j++, q += 64)
             {
                 Vector512<float> q0 = Vector512.Load(q);
                 Vector512<float> q1 = Vector512.Load(q + 16);
+                Vector512<float> q2 = Vector512.Load(q + 32);
+                Vector512<float> q3 = Vector512.Load(q + 48);
                 Vector512<float> x = Vector512.Create(b0[j]);
                 a00 = Vector512.FusedMultiplyAdd(x, q0, a00);
                 a01 = Vector512.FusedMultiplyAdd(x, q1, a01);
+                a02 = Vector512.FusedMultiplyAdd(x, q2, a02);
+                a03 = Vector512.FusedMultiplyAdd(x, q3, a03);
                 x = Vector512.Create(b1[j]);
                 a10 = Vector512.FusedMultiplyAdd(x, q0, a10);
                 a11 = Vector512.FusedMultiplyAdd(x, q1, a11);
+                a12 = Vector512.FusedMultiplyAdd(x, q2, a12);
+                a13 = Vector512.FusedMultiplyAdd(x, q3, a13);
                 x = Vector512.Create(b2[j]);
                 a20 = Vector512.FusedMultiplyAdd(x, q0, a20);
                 a21 = Vector512.FusedMultiplyAdd(x, q1, a21);
+                a22 = Vector512.FusedMultiplyAdd(x, q2, a22);
+                a23 = Vector512.FusedMultiplyAdd(x, q3, a23);
                 x = Vector512.Create(b3[j]);
                 a30 = Vector512.FusedMultiplyAdd(x, q0, a30);
                 a31 = Vector512.FusedMultiplyAdd(x, q1, a31);
+                a32 = Vector512.FusedMultiplyAdd(x, q2, a32);
+                a33 = Vector512.FusedMultiplyAdd(x, q3, a33);
             }
 
-            Vector512<float> t0 = Vector512.Load(block.Thresholds);
-            Vector512<float> t1 = Vector512.Load(block.Thresholds + 16);
-            Check512(a00, a01, ref t0, ref t1, scores, firstId + r, ref block);
-            Check512(a10, a11, ref t0, ref t1, scores, firstId + r + 1, ref block);
-            Check512(a20, a21, ref t0, ref t1, scores, firstId + r + 2, ref block);
-            Check512(a30, a31, ref t0, ref t1, scores, firstId + r + 3, ref block);
+            // Stored before any check: no vector may live across the (rare) call into the heaps, or the JIT
+            // spills every accumulator to the stack inside the dimension loop.
+            a00.Store(scores);
+            a01.Store(scores + 16);
+            a02.Store(scores + 32);
+            a03.Store(scores + 48);
+            a10.Store(scores + 64);
+            a11.Store(scores + 80);
+            a12.Store(scores + 96);
+            a13.Store(scores + 112);
+            a20.Store(scores + 128);
+            a21.Store(scores + 144);
+            a22.Store(scores + 160);
+            a23.Store(scores + 176);
+            a30.Store(scores + 192);
+            a31.Store(scores + 208);
+            a32.Store(scores + 224);
+            a33.Store(scores + 240);
+            Check512(scores, firstId + r, ref block);
+            Check512(scores + 64, firstId + r + 1, ref block);
+            Check512(scores + 128, firstId + r + 2, ref block);
+            Check512(scores + 192, firstId + r + 3, ref block);
         }
 
         for (; r < count; r++)
         {
             float* b0 = rows + (r * d);
-            Vector512<float> a0 = default, a1 = default;
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
             float* q = qt;
-            for (int j = 0; j < d; j++, q += 32)
+            for (int j = 0; j < d; j++, q += 64)
             {
                 Vector512<float> x = Vector512.Create(b0[j]);
                 a0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(q), a0);
                 a1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(q + 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(q + 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(q + 48), a3);
             }
 
-            Vector512<float> t0 = Vector512.Load(block.Thresholds);
-            Vector512<float> t1 = Vector512.Load(block.Thresholds + 16);
-            Check512(a0, a1, ref t0, ref t1, scores, firstId + r, ref block);
+            a0.Store(scores);
+            a1.Store(scores + 16);
+            a2.Store(scores + 32);
+            a3.Store(scores + 48);
+            Check512(scores, firstId + r, ref block);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Check512(Vector512<float> s0, Vector512<float> s1, ref Vector512<float> t0, ref Vector512<float> t1, float* scores, long id, ref BlockState block)
+    private static void Check512(float* scores, long id, ref BlockState block)
     {
-        if (Vector512.GreaterThanAny(s0, t0) || Vector512.GreaterThanAny(s1, t1))
+        float* t = block.Thresholds;
+        if (Vector512.GreaterThanAny(Vector512.Load(scores), Vector512.Load(t)) || Vector512.GreaterThanAny(Vector512.Load(scores + 16), Vector512.Load(t + 16))
+            || Vector512.GreaterThanAny(Vector512.Load(scores + 32), Vector512.Load(t + 32)) || Vector512.GreaterThanAny(Vector512.Load(scores + 48), Vector512.Load(t + 48)))
         {
-            s0.Store(scores);
-            s1.Store(scores + 16);
             block.Offer(scores, id);
-            t0 = Vector512.Load(block.Thresholds);
-            t1 = Vector512.Load(block.Thresholds + 16);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel256(float* rows, int count, int d, float* qt, long firstId, ref BlockState block)
     {
-        float* scores = stackalloc float[16];
+        float* scores = stackalloc float[64];
         int r = 0;
         for (; r + 4 <= count; r += 4)
         {
@@ -253,10 +284,18 @@ public static unsafe class BatchedExactSearch
                 a31 = Vector256.FusedMultiplyAdd(x, q1, a31);
             }
 
-            Check256(a00, a01, scores, firstId + r, ref block);
-            Check256(a10, a11, scores, firstId + r + 1, ref block);
-            Check256(a20, a21, scores, firstId + r + 2, ref block);
-            Check256(a30, a31, scores, firstId + r + 3, ref block);
+            a00.Store(scores);
+            a01.Store(scores + 8);
+            a10.Store(scores + 16);
+            a11.Store(scores + 24);
+            a20.Store(scores + 32);
+            a21.Store(scores + 40);
+            a30.Store(scores + 48);
+            a31.Store(scores + 56);
+            Check256(scores, firstId + r, ref block);
+            Check256(scores + 16, firstId + r + 1, ref block);
+            Check256(scores + 32, firstId + r + 2, ref block);
+            Check256(scores + 48, firstId + r + 3, ref block);
         }
 
         for (; r < count; r++)
@@ -271,17 +310,17 @@ public static unsafe class BatchedExactSearch
                 a1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(q + 8), a1);
             }
 
-            Check256(a0, a1, scores, firstId + r, ref block);
+            a0.Store(scores);
+            a1.Store(scores + 8);
+            Check256(scores, firstId + r, ref block);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Check256(Vector256<float> s0, Vector256<float> s1, float* scores, long id, ref BlockState block)
+    private static void Check256(float* scores, long id, ref BlockState block)
     {
-        if (Vector256.GreaterThanAny(s0, Vector256.Load(block.Thresholds)) || Vector256.GreaterThanAny(s1, Vector256.Load(block.Thresholds + 8)))
+        if (Vector256.GreaterThanAny(Vector256.Load(scores), Vector256.Load(block.Thresholds)) || Vector256.GreaterThanAny(Vector256.Load(scores + 8), Vector256.Load(block.Thresholds + 8)))
         {
-            s0.Store(scores);
-            s1.Store(scores + 8);
             block.Offer(scores, id);
         }
     }

@@ -45,7 +45,7 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
         var answers = new Dictionary<(int, int), Neighbor[][]>();
         IEnumerable<(int L, int P)> grid = lsh
             ? options.LshProbes.SelectMany(l => options.NProbes.Select(p => (l, p)))
-            : options.FlatNProbes.Select(p => (1, p));
+            : options.FlatNProbes.Where(p => p <= index.Manifest.Buckets.Sum(b => b.Clusters)).Select(p => (1, p));
         foreach ((int l, int p) in grid)
         {
             var parameters = new SearchParameters(l, p);

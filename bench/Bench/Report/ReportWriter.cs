@@ -46,6 +46,7 @@ public static class ReportWriter
         md.AppendLine($"- **Commit**: `{run.Commit}`");
         md.AppendLine($"- **Machine**: {m.CpuModel}, {m.Cores} cores, {m.MemoryBytes / 1e9:F1} GB memory; {m.Os}; {m.Runtime}; SIMD {m.Simd}");
         md.AppendLine($"- **Run**: started {run.StartedUtc:yyyy-MM-dd HH:mm} UTC, {run.Seconds / 60:F1} min; every method on {run.Threads} thread(s)");
+        md.AppendLine($"- **Load average** (1, 5, 15 min): {run.LoadAverage}. A load above the core count means other processes shared the cores and every timing is low by a similar factor.");
         md.AppendLine($"- **Data sets**: {string.Join("; ", run.Datasets.Select(d => $"{d.Name} (N = {d.Count:N0}, {d.Dimensions} dims, {d.Queries:N0} queries)"))}");
         md.AppendLine();
         md.AppendLine("How to read it: queries/s is a batched search of every query at k=10 on the run's threads; latency is one query");
@@ -53,6 +54,14 @@ public static class ReportWriter
         md.AppendLine("cached. Build memory: **RssAnon** is the process's own memory (heap, buffers), sampled every 25 ms; **VmHWM** is");
         md.AppendLine("its peak resident set, which also counts pages of memory-mapped and read files, so it overstates a build that maps");
         md.AppendLine("its output. The engine builds in the harness process: its RssAnon includes the harness's baseline (shown).");
+        md.AppendLine();
+        md.AppendLine("Methods, all on the same data, queries and threads:");
+        md.AppendLine();
+        md.AppendLine("- **engine**: LSH (3 hyperplanes, 8 buckets) × IVF-Flat, spherical k-means with up to 1000 clusters per bucket (a bucket of n rows gets min(1000, n/100)), 20 iterations, at most 64 training points per centroid; swept over lshProbes × nprobe.");
+        md.AppendLine("- **engine-nolsh**: the same engine with the LSH level off: one bucket holding 8 × 1000 clusters (fewer for small N, by the same rule), swept over nprobe.");
+        md.AppendLine("- **exact**: one query at a time (a `TensorPrimitives.Dot` scan per query, one thread) and batched (a blocked matrix product: L2-sized base tiles × register blocks of 4 rows and 32 queries, on the run's threads).");
+        md.AppendLine("- **usearch**: HNSW from the `Cloud.Unum.USearch` NuGet package, cosine over float32, M = 16, ef_construction = 128, swept over ef (expansion_search). In memory.");
+        md.AppendLine("- **faiss**: `IndexIVFFlat` from Debian's python3-faiss over inner product on normalised rows, nlist = the engine's total clusters, spherical k-means with the engine's iterations, points per centroid and seed; swept over nprobe. In memory.");
         md.AppendLine();
         foreach (string note in run.Notes)
         {
