@@ -29,7 +29,7 @@ public static class IndexBuilder
         Directory.CreateDirectory(indexDirectory);
         using FileStream buildLock = AcquireLock(indexDirectory);
         var clock = Stopwatch.StartNew();
-        IndexManifest? previous = ManifestStore.Exists(indexDirectory) ? ManifestStore.Read(indexDirectory) : null;
+        IndexManifest? previous = ReadPrevious(indexDirectory);
         long generation = NextGeneration(indexDirectory, previous);
         string generationFolder = ManifestStore.GenerationFolder(generation);
         string generationPath = Path.Combine(indexDirectory, generationFolder);
@@ -78,6 +78,19 @@ public static class IndexBuilder
             File.Delete(partition.SpillFiles[bucket]);
         });
         return results;
+    }
+
+    /// <summary>The manifest being replaced; a corrupted one does not block the rebuild that repairs it.</summary>
+    private static IndexManifest? ReadPrevious(string indexDirectory)
+    {
+        try
+        {
+            return ManifestStore.Exists(indexDirectory) ? ManifestStore.Read(indexDirectory) : null;
+        }
+        catch (IndexFormatException)
+        {
+            return null;
+        }
     }
 
     private static FileStream AcquireLock(string indexDirectory)

@@ -7,7 +7,8 @@ namespace HyperdOrleans.Engine.Io;
 /// <summary>Parses and writes the header of a 2-D float32 .npy file.</summary>
 internal static partial class NpyHeader
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    // Spelled as bytes: the literal "\x93NUMPY"u8 would UTF-8-encode U+0093 as C2 93, a 7-byte magic no reader accepts.
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     public static VectorFile Read(string path)
     {

@@ -69,8 +69,16 @@ public sealed class VectorIndex : IDisposable
     public BucketIndex? Bucket(int bucket) => _buckets[bucket];
 
     /// <summary>The top <paramref name="k"/> neighbours of one query, by descending cosine.</summary>
-    public Neighbor[] Search(ReadOnlySpan<float> query, int k, SearchParameters? parameters = null) =>
-        SearchBatch(query, k, parameters, threads: 1)[0];
+    public Neighbor[] Search(ReadOnlySpan<float> query, int k, SearchParameters? parameters = null)
+    {
+        // SearchBatch only checks for whole rows: a query of 2d values would pass as two queries.
+        if (query.Length != Dimensions)
+        {
+            throw new InvalidVectorException($"query has {query.Length} dimensions; the index has {Dimensions}.");
+        }
+
+        return SearchBatch(query, k, parameters, threads: 1)[0];
+    }
 
     /// <summary>
     /// The top <paramref name="k"/> of each row of <paramref name="queries"/> (row-major). Queries are split over

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace HyperdOrleans.Engine.Storage;
 
 /// <summary>
@@ -8,6 +10,13 @@ public sealed record IndexManifest
 {
     public const int CurrentFormatVersion = 1;
     public const string CosineMetric = "cosine";
+
+    /// <summary>
+    /// The manifest's own checksum, as every index file has one: xxHash64 (16 hex digits) of manifest.json's
+    /// bytes with these 16 digits read as zeros. Set by <see cref="ManifestStore.Write"/>, checked by <see cref="ManifestStore.Read"/>.
+    /// </summary>
+    [JsonPropertyOrder(-1)]
+    public string? Checksum { get; init; }
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Hashing;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HyperdOrleans.Engine.Lsh;
@@ -24,23 +25,80 @@ public static class ManifestStore
             throw new IndexFormatException(path, "no manifest: this directory holds no built index (run a build first).");
         }
 
+        byte[] json = File.ReadAllBytes(path);
         IndexManifest? manifest;
+        string? stored;
         try
         {
-            manifest = JsonSerializer.Deserialize(File.ReadAllBytes(path), ManifestJsonContext.Default.IndexManifest);
+            manifest = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.IndexManifest);
+            stored = ChecksumAt(json, out _);
         }
         catch (JsonException e)
         {
             throw new IndexFormatException(path, $"the manifest is not valid JSON: {e.Message}");
         }
 
-        return Validate(path, manifest ?? throw new IndexFormatException(path, "the manifest is empty."));
+        if (manifest is null)
+        {
+            throw new IndexFormatException(path, "the manifest is empty.");
+        }
+
+        // Checked before any field is trusted: a flipped digit in an LSH plane would otherwise be served silently.
+        ulong actual = ContentChecksum(json);
+        if (stored is null || stored != FormatChecksum(actual))
+        {
+            throw new IndexFormatException(path, stored is null
+                ? "the manifest has no checksum field: it is damaged, or was not written by this engine (rebuild the index)."
+                : $"manifest checksum mismatch (stored {stored}, computed {FormatChecksum(actual)}): the manifest is corrupted.");
+        }
+
+        return Validate(path, manifest);
     }
 
     public static void Write(string indexDirectory, IndexManifest manifest)
     {
         Validate(PathIn(indexDirectory), manifest);
-        AtomicFile.WriteAllBytes(PathIn(indexDirectory), JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.IndexManifest));
+        // The checksum's digits are the same length whatever their value, so hashing the zero-digit form first
+        // gives the checksum of the final bytes with their digits zeroed: what Read recomputes.
+        ulong checksum = XxHash64.HashToUInt64(Serialize(manifest with { Checksum = FormatChecksum(0) }));
+        AtomicFile.WriteAllBytes(PathIn(indexDirectory), Serialize(manifest with { Checksum = FormatChecksum(checksum) }));
+    }
+
+    private static byte[] Serialize(IndexManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.IndexManifest);
+
+    /// <summary>xxHash64 of the manifest's bytes with the digits of its top-level checksum (if any) read as zeros.</summary>
+    private static ulong ContentChecksum(byte[] json)
+    {
+        byte[] copy = (byte[])json.Clone();
+        if (ChecksumAt(copy, out int offset) is string digits)
+        {
+            copy.AsSpan(offset, digits.Length).Fill((byte)'0');
+        }
+
+        return XxHash64.HashToUInt64(copy);
+    }
+
+    /// <summary>The top-level <c>checksum</c> string (16 unescaped characters) and where its characters start; null if there is none.</summary>
+    private static string? ChecksumAt(byte[] json, out int offset)
+    {
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("checksum"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && reader.ValueSpan.Length == 16)
+                {
+                    offset = (int)reader.TokenStartIndex + 1;
+                    return reader.GetString();
+                }
+
+                break;
+            }
+        }
+
+        offset = -1;
+        return null;
     }
 
     /// <summary>Checks every field a reader relies on; the message names the manifest and the bad value.</summary>
