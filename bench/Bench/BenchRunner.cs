@@ -22,6 +22,7 @@ public static class BenchRunner
             Commit = GitCommit(),
             StartedUtc = DateTimeOffset.UtcNow,
             Threads = options.Threads,
+            Clock = options.Clock,
         };
         string loadAtStart = MachineInfo.LoadAverage();
         run.LoadAverage = $"{loadAtStart} at start";

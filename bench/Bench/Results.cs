@@ -17,6 +17,9 @@ public sealed class BenchResults
 
     public int Threads { get; init; }
 
+    /// <summary>"wall" or "cpu": which speed the charts and the best-setting table use.</summary>
+    public string Clock { get; init; } = "wall";
+
     /// <summary>The 1-minute load average when the run started and ended: other processes sharing the cores skew timings.</summary>
     public string LoadAverage { get; set; } = "";
 
@@ -65,6 +68,9 @@ public sealed record BuildResult
 
     public required double Seconds { get; init; }
 
+    /// <summary>CPU seconds the build consumed (all threads).</summary>
+    public double CpuSeconds { get; init; } = double.NaN;
+
     /// <summary>Peak anonymous resident memory (heap, buffers) during the build, sampled from /proc status.</summary>
     public required long PeakRssAnonBytes { get; init; }
 
@@ -107,6 +113,14 @@ public sealed record SearchPoint
     public required double QueriesPerSecond { get; init; }
 
     public double QueriesPerSecondAt100 { get; init; } = double.NaN;
+
+    /// <summary>The k=10 batch's queries per CPU-second of the process (all its threads): per-core speed, immune to other load.</summary>
+    public double QueriesPerCpuSecond { get; init; } = double.NaN;
+
+    /// <summary>CPU milliseconds of one query searched alone (k=10, one thread).</summary>
+    public double CpuP50Ms { get; init; } = double.NaN;
+
+    public double CpuP99Ms { get; init; } = double.NaN;
 
     /// <summary>Latency of one query searched alone (k=10, one thread), milliseconds.</summary>
     public double LatencyP50Ms { get; init; } = double.NaN;

@@ -58,7 +58,7 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
                 options.LatencyQueries,
                 out Neighbor[][] answers10);
             result.Points.Add(point with { LshProbes = l, NProbe = p });
-            log.WriteLine($"  {method,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  {point.QueriesPerSecond,9:F0} q/s  p50 {point.LatencyP50Ms:F3} ms");
+            log.WriteLine($"  {method,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  {point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
             if (lsh && options.CourseSettings.Contains((l, p)))
             {
                 answers[(l, p)] = answers10;
@@ -133,8 +133,10 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
         using (var sampler = new MemorySampler())
         {
             var clock = Stopwatch.StartNew();
+            double cpu = CpuClock.ProcessSeconds();
             manifest = IndexBuilder.Build(new VectorFileSource(VectorFile.Open(data.BasePath)), directory, build);
             double seconds = clock.Elapsed.TotalSeconds;
+            double cpuSeconds = CpuClock.ProcessSeconds() - cpu;
             ProcStatus.Memory end = sampler.Sample();
             built = new BuildResult
             {
@@ -143,6 +145,7 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
                 Threads = build.Threads,
                 Clusters = manifest.Buckets.Sum(b => b.Clusters),
                 Seconds = seconds,
+                CpuSeconds = cpuSeconds,
                 PeakRssAnonBytes = sampler.PeakRssAnonBytes,
                 BaselineRssAnonBytes = sampler.Baseline.RssAnonBytes,
                 PeakHwmBytes = end.HwmBytes,
@@ -151,7 +154,7 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             };
         }
 
-        log.WriteLine($"  {method}: built in {built.Seconds:F1} s, {built.Clusters} clusters, peak RssAnon {built.PeakRssAnonBytes / 1e6:F0} MB (baseline {built.BaselineRssAnonBytes / 1e6:F0} MB), VmHWM {built.PeakHwmBytes / 1e6:F0} MB, {built.IndexBytes / 1e6:F0} MB on disk");
+        log.WriteLine($"  {method}: built in {built.Seconds:F1} s ({built.CpuSeconds:F1} CPU-s), {built.Clusters} clusters, peak RssAnon {built.PeakRssAnonBytes / 1e6:F0} MB (baseline {built.BaselineRssAnonBytes / 1e6:F0} MB), VmHWM {built.PeakHwmBytes / 1e6:F0} MB, {built.IndexBytes / 1e6:F0} MB on disk");
         File.WriteAllText(record, JsonSerializer.Serialize(built));
         return built;
     }

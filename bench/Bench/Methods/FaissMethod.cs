@@ -97,6 +97,7 @@ internal sealed class FaissMethod(BenchOptions options, Dataset data, DatasetRes
             Threads = options.Threads,
             Clusters = clusters,
             Seconds = root.GetProperty("build_seconds").GetDouble(),
+            CpuSeconds = root.GetProperty("build_cpu_seconds").GetDouble(),
             PeakRssAnonBytes = Math.Max(Interlocked.Read(ref buildPeakAnon), root.GetProperty("build_rss_anon_bytes").GetInt64()),
             PeakHwmBytes = root.GetProperty("build_vmhwm_bytes").GetInt64(),
             RawBytes = data.RawBytes,
@@ -119,12 +120,15 @@ internal sealed class FaissMethod(BenchOptions options, Dataset data, DatasetRes
                 RecallAt100 = Evaluation.RecallAtK(a100, data.GroundTruth, 100),
                 QueriesPerSecond = p.GetProperty("qps10").GetDouble(),
                 QueriesPerSecondAt100 = p.GetProperty("qps100").GetDouble(),
+                QueriesPerCpuSecond = p.GetProperty("qps10_cpu").GetDouble(),
+                CpuP50Ms = p.TryGetProperty("cpu_p50_ms", out JsonElement c50) ? c50.GetDouble() : double.NaN,
+                CpuP99Ms = p.TryGetProperty("cpu_p99_ms", out JsonElement c99) ? c99.GetDouble() : double.NaN,
                 LatencyP50Ms = p.TryGetProperty("p50_ms", out JsonElement p50) ? p50.GetDouble() : double.NaN,
                 LatencyP99Ms = p.TryGetProperty("p99_ms", out JsonElement p99) ? p99.GetDouble() : double.NaN,
                 Queries = data.QueryCount,
             };
             result.Points.Add(point);
-            log.WriteLine($"  {MethodNames.Faiss,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  {point.QueriesPerSecond,9:F0} q/s  p50 {point.LatencyP50Ms:F3} ms");
+            log.WriteLine($"  {MethodNames.Faiss,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  {point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
         }
 
         Directory.Delete(output, recursive: true);

@@ -24,8 +24,10 @@ internal static class SearchMeasure
         int n = data.QueryCount;
         batch(Math.Min(n, 64), 10);
         var clock = Stopwatch.StartNew();
+        double cpu = CpuClock.ProcessSeconds();
         answers10 = batch(n, 10);
         double qps = n / clock.Elapsed.TotalSeconds;
+        double qpsCpu = n / Math.Max(1e-9, CpuClock.ProcessSeconds() - cpu);
         double recall10 = Evaluation.RecallAtK(answers10, data.GroundTruth, 10);
 
         clock.Restart();
@@ -34,14 +36,18 @@ internal static class SearchMeasure
         double recall100 = Evaluation.RecallAtK(answers100, data.GroundTruth, 100);
 
         var latencies = new List<double>(latencyQueries);
+        var cpuLatencies = new List<double>(latencyQueries);
         for (int q = 0; q < Math.Min(n, latencyQueries); q++)
         {
             long start = Stopwatch.GetTimestamp();
+            double cpuStart = CpuClock.ProcessSeconds();
             single(q, 10);
+            cpuLatencies.Add((CpuClock.ProcessSeconds() - cpuStart) * 1000);
             latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
         (double p50, double p99) = Latency.Percentiles(latencies);
+        (double cpuP50, double cpuP99) = Latency.Percentiles(cpuLatencies);
         return new SearchPoint
         {
             Method = method,
@@ -52,6 +58,9 @@ internal static class SearchMeasure
             QueriesPerSecondAt100 = qps100,
             LatencyP50Ms = p50,
             LatencyP99Ms = p99,
+            QueriesPerCpuSecond = qpsCpu,
+            CpuP50Ms = cpuP50,
+            CpuP99Ms = cpuP99,
             Queries = n,
         };
     }

@@ -23,14 +23,14 @@ public static class Charts
     }
 
     /// <summary>Recall@10 against queries/s (log), one series per method; the engine's grid is drawn as its Pareto frontier.</summary>
-    public static void RecallVersusSpeed(string path, string title, IReadOnlyList<SearchPoint> points)
+    public static void RecallVersusSpeed(string path, string title, IReadOnlyList<SearchPoint> points, Func<SearchPoint, double> speed, string speedLabel)
     {
         var plot = new Plot();
         var series = new List<(string Label, List<SearchPoint> Points, bool Line)>();
         List<SearchPoint> engine = [.. points.Where(p => p.Method == MethodNames.Engine)];
         if (engine.Count > 0)
         {
-            series.Add(("engine (Pareto frontier of lshProbes x nprobe)", Frontier(engine), true));
+            series.Add(("engine (Pareto frontier of lshProbes x nprobe)", Frontier(engine, speed), true));
             List<SearchPoint> six = [.. engine.Where(p => p.LshProbes == 6)];
             if (six.Count > 1)
             {
@@ -46,15 +46,15 @@ public static class Charts
 
         foreach ((string label, List<SearchPoint> mine, bool line) in series)
         {
-            SearchPoint[] sorted = [.. mine.Where(p => p.QueriesPerSecond > 0).OrderBy(p => p.QueriesPerSecond)];
-            var scatter = plot.Add.Scatter(sorted.Select(p => Math.Log10(p.QueriesPerSecond)).ToArray(), sorted.Select(p => p.RecallAt10).ToArray());
+            SearchPoint[] sorted = [.. mine.Where(p => speed(p) > 0).OrderBy(speed)];
+            var scatter = plot.Add.Scatter(sorted.Select(p => Math.Log10(speed(p))).ToArray(), sorted.Select(p => p.RecallAt10).ToArray());
             scatter.LegendText = label;
             scatter.MarkerSize = line ? 6 : 12;
             scatter.LineWidth = line ? 2 : 0;
         }
 
         plot.Axes.Bottom.TickGenerator = LogTicks();
-        plot.XLabel("queries/s (log scale)");
+        plot.XLabel($"{speedLabel} (log scale)");
         plot.YLabel("recall@10");
         plot.Title(title);
         plot.Axes.SetLimitsY(0, 1.02);
@@ -100,11 +100,11 @@ public static class Charts
     };
 
     /// <summary>The points no other point beats on both recall and speed, fastest first.</summary>
-    public static List<SearchPoint> Frontier(IEnumerable<SearchPoint> points)
+    public static List<SearchPoint> Frontier(IEnumerable<SearchPoint> points, Func<SearchPoint, double> speed)
     {
         var frontier = new List<SearchPoint>();
         double best = double.NegativeInfinity;
-        foreach (SearchPoint p in points.OrderByDescending(p => p.QueriesPerSecond).ThenByDescending(p => p.RecallAt10))
+        foreach (SearchPoint p in points.OrderByDescending(speed).ThenByDescending(p => p.RecallAt10))
         {
             if (p.RecallAt10 > best)
             {
