@@ -19,6 +19,8 @@ public sealed record BenchOptions
           --cache DIR             data, ground truth and indexes (default ~/.cache/hyperd/bench)
           --threads N             threads for every method (default: all cores)
           --queries N             queries per data set (default: suite's; ground truth is cached per count)
+          --query-budget R        cap rows x queries per data set (full suite: 1e10, so 10k queries at 1M,
+                                  2k at 5M, 500 at 20M); 0 for no cap
           --latency-queries N     queries timed one at a time for p50/p99 (default: suite's)
           --build-threads A,B     also build the engine index with these thread counts (build time vs jobs)
           --peer-max-n N          skip USearch and FAISS above N rows (default 5000000: memory of this machine)
@@ -43,6 +45,14 @@ public sealed record BenchOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
 
     public int Queries { get; init; }
+
+    /// <summary>
+    /// Caps rows × queries per data set (0: no cap), so a 20M-row sweep does not run for hours: a set gets
+    /// min(<see cref="Queries"/>, max(<see cref="MinQueries"/>, budget / rows)) queries.
+    /// </summary>
+    public long QueryBudget { get; init; }
+
+    public int MinQueries { get; init; } = 500;
 
     public int LatencyQueries { get; init; }
 
@@ -110,6 +120,7 @@ public sealed record BenchOptions
                 "--latency-queries" => o with { LatencyQueries = Positive(name, Value()) },
                 "--build-threads" => o with { BuildThreads = [.. List(Value()).Select(v => Positive(name, v))] },
                 "--peer-max-n" => o with { PeerMaxN = Positive(name, Value()) },
+                "--query-budget" => o with { QueryBudget = (long)double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--reuse-indexes" => o with { ReuseIndexes = true },
                 "--python" => o with { Python = Value() },
                 "--clock" => o with { Clock = Value() is "wall" or "cpu" ? args[i] : throw new ArgumentException($"--clock must be wall or cpu, got '{args[i]}'.") },
@@ -163,6 +174,7 @@ public sealed record BenchOptions
             Datasets = ["uniform-1m", "uniform-5m", "uniform-20m", "clustered-1m", "glove-100"],
             Methods = AllMethods,
             Queries = 10_000,
+            QueryBudget = 10_000_000_000,
             LatencyQueries = 1000,
             CourseQueries = 1000,
             ExactSingleQueries = 100,
@@ -170,6 +182,10 @@ public sealed record BenchOptions
         },
         _ => throw new ArgumentException($"unknown suite '{suite}' (smoke, medium, full)."),
     };
+
+    /// <summary>The queries a data set of <paramref name="rows"/> rows is measured with.</summary>
+    public int QueriesFor(long rows) =>
+        QueryBudget <= 0 ? Queries : (int)Math.Min(Queries, Math.Max(MinQueries, QueryBudget / rows));
 
     private static string[] List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -35,7 +35,7 @@ public static class BenchRunner
 
         foreach (string name in options.Datasets)
         {
-            using Dataset data = DatasetCatalog.Prepare(name, options.CacheDirectory, options.Queries, options.Threads, log);
+            using Dataset data = DatasetCatalog.Prepare(name, options.CacheDirectory, options.QueriesFor(DatasetCatalog.CountOf(name)), options.Threads, log);
             var result = new DatasetResult
             {
                 Name = data.Name,
