@@ -27,6 +27,7 @@ public sealed record BenchOptions
           --reuse-indexes         reuse engine indexes already built in the cache (build figures then come
                                   from the earlier build's record)
           --python PATH           interpreter for bench/faiss_ivf.py (default /usr/bin/python3)
+          --report-from FILE      re-render report.md and the charts from an existing results.json (no run)
           --clock wall|cpu        the speed the charts and tables rank by (default wall): cpu divides by the
                                   process's CPU time instead, for a machine shared with other work; both are
                                   always recorded

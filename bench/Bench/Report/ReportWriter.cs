@@ -36,8 +36,20 @@ public static class ReportWriter
         }
 
         File.WriteAllText(Path.Combine(folder, ReportFile), Markdown(run, charts, speed, speedLabel));
-        File.WriteAllText(Path.Combine(folder, ResultsFile), JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        File.WriteAllText(Path.Combine(folder, ResultsFile), JsonSerializer.Serialize(run, JsonOptions));
     }
+
+    /// <summary>Reads a run back from its results.json (to re-render a report without measuring again).</summary>
+    public static BenchResults Read(string resultsPath) =>
+        JsonSerializer.Deserialize<BenchResults>(File.ReadAllText(resultsPath), JsonOptions)
+            ?? throw new InvalidDataException($"'{resultsPath}' holds no results.");
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PreferredObjectCreationHandling = System.Text.Json.Serialization.JsonObjectCreationHandling.Populate,
+    };
 
     private static string Markdown(BenchResults run, List<(string Title, string File)> charts, Func<SearchPoint, double> speed, string speedLabel)
     {
