@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Text.Json;
+using HyperdOrleans.Bench.Data;
+using HyperdOrleans.Bench.Measure;
+using HyperdOrleans.Engine;
+using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Io;
+using HyperdOrleans.Engine.Search;
+using HyperdOrleans.Engine.Storage;
+
+namespace HyperdOrleans.Bench.Methods;
+
+/// <summary>
+/// Our engine: built from the data set's .fvecs with the LSH level on (8 buckets × up to 1000 clusters) or off
+/// (one bucket holding the same total clusters), then swept over lshProbes × nprobe, and scored with the course
+/// score at the seed's two published settings.
+/// </summary>
+internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetResult result, TextWriter log)
+{
+    public const int ClustersPerBucket = 1000;
+
+    public void Run(bool lsh)
+    {
+        string method = lsh ? MethodNames.Engine : MethodNames.EngineNoLsh;
+        string directory = Path.Combine(options.CacheDirectory, "indexes", data.Name, method);
+        IndexBuildOptions build = new()
+        {
+            Clusters = lsh ? ClustersPerBucket : ClustersPerBucket * 8,
+            Threads = options.Threads,
+            Seed = DatasetCatalog.Seed,
+            LshEnabled = lsh,
+        };
+
+        // Build time against parallel bucket jobs: extra builds first, the run's own thread count last (that one is searched).
+        if (lsh)
+        {
+            foreach (int threads in options.BuildThreads.Where(t => t != options.Threads))
+            {
+                result.Builds.Add(Build(method, directory, build with { Threads = threads }, reuse: false));
+            }
+        }
+
+        result.Builds.Add(Build(method, directory, build, options.ReuseIndexes));
+        using VectorIndex index = VectorIndex.Open(directory, verify: false);
+        var answers = new Dictionary<(int, int), Neighbor[][]>();
+        IEnumerable<(int L, int P)> grid = lsh
+            ? options.LshProbes.SelectMany(l => options.NProbes.Select(p => (l, p)))
+            : options.FlatNProbes.Where(p => p <= index.Manifest.Buckets.Sum(b => b.Clusters)).Select(p => (1, p));
+        foreach ((int l, int p) in grid)
+        {
+            var parameters = new SearchParameters(l, p);
+            SearchPoint point = SearchMeasure.Run(
+                data,
+                method,
+                lsh ? $"lshProbes={l}, nprobe={p}" : $"nprobe={p}",
+                (count, k) => index.SearchBatch(data.Queries.AsSpan(0, count * data.Dimensions), k, parameters, options.Threads),
+                (q, k) => index.Search(data.Queries.AsSpan(q * data.Dimensions, data.Dimensions), k, parameters),
+                options.LatencyQueries,
+                out Neighbor[][] answers10);
+            result.Points.Add(point with { LshProbes = l, NProbe = p });
+            log.WriteLine($"  {method,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  {point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
+            if (lsh && options.CourseSettings.Contains((l, p)))
+            {
+                answers[(l, p)] = answers10;
+            }
+        }
+
+        if (lsh)
+        {
+            CourseScores(index, answers);
+        }
+    }
+
+    /// <summary>
+    /// The course score at each published setting, over the first queries: one exact pass (the library's
+    /// <see cref="ExactSearch"/>, streaming the base) ranks the answers of every setting at once.
+    /// </summary>
+    private void CourseScores(VectorIndex index, Dictionary<(int, int), Neighbor[][]> sweepAnswers)
+    {
+        const int K = 10;
+        int n = Math.Min(options.CourseQueries, data.QueryCount);
+        var settings = options.CourseSettings.ToList();
+        var approximate = new List<Neighbor[]>();
+        var queries = new List<float>();
+        foreach ((int l, int p) in settings)
+        {
+            Neighbor[][] answers = sweepAnswers.TryGetValue((l, p), out Neighbor[][]? swept)
+                ? swept
+                : index.SearchBatch(data.Queries.AsSpan(0, n * data.Dimensions), K, new SearchParameters(l, p), options.Threads);
+            approximate.AddRange(answers.Take(n));
+            queries.AddRange(data.Queries.AsSpan(0, n * data.Dimensions).ToArray());
+        }
+
+        var clock = Stopwatch.StartNew();
+        ExactSearch.Result exact = ExactSearch.Search(VectorFile.Open(data.BasePath), queries.ToArray(), K, options.Threads, [.. approximate]);
+        log.WriteLine($"  course score: exact rank pass over {approximate.Count} answers in {clock.Elapsed.TotalSeconds:F1} s");
+        for (int s = 0; s < settings.Count; s++)
+        {
+            Neighbor[][] answers = [.. approximate.Skip(s * n).Take(n)];
+            long[][] positions = [.. exact.Positions!.Skip(s * n).Take(n)];
+            double score = Evaluation.CourseScore(answers, positions, K, data.Count);
+            double recall = Evaluation.RecallAtK(answers, data.GroundTruth.Take(n).ToList(), K);
+            result.CourseScores.Add(new CourseScoreResult(MethodNames.Engine, settings[s].LshProbes, settings[s].NProbe, K, n, score, recall));
+            log.WriteLine($"  course score (lshProbes={settings[s].LshProbes}, nprobe={settings[s].NProbe}): {score:F2} over {n} queries (recall@10 {recall:F4})");
+        }
+    }
+
+    private BuildResult Build(string method, string directory, IndexBuildOptions build, bool reuse)
+    {
+        string record = directory + ".build.json";
+        if (reuse && ManifestStore.Exists(directory) && File.Exists(record))
+        {
+            BuildResult? previous = JsonSerializer.Deserialize<BuildResult>(File.ReadAllText(record));
+            if (previous is not null && previous.Count == data.Count)
+            {
+                log.WriteLine($"  {method}: reusing the index in {directory} (built in {previous.Seconds:F1} s)");
+                return previous with { Note = "reused: figures from the earlier build" };
+            }
+        }
+
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        log.WriteLine($"  {method}: building ({build.Threads} threads, {build.Clusters} clusters per bucket, LSH {(build.LshEnabled ? "on" : "off")})...");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        ProcStatus.ResetPeak();
+        IndexManifest manifest;
+        BuildResult built;
+        using (var sampler = new MemorySampler())
+        {
+            var clock = Stopwatch.StartNew();
+            double cpu = CpuClock.ProcessSeconds();
+            manifest = IndexBuilder.Build(new VectorFileSource(VectorFile.Open(data.BasePath)), directory, build);
+            double seconds = clock.Elapsed.TotalSeconds;
+            double cpuSeconds = CpuClock.ProcessSeconds() - cpu;
+            ProcStatus.Memory end = sampler.Sample();
+            built = new BuildResult
+            {
+                Method = method,
+                Count = data.Count,
+                Threads = build.Threads,
+                Clusters = manifest.Buckets.Sum(b => b.Clusters),
+                Seconds = seconds,
+                CpuSeconds = cpuSeconds,
+                PeakRssAnonBytes = sampler.PeakRssAnonBytes,
+                BaselineRssAnonBytes = sampler.Baseline.RssAnonBytes,
+                PeakHwmBytes = end.HwmBytes,
+                IndexBytes = SearchMeasure.DirectoryBytes(directory),
+                RawBytes = data.RawBytes,
+            };
+        }
+
+        log.WriteLine($"  {method}: built in {built.Seconds:F1} s ({built.CpuSeconds:F1} CPU-s), {built.Clusters} clusters, peak RssAnon {built.PeakRssAnonBytes / 1e6:F0} MB (baseline {built.BaselineRssAnonBytes / 1e6:F0} MB), VmHWM {built.PeakHwmBytes / 1e6:F0} MB, {built.IndexBytes / 1e6:F0} MB on disk");
+        File.WriteAllText(record, JsonSerializer.Serialize(built));
+        return built;
+    }
+}

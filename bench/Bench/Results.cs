@@ -1,0 +1,183 @@
+namespace HyperdOrleans.Bench;
+
+/// <summary>Everything one run measured; serialised to results.json beside the report.</summary>
+public sealed class BenchResults
+{
+    public required MachineInfo Machine { get; init; }
+
+    public required string Suite { get; init; }
+
+    public required string CommandLine { get; init; }
+
+    public required string Commit { get; init; }
+
+    public required DateTimeOffset StartedUtc { get; init; }
+
+    public double Seconds { get; set; }
+
+    public int Threads { get; init; }
+
+    /// <summary>"wall" or "cpu": which speed the charts and the best-setting table use.</summary>
+    public string Clock { get; init; } = "wall";
+
+    /// <summary>The 1-minute load average when the run started and ended: other processes sharing the cores skew timings.</summary>
+    public string LoadAverage { get; set; } = "";
+
+    public List<DatasetResult> Datasets { get; } = [];
+
+    /// <summary>Notes for the report: skipped methods, peer caveats (FAISS build, BLAS loaded, USearch SIMD).</summary>
+    public List<string> Notes { get; } = [];
+}
+
+public sealed class DatasetResult
+{
+    public required string Name { get; init; }
+
+    public required string Description { get; init; }
+
+    public required long Count { get; init; }
+
+    public required int Dimensions { get; init; }
+
+    public required int Queries { get; init; }
+
+    public required int GroundTruthK { get; init; }
+
+    /// <summary>Single-thread scan of the unit base with one query (TensorPrimitives.Dot per row), GB/s.</summary>
+    public double ExactScanGBps { get; set; }
+
+    public List<BuildResult> Builds { get; } = [];
+
+    public List<SearchPoint> Points { get; } = [];
+
+    public List<CourseScoreResult> CourseScores { get; } = [];
+
+    public List<string> Notes { get; } = [];
+}
+
+public sealed record BuildResult
+{
+    public required string Method { get; init; }
+
+    public required long Count { get; init; }
+
+    public required int Threads { get; init; }
+
+    /// <summary>Total clusters (IVF methods), 0 otherwise.</summary>
+    public int Clusters { get; init; }
+
+    public required double Seconds { get; init; }
+
+    /// <summary>CPU seconds the build consumed (all threads).</summary>
+    public double CpuSeconds { get; init; } = double.NaN;
+
+    /// <summary>Peak anonymous resident memory (heap, buffers) during the build, sampled from /proc status.</summary>
+    public required long PeakRssAnonBytes { get; init; }
+
+    /// <summary>RssAnon just before the build started (the harness's own share of the peak).</summary>
+    public long BaselineRssAnonBytes { get; init; }
+
+    /// <summary>Peak resident set (VmHWM): also counts pages of memory-mapped and page-cached files the process touched.</summary>
+    public required long PeakHwmBytes { get; init; }
+
+    /// <summary>Bytes the built index occupies on disk (0 for in-memory peers).</summary>
+    public long IndexBytes { get; init; }
+
+    /// <summary>Bytes the index holds in memory when the peer reports it (USearch memory usage), else 0.</summary>
+    public long MemoryBytes { get; init; }
+
+    public required long RawBytes { get; init; }
+
+    public string Note { get; init; } = "";
+}
+
+/// <summary>One setting of one method: recall and speed.</summary>
+public sealed record SearchPoint
+{
+    public required string Method { get; init; }
+
+    public required string Setting { get; init; }
+
+    public int LshProbes { get; init; }
+
+    public int NProbe { get; init; }
+
+    public int Ef { get; init; }
+
+    public required double RecallAt10 { get; init; }
+
+    /// <summary>NaN when the method was not asked for 100 neighbours.</summary>
+    public double RecallAt100 { get; init; } = double.NaN;
+
+    /// <summary>Queries per second of a batched k=10 search over every query, on the run's threads.</summary>
+    public required double QueriesPerSecond { get; init; }
+
+    public double QueriesPerSecondAt100 { get; init; } = double.NaN;
+
+    /// <summary>The k=10 batch's queries per CPU-second of the process (all its threads): per-core speed, immune to other load.</summary>
+    public double QueriesPerCpuSecond { get; init; } = double.NaN;
+
+    /// <summary>CPU milliseconds of one query searched alone (k=10, one thread).</summary>
+    public double CpuP50Ms { get; init; } = double.NaN;
+
+    public double CpuP99Ms { get; init; } = double.NaN;
+
+    /// <summary>Latency of one query searched alone (k=10, one thread), milliseconds.</summary>
+    public double LatencyP50Ms { get; init; } = double.NaN;
+
+    public double LatencyP99Ms { get; init; } = double.NaN;
+
+    public int Queries { get; init; }
+}
+
+public sealed record CourseScoreResult(string Method, int LshProbes, int NProbe, int K, int Queries, double Score, double RecallAt10);
+
+public sealed record MachineInfo(string CpuModel, int Cores, long MemoryBytes, string Os, string Runtime, string Simd)
+{
+    /// <summary>The 1-, 5- and 15-minute load averages (Linux), or empty.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    public static MachineInfo Current()
+    {
+        string cpu = ReadField("/proc/cpuinfo", "model name") ?? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+        long memory = 0;
+        if (ReadField("/proc/meminfo", "MemTotal") is string total)
+        {
+            memory = long.Parse(total.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+
+        string simd = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512 (Vector512 accelerated)"
+            : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "AVX2 (Vector256)" : "128-bit or none";
+        return new MachineInfo(cpu, Environment.ProcessorCount, memory, System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, simd);
+    }
+
+    private static string? ReadField(string path, string field)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        foreach (string line in File.ReadLines(path))
+        {
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line[..colon].Trim() == field)
+            {
+                return line[(colon + 1)..].Trim();
+            }
+        }
+
+        return null;
+    }
+}
