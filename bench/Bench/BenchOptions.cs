@@ -26,6 +26,10 @@ public sealed record BenchOptions
           --peer-max-n N          skip USearch and FAISS above N rows (default 5000000: memory of this machine)
           --reuse-indexes         reuse engine indexes already built in the cache (build figures then come
                                   from the earlier build's record)
+          --append                merge this run into the suite's existing results.json instead of replacing
+                                  it: the methods run now replace their own figures on the data sets run now;
+                                  everything else (and each earlier run's command) is kept
+          --prepare-only          make the data sets and their ground truth in the cache, then stop
           --python PATH           interpreter for bench/faiss_ivf.py (default /usr/bin/python3)
           --report-from FILE      re-render report.md and the charts from an existing results.json (no run)
           --clock wall|cpu        the speed the charts and tables rank by (default wall): cpu divides by the
@@ -68,6 +72,11 @@ public sealed record BenchOptions
     public long PeerMaxN { get; init; } = 5_000_000;
 
     public bool ReuseIndexes { get; init; }
+
+    /// <summary>Merge into the suite's existing results instead of replacing them (a full run in stages).</summary>
+    public bool Append { get; init; }
+
+    public bool PrepareOnly { get; init; }
 
     public string Python { get; init; } = "/usr/bin/python3";
 
@@ -123,6 +132,8 @@ public sealed record BenchOptions
                 "--peer-max-n" => o with { PeerMaxN = Positive(name, Value()) },
                 "--query-budget" => o with { QueryBudget = (long)double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--reuse-indexes" => o with { ReuseIndexes = true },
+                "--append" => o with { Append = true },
+                "--prepare-only" => o with { PrepareOnly = true },
                 "--python" => o with { Python = Value() },
                 "--clock" => o with { Clock = Value() is "wall" or "cpu" ? args[i] : throw new ArgumentException($"--clock must be wall or cpu, got '{args[i]}'.") },
                 _ => throw new ArgumentException($"unknown option '{name}'."),

@@ -33,6 +33,25 @@ public static class BenchRunner
             run.Notes.Add($"FAISS skipped: {faissUnavailable}.");
         }
 
+        BenchResults? earlier = null;
+        string existing = Path.Combine(folder, ReportWriter.ResultsFile);
+        if (options.Append && File.Exists(existing))
+        {
+            earlier = ReportWriter.Read(existing);
+            log.WriteLine($"appending to {existing} ({earlier.Datasets.Count} data sets)");
+        }
+
+        if (options.PrepareOnly)
+        {
+            foreach (string name in options.Datasets)
+            {
+                using Dataset prepared = DatasetCatalog.Prepare(name, options.CacheDirectory, options.QueriesFor(DatasetCatalog.CountOf(name)), options.Threads, log);
+                log.WriteLine($"[{name}] ready: {prepared.Count:N0} rows, {prepared.QueryCount:N0} queries with ground truth");
+            }
+
+            return folder;
+        }
+
         foreach (string name in options.Datasets)
         {
             using Dataset data = DatasetCatalog.Prepare(name, options.CacheDirectory, options.QueriesFor(DatasetCatalog.CountOf(name)), options.Threads, log);
@@ -76,13 +95,21 @@ public static class BenchRunner
 
             run.Seconds = clock.Elapsed.TotalSeconds;
             run.LoadAverage = $"{loadAtStart} at start, {MachineInfo.LoadAverage()} after {name}";
-            ReportWriter.Write(run, folder);
+            Save(run, earlier, options, folder);
             log.WriteLine($"[{name}] done; report in {Path.Combine(folder, ReportWriter.ReportFile)}");
         }
 
         run.Seconds = clock.Elapsed.TotalSeconds;
-        ReportWriter.Write(run, folder);
+        Save(run, earlier, options, folder);
         return folder;
+    }
+
+    /// <summary>Writes the report: this run alone, or folded into the earlier results with --append.</summary>
+    private static void Save(BenchResults run, BenchResults? earlier, BenchOptions options, string folder)
+    {
+        run.Stages.Clear();
+        run.Stages.Add(RunStage.Of(run));
+        ReportWriter.Write(earlier is null ? run : ResultsMerge.Merge(earlier, run, options.Methods), folder);
     }
 
     /// <summary>A peer that fails is reported, not fatal: the rest of a long run still counts.</summary>

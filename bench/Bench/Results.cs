@@ -27,6 +27,22 @@ public sealed class BenchResults
 
     /// <summary>Notes for the report: skipped methods, peer caveats (FAISS build, BLAS loaded, USearch SIMD).</summary>
     public List<string> Notes { get; } = [];
+
+    /// <summary>The runs folded into these results (one, unless later runs were merged in with <c>--append</c>).</summary>
+    public List<RunStage> Stages { get; } = [];
+}
+
+/// <summary>One invocation's part of a report: what was run, on which commit, and how loaded the machine was.</summary>
+public sealed record RunStage(string CommandLine, string Commit, DateTimeOffset StartedUtc, double Seconds, string LoadAverage, string Datasets, string Methods)
+{
+    public static RunStage Of(BenchResults run) => new(
+        run.CommandLine,
+        run.Commit,
+        run.StartedUtc,
+        run.Seconds,
+        run.LoadAverage,
+        string.Join(", ", run.Datasets.Select(d => d.Name)),
+        string.Join(", ", run.Datasets.SelectMany(d => d.Builds.Select(b => b.Method).Concat(d.Points.Select(p => p.Method))).Distinct()));
 }
 
 public sealed class DatasetResult

@@ -57,7 +57,16 @@ public static class ReportWriter
         MachineInfo m = run.Machine;
         md.AppendLine($"# HyperdOrleans benchmark: {run.Suite} suite");
         md.AppendLine();
-        md.AppendLine($"- **Command**: `{run.CommandLine}`");
+        if (run.Stages.Count > 1)
+        {
+            md.AppendLine($"- **Commands**: measured in {run.Stages.Count} runs merged with `--append`; each data set's figures come from the run that measured its method:");
+            foreach (RunStage stage in run.Stages)
+            {
+                md.AppendLine($"  - `{stage.CommandLine}` — commit `{stage.Commit}`, started {stage.StartedUtc:yyyy-MM-dd HH:mm} UTC, {stage.Seconds / 60:F1} min; load {stage.LoadAverage}; measured {stage.Methods} on {stage.Datasets}");
+            }
+        }
+
+        md.AppendLine($"- **{(run.Stages.Count > 1 ? "Last command" : "Command")}**: `{run.CommandLine}`");
         md.AppendLine($"- **Commit**: `{run.Commit}`");
         md.AppendLine($"- **Machine**: {m.CpuModel}, {m.Cores} cores, {m.MemoryBytes / 1e9:F1} GB memory; {m.Os}; {m.Runtime}; SIMD {m.Simd}");
         md.AppendLine($"- **Run**: started {run.StartedUtc:yyyy-MM-dd HH:mm} UTC, {run.Seconds / 60:F1} min; every method on {run.Threads} thread(s)");
