@@ -29,5 +29,9 @@ catch (ArgumentException e)
 }
 
 string folder = BenchRunner.Run(options, Console.Out);
-Console.WriteLine($"report: {Path.Combine(folder, "report.md")}");
+if (!options.PrepareOnly)
+{
+    Console.WriteLine($"report: {Path.Combine(folder, "report.md")}");
+}
+
 return 0;

@@ -167,6 +167,7 @@ public static class ReportWriter
             }
 
             md.AppendLine();
+            Verdicts.Append(md, data, speed, speedLabel);
             md.AppendLine("### Every setting");
             md.AppendLine();
             md.AppendLine("| method | setting | recall@10 | recall@100 | q/s (k=10) | q/s (k=100) | q per CPU-s (k=10) | p50 ms | p99 ms | CPU p50 ms | CPU p99 ms | vs batched exact |");
