@@ -68,6 +68,8 @@ public sealed class DatasetResult
 
     public List<CourseScoreResult> CourseScores { get; } = [];
 
+    public List<SearchMemoryResult> SearchMemory { get; } = [];
+
     public List<string> Notes { get; } = [];
 }
 
@@ -145,6 +147,12 @@ public sealed record SearchPoint
 
     public int Queries { get; init; }
 }
+
+/// <summary>
+/// A method's memory while it answered the sweep: its own memory (RssAnon) against the baseline before the index
+/// was opened, and the resident pages of mapped files (RssFile) against the index's size on disk.
+/// </summary>
+public sealed record SearchMemoryResult(string Method, long BaselineRssAnonBytes, long PeakRssAnonBytes, long RssFileBytes, long IndexBytes);
 
 public sealed record CourseScoreResult(string Method, int LshProbes, int NProbe, int K, int Queries, double Score, double RecallAt10);
 

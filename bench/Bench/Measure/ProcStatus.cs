@@ -9,12 +9,12 @@ namespace HyperdOrleans.Bench.Measure;
 /// </summary>
 public static class ProcStatus
 {
-    public readonly record struct Memory(long RssAnonBytes, long HwmBytes, long RssBytes);
+    public readonly record struct Memory(long RssAnonBytes, long HwmBytes, long RssBytes, long RssFileBytes = 0);
 
     public static Memory Read(int? pid = null)
     {
         string path = pid is int p ? $"/proc/{p}/status" : "/proc/self/status";
-        long anon = 0, hwm = 0, rss = 0;
+        long anon = 0, hwm = 0, rss = 0, file = 0;
         try
         {
             foreach (string line in File.ReadLines(path))
@@ -26,6 +26,10 @@ public static class ProcStatus
                 else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
                 {
                     hwm = Kilobytes(line);
+                }
+                else if (line.StartsWith("RssFile:", StringComparison.Ordinal))
+                {
+                    file = Kilobytes(line);
                 }
                 else if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
                 {
@@ -41,7 +45,7 @@ public static class ProcStatus
         {
         }
 
-        return new Memory(anon, hwm, rss);
+        return new Memory(anon, hwm, rss, file);
     }
 
     /// <summary>Resets this process's VmHWM to its current resident set (Linux: "5" into clear_refs), so a build's peak is its own.</summary>

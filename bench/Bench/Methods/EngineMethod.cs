@@ -41,6 +41,8 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
         }
 
         result.Builds.Add(Build(method, directory, build, options.ReuseIndexes));
+        GC.Collect();
+        using var memory = new MemorySampler();
         using VectorIndex index = VectorIndex.Open(directory, verify: false);
         var answers = new Dictionary<(int, int), Neighbor[][]>();
         IEnumerable<(int L, int P)> grid = lsh
@@ -65,6 +67,9 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             }
         }
 
+        ProcStatus.Memory end = memory.Sample();
+        result.SearchMemory.Add(new SearchMemoryResult(method, memory.Baseline.RssAnonBytes, memory.PeakRssAnonBytes, end.RssFileBytes, SearchMeasure.DirectoryBytes(directory)));
+        log.WriteLine($"  {method}: searching held {(memory.PeakRssAnonBytes - memory.Baseline.RssAnonBytes) / 1e6:F0} MB of own memory over the baseline; mapped pages resident {end.RssFileBytes / 1e6:F0} MB");
         if (lsh)
         {
             CourseScores(index, answers);

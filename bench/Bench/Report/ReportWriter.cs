@@ -146,6 +146,20 @@ public static class ReportWriter
             md.AppendLine();
         }
 
+        if (data.SearchMemory.Count > 0)
+        {
+            md.AppendLine("Search memory: the process's own memory (RssAnon) while a method answered its whole sweep, over the baseline before its index was opened (heaps, scratch, centroids), and the index pages resident through the mapping (RssFile, which the kernel can drop and re-read: it counts every mapped file of the process, the data set's included).");
+            md.AppendLine();
+            md.AppendLine("| method | own memory over baseline MB | baseline MB | mapped pages resident MB | index on disk MB |");
+            md.AppendLine("|---|---:|---:|---:|---:|");
+            foreach (SearchMemoryResult m in data.SearchMemory)
+            {
+                md.AppendLine($"| {m.Method} | {Mb(m.PeakRssAnonBytes - m.BaselineRssAnonBytes)} | {Mb(m.BaselineRssAnonBytes)} | {Mb(m.RssFileBytes)} | {Mb(m.IndexBytes)} |");
+            }
+
+            md.AppendLine();
+        }
+
         double exactBatched = data.Points.Where(p => p.Method.StartsWith("exact (batched", StringComparison.Ordinal)).Select(speed).DefaultIfEmpty(double.NaN).First();
         if (data.Points.Count > 0)
         {
