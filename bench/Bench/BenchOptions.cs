@@ -11,9 +11,9 @@ public sealed record BenchOptions
         dotnet run --project bench/Bench -c Release -- --suite full|medium|smoke [options]
 
           --suite NAME            smoke (20k clustered, engine + exact, < 60 s), medium (1M clustered + GloVe,
-                                  every method), full (uniform 1M/5M/20M, clustered 1M, GloVe; every method)
+                                  every method), full (uniform 1M/5M/20M, clustered 1M/20M, GloVe; every method)
           --datasets A,B          override the suite's data sets: uniform-1m, uniform-5m, uniform-20m,
-                                  clustered-1m, clustered-20k, glove-100
+                                  clustered-1m, clustered-20m, clustered-20k, glove-100
           --methods A,B           override the suite's methods: engine, engine-nolsh, exact, usearch, faiss
           --out DIR               report folder (default docs/benchmarks); the report goes to DIR/SUITE/
           --cache DIR             data, ground truth and indexes (default ~/.cache/hyperd/bench)
@@ -183,7 +183,7 @@ public sealed record BenchOptions
         "full" => new BenchOptions
         {
             Suite = suite,
-            Datasets = ["uniform-1m", "uniform-5m", "uniform-20m", "clustered-1m", "glove-100"],
+            Datasets = ["uniform-1m", "uniform-5m", "uniform-20m", "clustered-1m", "clustered-20m", "glove-100"],
             Methods = AllMethods,
             Queries = 10_000,
             QueryBudget = 10_000_000_000,

