@@ -11,9 +11,6 @@ namespace HyperdOrleans.Engine.Tuning;
 /// </summary>
 public static class ProbeTuner
 {
-    /// <summary>Less than this gain along nprobe means a step found no new true neighbour on the sample.</summary>
-    private const double NoGain = 1e-9;
-
     public static TuningResult Tune(VectorIndex index, TuningOptions? options = null, IProgress<TuningProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new TuningOptions();
@@ -41,7 +38,7 @@ public static class ProbeTuner
                 TuningPoint point = Measure(index, sample, new SearchParameters(lshProbes, nprobes[i]), options);
                 curve.Add(point);
                 progress?.Report(new TuningProgress("sweep", ((lshProbes - 1L) * nprobes.Length) + i + 1, total));
-                if (point.Recall >= options.SaturatedRecall || point.Recall - previous < NoGain)
+                if (point.Recall >= options.SaturatedRecall || point.Recall - previous < options.MinGain)
                 {
                     break;
                 }

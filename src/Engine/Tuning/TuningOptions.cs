@@ -23,10 +23,16 @@ public sealed record TuningOptions
     public IReadOnlyList<int> NProbes { get; init; } = DefaultNProbes;
 
     /// <summary>
-    /// Along nprobe, a lshProbes row stops once recall reaches this (or a step finds no new true neighbour):
-    /// larger nprobe can only cost more for nothing measurable on the sample.
+    /// Along nprobe, a lshProbes row stops once recall reaches this: larger nprobe can only cost more for
+    /// nothing measurable on the sample.
     /// </summary>
     public double SaturatedRecall { get; init; } = 0.999;
+
+    /// <summary>
+    /// A lshProbes row also stops when one nprobe step gains less recall than this: its recall has levelled off at
+    /// what its buckets hold (the true neighbours left are in buckets it does not probe), and more clusters buy nothing.
+    /// </summary>
+    public double MinGain { get; init; } = 0.0005;
 
     internal void Validate()
     {
@@ -38,6 +44,11 @@ public sealed record TuningOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(K, 1, nameof(K));
         ArgumentOutOfRangeException.ThrowIfLessThan(SampleSize, 1, nameof(SampleSize));
         ArgumentOutOfRangeException.ThrowIfNegative(Threads, nameof(Threads));
+        if (!(SaturatedRecall is > 0 and <= 1) || !(MinGain >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SaturatedRecall), $"saturated recall {SaturatedRecall} must be in (0, 1] and the minimum gain {MinGain} not negative.");
+        }
+
         if (NProbes.Count == 0 || NProbes.Any(n => n < 1))
         {
             throw new ArgumentException($"nprobe values must be at least 1, got [{string.Join(", ", NProbes)}].", nameof(NProbes));
