@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace HyperdOrleans.Engine.Tuning;
 
 /// <summary>
@@ -7,5 +9,6 @@ namespace HyperdOrleans.Engine.Tuning;
 /// </summary>
 public sealed record TuningPoint(int LshProbes, int NProbe, double Recall, double DotsPerQuery, double QueriesPerSecond)
 {
+    [JsonIgnore]
     public SearchParameters Parameters => new(LshProbes, NProbe);
 }
