@@ -70,6 +70,8 @@ public sealed class DatasetResult
 
     public List<SearchMemoryResult> SearchMemory { get; } = [];
 
+    public List<TuningSummary> Tunings { get; } = [];
+
     public List<string> Notes { get; } = [];
 }
 
@@ -153,6 +155,12 @@ public sealed record SearchPoint
 /// was opened, and the resident pages of mapped files (RssFile) against the index's size on disk.
 /// </summary>
 public sealed record SearchMemoryResult(string Method, long BaselineRssAnonBytes, long PeakRssAnonBytes, long RssFileBytes, long IndexBytes);
+
+/// <summary>
+/// <c>hyperd tune</c>'s choice for a data set's engine index (recall@10 target on held-out rows of the index) and what
+/// that setting reaches on the data set's real queries.
+/// </summary>
+public sealed record TuningSummary(string Method, double Target, int Sample, bool Reached, int LshProbes, int NProbe, double SampleRecall, double QueryRecall, double DotsPerQuery, double QueriesPerSecond, double TuneSeconds);
 
 public sealed record CourseScoreResult(string Method, int LshProbes, int NProbe, int K, int Queries, double Score, double RecallAt10);
 

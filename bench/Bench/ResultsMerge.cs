@@ -65,6 +65,7 @@ public static class ResultsMerge
         folded.Builds.AddRange(earlier.Builds.Where(b => !Replaced(b.Method)).Concat(now.Builds));
         folded.Points.AddRange(earlier.Points.Where(p => !Replaced(p.Method)).Concat(now.Points));
         folded.CourseScores.AddRange(earlier.CourseScores.Where(c => !Replaced(c.Method)).Concat(now.CourseScores));
+        folded.Tunings.AddRange(earlier.Tunings.Where(t => !Replaced(t.Method)).Concat(now.Tunings));
         folded.SearchMemory.AddRange(earlier.SearchMemory.Where(m => !Replaced(m.Method)).Concat(now.SearchMemory));
         folded.Notes.AddRange(earlier.Notes.Union(now.Notes));
         return folded;

@@ -17,12 +17,13 @@ public static class Hyperd
     public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, CliContext.ForWriters(output, error));
 
     public static RootCommand CreateRootCommand(CliContext context) =>
-        new("hyperd: generate vector data, build a HyperdOrleans index (LSH x IVF-Flat, cosine), search it and benchmark it against exact search.")
+        new("hyperd: generate vector data, build a HyperdOrleans index (LSH x IVF-Flat, cosine), search it, tune its probes and benchmark it against exact search.")
         {
             GenerateCommand.Create(context),
             BuildCommand.Create(context),
             SearchCommand.Create(context),
             BenchCommand.Create(context),
+            TuneCommand.Create(context),
             StatusCommand.Create(context),
         };
 

@@ -25,6 +25,7 @@ public sealed class SmokeSuiteTests : IDisposable
         Assert.Contains("**Machine**", report, StringComparison.Ordinal);
         Assert.Contains("## clustered-20k: N = 20,000", report, StringComparison.Ordinal);
         Assert.Contains("### Course score", report, StringComparison.Ordinal);
+        Assert.Contains("### Tuned defaults", report, StringComparison.Ordinal);
         foreach (string png in new[] { "recall-qps-clustered-20k.png", "build-time-vs-n.png", "build-memory-vs-n.png" })
         {
             string path = Path.Combine(folder, png);
@@ -58,6 +59,12 @@ public sealed class SmokeSuiteTests : IDisposable
         Assert.True(build.GetProperty("Seconds").GetDouble() > 0);
         Assert.True(build.GetProperty("IndexBytes").GetInt64() > build.GetProperty("RawBytes").GetInt64() * 0.9);
         Assert.Equal(2, data.GetProperty("CourseScores").GetArrayLength());
+
+        // The tuned setting reaches its target on the index's own rows and comes close on the real queries.
+        JsonElement tuning = Assert.Single(data.GetProperty("Tunings").EnumerateArray());
+        Assert.True(tuning.GetProperty("Reached").GetBoolean());
+        Assert.True(tuning.GetProperty("SampleRecall").GetDouble() >= 0.95);
+        Assert.True(tuning.GetProperty("QueryRecall").GetDouble() >= 0.90, $"recall {tuning.GetProperty("QueryRecall").GetDouble()} on the queries at the tuned setting");
         foreach (JsonElement score in data.GetProperty("CourseScores").EnumerateArray())
         {
             Assert.True(score.GetProperty("Score").GetDouble() <= 0);

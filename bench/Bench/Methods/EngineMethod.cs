@@ -73,6 +73,7 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
         if (lsh)
         {
             CourseScores(index, answers);
+            EngineTuning.Run(index, options, data, result, log);
         }
     }
 

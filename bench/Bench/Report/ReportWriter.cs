@@ -211,6 +211,22 @@ public static class ReportWriter
 
             md.AppendLine();
         }
+
+        if (data.Tunings.Count > 0)
+        {
+            md.AppendLine("### Tuned defaults");
+            md.AppendLine();
+            md.AppendLine("`hyperd tune`'s choice (the cheapest lshProbes/nprobe in dot products per query reaching the target recall@10 on rows of the index held out as queries), checked on the data set's real queries.");
+            md.AppendLine();
+            md.AppendLine("| data set | target | tuned (lshProbes, nprobe) | recall@10 on the sample | recall@10 on the queries | dots/query | q/s | tune s |");
+            md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|");
+            foreach (TuningSummary t in data.Tunings)
+            {
+                md.AppendLine($"| {data.Name} | {t.Target} | ({t.LshProbes}, {t.NProbe}){(t.Reached ? "" : " not reached")} | {t.SampleRecall:F4} ({t.Sample:N0} rows) | {t.QueryRecall:F4} | {t.DotsPerQuery:N0} | {t.QueriesPerSecond:N0} | {t.TuneSeconds:F1} |");
+            }
+
+            md.AppendLine();
+        }
     }
 
     /// <summary>The engine's lshProbes × nprobe grid of one measure.</summary>

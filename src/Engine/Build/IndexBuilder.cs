@@ -14,7 +14,6 @@ namespace HyperdOrleans.Engine.Build;
 /// </summary>
 public static class IndexBuilder
 {
-    private const string LockFile = ".build.lock";
     private const string SpillFolder = "spill";
 
     public static IndexManifest Build(IVectorSource source, string indexDirectory, IndexBuildOptions? options = null, IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -27,7 +26,7 @@ public static class IndexBuilder
         }
 
         Directory.CreateDirectory(indexDirectory);
-        using FileStream buildLock = AcquireLock(indexDirectory);
+        using FileStream buildLock = BuildLock.Acquire(indexDirectory);
         var clock = Stopwatch.StartNew();
         IndexManifest? previous = ReadPrevious(indexDirectory);
         long generation = NextGeneration(indexDirectory, previous);
@@ -52,6 +51,9 @@ public static class IndexBuilder
                 Buckets = buckets,
                 Build = new BuildManifest(source.Name, options.Clusters, options.MinPointsPerCluster, options.Iterations, options.MaxPointsPerCentroid, options.Seed, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds),
                 Defaults = previous?.Defaults ?? new SearchDefaults(SearchParameters.DefaultLshProbes, SearchParameters.DefaultNProbe),
+
+                // Kept with the defaults it explains; its generation tells a reader it was measured on an earlier one.
+                Tuning = previous?.Tuning,
             };
             ManifestStore.Write(indexDirectory, manifest);
             PruneGenerations(indexDirectory, keep: [generation, previous?.Generation ?? generation]);
@@ -90,19 +92,6 @@ public static class IndexBuilder
         catch (IndexFormatException)
         {
             return null;
-        }
-    }
-
-    private static FileStream AcquireLock(string indexDirectory)
-    {
-        string path = Path.Combine(indexDirectory, LockFile);
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-        }
-        catch (IOException e)
-        {
-            throw new IOException($"Another build of '{indexDirectory}' is running (it holds {path}); wait for it to finish.", e);
         }
     }
 

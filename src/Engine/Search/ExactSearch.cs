@@ -39,6 +39,31 @@ public static class ExactSearch
         return state.Finish();
     }
 
+    /// <summary>
+    /// Exact top-k over a source of rows that are already unit length (an index generation read back through
+    /// <see cref="Build.GenerationSource"/>), with the source's own ids. Rows are scored as stored, not re-normalised,
+    /// so scores equal the index's own.
+    /// </summary>
+    public static Result SearchUnitRows(IVectorSource unitSource, ReadOnlySpan<float> queries, int k, int threads = 0, IProgress<long>? progress = null)
+    {
+        int d = unitSource.Dimensions;
+        float[] unit = VectorIndex.PrepareQueries(queries, d);
+        var state = new State(unit, d, k, approximate: null);
+        var block = new float[BlockRows * d];
+        var ids = new long[BlockRows];
+        using IVectorSourceReader reader = unitSource.OpenReader();
+        long rows = 0;
+        int read;
+        while ((read = reader.Read(block, ids)) > 0)
+        {
+            state.Score(block, read, ids, threads);
+            rows += read;
+            progress?.Report(rows);
+        }
+
+        return state.Finish();
+    }
+
     /// <summary>Exact top-k over unit rows in memory (ids are row numbers).</summary>
     public static Result Search(float[] unitBase, int dimensions, ReadOnlySpan<float> queries, int k, int threads = 0, Neighbor[][]? approximate = null)
     {
@@ -75,7 +100,12 @@ public static class ExactSearch
             }
         }
 
-        public void Score(float[] rows, int count, long firstId, int threads)
+        public void Score(float[] rows, int count, long firstId, int threads) => Score(rows, count, firstId, ids: null, threads);
+
+        /// <summary>As above, with each row's id taken from <paramref name="ids"/> instead of counted from a first id.</summary>
+        public void Score(float[] rows, int count, long[] ids, int threads) => Score(rows, count, 0, ids, threads);
+
+        private void Score(float[] rows, int count, long firstId, long[]? ids, int threads)
         {
             int n = _heaps.Length;
             int workers = Math.Max(1, Math.Min(threads > 0 ? threads : Environment.ProcessorCount, n));
@@ -90,7 +120,7 @@ public static class ExactSearch
                     for (int q = first; q < end; q++)
                     {
                         ScoreTile(rows.AsSpan(tile * _d, tileRows * _d), _queries.AsSpan(q * _d, _d), scores.AsSpan(0, tileRows));
-                        Collect(q, scores.AsSpan(0, tileRows), firstId + tile);
+                        Collect(q, scores.AsSpan(0, tileRows), firstId + tile, ids is null ? default : ids.AsSpan(tile, tileRows));
                     }
                 }
             });
@@ -106,7 +136,7 @@ public static class ExactSearch
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Collect(int q, ReadOnlySpan<float> scores, long firstId)
+        private void Collect(int q, ReadOnlySpan<float> scores, long firstId, ReadOnlySpan<long> ids)
         {
             TopK heap = _heaps[q];
             float threshold = heap.Threshold;
@@ -117,7 +147,7 @@ public static class ExactSearch
                 float s = scores[r];
                 if (s > threshold)
                 {
-                    heap.Add(firstId + r, s);
+                    heap.Add(ids.IsEmpty ? firstId + r : ids[r], s);
                     threshold = heap.Threshold;
                 }
 

@@ -36,6 +36,13 @@ public sealed record IndexManifest
 
     /// <summary>The index's default probes (set by a build or by tuning); a query's own parameters override them.</summary>
     public SearchDefaults Defaults { get; init; } = new(SearchParameters.DefaultLshProbes, SearchParameters.DefaultNProbe);
+
+    /// <summary>
+    /// How <see cref="Defaults"/> were chosen by <c>hyperd tune</c>; null if they never were. Omitted from the JSON
+    /// when null, so manifests written before tuning existed read (and checksum) unchanged.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TuningManifest? Tuning { get; init; }
 }
 
 /// <summary>The three unit hyperplanes (each of <c>Dimensions</c> values) and their thresholds.</summary>
@@ -63,3 +70,17 @@ public sealed record BuildManifest(
     double Seconds);
 
 public sealed record SearchDefaults(int LshProbes, int NProbe);
+
+/// <summary>
+/// A tuning run that set the defaults: the recall@<paramref name="K"/> target, the held-out sample it was measured on,
+/// what the chosen defaults reached there, and their cost in dot products per query. A rebuild keeps it (with the
+/// defaults), so <paramref name="Generation"/> may be older than the manifest's: tune again to re-measure.
+/// </summary>
+public sealed record TuningManifest(
+    long Generation,
+    double TargetRecall,
+    int K,
+    int SampleSize,
+    double SampleRecall,
+    double DotsPerQuery,
+    DateTimeOffset TunedUtc);

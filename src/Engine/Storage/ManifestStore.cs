@@ -157,6 +157,11 @@ public static class ManifestStore
             Fail($"default probes ({m.Defaults.LshProbes}, {m.Defaults.NProbe}) are out of range.");
         }
 
+        if (m.Tuning is { } t && (t.Generation < 1 || t.Generation > m.Generation || !(t.TargetRecall is > 0 and <= 1) || t.K < 1 || t.SampleSize < 1 || !(t.SampleRecall is >= 0 and <= 1)))
+        {
+            Fail($"tuning record is inconsistent (generation {t.Generation}, target {t.TargetRecall}, k {t.K}, sample {t.SampleSize}, recall {t.SampleRecall}).");
+        }
+
         return m;
     }
 

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using HyperdOrleans.Engine.Lsh;
+using HyperdOrleans.Engine.Search;
+
+namespace HyperdOrleans.Engine.Tuning;
+
+/// <summary>
+/// Finds the cheapest (lshProbes, nprobe) that reaches a recall@k target on rows of the index used as held-out
+/// queries: "one knob instead of two". Cost is <see cref="SearchCost"/>'s dot products per query, so the choice is
+/// reproducible; wall q/s is measured alongside for the printout only. Thread-safe (stateless).
+/// </summary>
+public static class ProbeTuner
+{
+    public static TuningResult Tune(VectorIndex index, TuningOptions? options = null, IProgress<TuningProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new TuningOptions();
+        options.Validate();
+        if (options.K + 1 > index.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.K, $"k {options.K} needs an index of more than {options.K} vectors (each query is held out of its own answer); this one has {index.Count}.");
+        }
+
+        var clock = Stopwatch.StartNew();
+        TuningSample sample = TuningSample.Create(index.Directory, index.Manifest, options.SampleSize, options.K, options.Seed, options.Threads, progress, cancellationToken);
+        double exactSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+
+        int[] nprobes = NProbeGrid(index, options.NProbes);
+        long total = (long)LshHasher.BucketCount * nprobes.Length;
+        var curve = new List<TuningPoint>();
+        Warm(index, sample, options);
+        for (int lshProbes = 1; lshProbes <= LshHasher.BucketCount; lshProbes++)
+        {
+            double previous = -1;
+            for (int i = 0; i < nprobes.Length; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                TuningPoint point = Measure(index, sample, new SearchParameters(lshProbes, nprobes[i]), options);
+                curve.Add(point);
+                progress?.Report(new TuningProgress("sweep", ((lshProbes - 1L) * nprobes.Length) + i + 1, total));
+                if (point.Recall >= options.SaturatedRecall || point.Recall - previous < options.MinGain)
+                {
+                    break;
+                }
+
+                previous = point.Recall;
+            }
+
+            progress?.Report(new TuningProgress("sweep", (long)lshProbes * nprobes.Length, total));
+        }
+
+        (TuningPoint chosen, bool reached) = Choose(curve, options.TargetRecall);
+        return new TuningResult(index.Directory, index.Generation, index.Count, options.TargetRecall, options.K, sample.Count, curve, chosen, reached, exactSeconds, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The cheapest point at or above the target (ties: higher recall, then fewer probes); if none reaches it, the
+    /// highest recall (ties: cheaper).
+    /// </summary>
+    public static (TuningPoint Chosen, bool Reached) Choose(IReadOnlyList<TuningPoint> curve, double target)
+    {
+        TuningPoint? cheapest = curve.Where(p => p.Recall >= target)
+            .OrderBy(p => p.DotsPerQuery).ThenByDescending(p => p.Recall).ThenBy(p => p.LshProbes).ThenBy(p => p.NProbe)
+            .FirstOrDefault();
+        return cheapest is not null
+            ? (cheapest, true)
+            : (curve.OrderByDescending(p => p.Recall).ThenBy(p => p.DotsPerQuery).First(), false);
+    }
+
+    /// <summary>Recall and cost of one setting on the sample, and its wall q/s (the recall search timed, all threads).</summary>
+    public static TuningPoint Measure(VectorIndex index, TuningSample sample, SearchParameters parameters, TuningOptions options)
+    {
+        long start = Stopwatch.GetTimestamp();
+        Neighbor[][] answers = index.SearchBatch(sample.Rows, options.K + 1, parameters, options.Threads);
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Neighbor[][] heldOut = [.. answers.Select((a, q) => TuningSample.HoldOut(a, sample.Ids[q], options.K))];
+        double recall = Evaluation.RecallAtK(heldOut, sample.Exact, options.K);
+        double dots = SearchCost.DotProducts(index, sample.Rows, options.K + 1, parameters, options.Threads).Average();
+        return new TuningPoint(parameters.LshProbes, parameters.NProbe, recall, dots, sample.Count / Math.Max(seconds, 1e-9));
+    }
+
+    /// <summary>The grid clamped to the largest bucket's clusters: beyond it every nprobe scans the same lists.</summary>
+    private static int[] NProbeGrid(VectorIndex index, IReadOnlyList<int> nprobes)
+    {
+        int clusters = index.Manifest.Buckets.Max(b => b.Clusters);
+        return [.. nprobes.Select(n => Math.Min(n, clusters)).Distinct().Order()];
+    }
+
+    /// <summary>One untimed pass, so the first timed setting does not pay for the JIT and the first page faults.</summary>
+    private static void Warm(VectorIndex index, TuningSample sample, TuningOptions options) =>
+        index.SearchBatch(sample.Rows, options.K + 1, new SearchParameters(1, 1), options.Threads);
+}
