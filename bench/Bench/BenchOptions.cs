@@ -10,11 +10,13 @@ public sealed record BenchOptions
 
         dotnet run --project bench/Bench -c Release -- --suite full|medium|smoke [options]
 
-          --suite NAME            smoke (20k clustered, engine + exact, < 60 s), medium (1M clustered + GloVe,
-                                  every method), full (uniform 1M/5M/20M, clustered 1M/20M, GloVe; every method)
+          --suite NAME            smoke (20k clustered, engine, engine-sq8 + exact, < 60 s), medium (1M clustered
+                                  + GloVe, every method), full (uniform 1M/5M/20M, clustered 1M/20M, GloVe;
+                                  every method)
           --datasets A,B          override the suite's data sets: uniform-1m, uniform-5m, uniform-20m,
                                   clustered-1m, clustered-20m, clustered-20k, glove-100
-          --methods A,B           override the suite's methods: engine, engine-nolsh, exact, usearch, faiss
+          --methods A,B           override the suite's methods: engine, engine-nolsh, engine-sq8, exact,
+                                  usearch, faiss
           --out DIR               report folder (default docs/benchmarks); the report goes to DIR/SUITE/
           --cache DIR             data, ground truth and indexes (default ~/.cache/hyperd/bench)
           --threads N             threads for every method (default: all cores)
@@ -151,7 +153,7 @@ public sealed record BenchOptions
         return o;
     }
 
-    public static readonly string[] AllMethods = [MethodNames.Engine, MethodNames.EngineNoLsh, MethodNames.Exact, MethodNames.USearch, MethodNames.Faiss];
+    public static readonly string[] AllMethods = [MethodNames.Engine, MethodNames.EngineNoLsh, MethodNames.EngineSq8, MethodNames.Exact, MethodNames.USearch, MethodNames.Faiss];
 
     public static BenchOptions ForSuite(string suite) => suite switch
     {
@@ -159,7 +161,7 @@ public sealed record BenchOptions
         {
             Suite = suite,
             Datasets = ["clustered-20k"],
-            Methods = [MethodNames.Engine, MethodNames.Exact],
+            Methods = [MethodNames.Engine, MethodNames.EngineSq8, MethodNames.Exact],
             Queries = 200,
             LatencyQueries = 50,
             CourseQueries = 100,
@@ -212,6 +214,7 @@ public static class MethodNames
 {
     public const string Engine = "engine";
     public const string EngineNoLsh = "engine-nolsh";
+    public const string EngineSq8 = "engine-sq8";
     public const string Exact = "exact";
     public const string USearch = "usearch";
     public const string Faiss = "faiss";

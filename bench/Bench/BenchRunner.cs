@@ -2,6 +2,7 @@ using System.Diagnostics;
 using HyperdOrleans.Bench.Data;
 using HyperdOrleans.Bench.Methods;
 using HyperdOrleans.Bench.Report;
+using HyperdOrleans.Engine.Build;
 
 namespace HyperdOrleans.Bench;
 
@@ -80,6 +81,9 @@ public static class BenchRunner
                         break;
                     case MethodNames.EngineNoLsh:
                         new EngineMethod(options, data, result, log).Run(lsh: false);
+                        break;
+                    case MethodNames.EngineSq8:
+                        new EngineMethod(options, data, result, log).Run(lsh: true, VectorStorage.Sq8);
                         break;
                     case MethodNames.Exact:
                         new ExactMethod(options, data, result, log).Run();

@@ -148,6 +148,9 @@ public sealed record SearchPoint
     public double LatencyP99Ms { get; init; } = double.NaN;
 
     public int Queries { get; init; }
+
+    /// <summary>Engine methods: bytes of list data (float32 rows or SQ8 codes, plus re-ranked rows) read per query at k=10.</summary>
+    public double BytesPerQuery { get; init; } = double.NaN;
 }
 
 /// <summary>

@@ -6,10 +6,15 @@ namespace HyperdOrleans.Engine;
 /// </summary>
 /// <param name="LshProbes">How many of the 8 LSH buckets to probe, own bucket first (1..8).</param>
 /// <param name="NProbe">How many clusters to scan in each probed bucket (at least 1; clamped to a bucket's cluster count).</param>
-public sealed record SearchParameters(int LshProbes = SearchParameters.DefaultLshProbes, int NProbe = SearchParameters.DefaultNProbe)
+/// <param name="Rerank">
+/// SQ8 indexes only: each probed bucket keeps its best k × Rerank candidates by code and re-scores them exactly
+/// from the float32 rows (at least 1). Float32 indexes ignore it.
+/// </param>
+public sealed record SearchParameters(int LshProbes = SearchParameters.DefaultLshProbes, int NProbe = SearchParameters.DefaultNProbe, int Rerank = SearchParameters.DefaultRerank)
 {
     public const int DefaultLshProbes = 6;
     public const int DefaultNProbe = 50;
+    public const int DefaultRerank = 4;
 
     public static SearchParameters Default { get; } = new();
 
@@ -24,6 +29,11 @@ public sealed record SearchParameters(int LshProbes = SearchParameters.DefaultLs
         if (NProbe < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(NProbe), NProbe, $"nprobe must be at least 1, got {NProbe}.");
+        }
+
+        if (Rerank < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Rerank), Rerank, $"rerank must be at least 1, got {Rerank}.");
         }
     }
 }

@@ -55,7 +55,7 @@ public sealed class SmokeSuiteTests : IDisposable
 
         // The engine at its widest smoke setting finds most neighbours of clustered data (a sanity bound, not a target).
         Assert.Contains(points, p => p.GetProperty("Method").GetString() == "engine" && p.GetProperty("RecallAt10").GetDouble() > 0.8);
-        JsonElement build = Assert.Single(data.GetProperty("Builds").EnumerateArray());
+        JsonElement build = Assert.Single(data.GetProperty("Builds").EnumerateArray(), b => b.GetProperty("Method").GetString() == "engine");
         Assert.True(build.GetProperty("Seconds").GetDouble() > 0);
         Assert.True(build.GetProperty("IndexBytes").GetInt64() > build.GetProperty("RawBytes").GetInt64() * 0.9);
         Assert.Equal(2, data.GetProperty("CourseScores").GetArrayLength());
@@ -65,6 +65,19 @@ public sealed class SmokeSuiteTests : IDisposable
         Assert.True(tuning.GetProperty("Reached").GetBoolean());
         Assert.True(tuning.GetProperty("SampleRecall").GetDouble() >= 0.95);
         Assert.True(tuning.GetProperty("QueryRecall").GetDouble() >= 0.90, $"recall {tuning.GetProperty("QueryRecall").GetDouble()} on the queries at the tuned setting");
+
+        // engine-sq8 sweeps the same grid: every point pairs with an engine point, reading fewer bytes per query.
+        Assert.Contains("### Compact storage", report, StringComparison.Ordinal);
+        JsonElement[] sq8 = [.. points.Where(p => p.GetProperty("Method").GetString() == "engine-sq8")];
+        Assert.Equal(points.Count(p => p.GetProperty("Method").GetString() == "engine"), sq8.Length);
+        foreach (JsonElement s in sq8)
+        {
+            JsonElement f = points.Single(p => p.GetProperty("Method").GetString() == "engine" && p.GetProperty("Setting").GetString() == s.GetProperty("Setting").GetString());
+            Assert.True(s.GetProperty("BytesPerQuery").GetDouble() < f.GetProperty("BytesPerQuery").GetDouble() / 2, $"{s.GetProperty("Setting")}: sq8 reads {s.GetProperty("BytesPerQuery")} bytes/query, float32 {f.GetProperty("BytesPerQuery")}");
+        }
+
+        JsonElement sq8Build = Assert.Single(data.GetProperty("Builds").EnumerateArray(), b => b.GetProperty("Method").GetString() == "engine-sq8");
+        Assert.True(sq8Build.GetProperty("IndexBytes").GetInt64() > build.GetProperty("IndexBytes").GetInt64() * 1.2);
         foreach (JsonElement score in data.GetProperty("CourseScores").EnumerateArray())
         {
             Assert.True(score.GetProperty("Score").GetDouble() <= 0);

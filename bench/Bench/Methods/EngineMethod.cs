@@ -13,15 +13,17 @@ namespace HyperdOrleans.Bench.Methods;
 /// <summary>
 /// Our engine: built from the data set's .fvecs with the LSH level on (8 buckets × up to 1000 clusters) or off
 /// (one bucket holding the same total clusters), then swept over lshProbes × nprobe, and scored with the course
-/// score at the seed's two published settings.
+/// score at the seed's two published settings. <c>engine-sq8</c> is the LSH engine built with SQ8 storage, swept
+/// over the same grid; both record the bytes their scan reads per query.
 /// </summary>
 internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetResult result, TextWriter log)
 {
     public const int ClustersPerBucket = 1000;
 
-    public void Run(bool lsh)
+    public void Run(bool lsh, VectorStorage storage = VectorStorage.Float32)
     {
-        string method = lsh ? MethodNames.Engine : MethodNames.EngineNoLsh;
+        bool sq8 = storage == VectorStorage.Sq8;
+        string method = sq8 ? MethodNames.EngineSq8 : lsh ? MethodNames.Engine : MethodNames.EngineNoLsh;
         string directory = Path.Combine(options.CacheDirectory, "indexes", data.Name, method);
         IndexBuildOptions build = new()
         {
@@ -29,10 +31,11 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             Threads = options.Threads,
             Seed = DatasetCatalog.Seed,
             LshEnabled = lsh,
+            Storage = storage,
         };
 
         // Build time against parallel bucket jobs: extra builds first, the run's own thread count last (that one is searched).
-        if (lsh)
+        if (lsh && !sq8)
         {
             foreach (int threads in options.BuildThreads.Where(t => t != options.Threads))
             {
@@ -59,9 +62,12 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
                 (q, k) => index.Search(data.Queries.AsSpan(q * data.Dimensions, data.Dimensions), k, parameters),
                 options.LatencyQueries,
                 out Neighbor[][] answers10);
-            result.Points.Add(point with { LshProbes = l, NProbe = p });
+            var stats = new SearchStats();
+            index.SearchBatch(data.Queries.AsSpan(0, data.QueryCount * data.Dimensions), 10, parameters, options.Threads, stats);
+            point = point with { LshProbes = l, NProbe = p, BytesPerQuery = stats.BytesPerQuery };
+            result.Points.Add(point);
             log.WriteLine($"  {method,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  {point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
-            if (lsh && options.CourseSettings.Contains((l, p)))
+            if (lsh && !sq8 && options.CourseSettings.Contains((l, p)))
             {
                 answers[(l, p)] = answers10;
             }
@@ -70,7 +76,7 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
         ProcStatus.Memory end = memory.Sample();
         result.SearchMemory.Add(new SearchMemoryResult(method, memory.Baseline.RssAnonBytes, memory.PeakRssAnonBytes, end.RssFileBytes, SearchMeasure.DirectoryBytes(directory)));
         log.WriteLine($"  {method}: searching held {(memory.PeakRssAnonBytes - memory.Baseline.RssAnonBytes) / 1e6:F0} MB of own memory over the baseline; mapped pages resident {end.RssFileBytes / 1e6:F0} MB");
-        if (lsh)
+        if (lsh && !sq8)
         {
             CourseScores(index, answers);
             EngineTuning.Run(index, options, data, result, log);
@@ -129,7 +135,7 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             Directory.Delete(directory, recursive: true);
         }
 
-        log.WriteLine($"  {method}: building ({build.Threads} threads, {build.Clusters} clusters per bucket, LSH {(build.LshEnabled ? "on" : "off")})...");
+        log.WriteLine($"  {method}: building ({build.Threads} threads, {build.Clusters} clusters per bucket, LSH {(build.LshEnabled ? "on" : "off")}, storage {build.Storage})...");
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();

@@ -84,6 +84,7 @@ public static class ReportWriter
         md.AppendLine("Methods, all on the same data, queries and threads:");
         md.AppendLine();
         md.AppendLine("- **engine**: LSH (3 hyperplanes, 8 buckets) × IVF-Flat, spherical k-means with up to 1000 clusters per bucket (a bucket of n rows gets min(1000, n/100)), 20 iterations, at most 64 training points per centroid; swept over lshProbes × nprobe.");
+        md.AppendLine("- **engine-sq8**: the engine built with SQ8 storage (8-bit codes per dimension, range per bucket from a trimmed quantile): the scan scores codes, the best k × 4 per probed bucket are re-scored exactly from the float32 rows; the same lshProbes × nprobe grid.");
         md.AppendLine("- **engine-nolsh**: the same engine with the LSH level off: one bucket holding 8 × 1000 clusters (fewer for small N, by the same rule), swept over nprobe.");
         md.AppendLine("- **exact**: one query at a time (a `TensorPrimitives.Dot` scan per query, one thread) and batched (a blocked matrix product: L2-sized base tiles × register blocks of 4 rows and 32 queries, on the run's threads).");
         md.AppendLine("- **usearch**: HNSW from the `Cloud.Unum.USearch` NuGet package, cosine over float32, M = 16, ef_construction = 128, swept over ef (expansion_search). In memory.");
@@ -194,6 +195,8 @@ public static class ReportWriter
             md.AppendLine();
             AppendGrid(md, data, "recall@10", p => p.RecallAt10.ToString("F3", CultureInfo.InvariantCulture));
             AppendGrid(md, data, $"{speedLabel} (k=10)", p => speed(p).ToString("N0", CultureInfo.InvariantCulture));
+            CompactStorageTable.Append(md, data, speed, speedLabel);
+            ScanBandwidthTable.Append(md, data);
         }
 
         if (data.CourseScores.Count > 0)

@@ -21,17 +21,23 @@ internal static class BuildCommand
         Option<int> clusters = CliOptions.Clusters();
         Option<int> threads = CliOptions.Threads();
         Option<int> seed = CliOptions.Seed();
+        Option<string> storage = CliOptions.Storage();
         ClusterOptionSet cluster = ClusterOptionSet.Create();
 
         var command = new Command("build", "Build an index from a vector file (in the engine, or in a cluster with --cluster).")
         {
-            input, index, dims, clusters, threads, seed,
+            input, index, dims, clusters, threads, seed, storage,
         };
         cluster.AddTo(command);
         command.SetGuardedAsyncAction(context, async (parsed, cancellationToken) =>
         {
             if (cluster.Resolve(parsed, parsed.GetValue(index)) is { } choice)
             {
+                if (CliOptions.ParseStorage(parsed.GetValue(storage)) != VectorStorage.Float32)
+                {
+                    throw new CliException("--storage sq8 is not available with --cluster yet: cluster builds write float32 lists.");
+                }
+
                 ClusterBuildRun.CheckSource(choice, parsed.GetValue(input)!, parsed.GetValue(dims));
                 await using ClusterSession session = await ClusterSession.ConnectAsync(context, choice, parsed.GetValue(threads), cancellationToken);
                 await ClusterBuildRun.BuildAsync(context, session, parsed.GetValue(input)!, parsed.GetValue(dims), parsed.GetValue(clusters), parsed.GetValue(seed), cancellationToken);
@@ -45,6 +51,7 @@ internal static class BuildCommand
                 Clusters = parsed.GetValue(clusters),
                 Threads = parsed.GetValue(threads),
                 Seed = parsed.GetValue(seed),
+                Storage = CliOptions.ParseStorage(parsed.GetValue(storage)),
             };
             IndexBuildRun.Build(context, file, directory, options, cancellationToken);
             return ExitCodes.Success;

@@ -18,6 +18,8 @@ internal static class CliOptions
 
     public static readonly string[] Kinds = ["uniform", "clustered"];
 
+    public static readonly string[] StorageNames = ["f32", "sq8"];
+
     public static Option<string> Path(string name, string description, bool required = true) =>
         new(name) { Description = description, Required = required, HelpName = "path" };
 
@@ -29,6 +31,24 @@ internal static class CliOptions
     }
 
     public static SyntheticKind ParseKind(string kind) => kind == "uniform" ? SyntheticKind.Uniform : SyntheticKind.Clustered;
+
+    public static Option<string> Storage()
+    {
+        var option = new Option<string>("--storage")
+        {
+            Description = "How the index stores vectors: f32 (float32 lists) or sq8 (also 8-bit codes, scanned first; the best candidates are re-ranked exactly from float32).",
+            DefaultValueFactory = _ => "f32",
+        };
+        option.AcceptOnlyFromAmong(StorageNames);
+        return option;
+    }
+
+    public static VectorStorage ParseStorage(string? storage) => storage == "sq8" ? VectorStorage.Sq8 : VectorStorage.Float32;
+
+    public static string StorageName(VectorStorage storage) => storage == VectorStorage.Sq8 ? "sq8" : "f32";
+
+    public static Option<int?> Rerank() =>
+        AtLeast(new Option<int?>("--rerank") { Description = $"SQ8 indexes: candidates kept per probed bucket by code, as a multiple of k, then re-scored exactly (default {SearchParameters.DefaultRerank})." }, 1);
 
     public static Option<long> Count(string name, string description, bool required = true) =>
         AtLeast(new Option<long>(name) { Description = description, Required = required, HelpName = "count" }, 1);
@@ -97,8 +117,8 @@ internal static class CliOptions
     }
 
     /// <summary>The index's defaults, overridden by whichever probes the user gave.</summary>
-    public static SearchParameters Probes(SearchParameters defaults, int? lshProbes, int? nprobe) =>
-        new(lshProbes ?? defaults.LshProbes, nprobe ?? defaults.NProbe);
+    public static SearchParameters Probes(SearchParameters defaults, int? lshProbes, int? nprobe, int? rerank = null) =>
+        new(lshProbes ?? defaults.LshProbes, nprobe ?? defaults.NProbe, rerank ?? defaults.Rerank);
 
     private static Option<T> AtLeast<T>(Option<T> option, long minimum)
     {

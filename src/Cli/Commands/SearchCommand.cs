@@ -22,6 +22,7 @@ internal static class SearchCommand
         Option<int> k = CliOptions.K();
         Option<int?> lshProbes = CliOptions.LshProbes();
         Option<int?> nprobe = CliOptions.NProbe();
+        Option<int?> rerank = CliOptions.Rerank();
         Option<int> threads = CliOptions.Threads();
         Option<int> latencyQueries = CliOptions.LatencyQueries();
         Option<string> output = CliOptions.Path("--out", "Results file (.ivecs): per query, k ids (row numbers of the indexed file), best first.");
@@ -31,12 +32,12 @@ internal static class SearchCommand
 
         var command = new Command("search", "Search an index with a query file (in the engine, or in a cluster with --cluster).")
         {
-            index, queries, k, lshProbes, nprobe, threads, latencyQueries, output, batch, clients,
+            index, queries, k, lshProbes, nprobe, rerank, threads, latencyQueries, output, batch, clients,
         };
         cluster.AddTo(command);
         command.SetGuardedAsyncAction(context, async (parsed, cancellationToken) =>
         {
-            var request = new SearchRun(parsed.GetValue(queries)!, parsed.GetValue(k), parsed.GetValue(lshProbes), parsed.GetValue(nprobe), parsed.GetValue(output)!);
+            var request = new SearchRun(parsed.GetValue(queries)!, parsed.GetValue(k), parsed.GetValue(lshProbes), parsed.GetValue(nprobe), parsed.GetValue(rerank), parsed.GetValue(output)!);
             if (cluster.Resolve(parsed, parsed.GetValue(index)) is { } choice)
             {
                 await using ClusterSession session = await ClusterSession.ConnectAsync(context, choice, parsed.GetValue(threads), cancellationToken);
@@ -55,9 +56,9 @@ internal static class SearchCommand
         using VectorIndex opened = VectorIndex.Open(directory);
         QuerySet set = QuerySet.Load(request.Queries, opened.Dimensions);
         int kValue = request.K;
-        SearchParameters probes = CliOptions.Probes(opened.DefaultParameters, request.LshProbes, request.NProbe);
-        context.Ui.WriteLine($"index {opened.Directory}: {opened.Count:N0} x {opened.Dimensions}, generation {opened.Generation}; {set.Count:N0} queries from {set.Path}");
-        context.Ui.WriteLine($"k {kValue}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, {IndexBuildRun.ThreadsText(threadCount)}");
+        SearchParameters probes = CliOptions.Probes(opened.DefaultParameters, request.LshProbes, request.NProbe, request.Rerank);
+        context.Ui.WriteLine($"index {opened.Directory}: {opened.Count:N0} x {opened.Dimensions}, generation {opened.Generation}, storage {(opened.IsQuantized ? "sq8" : "f32")}; {set.Count:N0} queries from {set.Path}");
+        context.Ui.WriteLine($"k {kValue}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}{(opened.IsQuantized ? $", rerank {probes.Rerank}" : string.Empty)}, {IndexBuildRun.ThreadsText(threadCount)}");
 
         QueryTimer.WarmUp(opened, set.Rows, kValue, probes, threadCount);
         cancellationToken.ThrowIfCancellationRequested();
@@ -92,5 +93,5 @@ internal static class SearchCommand
         context.Ui.WriteLine($"latency per request of up to {batchSize} queries: p50 {Formats.Milliseconds(latency.P50Seconds)}, p99 {Formats.Milliseconds(latency.P99Seconds)}");
     }
 
-    private sealed record SearchRun(string Queries, int K, int? LshProbes, int? NProbe, string Output);
+    private sealed record SearchRun(string Queries, int K, int? LshProbes, int? NProbe, int? Rerank, string Output);
 }

@@ -20,7 +20,9 @@ internal sealed record BenchOutcome(
     LatencyStats? Latency,
     ExactOutcome Exact,
     double Recall,
-    double CourseScore);
+    double CourseScore,
+    SearchStats Scanned,
+    long IndexBytes);
 
 /// <summary>
 /// The whole benchmark in order: data (given or generated), index (reused or built), timed index search, timed
@@ -37,7 +39,7 @@ internal static class BenchRunner
 
         using VectorIndex index = VectorIndex.Open(settings.Index);
         QuerySet queries = QuerySet.Load(queriesPath, index.Dimensions, settings.Generate is null ? settings.QueryCount : null);
-        SearchParameters probes = CliOptions.Probes(index.DefaultParameters, settings.LshProbes, settings.NProbe);
+        SearchParameters probes = CliOptions.Probes(index.DefaultParameters, settings.LshProbes, settings.NProbe, settings.Rerank);
         int k = settings.K;
         if (k > index.Count)
         {
@@ -48,6 +50,8 @@ internal static class BenchRunner
         QueryTimer.WarmUp(index, queries.Rows, k, probes, settings.Threads);
         cancellationToken.ThrowIfCancellationRequested();
         Throughput batch = QueryTimer.Batched(index, queries.Rows, k, probes, settings.Threads);
+        var scanned = new SearchStats();
+        index.SearchBatch(queries.Rows, k, probes, settings.Threads, scanned);
         LatencyStats? latency = settings.LatencyQueries > 0 ? QueryTimer.SingleQueries(index, queries.Rows, settings.LatencyQueries, k, probes) : null;
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -65,8 +69,17 @@ internal static class BenchRunner
             latency,
             exact,
             Evaluation.RecallAtK(batch.Results, exact.Result.Neighbors, k),
-            Evaluation.CourseScore(batch.Results, exact.Result.Positions!, k, input.Count));
+            Evaluation.CourseScore(batch.Results, exact.Result.Positions!, k, input.Count),
+            scanned,
+            GenerationBytes(index));
     }
+
+    /// <summary>The served generation's files on disk (centroids, lists and, for SQ8, codes).</summary>
+    private static long GenerationBytes(VectorIndex index) =>
+        index.Manifest.Buckets
+            .SelectMany(b => new[] { b.CentroidsFile, b.ListsFile, b.CodesFile })
+            .Where(f => f is not null)
+            .Sum(f => new FileInfo(Path.Combine(index.Directory, f!)).Length);
 
     public static (VectorFile Input, string QueriesPath) ResolveData(CliContext context, BenchSettings settings, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using HyperdOrleans.Engine.Build;
 using HyperdOrleans.Engine.Data;
 
 namespace HyperdOrleans.Cli.Work;
@@ -34,6 +35,11 @@ internal sealed record BenchSettings
     public int? LshProbes { get; init; }
 
     public int? NProbe { get; init; }
+
+    public int? Rerank { get; init; }
+
+    /// <summary>Storage of an index the bench builds; a reused index must have been built with the same.</summary>
+    public VectorStorage Storage { get; init; }
 
     public int Threads { get; init; }
 

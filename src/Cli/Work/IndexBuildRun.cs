@@ -16,7 +16,7 @@ internal static class IndexBuildRun
 {
     public static BuildOutcome Build(CliContext context, VectorFile input, string indexDirectory, IndexBuildOptions options, CancellationToken cancellationToken)
     {
-        context.Ui.WriteLine($"building {indexDirectory} from {input.Path}: {input.Count:N0} x {input.Dimensions} ({input.Format}), {options.Clusters} clusters per bucket, {ThreadsText(options.Threads)}, seed {options.Seed}");
+        context.Ui.WriteLine($"building {indexDirectory} from {input.Path}: {input.Count:N0} x {input.Dimensions} ({input.Format}), {options.Clusters} clusters per bucket, storage {Commands.CliOptions.StorageName(options.Storage)}, {ThreadsText(options.Threads)}, seed {options.Seed}");
         var sampler = new PeakMemorySampler();
         var clock = Stopwatch.StartNew();
         IndexManifest manifest;

@@ -38,6 +38,9 @@ public static class BucketBuilder
         progress?.Report(new BuildProgress("train", bucket, 0, 1));
         float[] sample = Sample(spillFile, dimensions, n, (int)Math.Min(n, (long)k * options.MaxPointsPerCentroid), bucketSeed);
         float[] centroids = SphericalKMeans.Train(sample, dimensions, k, options.KMeans(threads) with { Seed = bucketSeed }, cancellationToken);
+
+        // The quantiser trains on the k-means sample: a seeded uniform sample of the bucket, already in memory.
+        ScalarQuantizer? quantizer = options.Storage == VectorStorage.Sq8 ? ScalarQuantizer.Train(sample, dimensions, options.QuantizerTrim) : null;
         sample = [];
         progress?.Report(new BuildProgress("train", bucket, 1, 1));
 
@@ -52,12 +55,22 @@ public static class BucketBuilder
             long[] sizes = AssignToFile(spillFile, labelsPath, dimensions, n, scorer, threads, bucket, progress, cancellationToken);
             ulong listsChecksum = Place(spillFile, labelsPath, Path.Combine(indexDirectory, listsName), dimensions, sizes, bucket, n, progress, cancellationToken);
             ulong centroidsChecksum = CentroidsFile.Write(Path.Combine(indexDirectory, centroidsName), centroids, dimensions);
-            return new BucketManifest(bucket, n, k, centroidsName, ManifestStore.FormatChecksum(centroidsChecksum), listsName, ManifestStore.FormatChecksum(listsChecksum));
+            var entry = new BucketManifest(bucket, n, k, centroidsName, ManifestStore.FormatChecksum(centroidsChecksum), listsName, ManifestStore.FormatChecksum(listsChecksum));
+            return quantizer is null ? entry : WriteCodes(entry, quantizer, indexDirectory, generationFolder, dimensions, bucket, cancellationToken);
         }
         finally
         {
             File.Delete(labelsPath);
         }
+    }
+
+    /// <summary>Encodes the bucket's finished lists file into its codes file, cluster by cluster in the same order.</summary>
+    private static BucketManifest WriteCodes(BucketManifest entry, ScalarQuantizer quantizer, string indexDirectory, string generationFolder, int dimensions, int bucket, CancellationToken cancellationToken)
+    {
+        string codesName = Path.Combine(generationFolder, $"bucket-{bucket}.sq8");
+        using InvertedLists lists = InvertedLists.Open(Path.Combine(indexDirectory, entry.ListsFile!), dimensions, entry.Clusters, verify: false);
+        ulong checksum = QuantizedListsWriter.Write(Path.Combine(indexDirectory, codesName), quantizer, lists, cancellationToken);
+        return entry with { CodesFile = codesName, CodesChecksum = ManifestStore.FormatChecksum(checksum) };
     }
 
     /// <summary>A seeded reservoir sample of <paramref name="size"/> rows of the spill file.</summary>

@@ -33,6 +33,12 @@ public sealed record IndexBuildOptions
     /// <summary>How many rows pass 1 samples to fit the LSH thresholds.</summary>
     public int LshSampleSize { get; init; } = 100_000;
 
+    /// <summary>Float32 lists only, or float32 lists plus 8-bit codes that searches scan first.</summary>
+    public VectorStorage Storage { get; init; } = VectorStorage.Float32;
+
+    /// <summary>SQ8: fraction of each dimension's training values left outside the quantiser's range at each end.</summary>
+    public double QuantizerTrim { get; init; } = ScalarQuantizer.DefaultTrim;
+
     internal int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
 
     internal void Validate()
@@ -44,6 +50,15 @@ public sealed record IndexBuildOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(Iterations, 1, nameof(Iterations));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPointsPerCentroid, 1, nameof(MaxPointsPerCentroid));
         ArgumentOutOfRangeException.ThrowIfLessThan(LshSampleSize, 1, nameof(LshSampleSize));
+        if (!Enum.IsDefined(Storage))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Storage), Storage, $"storage must be Float32 or Sq8, got {Storage}.");
+        }
+
+        if (!(QuantizerTrim >= 0 && QuantizerTrim < 0.5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(QuantizerTrim), QuantizerTrim, $"the quantiser trim must be at least 0 and below 0.5, got {QuantizerTrim}.");
+        }
     }
 
     /// <summary>The cluster count a bucket of <paramref name="count"/> vectors gets.</summary>

@@ -13,13 +13,18 @@ public sealed class BucketIndex : IDisposable
 {
     private readonly CentroidScorer _quantizer;
     private readonly InvertedLists _lists;
+    private readonly QuantizedLists? _codes;
 
-    private BucketIndex(int bucket, CentroidScorer quantizer, InvertedLists lists)
+    private BucketIndex(int bucket, CentroidScorer quantizer, InvertedLists lists, QuantizedLists? codes)
     {
         Bucket = bucket;
         _quantizer = quantizer;
         _lists = lists;
+        _codes = codes;
     }
+
+    /// <summary>Whether searches scan 8-bit codes (and re-rank from the float32 rows) instead of the float32 rows.</summary>
+    public bool IsQuantized => _codes is not null;
 
     public int Bucket { get; }
 
@@ -51,7 +56,23 @@ public sealed class BucketIndex : IDisposable
                 throw new IndexFormatException(listsPath, $"holds {lists.Count} vectors; the manifest says bucket {entry.Bucket} has {entry.Count}.");
             }
 
-            return new BucketIndex(entry.Bucket, new CentroidScorer(centroids, dimensions), lists);
+            QuantizedLists? codes = null;
+            if (entry.CodesFile is not null)
+            {
+                string codesPath = Path.Combine(indexDirectory, entry.CodesFile);
+                codes = QuantizedLists.Open(codesPath, lists, verify);
+                try
+                {
+                    ExpectChecksum(codesPath, entry.CodesChecksum, codes.HeaderChecksum);
+                }
+                catch
+                {
+                    codes.Dispose();
+                    throw;
+                }
+            }
+
+            return new BucketIndex(entry.Bucket, new CentroidScorer(centroids, dimensions), lists, codes);
         }
         catch
         {
@@ -71,9 +92,10 @@ public sealed class BucketIndex : IDisposable
     /// <summary>
     /// As <see cref="SearchBatch(ReadOnlySpan{float}, ReadOnlySpan{int}, int, TopK[], SearchScratch)"/>, skipping ids
     /// <paramref name="excluded"/> says are gone (deleted or replaced since the files were written). The predicate
-    /// is asked only about rows that would enter a heap, so a small delete set costs almost nothing.
+    /// is asked only about rows that would enter a heap, so a small delete set costs almost nothing. An SQ8
+    /// bucket keeps k × <paramref name="rerank"/> candidates per query by code and re-scores them exactly.
     /// </summary>
-    public void SearchBatch(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int nprobe, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded)
+    public void SearchBatch(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int nprobe, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded, int rerank = SearchParameters.DefaultRerank)
     {
         int d = Dimensions;
         int probes = Math.Min(nprobe, Clusters);
@@ -107,12 +129,24 @@ public sealed class BucketIndex : IDisposable
             byCluster[clusterCount[pairCluster[i]]++] = pairQuery[i];
         }
 
+        // SQ8: candidates by code per cluster, re-ranked exactly after the last cluster.
+        QuantizedScan? sq8 = _codes is null ? null : scratch.BeginQuantized(queryIndexes, heaps, rerank);
+
         // clusterCount[c] now holds the end of cluster c's run.
         int start = 0;
         for (int c = 0; c < Clusters; c++)
         {
             int end = clusterCount[c];
             if (end > start)
+            {
+                scratch.Counters.Scanned((long)_lists.ListSize(c) * (end - start), _codes is null ? d * sizeof(float) : d);
+            }
+
+            if (end > start && sq8 is not null)
+            {
+                sq8.ScanCluster(_codes!, _lists, c, unitQueries, byCluster.AsSpan(start, end - start), excluded);
+            }
+            else if (end > start)
             {
                 ReadOnlySpan<float> vectors = _lists.Vectors(c);
                 ReadOnlySpan<long> ids = _lists.Ids(c);
@@ -132,11 +166,14 @@ public sealed class BucketIndex : IDisposable
 
             start = end;
         }
+
+        sq8?.Rerank(_lists, unitQueries, queryIndexes, heaps, ref scratch.Counters);
     }
 
     /// <summary>
     /// One query, extended: scans the first <paramref name="nprobe"/> clusters in rank order, then keeps going
-    /// while the heap holds fewer than its k (small buckets or tiny clusters).
+    /// while the heap holds fewer than its k (small buckets or tiny clusters). Scores the float32 rows even in an
+    /// SQ8 bucket: this rare path wants every row it can find, exactly.
     /// </summary>
     public void SearchUntilFull(ReadOnlySpan<float> unitQuery, int nprobe, bool keepGoing, TopK heap, SearchScratch scratch)
     {
@@ -157,6 +194,7 @@ public sealed class BucketIndex : IDisposable
                 break;
             }
 
+            scratch.Counters.Scanned(_lists.ListSize(order[i]), Dimensions * sizeof(float));
             ScanList(_lists.Vectors(order[i]), _lists.Ids(order[i]), unitQuery, heap, Dimensions);
         }
     }
@@ -263,5 +301,9 @@ public sealed class BucketIndex : IDisposable
         }
     }
 
-    public void Dispose() => _lists.Dispose();
+    public void Dispose()
+    {
+        _codes?.Dispose();
+        _lists.Dispose();
+    }
 }

@@ -100,5 +100,15 @@ public sealed unsafe class InvertedLists : IDisposable
     public ReadOnlySpan<long> Ids(int cluster) =>
         new(_file.Pointer<long>(_idsOffset + (_offsets[cluster] * sizeof(long))), ListSize(cluster));
 
+    /// <summary>The file row of the cluster's first vector: a (cluster, row) position as one number.</summary>
+    public long FirstRow(int cluster) => _offsets[cluster];
+
+    /// <summary>One vector by file row (0 ≤ row &lt; Count; unchecked), for an exact re-rank of quantised candidates.</summary>
+    public ReadOnlySpan<float> Row(long row) =>
+        new(_file.Pointer<float>(_vectorsOffset + (row * Dimensions * sizeof(float))), Dimensions);
+
+    /// <summary>The id of a file row (unchecked).</summary>
+    public long Id(long row) => *_file.Pointer<long>(_idsOffset + (row * sizeof(long)));
+
     public void Dispose() => _file.Dispose();
 }

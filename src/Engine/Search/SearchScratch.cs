@@ -1,3 +1,5 @@
+using HyperdOrleans.Engine.Ivf;
+
 namespace HyperdOrleans.Engine.Search;
 
 /// <summary>
@@ -13,8 +15,14 @@ public sealed class SearchScratch
     internal int[] PairQueries = [];
     internal int[] ClusterCounts = [];
     internal int[] SortedQueries = [];
+    internal SearchCounters Counters;
     private long[] _clusterIds = [];
     private TopK? _clusterHeap;
+    private QuantizedScan? _quantized;
+
+    /// <summary>The SQ8 scan state for one bucket call, its candidate heaps emptied.</summary>
+    internal QuantizedScan BeginQuantized(ReadOnlySpan<int> queryIndexes, TopK[] heaps, int rerank) =>
+        (_quantized ??= new QuantizedScan()).Begin(queryIndexes, heaps, rerank);
 
     internal T[] Rent<T>(ref T[] buffer, int length)
     {

@@ -32,6 +32,9 @@ public sealed class TopK
 
     public void Reset() => _count = 0;
 
+    /// <summary>The kept ids in heap order (not sorted), valid until the next change.</summary>
+    internal ReadOnlySpan<long> Ids => _ids.AsSpan(0, _count);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(long id, float score)
     {

@@ -28,6 +28,9 @@ public sealed class VectorIndex : IDisposable
 
     public LshHasher Hasher { get; }
 
+    /// <summary>Whether the index has SQ8 codes (every non-empty bucket has them, or none does).</summary>
+    public bool IsQuantized => _buckets.Any(b => b?.IsQuantized == true);
+
     public int Dimensions => Manifest.Dimensions;
 
     public long Count => Manifest.Count;
@@ -85,7 +88,11 @@ public sealed class VectorIndex : IDisposable
     /// <paramref name="threads"/> workers (0: every core); each worker answers its share bucket by bucket and
     /// cluster by cluster.
     /// </summary>
-    public Neighbor[][] SearchBatch(ReadOnlySpan<float> queries, int k, SearchParameters? parameters = null, int threads = 0)
+    public Neighbor[][] SearchBatch(ReadOnlySpan<float> queries, int k, SearchParameters? parameters = null, int threads = 0) =>
+        SearchBatch(queries, k, parameters, threads, stats: null);
+
+    /// <summary>As <see cref="SearchBatch(ReadOnlySpan{float}, int, SearchParameters?, int)"/>, adding what the scan read to <paramref name="stats"/>.</summary>
+    public Neighbor[][] SearchBatch(ReadOnlySpan<float> queries, int k, SearchParameters? parameters, int threads, SearchStats? stats)
     {
         SearchParameters p = parameters ?? DefaultParameters;
         p.Validate(LshHasher.BucketCount);
@@ -107,15 +114,16 @@ public sealed class VectorIndex : IDisposable
             int end = Math.Min(n, first + chunkSize);
             if (first < end)
             {
-                SearchChunk(unit, probeOrders, first, end, k, p, results);
+                SearchChunk(unit, probeOrders, first, end, k, p, results, stats);
             }
         });
         return results;
     }
 
-    private void SearchChunk(float[] unit, int[] probeOrders, int first, int end, int k, SearchParameters p, Neighbor[][] results)
+    private void SearchChunk(float[] unit, int[] probeOrders, int first, int end, int k, SearchParameters p, Neighbor[][] results, SearchStats? stats)
     {
         SearchScratch scratch = _scratch.Value!;
+        scratch.Counters = default;
         var heaps = new TopK[unit.Length / Dimensions];
         for (int q = first; q < end; q++)
         {
@@ -142,7 +150,7 @@ public sealed class VectorIndex : IDisposable
 
             if (count > 0)
             {
-                bucket.SearchBatch(unit, members.AsSpan(0, count), p.NProbe, heaps, scratch);
+                bucket.SearchBatch(unit, members.AsSpan(0, count), p.NProbe, heaps, scratch, excluded: null, p.Rerank);
             }
         }
 
@@ -162,6 +170,8 @@ public sealed class VectorIndex : IDisposable
 
             results[q] = heap.ToSortedArray();
         }
+
+        stats?.Add(end - first, scratch.Counters);
     }
 
     private void ValidateK(int k)

@@ -48,7 +48,10 @@ public sealed record IndexManifest
 /// <summary>The three unit hyperplanes (each of <c>Dimensions</c> values) and their thresholds.</summary>
 public sealed record LshManifest(float[][] Planes, float[] Thresholds);
 
-/// <summary>One bucket's share of the index. A bucket with no vectors has no files (null names).</summary>
+/// <summary>
+/// One bucket's share of the index. A bucket with no vectors has no files (null names). An SQ8 build adds the
+/// codes file (<see cref="Ivf.QuantizedListsFile"/>); a float32 one, and every manifest written before SQ8, has none.
+/// </summary>
 public sealed record BucketManifest(
     int Bucket,
     long Count,
@@ -56,7 +59,9 @@ public sealed record BucketManifest(
     string? CentroidsFile,
     string? CentroidsChecksum,
     string? ListsFile,
-    string? ListsChecksum);
+    string? ListsChecksum,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CodesFile = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CodesChecksum = null);
 
 /// <summary>How the generation was built, for reproducibility.</summary>
 public sealed record BuildManifest(

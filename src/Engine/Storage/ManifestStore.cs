@@ -140,7 +140,8 @@ public static class ManifestStore
         {
             BucketManifest bucket = m.Buckets[b];
             if (bucket.Bucket != b || bucket.Count < 0 || bucket.Clusters < 0 || (bucket.Count > 0) != (bucket.Clusters > 0)
-                || (bucket.Count > 0 && (bucket.CentroidsFile is null || bucket.ListsFile is null)))
+                || (bucket.Count > 0 && (bucket.CentroidsFile is null || bucket.ListsFile is null))
+                || (bucket.CodesFile is not null && bucket.Count == 0))
             {
                 Fail($"bucket entry {b} is inconsistent (bucket {bucket.Bucket}, {bucket.Count} vectors, {bucket.Clusters} clusters).");
             }

@@ -1,0 +1,118 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using HyperdOrleans.Engine.Search;
+
+namespace HyperdOrleans.Engine.Ivf;
+
+/// <summary>
+/// The SQ8 scan of one bucket for a batch of queries. Per cluster, its codes become a float tile once
+/// (dimension-major, d rows of R); each query probing the cluster then scores all R rows as
+/// bias + Σ_j weight_j · tile_j, d fused multiply-adds over rows of R (the <see cref="CentroidScorer"/> shape),
+/// keeping its best k × rerank as file-row positions. <see cref="Rerank"/> re-scores those exactly from the
+/// float32 rows into the caller's heaps, so returned scores are exact. Not thread-safe: one per <see cref="SearchScratch"/>.
+/// </summary>
+internal sealed class QuantizedScan
+{
+    private TopK?[] _candidates = [];
+    private float[] _tile = [];
+    private float[] _scores = [];
+    private float[] _weights = [];
+
+    /// <summary>Empties (or sizes) each query's candidate heap: k × <paramref name="rerank"/> for that query's k.</summary>
+    public QuantizedScan Begin(ReadOnlySpan<int> queryIndexes, TopK[] heaps, int rerank)
+    {
+        foreach (int q in queryIndexes)
+        {
+            if (q >= _candidates.Length)
+            {
+                Array.Resize(ref _candidates, Math.Max(q + 1, _candidates.Length * 2));
+            }
+
+            int size = (int)Math.Min((long)heaps[q].K * rerank, int.MaxValue);
+            if (_candidates[q] is { } heap && heap.K == size)
+            {
+                heap.Reset();
+            }
+            else
+            {
+                _candidates[q] = new TopK(size);
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>Scores <paramref name="cluster"/> by code for each query of <paramref name="queries"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void ScanCluster(QuantizedLists codes, InvertedLists lists, int cluster, ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queries, Predicate<long>? excluded)
+    {
+        int d = lists.Dimensions;
+        int rows = lists.ListSize(cluster);
+        if (rows == 0)
+        {
+            return;
+        }
+
+        Span<float> tile = Grow(ref _tile, rows * d);
+        TensorPrimitives.ConvertTruncating<byte, float>(codes.Codes(cluster, d), tile);
+        Span<float> scores = Grow(ref _scores, rows);
+        Span<float> weights = Grow(ref _weights, d);
+        ReadOnlySpan<long> ids = lists.Ids(cluster);
+        long first = lists.FirstRow(cluster);
+        ScalarQuantizer quantizer = codes.Quantizer;
+        foreach (int q in queries)
+        {
+            float bias = quantizer.PrepareQuery(unitQueries.Slice(q * d, d), weights);
+            TensorPrimitives.Multiply(tile[..rows], weights[0], scores);
+            for (int j = 1; j < d; j++)
+            {
+                TensorPrimitives.MultiplyAdd(tile.Slice(j * rows, rows), weights[j], scores, scores);
+            }
+
+            // Compare before adding the bias: one subtraction per heap change instead of one add per row.
+            TopK heap = _candidates[q]!;
+            float threshold = heap.Threshold - bias;
+            for (int r = 0; r < rows; r++)
+            {
+                if (scores[r] > threshold && (excluded is null || !excluded(ids[r])))
+                {
+                    heap.Add(first + r, scores[r] + bias);
+                    threshold = heap.Threshold - bias;
+                }
+            }
+        }
+    }
+
+    /// <summary>Re-scores each query's candidates from their float32 rows into <paramref name="heaps"/>; empties the candidates.</summary>
+    public void Rerank(InvertedLists lists, ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, TopK[] heaps, ref SearchCounters counters)
+    {
+        int d = lists.Dimensions;
+        foreach (int q in queryIndexes)
+        {
+            TopK candidates = _candidates[q]!;
+            TopK heap = heaps[q];
+            ReadOnlySpan<float> query = unitQueries.Slice(q * d, d);
+            foreach (long row in candidates.Ids)
+            {
+                float score = TensorPrimitives.Dot(lists.Row(row), query);
+                if (score > heap.Threshold)
+                {
+                    heap.Add(lists.Id(row), score);
+                }
+            }
+
+            counters.Reranked(candidates.Count, d * sizeof(float));
+            candidates.Reset();
+        }
+    }
+
+    private static Span<float> Grow(ref float[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new float[Math.Max(length, buffer.Length * 2)];
+        }
+
+        return buffer.AsSpan(0, length);
+    }
+}
