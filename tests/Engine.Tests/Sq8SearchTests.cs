@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Search;
 using Xunit.Abstractions;
 
@@ -131,6 +132,23 @@ public sealed class Sq8SearchTests(Sq8IndexFixture fixture, ITestOutputHelper ou
             Assert.InRange(codesBytes, s.Count * D, (s.Count * D) + 4096);
             Assert.True(codesBytes * 4 < listsBytes + (4 * 4096), $"codes {codesBytes} bytes vs lists {listsBytes}");
         }
+    }
+
+    [Fact]
+    public void ClustersLargerThanOneScanBlockAreScoredWhole()
+    {
+        // 4 clusters per bucket: about 1,900 rows each, so the code scan takes several 256-row blocks and a remainder.
+        using var folder = new TempDirectory("sq8-blocks");
+        IndexBuilder.Build(new VectorFileSource(fixture.Base), folder.Path, Sq8IndexFixture.Options with { Storage = VectorStorage.Sq8, Clusters = 4, MinPointsPerCluster = 1 });
+        using VectorIndex index = VectorIndex.Open(folder.Path);
+        Assert.True(index.Manifest.Buckets.Min(b => b.Count / b.Clusters) > 1000);
+
+        // Every cluster of every bucket probed, a deep re-rank: what remains is the code scan's ranking, which must keep the true top-k.
+        Neighbor[][] answers = index.SearchBatch(fixture.Queries, K, new SearchParameters(8, 4, Rerank: 8));
+        double recall = Evaluation.RecallAtK(answers, fixture.Exact, K);
+
+        output.WriteLine($"sq8, 4 clusters per bucket, everything probed: recall@{K} {recall:F4}");
+        Assert.True(recall >= 0.99, $"recall@{K} {recall:F4} with every cluster probed: rows of some scan block were mis-scored");
     }
 
     [Fact]

@@ -17,6 +17,10 @@ internal sealed class QuantizedScan
     private float[] _tile = [];
     private float[] _scores = [];
     private float[] _weights = [];
+    private float[] _biases = [];
+
+    /// <summary>Rows per block: a 70-dim tile of 256 rows is 70 KB, in L2 beside the scores and the codes.</summary>
+    private const int BlockRows = 256;
 
     /// <summary>Empties (or sizes) each query's candidate heap: k × <paramref name="rerank"/> for that query's k.</summary>
     public QuantizedScan Begin(ReadOnlySpan<int> queryIndexes, TopK[] heaps, int rerank)
@@ -42,7 +46,12 @@ internal sealed class QuantizedScan
         return this;
     }
 
-    /// <summary>Scores <paramref name="cluster"/> by code for each query of <paramref name="queries"/>.</summary>
+    /// <summary>
+    /// Scores <paramref name="cluster"/> by code for each query of <paramref name="queries"/>. A large cluster is
+    /// taken in blocks of <see cref="BlockRows"/> rows, so its float tile (d × block) stays in L2 while every query
+    /// of the batch scores it: without blocking, a 20M-row index's clusters (2,500 rows: a 700 KB tile) would be
+    /// streamed from memory once per query, giving back the bytes SQ8 saves.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ScanCluster(QuantizedLists codes, InvertedLists lists, int cluster, ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queries, Predicate<long>? excluded)
     {
@@ -53,31 +62,51 @@ internal sealed class QuantizedScan
             return;
         }
 
-        Span<float> tile = Grow(ref _tile, rows * d);
-        TensorPrimitives.ConvertTruncating<byte, float>(codes.Codes(cluster, d), tile);
-        Span<float> scores = Grow(ref _scores, rows);
-        Span<float> weights = Grow(ref _weights, d);
+        ReadOnlySpan<byte> clusterCodes = codes.Codes(cluster, d);
         ReadOnlySpan<long> ids = lists.Ids(cluster);
         long first = lists.FirstRow(cluster);
         ScalarQuantizer quantizer = codes.Quantizer;
-        foreach (int q in queries)
+
+        // Each query's weights (q ⊙ step) and bias (q · min), once per cluster rather than once per block.
+        Span<float> weights = Grow(ref _weights, queries.Length * d);
+        Span<float> biases = Grow(ref _biases, queries.Length);
+        for (int i = 0; i < queries.Length; i++)
         {
-            float bias = quantizer.PrepareQuery(unitQueries.Slice(q * d, d), weights);
-            TensorPrimitives.Multiply(tile[..rows], weights[0], scores);
-            for (int j = 1; j < d; j++)
+            biases[i] = quantizer.PrepareQuery(unitQueries.Slice(queries[i] * d, d), weights.Slice(i * d, d));
+        }
+
+        int block = Math.Min(rows, BlockRows);
+        Span<float> tile = Grow(ref _tile, block * d);
+        Span<float> scores = Grow(ref _scores, block);
+        for (int r0 = 0; r0 < rows; r0 += block)
+        {
+            int n = Math.Min(block, rows - r0);
+            for (int j = 0; j < d; j++)
             {
-                TensorPrimitives.MultiplyAdd(tile.Slice(j * rows, rows), weights[j], scores, scores);
+                TensorPrimitives.ConvertTruncating<byte, float>(clusterCodes.Slice((j * rows) + r0, n), tile.Slice(j * n, n));
             }
 
-            // Compare before adding the bias: one subtraction per heap change instead of one add per row.
-            TopK heap = _candidates[q]!;
-            float threshold = heap.Threshold - bias;
-            for (int r = 0; r < rows; r++)
+            for (int i = 0; i < queries.Length; i++)
             {
-                if (scores[r] > threshold && (excluded is null || !excluded(ids[r])))
+                ReadOnlySpan<float> w = weights.Slice(i * d, d);
+                Span<float> s = scores[..n];
+                TensorPrimitives.Multiply(tile[..n], w[0], s);
+                for (int j = 1; j < d; j++)
                 {
-                    heap.Add(first + r, scores[r] + bias);
-                    threshold = heap.Threshold - bias;
+                    TensorPrimitives.MultiplyAdd(tile.Slice(j * n, n), w[j], s, s);
+                }
+
+                // Compare before adding the bias: one subtraction per heap change instead of one add per row.
+                TopK heap = _candidates[queries[i]]!;
+                float bias = biases[i];
+                float threshold = heap.Threshold - bias;
+                for (int r = 0; r < n; r++)
+                {
+                    if (s[r] > threshold && (excluded is null || !excluded(ids[r0 + r])))
+                    {
+                        heap.Add(first + r0 + r, s[r] + bias);
+                        threshold = heap.Threshold - bias;
+                    }
                 }
             }
         }
