@@ -57,8 +57,9 @@ public sealed class ProbeTunerTests(TunedIndexFixture fixture, ITestOutputHelper
     }
 
     [Fact]
-    public void CurveStopsAlongNProbeOnceRecallSaturates()
+    public void CurveStopsAlongNProbeOnceNothingFurtherCanBeChosen()
     {
+        double cheapestReaching = double.PositiveInfinity;
         foreach (IGrouping<int, TuningPoint> row in Result.Curve.GroupBy(p => p.LshProbes))
         {
             TuningPoint[] points = [.. row];
@@ -69,10 +70,14 @@ public sealed class ProbeTunerTests(TunedIndexFixture fixture, ITestOutputHelper
                 Assert.True(i == points.Length - 1 || points[i].Recall - points[i - 1].Recall >= fixture.Options.MinGain, $"the sweep went on after a step that gained nothing: {points[i - 1]} then {points[i]}");
             }
 
-            // A row ends at saturation, on a level stretch, or at the end of the grid.
+            // Only a row's last point may reach the target or cost more than the cheapest point that reached it before.
+            Assert.All(points[..^1], p => Assert.True(p.Recall < Result.TargetRecall && p.DotsPerQuery <= cheapestReaching, $"the sweep went on after {p}, which could not be beaten further along its row"));
+
+            // A row ends at the target, past the cheapest cost that reached it, at saturation, on a level stretch, or at the end of the grid.
             TuningPoint last = points[^1];
             bool levelled = points.Length > 1 && last.Recall - points[^2].Recall < fixture.Options.MinGain;
-            Assert.True(last.Recall >= fixture.Options.SaturatedRecall || levelled || points.Length == TuningOptions.DefaultNProbes.Count(n => n < 64) + 1, $"row {row.Key} stopped at {last}");
+            Assert.True(last.Recall >= Result.TargetRecall || last.DotsPerQuery > cheapestReaching || last.Recall >= fixture.Options.SaturatedRecall || levelled || points.Length == TuningOptions.DefaultNProbes.Count(n => n < 64) + 1, $"row {row.Key} stopped at {last}");
+            cheapestReaching = Math.Min(cheapestReaching, points.Where(p => p.Recall >= Result.TargetRecall).Select(p => p.DotsPerQuery).DefaultIfEmpty(double.PositiveInfinity).Min());
         }
     }
 

@@ -29,6 +29,7 @@ public static class ProbeTuner
         long total = (long)LshHasher.BucketCount * nprobes.Length;
         var curve = new List<TuningPoint>();
         Warm(index, sample, options);
+        double cheapestReaching = double.PositiveInfinity;
         for (int lshProbes = 1; lshProbes <= LshHasher.BucketCount; lshProbes++)
         {
             double previous = -1;
@@ -38,7 +39,16 @@ public static class ProbeTuner
                 TuningPoint point = Measure(index, sample, new SearchParameters(lshProbes, nprobes[i]), options);
                 curve.Add(point);
                 progress?.Report(new TuningProgress("sweep", ((lshProbes - 1L) * nprobes.Length) + i + 1, total));
-                if (point.Recall >= options.SaturatedRecall || point.Recall - previous < options.MinGain)
+                // Along a row the cost only grows with nprobe: once a point reaches the target, or costs more than the
+                // cheapest point that did, nothing further in the row can be chosen (this keeps a 20M-row tune short).
+                bool reaching = point.Recall >= options.TargetRecall;
+                bool pricier = point.DotsPerQuery > cheapestReaching;
+                if (reaching)
+                {
+                    cheapestReaching = Math.Min(cheapestReaching, point.DotsPerQuery);
+                }
+
+                if (reaching || pricier || point.Recall >= options.SaturatedRecall || point.Recall - previous < options.MinGain)
                 {
                     break;
                 }
