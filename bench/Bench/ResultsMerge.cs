@@ -62,7 +62,10 @@ public static class ResultsMerge
             GroundTruthK = now.GroundTruthK,
             ExactScanGBps = now.ExactScanGBps > 0 ? now.ExactScanGBps : earlier.ExactScanGBps,
         };
-        folded.Builds.AddRange(earlier.Builds.Where(b => !Replaced(b.Method)).Concat(now.Builds));
+        // A build reused from the cache (--reuse-indexes) repeats an earlier record: keep the earlier run's builds of that method.
+        bool Reused(string method) => now.Builds.Where(b => b.Method == method).All(b => b.Note.StartsWith("reused", StringComparison.Ordinal));
+        folded.Builds.AddRange(earlier.Builds.Where(b => !Replaced(b.Method) || (Reused(b.Method) && earlier.Builds.Any(e => e.Method == b.Method))));
+        folded.Builds.AddRange(now.Builds.Where(b => !(Reused(b.Method) && earlier.Builds.Any(e => e.Method == b.Method))));
         folded.Points.AddRange(earlier.Points.Where(p => !Replaced(p.Method)).Concat(now.Points));
         folded.CourseScores.AddRange(earlier.CourseScores.Where(c => !Replaced(c.Method)).Concat(now.CourseScores));
         folded.Tunings.AddRange(earlier.Tunings.Where(t => !Replaced(t.Method)).Concat(now.Tunings));

@@ -24,6 +24,22 @@ public sealed class ReportPartsTests
     }
 
     [Fact]
+    public void AReusedBuildKeepsTheEarlierRunsBuildRecords()
+    {
+        BenchResults earlier = Run("first", Set("uniform-20m", 500));
+        earlier.Datasets[0].Builds.AddRange([Build("engine", 1, 600, ""), Build("engine", 2, 330, "")]);
+        BenchResults now = Run("second", Set("uniform-20m", 500, Point("engine", 0.9, 50)));
+        now.Datasets[0].Builds.Add(Build("engine", 2, 330, "reused: figures from the earlier build"));
+        now.Datasets[0].Builds.Add(Build("engine-sq8", 2, 400, ""));
+
+        DatasetResult merged = ResultsMerge.Merge(earlier, now, ["engine", "engine-sq8"]).Datasets.Single();
+
+        Assert.Equal([(1, ""), (2, "")], merged.Builds.Where(b => b.Method == "engine").Select(b => (b.Threads, b.Note)));
+        Assert.Single(merged.Builds, b => b.Method == "engine-sq8");
+        Assert.Equal(0.9, Assert.Single(merged.Points).RecallAt10);
+    }
+
+    [Fact]
     public void AppendDropsEarlierFiguresMeasuredWithOtherQueries()
     {
         BenchResults earlier = Run("first", Set("uniform-1m", 1000, Point("usearch", 0.95, 50)));
@@ -82,6 +98,9 @@ public sealed class ReportPartsTests
         data.Points.AddRange(points);
         return data;
     }
+
+    private static BuildResult Build(string method, int threads, double seconds, string note) =>
+        new() { Method = method, Count = 20_000_000, Threads = threads, Seconds = seconds, PeakRssAnonBytes = 1, PeakHwmBytes = 1, RawBytes = 1, Note = note };
 
     private static SearchPoint Point(string method, double recall, double qps) =>
         new() { Method = method, Setting = "s", RecallAt10 = recall, QueriesPerSecond = qps };
