@@ -149,7 +149,7 @@ public static class ReportWriter
 
         if (data.SearchMemory.Count > 0)
         {
-            md.AppendLine("Search memory: the process's own memory (RssAnon) while a method answered its whole sweep, over the baseline before its index was opened (heaps, scratch, centroids), and the index pages resident through the mapping (RssFile, which the kernel can drop and re-read: it counts every mapped file of the process, the data set's included).");
+            md.AppendLine("Search memory: the process's own memory (RssAnon) while a method answered its whole sweep, over the baseline before its index was opened (heaps, scratch, centroids, and also the harness's own answer arrays: up to 100 neighbours of every query, kept for recall), and the index pages resident through the mapping (RssFile, which the kernel can drop and re-read: it counts every mapped file of the process, the data set's included).");
             md.AppendLine();
             md.AppendLine("The last column bounds what searching can hold resident: its own memory plus every byte of the index files (all pages mapped), against the raw float32 vectors.");
             md.AppendLine();
