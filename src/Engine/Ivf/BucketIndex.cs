@@ -177,16 +177,7 @@ public sealed class BucketIndex : IDisposable
     /// </summary>
     public void SearchUntilFull(ReadOnlySpan<float> unitQuery, int nprobe, bool keepGoing, TopK heap, SearchScratch scratch)
     {
-        float[] scores = scratch.Rent(ref scratch.Scores, Clusters);
-        _quantizer.Score(unitQuery, scores);
-        int[] order = scratch.Rent(ref scratch.Order, Clusters);
-        for (int c = 0; c < Clusters; c++)
-        {
-            order[c] = c;
-            scores[c] = -scores[c];
-        }
-
-        Array.Sort(scores, order, 0, Clusters);
+        int[] order = RankAllClusters(unitQuery, scratch);
         for (int i = 0; i < Clusters; i++)
         {
             if (i >= nprobe && (!keepGoing || heap.Count >= heap.K))
@@ -222,6 +213,21 @@ public sealed class BucketIndex : IDisposable
     /// </summary>
     internal long SearchUntilFullCost(ReadOnlySpan<float> unitQuery, int nprobe, int k, ref long found, SearchScratch scratch)
     {
+        int[] order = RankAllClusters(unitQuery, scratch);
+        long dots = Clusters;
+        for (int i = 0; i < Clusters && (i < nprobe || found < k); i++)
+        {
+            int size = _lists.ListSize(order[i]);
+            dots += size;
+            found += size;
+        }
+
+        return dots;
+    }
+
+    /// <summary>Every cluster of the bucket by descending centroid score, in <c>scratch.Order</c> (the rare keep-scanning path).</summary>
+    private int[] RankAllClusters(ReadOnlySpan<float> unitQuery, SearchScratch scratch)
+    {
         float[] scores = scratch.Rent(ref scratch.Scores, Clusters);
         _quantizer.Score(unitQuery, scores);
         int[] order = scratch.Rent(ref scratch.Order, Clusters);
@@ -232,15 +238,7 @@ public sealed class BucketIndex : IDisposable
         }
 
         Array.Sort(scores, order, 0, Clusters);
-        long dots = Clusters;
-        for (int i = 0; i < Clusters && (i < nprobe || found < k); i++)
-        {
-            int size = _lists.ListSize(order[i]);
-            dots += size;
-            found += size;
-        }
-
-        return dots;
+        return order;
     }
 
     /// <summary>The <paramref name="probes"/> best clusters of a query into <c>scratch.Selected</c>, best first.</summary>
