@@ -54,16 +54,17 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
         foreach ((int l, int p) in grid)
         {
             var parameters = new SearchParameters(l, p);
+
+            // Bytes scanned are counted on the timed k=10 search of every query (the counters run either way), not by a search of its own.
+            var stats = new SearchStats();
             SearchPoint point = SearchMeasure.Run(
                 data,
                 method,
                 lsh ? $"lshProbes={l}, nprobe={p}" : $"nprobe={p}",
-                (count, k) => index.SearchBatch(data.Queries.AsSpan(0, count * data.Dimensions), k, parameters, options.Threads),
+                (count, k) => index.SearchBatch(data.Queries.AsSpan(0, count * data.Dimensions), k, parameters, options.Threads, count == data.QueryCount && k == 10 ? stats : null),
                 (q, k) => index.Search(data.Queries.AsSpan(q * data.Dimensions, data.Dimensions), k, parameters),
                 options.LatencyQueries,
                 out Neighbor[][] answers10);
-            var stats = new SearchStats();
-            index.SearchBatch(data.Queries.AsSpan(0, data.QueryCount * data.Dimensions), 10, parameters, options.Threads, stats);
             point = point with { LshProbes = l, NProbe = p, BytesPerQuery = stats.BytesPerQuery };
             result.Points.Add(point);
             log.WriteLine($"  {method,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  {point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
