@@ -43,6 +43,33 @@ public sealed class TopKTests
         Assert.Equal(k, actual.Select(a => a.Id).Distinct().Count());
     }
 
+    [Theory]
+    [InlineData(5, 1000, 7, false)]
+    [InlineData(5, 1003, 8, true)] // ascending: every vector holds winners, and the tail is not a whole vector
+    [InlineData(10, 13, 9, false)] // shorter than two SIMD vectors
+    [InlineData(3, 77, 10, true)]
+    public void AddRangeInBlocksMatchesAFullSort(int k, int n, int seed, bool ascending)
+    {
+        Neighbor[] candidates = Candidates(n, seed, distinctLevels: 0);
+        if (ascending)
+        {
+            candidates = [.. candidates.OrderBy(c => c.Score)];
+        }
+
+        var heap = new TopK(k);
+        heap.AddRange(candidates.Select(c => c.Score).ToArray(), candidates.Select(c => c.Id).ToArray());
+
+        Neighbor[] expected = [.. candidates.OrderByDescending(c => c.Score).ThenBy(c => c.Id).Take(k)];
+        Assert.Equal(expected, heap.ToSortedArray());
+    }
+
+    [Fact]
+    public void AddRangeRefusesFewerIdsThanScores()
+    {
+        var heap = new TopK(2);
+        Assert.Throws<ArgumentOutOfRangeException>(() => heap.AddRange(new float[4], new long[3]));
+    }
+
     [Fact]
     public void ThresholdIsMinusInfinityUntilFullThenTheWorstKeptScore()
     {

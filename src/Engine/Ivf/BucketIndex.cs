@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Engine.Storage;
 
@@ -139,6 +138,12 @@ public sealed class BucketIndex : IDisposable
             int end = clusterCount[c];
             if (end > start)
             {
+                int next = NextProbed(clusterCount, c, end);
+                if (next >= 0 && _codes is null)
+                {
+                    _lists.Prefetch(next, PrefetchBytes);
+                }
+
                 scratch.Counters.Scanned((long)_lists.ListSize(c) * (end - start), _codes is null ? d * sizeof(float) : d);
             }
 
@@ -150,16 +155,17 @@ public sealed class BucketIndex : IDisposable
             {
                 ReadOnlySpan<float> vectors = _lists.Vectors(c);
                 ReadOnlySpan<long> ids = _lists.Ids(c);
+                float[] rowScores = scratch.Rent(ref scratch.RowScores, ids.Length);
                 for (int i = start; i < end; i++)
                 {
                     int q = byCluster[i];
                     if (excluded is null)
                     {
-                        ScanList(vectors, ids, unitQueries.Slice(q * d, d), heaps[q], d);
+                        ScanList(vectors, ids, unitQueries.Slice(q * d, d), heaps[q], d, rowScores);
                     }
                     else
                     {
-                        ScanList(vectors, ids, unitQueries.Slice(q * d, d), heaps[q], d, excluded);
+                        ScanList(vectors, ids, unitQueries.Slice(q * d, d), heaps[q], d, rowScores, excluded);
                     }
                 }
             }
@@ -168,6 +174,23 @@ public sealed class BucketIndex : IDisposable
         }
 
         sq8?.Rerank(_lists, unitQueries, queryIndexes, heaps, ref scratch.Counters);
+    }
+
+    /// <summary>How much of the next probed cluster is requested ahead: enough to hide the jump, little enough for L2.</summary>
+    private const int PrefetchBytes = 64 * 1024;
+
+    /// <summary>The first cluster after <paramref name="cluster"/> that some query of the batch probes, or -1.</summary>
+    private int NextProbed(int[] runEnds, int cluster, int end)
+    {
+        for (int c = cluster + 1; c < Clusters; c++)
+        {
+            if (runEnds[c] > end)
+            {
+                return c;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>
@@ -186,7 +209,7 @@ public sealed class BucketIndex : IDisposable
             }
 
             scratch.Counters.Scanned(_lists.ListSize(order[i]), Dimensions * sizeof(float));
-            ScanList(_lists.Vectors(order[i]), _lists.Ids(order[i]), unitQuery, heap, Dimensions);
+            ScanList(_lists.Vectors(order[i]), _lists.Ids(order[i]), unitQuery, heap, Dimensions, scratch.Rent(ref scratch.RowScores, _lists.ListSize(order[i])));
         }
     }
 
@@ -241,48 +264,56 @@ public sealed class BucketIndex : IDisposable
         return order;
     }
 
-    /// <summary>The <paramref name="probes"/> best clusters of a query into <c>scratch.Selected</c>, best first.</summary>
+    /// <summary>
+    /// The <paramref name="probes"/> best clusters of a query into <c>scratch.Selected</c>, in no particular order:
+    /// the batch regroups pairs by cluster anyway, so sorting them would be wasted work.
+    /// </summary>
     private int SelectClusters(ReadOnlySpan<float> unitQuery, int probes, SearchScratch scratch)
     {
         float[] scores = scratch.Rent(ref scratch.Scores, Clusters);
         _quantizer.Score(unitQuery, scores);
         TopK best = scratch.ClusterHeap(probes);
         best.AddRange(scores.AsSpan(0, Clusters), scratch.ClusterIds(Clusters));
-        Neighbor[] chosen = best.ToSortedArray();
+        long[] chosen = scratch.Rent(ref scratch.SelectedIds, probes);
+        int found = best.DrainIds(chosen);
         int[] selected = scratch.Rent(ref scratch.Selected, probes);
-        for (int i = 0; i < chosen.Length; i++)
+        for (int i = 0; i < found; i++)
         {
-            selected[i] = (int)chosen[i].Id;
+            selected[i] = (int)chosen[i];
         }
 
-        return chosen.Length;
+        return found;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScanList(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d)
+    /// <summary>
+    /// Scores every row of a list first, then offers only the rows that beat the heap: the dot-product loop stays
+    /// free of heap branches, and the filter compares whole SIMD vectors of scores at once.
+    /// </summary>
+    private static void ScanList(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d, float[] rowScores)
     {
-        float threshold = heap.Threshold;
-        for (int r = 0, offset = 0; r < ids.Length; r++, offset += d)
+        Span<float> scores = rowScores.AsSpan(0, ids.Length);
+        for (int r = 0, offset = 0; r < scores.Length; r++, offset += d)
         {
-            float score = TensorPrimitives.Dot(vectors.Slice(offset, d), query);
-            if (score > threshold)
-            {
-                heap.Add(ids[r], score);
-                threshold = heap.Threshold;
-            }
+            scores[r] = TensorPrimitives.Dot(vectors.Slice(offset, d), query);
         }
+
+        heap.AddRange(scores, ids);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScanList(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d, Predicate<long> excluded)
+    private static void ScanList(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d, float[] rowScores, Predicate<long> excluded)
     {
-        float threshold = heap.Threshold;
-        for (int r = 0, offset = 0; r < ids.Length; r++, offset += d)
+        Span<float> scores = rowScores.AsSpan(0, ids.Length);
+        for (int r = 0, offset = 0; r < scores.Length; r++, offset += d)
         {
-            float score = TensorPrimitives.Dot(vectors.Slice(offset, d), query);
-            if (score > threshold && !excluded(ids[r]))
+            scores[r] = TensorPrimitives.Dot(vectors.Slice(offset, d), query);
+        }
+
+        float threshold = heap.Threshold;
+        for (int r = 0; r < scores.Length; r++)
+        {
+            if (scores[r] > threshold && !excluded(ids[r]))
             {
-                heap.Add(ids[r], score);
+                heap.Add(ids[r], scores[r]);
                 threshold = heap.Threshold;
             }
         }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using HyperdOrleans.Engine.Storage;
 
 namespace HyperdOrleans.Engine.Ivf;
@@ -99,6 +100,26 @@ public sealed unsafe class InvertedLists : IDisposable
 
     public ReadOnlySpan<long> Ids(int cluster) =>
         new(_file.Pointer<long>(_idsOffset + (_offsets[cluster] * sizeof(long))), ListSize(cluster));
+
+    /// <summary>
+    /// Asks the CPU to start loading the first <paramref name="maxBytes"/> of a cluster's rows into L2 while the
+    /// current cluster is scanned: consecutive probed clusters are jumps in the file the hardware prefetcher cannot
+    /// guess (FAISS's prefetch_lists does the same with madvise/touching).
+    /// </summary>
+    public void Prefetch(int cluster, int maxBytes)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        byte* start = (byte*)_file.Pointer<float>(_vectorsOffset + (_offsets[cluster] * Dimensions * sizeof(float)));
+        long bytes = Math.Min((long)ListSize(cluster) * Dimensions * sizeof(float), maxBytes);
+        for (long offset = 0; offset < bytes; offset += 64)
+        {
+            Sse.Prefetch1(start + offset);
+        }
+    }
 
     /// <summary>The file row of the cluster's first vector: a (cluster, row) position as one number.</summary>
     public long FirstRow(int cluster) => _offsets[cluster];

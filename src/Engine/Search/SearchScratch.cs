@@ -11,6 +11,8 @@ public sealed class SearchScratch
     internal float[] Scores = [];
     internal int[] Order = [];
     internal int[] Selected = [];
+    internal long[] SelectedIds = [];
+    internal float[] RowScores = [];
     internal int[] PairClusters = [];
     internal int[] PairQueries = [];
     internal int[] ClusterCounts = [];

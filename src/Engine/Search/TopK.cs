@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace HyperdOrleans.Engine.Search;
 
@@ -48,10 +50,36 @@ public sealed class TopK
         }
     }
 
-    /// <summary>Adds a whole block of scored rows, skipping cheaply those that cannot enter.</summary>
+    /// <summary>
+    /// Adds a whole block of scored rows. Once the heap is full almost nothing enters, so whole SIMD vectors of
+    /// scores are compared with the threshold at once and only a vector with a winner is looked at lane by lane.
+    /// </summary>
     public void AddRange(ReadOnlySpan<float> scores, ReadOnlySpan<long> ids)
     {
-        for (int i = 0; i < scores.Length; i++)
+        ArgumentOutOfRangeException.ThrowIfLessThan(ids.Length, scores.Length, nameof(ids));
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            ref float first = ref MemoryMarshal.GetReference(scores);
+            int width = Vector<float>.Count;
+            for (; i <= scores.Length - width; i += width)
+            {
+                if (!Vector.GreaterThanAny(Vector.LoadUnsafe(ref first, (nuint)i), new Vector<float>(Threshold)))
+                {
+                    continue;
+                }
+
+                for (int lane = i; lane < i + width; lane++)
+                {
+                    if (scores[lane] > Threshold)
+                    {
+                        Add(ids[lane], scores[lane]);
+                    }
+                }
+            }
+        }
+
+        for (; i < scores.Length; i++)
         {
             if (scores[i] > Threshold)
             {
@@ -62,6 +90,15 @@ public sealed class TopK
 
     /// <summary>Whether the heap already holds <paramref name="id"/> (linear: k is small).</summary>
     public bool Contains(long id) => Array.IndexOf(_ids, id, 0, _count) >= 0;
+
+    /// <summary>The kept ids in heap order into <paramref name="destination"/>; empties the heap. For callers that need the set, not the order.</summary>
+    internal int DrainIds(Span<long> destination)
+    {
+        int count = _count;
+        _ids.AsSpan(0, count).CopyTo(destination);
+        _count = 0;
+        return count;
+    }
 
     /// <summary>The kept hits by descending score (ties by ascending id); empties the heap.</summary>
     public Neighbor[] ToSortedArray()
