@@ -123,26 +123,35 @@ public sealed class ProbeTunerTests(TunedIndexFixture fixture, ITestOutputHelper
     public void CostCountsEveryCentroidAndEveryScannedRow()
     {
         IndexManifest manifest = fixture.Index.Manifest;
-        float[] queries = fixture.Queries.AsSpan(0, 20 * TunedIndexFixture.Dimensions).ToArray();
+        const int Queries = 20;
+        int d = TunedIndexFixture.Dimensions;
 
         // Everything probed: every centroid and every row, for every query.
-        long[] all = SearchCost.DotProducts(fixture.Index, queries, K, new SearchParameters(8, 1_000_000));
-        Assert.All(all, dots => Assert.Equal(manifest.Buckets.Sum(b => b.Clusters) + manifest.Count, dots));
+        var all = new SearchStats();
+        fixture.Index.SearchBatch(fixture.Queries.AsSpan(0, Queries * d), K, new SearchParameters(8, 1_000_000), threads: 2, all);
+        Assert.Equal(Queries, all.Queries);
+        Assert.Equal(manifest.Buckets.Sum(b => b.Clusters) + manifest.Count, all.DotProductsPerQuery);
 
         // One bucket, one cluster: that bucket's centroids and the one list the search scanned (its answers come from it).
-        long[] one = SearchCost.DotProducts(fixture.Index, queries, K, new SearchParameters(1, 1));
-        Neighbor[][] answers = fixture.Index.SearchBatch(queries, K, new SearchParameters(1, 1));
         int checkedQueries = 0;
-        for (int q = 0; q < 20; q++)
+        for (int q = 0; q < Queries; q++)
         {
-            int bucket = fixture.Index.Hasher.Hash(VectorIndex.PrepareQueries(queries.AsSpan(q * TunedIndexFixture.Dimensions, TunedIndexFixture.Dimensions), TunedIndexFixture.Dimensions));
+            ReadOnlySpan<float> query = fixture.Queries.AsSpan(q * d, d);
+            var one = new SearchStats();
+            Neighbor[] answer = fixture.Index.SearchBatch(query, K, new SearchParameters(1, 1), threads: 1, one)[0];
+            int bucket = fixture.Index.Hasher.Hash(VectorIndex.PrepareQueries(query, d));
             InvertedListsOf(bucket, out int clusters, out Func<long, int> listSizeOf);
-            int listSize = listSizeOf(answers[q][0].Id);
+            int listSize = listSizeOf(answer[0].Id);
             if (listSize >= K)
             {
                 // (A list shorter than k makes the search refill from more clusters: a different count.)
-                Assert.Equal(clusters + listSize, one[q]);
+                Assert.Equal(clusters + listSize, one.DotProductsPerQuery);
+                Assert.Equal(clusters, one.CentroidsScored);
                 checkedQueries++;
+            }
+            else
+            {
+                Assert.True(one.DotProductsPerQuery > clusters + listSize, $"query {q}: a refill scans more than the first list");
             }
         }
 

@@ -4,6 +4,7 @@ using HyperdOrleans.Bench.Data;
 using HyperdOrleans.Bench.Measure;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Diagnostics;
 using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Engine.Storage;
@@ -39,13 +40,13 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
         {
             foreach (int threads in options.BuildThreads.Where(t => t != options.Threads))
             {
-                result.Builds.Add(Build(method, directory, build with { Threads = threads }, reuse: false));
+                result.Builds.Add(Build(method, directory, build with { Threads = threads }, options.ReuseIndexes));
             }
         }
 
         result.Builds.Add(Build(method, directory, build, options.ReuseIndexes));
         GC.Collect();
-        using var memory = new MemorySampler();
+        using var memory = new PeakMemorySampler();
         using VectorIndex index = VectorIndex.Open(directory, verify: false);
         var answers = new Dictionary<(int, int), Neighbor[][]>();
         IEnumerable<(int L, int P)> grid = lsh
@@ -74,9 +75,9 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             }
         }
 
-        ProcStatus.Memory end = memory.Sample();
-        result.SearchMemory.Add(new SearchMemoryResult(method, memory.Baseline.RssAnonBytes, memory.PeakRssAnonBytes, end.RssFileBytes, SearchMeasure.DirectoryBytes(directory)));
-        log.WriteLine($"  {method}: searching held {(memory.PeakRssAnonBytes - memory.Baseline.RssAnonBytes) / 1e6:F0} MB of own memory over the baseline; mapped pages resident {end.RssFileBytes / 1e6:F0} MB");
+        ProcessMemory end = memory.Sample();
+        result.SearchMemory.Add(new SearchMemoryResult(method, memory.Baseline.RssAnonBytes, (memory.PeakRssAnonBytes ?? 0), end.ResidentFileBytes, SearchMeasure.DirectoryBytes(directory)));
+        log.WriteLine($"  {method}: searching held {((memory.PeakRssAnonBytes ?? 0) - memory.Baseline.RssAnonBytes) / 1e6:F0} MB of own memory over the baseline; mapped pages resident {end.ResidentFileBytes / 1e6:F0} MB");
         if (lsh && !sq8)
         {
             CourseScores(index, answers);
@@ -120,11 +121,13 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
 
     private BuildResult Build(string method, string directory, IndexBuildOptions build, bool reuse)
     {
-        string record = directory + ".build.json";
+        // One record per thread count: builds are deterministic across thread counts, so one index on disk serves
+        // every count, but each count's build time and memory are its own figures.
+        string record = $"{directory}.build-{build.Threads}t.json";
         if (reuse && ManifestStore.Exists(directory) && File.Exists(record))
         {
             BuildResult? previous = JsonSerializer.Deserialize<BuildResult>(File.ReadAllText(record));
-            if (previous is not null && previous.Count == data.Count)
+            if (previous is not null && previous.Count == data.Count && previous.Threads == build.Threads)
             {
                 log.WriteLine($"  {method}: reusing the index in {directory} (built in {previous.Seconds:F1} s)");
                 return previous with { Note = "reused: figures from the earlier build" };
@@ -140,17 +143,17 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        ProcStatus.ResetPeak();
+        ProcessMemory.TryResetPeak();
         IndexManifest manifest;
         BuildResult built;
-        using (var sampler = new MemorySampler())
+        using (var sampler = new PeakMemorySampler())
         {
             var clock = Stopwatch.StartNew();
             double cpu = CpuClock.ProcessSeconds();
             manifest = IndexBuilder.Build(new VectorFileSource(VectorFile.Open(data.BasePath)), directory, build);
             double seconds = clock.Elapsed.TotalSeconds;
             double cpuSeconds = CpuClock.ProcessSeconds() - cpu;
-            ProcStatus.Memory end = sampler.Sample();
+            ProcessMemory end = sampler.Sample();
             built = new BuildResult
             {
                 Method = method,
@@ -159,9 +162,9 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
                 Clusters = manifest.Buckets.Sum(b => b.Clusters),
                 Seconds = seconds,
                 CpuSeconds = cpuSeconds,
-                PeakRssAnonBytes = sampler.PeakRssAnonBytes,
+                PeakRssAnonBytes = sampler.PeakRssAnonBytes ?? 0,
                 BaselineRssAnonBytes = sampler.Baseline.RssAnonBytes,
-                PeakHwmBytes = end.HwmBytes,
+                PeakHwmBytes = end.PeakResidentBytes,
                 IndexBytes = SearchMeasure.DirectoryBytes(directory),
                 RawBytes = data.RawBytes,
             };

@@ -5,6 +5,7 @@ using System.Text.Json;
 using HyperdOrleans.Bench.Data;
 using HyperdOrleans.Bench.Measure;
 using HyperdOrleans.Engine;
+using HyperdOrleans.Engine.Diagnostics;
 using HyperdOrleans.Engine.Search;
 
 namespace HyperdOrleans.Bench.Methods;
@@ -45,7 +46,7 @@ internal sealed class FaissMethod(BenchOptions options, Dataset data, DatasetRes
         info.Environment["OMP_NUM_THREADS"] = Str(options.Threads);
         log.WriteLine($"  faiss: IndexIVFFlat nlist={clusters}, {options.Threads} threads, via {options.Python} {Path.GetFileName(script)}...");
         using Process process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {options.Python}.");
-        using var sampler = new MemorySampler(process.Id);
+        using var sampler = new PeakMemorySampler(process.Id);
         long buildPeakAnon = 0;
         var errors = new List<string>();
         process.ErrorDataReceived += (_, e) =>
@@ -57,7 +58,7 @@ internal sealed class FaissMethod(BenchOptions options, Dataset data, DatasetRes
 
             if (e.Data.StartsWith("#build-done", StringComparison.Ordinal))
             {
-                Interlocked.Exchange(ref buildPeakAnon, sampler.PeakRssAnonBytes);
+                Interlocked.Exchange(ref buildPeakAnon, sampler.PeakRssAnonBytes ?? 0);
             }
             else if (e.Data.StartsWith('#'))
             {

@@ -3,6 +3,7 @@ using Cloud.Unum.USearch;
 using HyperdOrleans.Bench.Data;
 using HyperdOrleans.Bench.Measure;
 using HyperdOrleans.Engine;
+using HyperdOrleans.Engine.Diagnostics;
 
 namespace HyperdOrleans.Bench.Methods;
 
@@ -19,8 +20,8 @@ internal sealed unsafe class USearchMethod(BenchOptions options, Dataset data, D
     public void Run()
     {
         GC.Collect();
-        ProcStatus.ResetPeak();
-        using var sampler = new MemorySampler();
+        ProcessMemory.TryResetPeak();
+        using var sampler = new PeakMemorySampler();
         var clock = Stopwatch.StartNew();
         double cpu = CpuClock.ProcessSeconds();
         using var index = new USearchIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)data.Dimensions, Connectivity, ExpansionAdd, 64, false);
@@ -42,7 +43,7 @@ internal sealed unsafe class USearchMethod(BenchOptions options, Dataset data, D
         });
         double seconds = clock.Elapsed.TotalSeconds;
         double cpuSeconds = CpuClock.ProcessSeconds() - cpu;
-        ProcStatus.Memory end = sampler.Sample();
+        ProcessMemory end = sampler.Sample();
         var build = new BuildResult
         {
             Method = MethodNames.USearch,
@@ -50,9 +51,9 @@ internal sealed unsafe class USearchMethod(BenchOptions options, Dataset data, D
             Threads = options.Threads,
             Seconds = seconds,
             CpuSeconds = cpuSeconds,
-            PeakRssAnonBytes = sampler.PeakRssAnonBytes,
+            PeakRssAnonBytes = sampler.PeakRssAnonBytes ?? 0,
             BaselineRssAnonBytes = sampler.Baseline.RssAnonBytes,
-            PeakHwmBytes = end.HwmBytes,
+            PeakHwmBytes = end.PeakResidentBytes,
             MemoryBytes = USearchNative.MemoryUsage(handle),
             RawBytes = data.RawBytes,
             Note = $"HNSW M={Connectivity}, ef_construction={ExpansionAdd}; SIMD: {index.HardwareAcceleration()}",

@@ -213,46 +213,12 @@ public sealed class BucketIndex : IDisposable
         }
     }
 
-    /// <summary>
-    /// The dot products <see cref="SearchBatch(ReadOnlySpan{float}, ReadOnlySpan{int}, int, TopK[], SearchScratch)"/>
-    /// spends on one query here: every centroid, then every row of the clusters it selects (the same selection).
-    /// Kept beside the search instead of inside it, so the hot path pays nothing for a count only tuning wants.
-    /// </summary>
-    internal long SearchCost(ReadOnlySpan<float> unitQuery, int nprobe, SearchScratch scratch, out long rows)
-    {
-        int found = SelectClusters(unitQuery, Math.Min(nprobe, Clusters), scratch);
-        rows = 0;
-        for (int i = 0; i < found; i++)
-        {
-            rows += _lists.ListSize(scratch.Selected[i]);
-        }
-
-        return Clusters + rows;
-    }
-
-    /// <summary>
-    /// The dot products of <see cref="SearchUntilFull"/> (with keepGoing) on one query, given <paramref name="found"/>
-    /// rows already in its heap; adds the rows it scans to <paramref name="found"/>. Same cluster order as the search.
-    /// </summary>
-    internal long SearchUntilFullCost(ReadOnlySpan<float> unitQuery, int nprobe, int k, ref long found, SearchScratch scratch)
-    {
-        int[] order = RankAllClusters(unitQuery, scratch);
-        long dots = Clusters;
-        for (int i = 0; i < Clusters && (i < nprobe || found < k); i++)
-        {
-            int size = _lists.ListSize(order[i]);
-            dots += size;
-            found += size;
-        }
-
-        return dots;
-    }
-
     /// <summary>Every cluster of the bucket by descending centroid score, in <c>scratch.Order</c> (the rare keep-scanning path).</summary>
     private int[] RankAllClusters(ReadOnlySpan<float> unitQuery, SearchScratch scratch)
     {
         float[] scores = scratch.Rent(ref scratch.Scores, Clusters);
         _quantizer.Score(unitQuery, scores);
+        scratch.Counters.Centroids += Clusters;
         int[] order = scratch.Rent(ref scratch.Order, Clusters);
         for (int c = 0; c < Clusters; c++)
         {
@@ -272,6 +238,7 @@ public sealed class BucketIndex : IDisposable
     {
         float[] scores = scratch.Rent(ref scratch.Scores, Clusters);
         _quantizer.Score(unitQuery, scores);
+        scratch.Counters.Centroids += Clusters;
         TopK best = scratch.ClusterHeap(probes);
         best.AddRange(scores.AsSpan(0, Clusters), scratch.ClusterIds(Clusters));
         long[] chosen = scratch.Rent(ref scratch.SelectedIds, probes);

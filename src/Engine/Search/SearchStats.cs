@@ -1,9 +1,9 @@
 namespace HyperdOrleans.Engine.Search;
 
 /// <summary>
-/// What searches read, summed over calls: rows scored and bytes of list data (float32 rows or SQ8 codes) they
-/// came from, plus the rows re-ranked exactly. A row probed by two queries counts twice: the figure is the
-/// work per query, whatever the batching. Thread-safe: workers add their totals once per call.
+/// What searches read, summed over calls: centroids ranked, rows scored and bytes of list data (float32 rows or
+/// SQ8 codes) they came from, plus the rows re-ranked exactly. A row probed by two queries counts twice: the figure
+/// is the work per query, whatever the batching. Thread-safe: workers add their totals once per call.
 /// </summary>
 public sealed class SearchStats
 {
@@ -12,6 +12,7 @@ public sealed class SearchStats
     private long _bytes;
     private long _rerankRows;
     private long _rerankBytes;
+    private long _centroids;
 
     public long Queries => Interlocked.Read(ref _queries);
 
@@ -26,6 +27,15 @@ public sealed class SearchStats
 
     public long RerankBytes => Interlocked.Read(ref _rerankBytes);
 
+    /// <summary>Centroids scored to choose the clusters (every centroid of every probed bucket, per query).</summary>
+    public long CentroidsScored => Interlocked.Read(ref _centroids);
+
+    /// <summary>
+    /// Dot products per query: centroids, scanned rows and re-ranked rows. The same on every machine and run,
+    /// unlike q/s, which is why tuning compares settings by it.
+    /// </summary>
+    public double DotProductsPerQuery => Queries == 0 ? 0 : (double)(CentroidsScored + RowsScanned + RerankRows) / Queries;
+
     /// <summary>Scan plus re-rank bytes per query.</summary>
     public double BytesPerQuery => Queries == 0 ? 0 : (double)(BytesScanned + RerankBytes) / Queries;
 
@@ -38,6 +48,7 @@ public sealed class SearchStats
         Interlocked.Add(ref _bytes, counters.Bytes);
         Interlocked.Add(ref _rerankRows, counters.RerankRows);
         Interlocked.Add(ref _rerankBytes, counters.RerankBytes);
+        Interlocked.Add(ref _centroids, counters.Centroids);
     }
 }
 
@@ -48,6 +59,7 @@ internal struct SearchCounters
     public long Bytes;
     public long RerankRows;
     public long RerankBytes;
+    public long Centroids;
 
     public void Scanned(long rows, int bytesPerRow)
     {

@@ -6,8 +6,9 @@ namespace HyperdOrleans.Engine.Tuning;
 
 /// <summary>
 /// Finds the cheapest (lshProbes, nprobe) that reaches a recall@k target on rows of the index used as held-out
-/// queries: "one knob instead of two". Cost is <see cref="SearchCost"/>'s dot products per query, so the choice is
-/// reproducible; wall q/s is measured alongside for the printout only. Thread-safe (stateless).
+/// queries: "one knob instead of two". Cost is the search's own count of dot products per query
+/// (<see cref="SearchStats.DotProductsPerQuery"/>), so the choice is reproducible; wall q/s is measured alongside
+/// for the printout only. Thread-safe (stateless).
 /// </summary>
 public static class ProbeTuner
 {
@@ -80,13 +81,13 @@ public static class ProbeTuner
     /// <summary>Recall and cost of one setting on the sample, and its wall q/s (the recall search timed, all threads).</summary>
     public static TuningPoint Measure(VectorIndex index, TuningSample sample, SearchParameters parameters, TuningOptions options)
     {
+        var stats = new SearchStats();
         long start = Stopwatch.GetTimestamp();
-        Neighbor[][] answers = index.SearchBatch(sample.Rows, options.K + 1, parameters, options.Threads);
+        Neighbor[][] answers = index.SearchBatch(sample.Rows, options.K + 1, parameters, options.Threads, stats);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         Neighbor[][] heldOut = [.. answers.Select((a, q) => TuningSample.HoldOut(a, sample.Ids[q], options.K))];
         double recall = Evaluation.RecallAtK(heldOut, sample.Exact, options.K);
-        double dots = SearchCost.DotProducts(index, sample.Rows, options.K + 1, parameters, options.Threads).Average();
-        return new TuningPoint(parameters.LshProbes, parameters.NProbe, recall, dots, sample.Count / Math.Max(seconds, 1e-9));
+        return new TuningPoint(parameters.LshProbes, parameters.NProbe, recall, stats.DotProductsPerQuery, sample.Count / Math.Max(seconds, 1e-9));
     }
 
     /// <summary>The grid clamped to the largest bucket's clusters: beyond it every nprobe scans the same lists.</summary>
