@@ -15,8 +15,8 @@ public sealed record BenchOptions
                                   every method)
           --datasets A,B          override the suite's data sets: uniform-1m, uniform-5m, uniform-20m,
                                   clustered-1m, clustered-20m, clustered-20k, glove-100
-          --methods A,B           override the suite's methods: engine, engine-nolsh, engine-sq8, exact,
-                                  usearch, faiss
+          --methods A,B           override the suite's methods: engine, engine-nolsh, engine-random-planes,
+                                  engine-sq8, exact, usearch, faiss
           --out DIR               report folder (default docs/benchmarks); the report goes to DIR/SUITE/
           --cache DIR             data, ground truth and indexes (default ~/.cache/hyperd/bench)
           --threads N             threads for every method (default: all cores)
@@ -153,7 +153,7 @@ public sealed record BenchOptions
         return o;
     }
 
-    public static readonly string[] AllMethods = [MethodNames.Engine, MethodNames.EngineNoLsh, MethodNames.EngineSq8, MethodNames.Exact, MethodNames.USearch, MethodNames.Faiss];
+    public static readonly string[] AllMethods = [MethodNames.Engine, MethodNames.EngineNoLsh, MethodNames.EngineRandomPlanes, MethodNames.EngineSq8, MethodNames.Exact, MethodNames.USearch, MethodNames.Faiss];
 
     public static BenchOptions ForSuite(string suite) => suite switch
     {
@@ -214,6 +214,7 @@ public static class MethodNames
 {
     public const string Engine = "engine";
     public const string EngineNoLsh = "engine-nolsh";
+    public const string EngineRandomPlanes = "engine-random-planes";
     public const string EngineSq8 = "engine-sq8";
     public const string Exact = "exact";
     public const string USearch = "usearch";

@@ -3,6 +3,7 @@ using HyperdOrleans.Bench.Data;
 using HyperdOrleans.Bench.Methods;
 using HyperdOrleans.Bench.Report;
 using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Lsh;
 
 namespace HyperdOrleans.Bench;
 
@@ -81,6 +82,9 @@ public static class BenchRunner
                         break;
                     case MethodNames.EngineNoLsh:
                         new EngineMethod(options, data, result, log).Run(lsh: false);
+                        break;
+                    case MethodNames.EngineRandomPlanes:
+                        new EngineMethod(options, data, result, log).Run(lsh: true, planes: LshPlanes.Random);
                         break;
                     case MethodNames.EngineSq8:
                         new EngineMethod(options, data, result, log).Run(lsh: true, VectorStorage.Sq8);

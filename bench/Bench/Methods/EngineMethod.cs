@@ -6,6 +6,7 @@ using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Build;
 using HyperdOrleans.Engine.Diagnostics;
 using HyperdOrleans.Engine.Io;
+using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Engine.Storage;
 
@@ -14,17 +15,21 @@ namespace HyperdOrleans.Bench.Methods;
 /// <summary>
 /// Our engine: built from the data set's .fvecs with the LSH level on (8 buckets × up to 1000 clusters) or off
 /// (one bucket holding the same total clusters), then swept over lshProbes × nprobe, and scored with the course
-/// score at the seed's two published settings. <c>engine-sq8</c> is the LSH engine built with SQ8 storage, swept
-/// over the same grid; both record the bytes their scan reads per query.
+/// score at the seed's two published settings. <c>engine-sq8</c> is the LSH engine built with SQ8 storage and
+/// <c>engine-random-planes</c> the LSH engine with random instead of principal hyperplanes, both swept over the
+/// same grid; all record the bytes their scan reads per query.
 /// </summary>
 internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetResult result, TextWriter log)
 {
     public const int ClustersPerBucket = 1000;
 
-    public void Run(bool lsh, VectorStorage storage = VectorStorage.Float32)
+    public void Run(bool lsh, VectorStorage storage = VectorStorage.Float32, LshPlanes planes = LshPlanes.Principal)
     {
         bool sq8 = storage == VectorStorage.Sq8;
-        string method = sq8 ? MethodNames.EngineSq8 : lsh ? MethodNames.Engine : MethodNames.EngineNoLsh;
+        string method = sq8 ? MethodNames.EngineSq8
+            : !lsh ? MethodNames.EngineNoLsh
+            : planes == LshPlanes.Random ? MethodNames.EngineRandomPlanes
+            : MethodNames.Engine;
         string directory = Path.Combine(options.CacheDirectory, "indexes", data.Name, method);
         IndexBuildOptions build = new()
         {
@@ -32,11 +37,12 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             Threads = options.Threads,
             Seed = DatasetCatalog.Seed,
             LshEnabled = lsh,
+            LshPlanes = planes,
             Storage = storage,
         };
 
         // Build time against parallel bucket jobs: extra builds first, the run's own thread count last (that one is searched).
-        if (lsh && !sq8)
+        if (method == MethodNames.Engine)
         {
             foreach (int threads in options.BuildThreads.Where(t => t != options.Threads))
             {
@@ -69,16 +75,16 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             point = point with { LshProbes = l, NProbe = p, BytesPerQuery = stats.BytesPerQuery };
             result.Points.Add(point);
             log.WriteLine($"  {method,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  {point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
-            if (lsh && !sq8 && options.CourseSettings.Contains((l, p)))
+            if (method == MethodNames.Engine && options.CourseSettings.Contains((l, p)))
             {
                 answers[(l, p)] = answers10;
             }
         }
 
         ProcessMemory end = memory.Sample();
-        result.SearchMemory.Add(new SearchMemoryResult(method, memory.Baseline.RssAnonBytes, (memory.PeakRssAnonBytes ?? 0), end.ResidentFileBytes, SearchMeasure.DirectoryBytes(directory)));
+        result.SearchMemory.Add(new SearchMemoryResult(method, memory.Baseline.RssAnonBytes, memory.PeakRssAnonBytes ?? 0, end.ResidentFileBytes, SearchMeasure.DirectoryBytes(directory)));
         log.WriteLine($"  {method}: searching held {((memory.PeakRssAnonBytes ?? 0) - memory.Baseline.RssAnonBytes) / 1e6:F0} MB of own memory over the baseline; mapped pages resident {end.ResidentFileBytes / 1e6:F0} MB");
-        if (lsh && !sq8)
+        if (method == MethodNames.Engine)
         {
             CourseScores(index, answers);
             EngineTuning.Run(index, options, data, result, log);
@@ -139,7 +145,7 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             Directory.Delete(directory, recursive: true);
         }
 
-        log.WriteLine($"  {method}: building ({build.Threads} threads, {build.Clusters} clusters per bucket, LSH {(build.LshEnabled ? "on" : "off")}, storage {build.Storage})...");
+        log.WriteLine($"  {method}: building ({build.Threads} threads, {build.Clusters} clusters per bucket, LSH {(build.LshEnabled ? $"on, {build.LshPlanes} planes" : "off")}, storage {build.Storage})...");
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();

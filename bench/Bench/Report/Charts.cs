@@ -96,6 +96,7 @@ public static class Charts
     public static string Label(string method) => method switch
     {
         MethodNames.EngineNoLsh => "engine, LSH off (one bucket, same clusters)",
+        MethodNames.EngineRandomPlanes => "engine, random LSH planes",
         MethodNames.USearch => "USearch HNSW (ef sweep)",
         MethodNames.Faiss => "FAISS IVF-Flat (nprobe sweep; generic build, no AVX)",
         _ => method,

@@ -105,6 +105,7 @@ public static class Verdicts
     {
         MethodNames.EngineNoLsh => "the LSH split costs recall here: a query's true neighbours fall into buckets it does not probe, or into clusters ranked low in a "
             + "neighbour bucket, so reaching the target takes more buckets and clusters; one bucket ranks all centroids at once.",
+        MethodNames.EngineRandomPlanes => "random hyperplanes happened to cut this data's neighbourhoods less than its principal directions do.",
         MethodNames.EngineSq8 => "the scan reads 8-bit codes, a quarter of the float32 bytes; where the probed lists do not stay in cache the scan waits on memory, "
             + "and streaming fewer bytes wins even with the exact re-rank of the best candidates.",
         MethodNames.USearch => "HNSW walks a graph and scores only the few thousand vectors on its path (about ef × M), while IVF scans every vector of each probed cluster; "

@@ -4,6 +4,7 @@ using HyperdOrleans.Cli.Console;
 using HyperdOrleans.Cli.Work;
 using HyperdOrleans.Engine.Build;
 using HyperdOrleans.Engine.Io;
+using HyperdOrleans.Engine.Lsh;
 
 namespace HyperdOrleans.Cli.Commands;
 
@@ -22,11 +23,12 @@ internal static class BuildCommand
         Option<int> threads = CliOptions.Threads();
         Option<int> seed = CliOptions.Seed();
         Option<string> storage = CliOptions.Storage();
+        Option<string> planes = CliOptions.LshPlanes();
         ClusterOptionSet cluster = ClusterOptionSet.Create();
 
         var command = new Command("build", "Build an index from a vector file (in the engine, or in a cluster with --cluster).")
         {
-            input, index, dims, clusters, threads, seed, storage,
+            input, index, dims, clusters, threads, seed, storage, planes,
         };
         cluster.AddTo(command);
         command.SetGuardedAsyncAction(context, async (parsed, cancellationToken) =>
@@ -36,6 +38,11 @@ internal static class BuildCommand
                 if (CliOptions.ParseStorage(parsed.GetValue(storage)) != VectorStorage.Float32)
                 {
                     throw new CliException("--storage sq8 is not available with --cluster yet: cluster builds write float32 lists.");
+                }
+
+                if (CliOptions.ParseLshPlanes(parsed.GetValue(planes)) != LshPlanes.Principal)
+                {
+                    throw new CliException("--lsh-planes random is not available with --cluster: cluster builds fit principal planes.");
                 }
 
                 ClusterBuildRun.CheckSource(choice, parsed.GetValue(input)!, parsed.GetValue(dims));
@@ -52,6 +59,7 @@ internal static class BuildCommand
                 Threads = parsed.GetValue(threads),
                 Seed = parsed.GetValue(seed),
                 Storage = CliOptions.ParseStorage(parsed.GetValue(storage)),
+                LshPlanes = CliOptions.ParseLshPlanes(parsed.GetValue(planes)),
             };
             IndexBuildRun.Build(context, file, directory, options, cancellationToken);
             return ExitCodes.Success;

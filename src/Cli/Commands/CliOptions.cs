@@ -43,6 +43,21 @@ internal static class CliOptions
         return option;
     }
 
+    public static readonly string[] LshPlaneNames = ["principal", "random"];
+
+    public static Option<string> LshPlanes()
+    {
+        var option = new Option<string>("--lsh-planes")
+        {
+            Description = "How the build chooses the 3 LSH hyperplanes: principal (the data's top principal directions: fewer neighbours cut apart) or random (random-hyperplane LSH).",
+            DefaultValueFactory = _ => "principal",
+        };
+        option.AcceptOnlyFromAmong(LshPlaneNames);
+        return option;
+    }
+
+    public static LshPlanes ParseLshPlanes(string? planes) => planes == "random" ? Engine.Lsh.LshPlanes.Random : Engine.Lsh.LshPlanes.Principal;
+
     public static VectorStorage ParseStorage(string? storage) => storage == "sq8" ? VectorStorage.Sq8 : VectorStorage.Float32;
 
     public static string StorageName(VectorStorage storage) => storage == VectorStorage.Sq8 ? "sq8" : "f32";

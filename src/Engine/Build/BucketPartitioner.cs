@@ -24,7 +24,7 @@ public static class BucketPartitioner
         }
 
         float[] sample = ReservoirSample(source, options.LshSampleSize, options.Seed, progress, cancellationToken);
-        return LshHasher.Fit(sample, d, options.Seed);
+        return LshHasher.Fit(sample, d, options.Seed, options.LshPlanes);
     }
 
     public static Result Partition(IVectorSource source, LshHasher hasher, string spillDirectory, IProgress<BuildProgress>? progress, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using HyperdOrleans.Engine.Ivf;
+using HyperdOrleans.Engine.Lsh;
 
 namespace HyperdOrleans.Engine.Build;
 
@@ -30,7 +31,10 @@ public sealed record IndexBuildOptions
     /// </summary>
     public bool LshEnabled { get; init; } = true;
 
-    /// <summary>How many rows pass 1 samples to fit the LSH thresholds.</summary>
+    /// <summary>How the three LSH hyperplanes are chosen (principal directions of the sample by default).</summary>
+    public LshPlanes LshPlanes { get; init; } = LshPlanes.Principal;
+
+    /// <summary>How many rows pass 1 samples to fit the LSH planes and thresholds.</summary>
     public int LshSampleSize { get; init; } = 100_000;
 
     /// <summary>Float32 lists only, or float32 lists plus 8-bit codes that searches scan first.</summary>

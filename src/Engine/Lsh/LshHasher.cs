@@ -42,45 +42,19 @@ public sealed class LshHasher
     public ReadOnlySpan<float> Thresholds => _thresholds;
 
     /// <summary>
-    /// Fits planes and thresholds to a sample of unit vectors. Planes are seeded Gaussian directions with the
-    /// sample's mean direction projected out: on data concentrated around one direction (the uniform set) the
-    /// three bits would otherwise be strongly correlated and four buckets would stay nearly empty.
+    /// Fits planes and thresholds to a sample of unit vectors. <see cref="LshPlanes.Principal"/> takes the sample's
+    /// top principal directions; <see cref="LshPlanes.Random"/> seeded Gaussian directions with the sample's mean
+    /// direction projected out (on data concentrated around one direction, the uniform set, the three bits would
+    /// otherwise be strongly correlated and four buckets would stay nearly empty).
     /// </summary>
-    public static LshHasher Fit(ReadOnlySpan<float> unitSample, int dimensions, int seed)
+    public static LshHasher Fit(ReadOnlySpan<float> unitSample, int dimensions, int seed, LshPlanes kind = LshPlanes.Principal)
     {
         int n = unitSample.Length / dimensions;
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1, nameof(unitSample));
-
-        var mean = new float[dimensions];
-        for (int r = 0; r < n; r++)
-        {
-            TensorPrimitives.Add(mean, unitSample.Slice(r * dimensions, dimensions), mean);
-        }
-
-        float meanNorm = TensorPrimitives.Norm(mean);
-        if (meanNorm > 0)
-        {
-            TensorPrimitives.Divide(mean, meanNorm, mean);
-        }
-
         var random = new Random(Seeds.Derive(seed, 0x15b));
-        var planes = new float[PlaneCount * dimensions];
-        for (int p = 0; p < PlaneCount; p++)
-        {
-            Span<float> plane = planes.AsSpan(p * dimensions, dimensions);
-            for (int j = 0; j < dimensions; j++)
-            {
-                plane[j] = (float)(Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble())) * Math.Cos(2.0 * Math.PI * random.NextDouble()));
-            }
-
-            if (meanNorm > 0 && dimensions > 1)
-            {
-                // plane -= (plane·mean) mean
-                TensorPrimitives.MultiplyAdd(mean, -TensorPrimitives.Dot(plane, mean), plane, plane);
-            }
-
-            TensorPrimitives.Divide(plane, TensorPrimitives.Norm(plane), plane);
-        }
+        float[] planes = kind == LshPlanes.Principal
+            ? PrincipalDirections.Top(unitSample, dimensions, PlaneCount, random)
+            : RandomPlanes(unitSample, dimensions, random);
 
         var thresholds = new float[PlaneCount];
         var projections = new float[n];
@@ -99,6 +73,38 @@ public sealed class LshHasher
         return new LshHasher(dimensions, planes, thresholds);
     }
 
+    private static float[] RandomPlanes(ReadOnlySpan<float> unitSample, int dimensions, Random random)
+    {
+        int n = unitSample.Length / dimensions;
+        var mean = new float[dimensions];
+        for (int r = 0; r < n; r++)
+        {
+            TensorPrimitives.Add(mean, unitSample.Slice(r * dimensions, dimensions), mean);
+        }
+
+        float meanNorm = TensorPrimitives.Norm(mean);
+        if (meanNorm > 0)
+        {
+            TensorPrimitives.Divide(mean, meanNorm, mean);
+        }
+
+        var planes = new float[PlaneCount * dimensions];
+        for (int p = 0; p < PlaneCount; p++)
+        {
+            Span<float> plane = planes.AsSpan(p * dimensions, dimensions);
+            PrincipalDirections.FillGaussian(plane, random);
+            if (meanNorm > 0 && dimensions > 1)
+            {
+                // plane -= (plane·mean) mean
+                TensorPrimitives.MultiplyAdd(mean, -TensorPrimitives.Dot(plane, mean), plane, plane);
+            }
+
+            TensorPrimitives.Divide(plane, TensorPrimitives.Norm(plane), plane);
+        }
+
+        return planes;
+    }
+
     /// <summary>
     /// A hasher that sends every unit vector to bucket 0: thresholds above any cosine (2 rather than infinity,
     /// which JSON cannot carry). The LSH level switched off, for comparison.
@@ -107,7 +113,7 @@ public sealed class LshHasher
     {
         var axis = new float[dimensions];
         axis[0] = 1f;
-        return new LshHasher(dimensions, Fit(axis, dimensions, seed)._planes, [2f, 2f, 2f]);
+        return new LshHasher(dimensions, Fit(axis, dimensions, seed, LshPlanes.Random)._planes, [2f, 2f, 2f]);
     }
 
     /// <summary>The bucket (0..7) of a unit vector.</summary>
