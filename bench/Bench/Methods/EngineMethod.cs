@@ -146,9 +146,10 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
         }
 
         log.WriteLine($"  {method}: building ({build.Threads} threads, {build.Clusters} clusters per bucket, LSH {(build.LshEnabled ? $"on, {build.LshPlanes} planes" : "off")}, storage {build.Storage})...");
+        // Aggressive: also hands the heap's free pages back, so the baseline does not carry the last build's heap.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        GC.Collect();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         ProcessMemory.TryResetPeak();
         IndexManifest manifest;
         BuildResult built;
