@@ -82,8 +82,9 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
         }
 
         ProcessMemory end = memory.Sample();
-        result.SearchMemory.Add(new SearchMemoryResult(method, memory.Baseline.RssAnonBytes, memory.PeakRssAnonBytes ?? 0, end.ResidentFileBytes, SearchMeasure.DirectoryBytes(directory)));
-        log.WriteLine($"  {method}: searching held {((memory.PeakRssAnonBytes ?? 0) - memory.Baseline.RssAnonBytes) / 1e6:F0} MB of own memory over the baseline; mapped pages resident {end.ResidentFileBytes / 1e6:F0} MB");
+        long searchPeak = memory.PeakRssAnonBytes ?? 0;
+        result.SearchMemory.Add(new SearchMemoryResult(method, memory.Baseline.RssAnonBytes, searchPeak, end.ResidentFileBytes, SearchMeasure.DirectoryBytes(directory)));
+        log.WriteLine($"  {method}: searching held {(searchPeak - memory.Baseline.RssAnonBytes) / 1e6:F0} MB of own memory over the baseline; mapped pages resident {end.ResidentFileBytes / 1e6:F0} MB");
         if (method == MethodNames.Engine)
         {
             CourseScores(index, answers);

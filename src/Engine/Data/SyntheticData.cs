@@ -54,7 +54,7 @@ public sealed class SyntheticData
             ReadOnlySpan<float> center = _centers.AsSpan(_random.Next(_centerCount) * _dimensions, _dimensions);
             for (int j = 0; j < _dimensions; j++)
             {
-                rows[r + j] = center[j] + (_spread * Gaussian(_random));
+                rows[r + j] = center[j] + (_spread * Gaussian.Next(_random));
             }
         }
     }
@@ -82,17 +82,9 @@ public sealed class SyntheticData
         var centers = new float[count * dimensions];
         for (int i = 0; i < centers.Length; i++)
         {
-            centers[i] = Gaussian(random);
+            centers[i] = Gaussian.Next(random);
         }
 
         return centers;
-    }
-
-    private static float Gaussian(Random random)
-    {
-        // Box–Muller; 1 - u keeps the logarithm's argument in (0, 1].
-        double u = 1.0 - random.NextDouble();
-        double v = random.NextDouble();
-        return (float)(Math.Sqrt(-2.0 * Math.Log(u)) * Math.Cos(2.0 * Math.PI * v));
     }
 }

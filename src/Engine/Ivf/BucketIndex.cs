@@ -107,12 +107,11 @@ public sealed class BucketIndex : IDisposable
         int p = 0;
         foreach (int q in queryIndexes)
         {
-            int found = SelectClusters(unitQueries.Slice(q * d, d), probes, scratch);
-            for (int i = 0; i < found; i++, p++)
+            foreach (long cluster in SelectClusters(unitQueries.Slice(q * d, d), probes, scratch))
             {
-                pairCluster[p] = scratch.Selected[i];
-                pairQuery[p] = q;
-                clusterCount[scratch.Selected[i] + 1]++;
+                pairCluster[p] = (int)cluster;
+                pairQuery[p++] = q;
+                clusterCount[cluster + 1]++;
             }
         }
 
@@ -138,8 +137,7 @@ public sealed class BucketIndex : IDisposable
             int end = clusterCount[c];
             if (end > start)
             {
-                int next = NextProbed(clusterCount, c, end);
-                if (next >= 0 && _codes is null)
+                if (_codes is null && NextProbed(clusterCount, c, end) is int next and >= 0)
                 {
                     _lists.Prefetch(next, PrefetchBytes);
                 }
@@ -231,10 +229,10 @@ public sealed class BucketIndex : IDisposable
     }
 
     /// <summary>
-    /// The <paramref name="probes"/> best clusters of a query into <c>scratch.Selected</c>, in no particular order:
-    /// the batch regroups pairs by cluster anyway, so sorting them would be wasted work.
+    /// The <paramref name="probes"/> best clusters of a query (as ids of <c>scratch.SelectedIds</c>), in no particular
+    /// order: the batch regroups pairs by cluster anyway, so sorting them would be wasted work.
     /// </summary>
-    private int SelectClusters(ReadOnlySpan<float> unitQuery, int probes, SearchScratch scratch)
+    private ReadOnlySpan<long> SelectClusters(ReadOnlySpan<float> unitQuery, int probes, SearchScratch scratch)
     {
         float[] scores = scratch.Rent(ref scratch.Scores, Clusters);
         _quantizer.Score(unitQuery, scores);
@@ -242,39 +240,19 @@ public sealed class BucketIndex : IDisposable
         TopK best = scratch.ClusterHeap(probes);
         best.AddRange(scores.AsSpan(0, Clusters), scratch.ClusterIds(Clusters));
         long[] chosen = scratch.Rent(ref scratch.SelectedIds, probes);
-        int found = best.DrainIds(chosen);
-        int[] selected = scratch.Rent(ref scratch.Selected, probes);
-        for (int i = 0; i < found; i++)
-        {
-            selected[i] = (int)chosen[i];
-        }
-
-        return found;
+        return chosen.AsSpan(0, best.DrainIds(chosen));
     }
 
     /// <summary>
     /// Scores every row of a list first, then offers only the rows that beat the heap: the dot-product loop stays
     /// free of heap branches, and the filter compares whole SIMD vectors of scores at once.
     /// </summary>
-    private static void ScanList(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d, float[] rowScores)
-    {
-        Span<float> scores = rowScores.AsSpan(0, ids.Length);
-        for (int r = 0, offset = 0; r < scores.Length; r++, offset += d)
-        {
-            scores[r] = TensorPrimitives.Dot(vectors.Slice(offset, d), query);
-        }
-
-        heap.AddRange(scores, ids);
-    }
+    private static void ScanList(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d, float[] rowScores) =>
+        heap.AddRange(ScoreRows(vectors, query, d, rowScores.AsSpan(0, ids.Length)), ids);
 
     private static void ScanList(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d, float[] rowScores, Predicate<long> excluded)
     {
-        Span<float> scores = rowScores.AsSpan(0, ids.Length);
-        for (int r = 0, offset = 0; r < scores.Length; r++, offset += d)
-        {
-            scores[r] = TensorPrimitives.Dot(vectors.Slice(offset, d), query);
-        }
-
+        ReadOnlySpan<float> scores = ScoreRows(vectors, query, d, rowScores.AsSpan(0, ids.Length));
         float threshold = heap.Threshold;
         for (int r = 0; r < scores.Length; r++)
         {
@@ -284,6 +262,17 @@ public sealed class BucketIndex : IDisposable
                 threshold = heap.Threshold;
             }
         }
+    }
+
+    /// <summary>The cosine of <paramref name="query"/> with each of the first scores.Length rows.</summary>
+    private static Span<float> ScoreRows(ReadOnlySpan<float> vectors, ReadOnlySpan<float> query, int d, Span<float> scores)
+    {
+        for (int r = 0, offset = 0; r < scores.Length; r++, offset += d)
+        {
+            scores[r] = TensorPrimitives.Dot(vectors.Slice(offset, d), query);
+        }
+
+        return scores;
     }
 
     /// <summary>Every row of every cluster in file order, for a rebuild that reads a generation back.</summary>

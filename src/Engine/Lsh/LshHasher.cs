@@ -92,7 +92,7 @@ public sealed class LshHasher
         for (int p = 0; p < PlaneCount; p++)
         {
             Span<float> plane = planes.AsSpan(p * dimensions, dimensions);
-            PrincipalDirections.FillGaussian(plane, random);
+            Gaussian.Fill(plane, random);
             if (meanNorm > 0 && dimensions > 1)
             {
                 // plane -= (plane·mean) mean

@@ -26,7 +26,7 @@ internal static class PrincipalDirections
         for (int p = 0; p < count; p++)
         {
             Span<float> v = directions.AsSpan(p * d, d);
-            FillGaussian(v, random);
+            Gaussian.Fill(v, random);
             Orthogonalise(v, directions.AsSpan(0, p * d), d);
             float norm = TensorPrimitives.Norm(v);
             if (norm == 0)
@@ -98,15 +98,6 @@ internal static class PrincipalDirections
         {
             ReadOnlySpan<float> u = earlier.Slice(offset, d);
             TensorPrimitives.MultiplyAdd(u, -TensorPrimitives.Dot(v, u), v, v);
-        }
-    }
-
-    /// <summary>Independent standard normal values (Box–Muller): a uniformly random direction once normalised.</summary>
-    internal static void FillGaussian(Span<float> v, Random random)
-    {
-        for (int j = 0; j < v.Length; j++)
-        {
-            v[j] = (float)(Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble())) * Math.Cos(2.0 * Math.PI * random.NextDouble()));
         }
     }
 }

@@ -10,7 +10,6 @@ public sealed class SearchScratch
 {
     internal float[] Scores = [];
     internal int[] Order = [];
-    internal int[] Selected = [];
     internal long[] SelectedIds = [];
     internal float[] RowScores = [];
     internal int[] PairClusters = [];
