@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using HyperdOrleans.Engine.Search;
+using HyperdOrleans.Engine.Search.Blocked;
 using HyperdOrleans.Engine.Storage;
 
 namespace HyperdOrleans.Engine.Ivf;
@@ -105,14 +106,37 @@ public sealed class BucketIndex : IDisposable
         Array.Clear(clusterCount, 0, Clusters + 1);
 
         int p = 0;
-        foreach (int q in queryIndexes)
+        int next = 0;
+        while (next < queryIndexes.Length)
         {
-            foreach (long cluster in SelectClusters(unitQueries.Slice(q * d, d), probes, scratch))
+            // Enough queries left to fill a wide register: their centroids are ranked together as one small matrix product.
+            int remaining = queryIndexes.Length - next;
+            int lanes = BlockedScan.LanesFor(remaining);
+            if (remaining >= MinCentroidBlockQueries && lanes >= 8)
             {
-                pairCluster[p] = (int)cluster;
-                pairQuery[p++] = q;
-                clusterCount[cluster + 1]++;
+                int take = Math.Min(lanes, remaining);
+                QueryBlock block = scratch.Block;
+                block.Begin(lanes, d, exactScores: false);
+                for (int i = 0; i < take; i++)
+                {
+                    block.Add(unitQueries.Slice(queryIndexes[next + i] * d, d), scratch.ClusterHeap(i, probes));
+                }
+
+                BlockedScan.Run(_quantizer.Rows, scratch.ClusterIds(Clusters), d, block, default(AllRows));
+                scratch.Counters.Centroids += (long)Clusters * take;
+                for (int i = 0; i < take; i++)
+                {
+                    long[] chosen = scratch.Rent(ref scratch.SelectedIds, probes);
+                    int count = block.Heaps[i].DrainIds(chosen);
+                    AddPairs(chosen.AsSpan(0, count), queryIndexes[next + i], pairCluster, pairQuery, clusterCount, ref p);
+                }
+
+                next += take;
+                continue;
             }
+
+            int q = queryIndexes[next++];
+            AddPairs(SelectClusters(unitQueries.Slice(q * d, d), probes, scratch), q, pairCluster, pairQuery, clusterCount, ref p);
         }
 
         // Counting sort of (cluster, query) pairs by cluster.
@@ -137,9 +161,9 @@ public sealed class BucketIndex : IDisposable
             int end = clusterCount[c];
             if (end > start)
             {
-                if (_codes is null && NextProbed(clusterCount, c, end) is int next and >= 0)
+                if (_codes is null && NextProbed(clusterCount, c, end) is int following and >= 0)
                 {
-                    _lists.Prefetch(next, PrefetchBytes);
+                    _lists.Prefetch(following, PrefetchBytes);
                 }
 
                 scratch.Counters.Scanned((long)_lists.ListSize(c) * (end - start), _codes is null ? d * sizeof(float) : d);
@@ -149,23 +173,13 @@ public sealed class BucketIndex : IDisposable
             {
                 sq8.ScanCluster(_codes!, _lists, c, unitQueries, byCluster.AsSpan(start, end - start), excluded);
             }
+            else if (end > start && excluded is null)
+            {
+                ScanCluster(c, unitQueries, byCluster.AsSpan(start, end - start), heaps, scratch, default(AllRows));
+            }
             else if (end > start)
             {
-                ReadOnlySpan<float> vectors = _lists.Vectors(c);
-                ReadOnlySpan<long> ids = _lists.Ids(c);
-                float[] rowScores = scratch.Rent(ref scratch.RowScores, ids.Length);
-                for (int i = start; i < end; i++)
-                {
-                    int q = byCluster[i];
-                    if (excluded is null)
-                    {
-                        ScanList(vectors, ids, unitQueries.Slice(q * d, d), heaps[q], d, rowScores);
-                    }
-                    else
-                    {
-                        ScanList(vectors, ids, unitQueries.Slice(q * d, d), heaps[q], d, rowScores, excluded);
-                    }
-                }
+                ScanCluster(c, unitQueries, byCluster.AsSpan(start, end - start), heaps, scratch, new ExceptExcluded(excluded!));
             }
 
             start = end;
@@ -173,6 +187,61 @@ public sealed class BucketIndex : IDisposable
 
         sq8?.Rerank(_lists, unitQueries, queryIndexes, heaps, ref scratch.Counters);
     }
+
+    /// <summary>
+    /// Scores cluster <paramref name="cluster"/> for the queries that probe it: groups of at least
+    /// <see cref="MinClusterBlockQueries"/> through the blocked scan (each row read once per block of queries),
+    /// the few left one query at a time.
+    /// </summary>
+    private void ScanCluster<TFilter>(int cluster, ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queries, TopK[] heaps, SearchScratch scratch, TFilter filter)
+        where TFilter : struct, IRowFilter
+    {
+        int d = Dimensions;
+        ReadOnlySpan<float> vectors = _lists.Vectors(cluster);
+        ReadOnlySpan<long> ids = _lists.Ids(cluster);
+        int next = 0;
+        while (queries.Length - next >= MinClusterBlockQueries && BlockedScan.LanesFor(queries.Length - next) is int lanes and > 0)
+        {
+            int take = Math.Min(lanes, queries.Length - next);
+            QueryBlock block = scratch.Block;
+            block.Begin(lanes, d, exactScores: true);
+            foreach (int q in queries.Slice(next, take))
+            {
+                block.Add(unitQueries.Slice(q * d, d), heaps[q]);
+            }
+
+            BlockedScan.Run(vectors, ids, d, block, filter);
+            next += take;
+        }
+
+        float[] rowScores = scratch.Rent(ref scratch.RowScores, ids.Length);
+        foreach (int q in queries[next..])
+        {
+            ScanList(vectors, ids, unitQueries.Slice(q * d, d), heaps[q], d, rowScores, filter);
+        }
+    }
+
+    private static void AddPairs(ReadOnlySpan<long> clusters, int query, int[] pairCluster, int[] pairQuery, int[] clusterCount, ref int p)
+    {
+        foreach (long cluster in clusters)
+        {
+            pairCluster[p] = (int)cluster;
+            pairQuery[p++] = query;
+            clusterCount[cluster + 1]++;
+        }
+    }
+
+    /// <summary>
+    /// Queries per cluster from which the blocked scan beats one <c>TensorPrimitives.Dot</c> per row and query:
+    /// its cost per row is that of a full register of queries, however few lanes are used.
+    /// </summary>
+    private const int MinClusterBlockQueries = 3;
+
+    /// <summary>
+    /// Queries from which ranking centroids as a block beats one pass of d multiply-adds over all k centroids per
+    /// query (which streams k scores through L1 d times, but wastes no lanes).
+    /// </summary>
+    private const int MinCentroidBlockQueries = 6;
 
     /// <summary>How much of the next probed cluster is requested ahead: enough to hide the jump, little enough for L2.</summary>
     private const int PrefetchBytes = 64 * 1024;
@@ -207,7 +276,7 @@ public sealed class BucketIndex : IDisposable
             }
 
             scratch.Counters.Scanned(_lists.ListSize(order[i]), Dimensions * sizeof(float));
-            ScanList(_lists.Vectors(order[i]), _lists.Ids(order[i]), unitQuery, heap, Dimensions, scratch.Rent(ref scratch.RowScores, _lists.ListSize(order[i])));
+            ScanList(_lists.Vectors(order[i]), _lists.Ids(order[i]), unitQuery, heap, Dimensions, scratch.Rent(ref scratch.RowScores, _lists.ListSize(order[i])), default(AllRows));
         }
     }
 
@@ -244,19 +313,23 @@ public sealed class BucketIndex : IDisposable
     }
 
     /// <summary>
-    /// Scores every row of a list first, then offers only the rows that beat the heap: the dot-product loop stays
-    /// free of heap branches, and the filter compares whole SIMD vectors of scores at once.
+    /// One query over a list: every row is scored first, then only the rows that beat the heap are offered, so
+    /// the dot-product loop stays free of heap branches and the filter compares whole SIMD vectors of scores.
     /// </summary>
-    private static void ScanList(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d, float[] rowScores) =>
-        heap.AddRange(ScoreRows(vectors, query, d, rowScores.AsSpan(0, ids.Length)), ids);
-
-    private static void ScanList(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d, float[] rowScores, Predicate<long> excluded)
+    private static void ScanList<TFilter>(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d, float[] rowScores, TFilter filter)
+        where TFilter : struct, IRowFilter
     {
         ReadOnlySpan<float> scores = ScoreRows(vectors, query, d, rowScores.AsSpan(0, ids.Length));
+        if (typeof(TFilter) == typeof(AllRows))
+        {
+            heap.AddRange(scores, ids);
+            return;
+        }
+
         float threshold = heap.Threshold;
         for (int r = 0; r < scores.Length; r++)
         {
-            if (scores[r] > threshold && !excluded(ids[r]))
+            if (scores[r] > threshold && filter.Keeps(ids[r]))
             {
                 heap.Add(ids[r], scores[r]);
                 threshold = heap.Threshold;

@@ -10,11 +10,13 @@ namespace HyperdOrleans.Engine.Ivf;
 public sealed class CentroidScorer
 {
     private readonly float[] _transposed;
+    private readonly float[] _rows;
 
     public CentroidScorer(ReadOnlySpan<float> centroids, int dimensions)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
         Dimensions = dimensions;
+        _rows = centroids.ToArray();
         Count = centroids.Length / dimensions;
         _transposed = new float[centroids.Length];
         for (int c = 0; c < Count; c++)
@@ -29,6 +31,9 @@ public sealed class CentroidScorer
     public int Dimensions { get; }
 
     public int Count { get; }
+
+    /// <summary>The centroids row-major (k × d), for scoring a block of queries at once.</summary>
+    public ReadOnlySpan<float> Rows => _rows;
 
     /// <summary>Writes the dot product of <paramref name="vector"/> with every centroid into <paramref name="scores"/> (length k).</summary>
     public void Score(ReadOnlySpan<float> vector, Span<float> scores)

@@ -1,4 +1,5 @@
 using HyperdOrleans.Engine.Ivf;
+using HyperdOrleans.Engine.Search.Blocked;
 
 namespace HyperdOrleans.Engine.Search;
 
@@ -19,6 +20,7 @@ public sealed class SearchScratch
     internal SearchCounters Counters;
     private long[] _clusterIds = [];
     private TopK? _clusterHeap;
+    private readonly TopK?[] _laneClusterHeaps = new TopK?[QueryBlock.MaxLanes];
     private QuantizedScan? _quantized;
 
     /// <summary>The SQ8 scan state for one bucket call, its candidate heaps emptied.</summary>
@@ -44,6 +46,22 @@ public sealed class SearchScratch
 
         _clusterHeap.Reset();
         return _clusterHeap;
+    }
+
+    /// <summary>The queries of one blocked scan, laid out for the registers.</summary>
+    internal QueryBlock Block { get; } = new();
+
+    /// <summary>Lane <paramref name="lane"/>'s cluster-selection heap of a blocked centroid ranking, emptied.</summary>
+    internal TopK ClusterHeap(int lane, int probes)
+    {
+        ref TopK? heap = ref _laneClusterHeaps[lane];
+        if (heap is null || heap.K != probes)
+        {
+            heap = new TopK(probes);
+        }
+
+        heap.Reset();
+        return heap;
     }
 
     /// <summary>0, 1, …, count − 1 as ids, so cluster numbers can ride through a <see cref="TopK"/>.</summary>

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace HyperdOrleans.Engine.Search.Blocked;
+
+/// <summary>
+/// Scores the rows of one list against a whole <see cref="QueryBlock"/> at once: a small matrix product
+/// (rows × d) · (d × lanes) kept in registers. Each coordinate of eight rows is broadcast and multiplied into one
+/// register of every query's coordinate, so a row is read once for all the block's queries and its score never
+/// leaves a register unless it beats that query's heap. TensorPrimitives has no matrix product, and
+/// one <c>TensorPrimitives.Dot</c> per row and query costs several times more (see bench/README.md), so this
+/// is the one hand-written SIMD loop of the engine. Every score it returns is a <c>TensorPrimitives.Dot</c>; its own
+/// sums only sort rows into winners and losers, or rank centroids exactly as the one-query path does.
+/// </summary>
+[SkipLocalsInit]
+internal static class BlockedScan
+{
+    /// <summary>
+    /// Offers every row of <paramref name="rows"/> (row-major, <paramref name="ids"/>.Length × d) to the heaps of
+    /// the block's queries, through the widest register that holds the block's lanes.
+    /// </summary>
+    public static void Run<TFilter>(ReadOnlySpan<float> rows, ReadOnlySpan<long> ids, int d, QueryBlock block, TFilter filter)
+        where TFilter : struct, IRowFilter
+    {
+        switch (block.Lanes)
+        {
+            case 16:
+                Run<Lanes512, Vector512<float>, TFilter>(rows, ids, d, block, filter);
+                break;
+            case 8:
+                Run<Lanes256, Vector256<float>, TFilter>(rows, ids, d, block, filter);
+                break;
+            case 4:
+                Run<Lanes128, Vector128<float>, TFilter>(rows, ids, d, block, filter);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(block), block.Lanes, "a query block has 4, 8 or 16 lanes.");
+        }
+    }
+
+    /// <summary>The lanes of the block for <paramref name="queries"/> queries: the narrowest accelerated register that holds them (wider ones split the group).</summary>
+    public static int LanesFor(int queries)
+    {
+        if (queries > 8 && Lanes512.IsHardwareAccelerated)
+        {
+            return 16;
+        }
+
+        if (queries > 4 && Lanes256.IsHardwareAccelerated)
+        {
+            return 8;
+        }
+
+        return Lanes128.IsHardwareAccelerated ? 4 : Lanes256.IsHardwareAccelerated ? 8 : 0;
+    }
+
+    private static void Run<TLanes, TVector, TFilter>(ReadOnlySpan<float> rows, ReadOnlySpan<long> ids, int d, QueryBlock block, TFilter filter)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
+        where TFilter : struct, IRowFilter
+    {
+        int lanes = TLanes.Count;
+        int n = ids.Length;
+        Debug.Assert(block.Lanes == lanes, "the block was laid out for another width");
+        Debug.Assert(rows.Length >= n * d, "fewer row values than ids × d");
+        Debug.Assert(block.Transposed.Length >= lanes * d, "the block holds fewer than d coordinates");
+
+        ref float queries = ref MemoryMarshal.GetArrayDataReference(block.Transposed);
+        ref float row0 = ref MemoryMarshal.GetReference(rows);
+        TVector thresholds = TLanes.Load(ref MemoryMarshal.GetArrayDataReference(block.Thresholds));
+        int last = n - 1;
+
+        // Eight rows at a time: eight independent accumulators keep both FMA pipes busy through the FMA latency.
+        // A short last block repeats the last row rather than running a slower tail loop; the repeats are never offered.
+        for (int r = 0; r < n; r += RowsPerStep)
+        {
+            ref float a0 = ref Unsafe.Add(ref row0, r * d);
+            ref float a1 = ref Unsafe.Add(ref row0, Math.Min(r + 1, last) * d);
+            ref float a2 = ref Unsafe.Add(ref row0, Math.Min(r + 2, last) * d);
+            ref float a3 = ref Unsafe.Add(ref row0, Math.Min(r + 3, last) * d);
+            ref float a4 = ref Unsafe.Add(ref row0, Math.Min(r + 4, last) * d);
+            ref float a5 = ref Unsafe.Add(ref row0, Math.Min(r + 5, last) * d);
+            ref float a6 = ref Unsafe.Add(ref row0, Math.Min(r + 6, last) * d);
+            ref float a7 = ref Unsafe.Add(ref row0, Math.Min(r + 7, last) * d);
+            TVector s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+            for (int j = 0; j < d; j++)
+            {
+                TVector q = TLanes.Load(ref Unsafe.Add(ref queries, j * lanes));
+                s0 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a0, j)), q, s0);
+                s1 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a1, j)), q, s1);
+                s2 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a2, j)), q, s2);
+                s3 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a3, j)), q, s3);
+                s4 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a4, j)), q, s4);
+                s5 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a5, j)), q, s5);
+                s6 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a6, j)), q, s6);
+                s7 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a7, j)), q, s7);
+            }
+
+            // Once the heaps are full almost no row wins: one branch for all eight rows. A row's mask is taken
+            // against the thresholds before any of the eight entered, so it can only say too much; Offer re-checks.
+            uint m0 = TLanes.WinnersMask(s0, thresholds), m1 = TLanes.WinnersMask(s1, thresholds), m2 = TLanes.WinnersMask(s2, thresholds), m3 = TLanes.WinnersMask(s3, thresholds);
+            uint m4 = TLanes.WinnersMask(s4, thresholds), m5 = TLanes.WinnersMask(s5, thresholds), m6 = TLanes.WinnersMask(s6, thresholds), m7 = TLanes.WinnersMask(s7, thresholds);
+            if ((m0 | m1 | m2 | m3 | m4 | m5 | m6 | m7) == 0)
+            {
+                continue;
+            }
+
+            if (r + RowsPerStep > n)
+            {
+                // The short last block: rows past the end repeat the last row and must not be offered.
+                int valid = n - r;
+                m1 = valid > 1 ? m1 : 0;
+                m2 = valid > 2 ? m2 : 0;
+                m3 = valid > 3 ? m3 : 0;
+                m4 = valid > 4 ? m4 : 0;
+                m5 = valid > 5 ? m5 : 0;
+                m6 = valid > 6 ? m6 : 0;
+                m7 = 0;
+            }
+
+            if (m0 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s0, thresholds, ids[r], ref a0, d, block, filter);
+            if (m1 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s1, thresholds, ids[r + 1], ref a1, d, block, filter);
+            if (m2 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s2, thresholds, ids[r + 2], ref a2, d, block, filter);
+            if (m3 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s3, thresholds, ids[r + 3], ref a3, d, block, filter);
+            if (m4 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s4, thresholds, ids[r + 4], ref a4, d, block, filter);
+            if (m5 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s5, thresholds, ids[r + 5], ref a5, d, block, filter);
+            if (m6 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s6, thresholds, ids[r + 6], ref a6, d, block, filter);
+            if (m7 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s7, thresholds, ids[r + 7], ref a7, d, block, filter);
+        }
+    }
+
+    private const int RowsPerStep = 8;
+
+    /// <summary>
+    /// Adds one row to the heap of each lane it beats; returns the thresholds, renewed where a heap changed. For
+    /// hits that are returned (<see cref="QueryBlock.ExactScores"/>) the register's score only decides who is
+    /// offered: the heap gets the row's <c>TensorPrimitives.Dot</c> with the query, so a hit carries the same score
+    /// whether its query came alone or in a batch, and a full scan gives the exact search's scores.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TVector Offer<TLanes, TVector, TFilter>(TVector scores, TVector thresholds, long id, ref float row, int d, QueryBlock block, TFilter filter)
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
+        where TFilter : struct, IRowFilter
+    {
+        uint winners = TLanes.WinnersMask(scores, thresholds);
+        if (winners == 0 || !filter.Keeps(id))
+        {
+            return thresholds;
+        }
+
+        ReadOnlySpan<float> vector = MemoryMarshal.CreateReadOnlySpan(ref row, d);
+        Span<float> lanes = stackalloc float[QueryBlock.MaxLanes];
+        TLanes.Store(scores, ref MemoryMarshal.GetReference(lanes));
+        float[] limits = block.Thresholds;
+        do
+        {
+            int l = BitOperations.TrailingZeroCount(winners);
+            TopK heap = block.Heaps[l];
+            heap.Add(id, block.ExactScores ? TensorPrimitives.Dot(vector, block.Query(l)) : lanes[l]);
+            limits[l] = heap.Threshold;
+            winners &= winners - 1;
+        }
+        while (winners != 0);
+
+        return TLanes.Load(ref MemoryMarshal.GetArrayDataReference(limits));
+    }
+}

@@ -1,0 +1,22 @@
+namespace HyperdOrleans.Engine.Search.Blocked;
+
+/// <summary>
+/// Which rows may enter a heap, asked only of rows whose score beats it. A struct operator, so the common
+/// no-filter case compiles to nothing.
+/// </summary>
+internal interface IRowFilter
+{
+    bool Keeps(long id);
+}
+
+/// <summary>Every row counts.</summary>
+internal readonly struct AllRows : IRowFilter
+{
+    public bool Keeps(long id) => true;
+}
+
+/// <summary>Rows whose ids the predicate calls excluded (deleted or replaced since the files were written) are skipped.</summary>
+internal readonly struct ExceptExcluded(Predicate<long> excluded) : IRowFilter
+{
+    public bool Keeps(long id) => !excluded(id);
+}

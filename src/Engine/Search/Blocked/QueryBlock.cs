@@ -1,0 +1,71 @@
+using System.Diagnostics;
+
+namespace HyperdOrleans.Engine.Search.Blocked;
+
+/// <summary>
+/// Up to <see cref="MaxLanes"/> queries laid out for the blocked scan: transposed (coordinate j of lane l at
+/// j × lanes + l) so one vector load yields coordinate j of every query, with each lane's heap and the score a
+/// row must beat to enter it. Unused lanes hold zeros and an infinite threshold, so they never take a row.
+/// Not thread-safe: one per <see cref="SearchScratch"/>.
+/// </summary>
+internal sealed class QueryBlock
+{
+    public const int MaxLanes = 16;
+
+    private float[] _transposed = [];
+    private float[] _queries = [];
+    private int _dimensions;
+
+    public float[] Transposed => _transposed;
+
+    /// <summary>Lane <paramref name="lane"/>'s query as given (row-major), for scoring a winning row exactly.</summary>
+    public ReadOnlySpan<float> Query(int lane) => _queries.AsSpan(lane * _dimensions, _dimensions);
+
+    public float[] Thresholds { get; } = new float[MaxLanes];
+
+    public TopK[] Heaps { get; } = new TopK[MaxLanes];
+
+    public int Lanes { get; private set; }
+
+    public int Active { get; private set; }
+
+    /// <summary>
+    /// Whether a winning row enters the heap with its <c>TensorPrimitives.Dot</c> (hits that are returned) or with
+    /// the register's score (a ranking whose scores are never shown, such as the choice of clusters).
+    /// </summary>
+    public bool ExactScores { get; private set; }
+
+    /// <summary>Empties the block for <paramref name="lanes"/> lanes of <paramref name="dimensions"/> coordinates.</summary>
+    public void Begin(int lanes, int dimensions, bool exactScores)
+    {
+        Debug.Assert(lanes is > 0 and <= MaxLanes);
+        if (_transposed.Length < lanes * dimensions)
+        {
+            _transposed = new float[MaxLanes * dimensions];
+            _queries = new float[MaxLanes * dimensions];
+        }
+
+        _dimensions = dimensions;
+        Array.Clear(_transposed, 0, lanes * dimensions);
+        Thresholds.AsSpan(0, lanes).Fill(float.PositiveInfinity);
+        Lanes = lanes;
+        Active = 0;
+        ExactScores = exactScores;
+    }
+
+    /// <summary>Puts <paramref name="query"/> (unit length) and its heap in the next lane.</summary>
+    public void Add(ReadOnlySpan<float> query, TopK heap)
+    {
+        Debug.Assert(Active < Lanes);
+        int lane = Active++;
+        int lanes = Lanes;
+        for (int j = 0; j < query.Length; j++)
+        {
+            _transposed[(j * lanes) + lane] = query[j];
+        }
+
+        query.CopyTo(_queries.AsSpan(lane * _dimensions));
+        Heaps[lane] = heap;
+        Thresholds[lane] = heap.Threshold;
+    }
+}
