@@ -5,7 +5,8 @@ namespace HyperdOrleans.Engine.Search.Blocked;
 /// <summary>
 /// Up to <see cref="MaxLanes"/> queries laid out for the blocked scan: transposed (coordinate j of lane l at
 /// j × lanes + l) so one vector load yields coordinate j of every query, with each lane's heap and the score a
-/// row must beat to enter it. Unused lanes hold zeros and an infinite threshold, so they never take a row.
+/// row must beat to enter it. Unused lanes keep whatever an earlier block left there (finite coordinates of unit
+/// queries, or zeros) behind an infinite threshold, so they never take a row and need no clearing.
 /// Not thread-safe: one per <see cref="SearchScratch"/>.
 /// </summary>
 internal sealed class QueryBlock
@@ -46,7 +47,6 @@ internal sealed class QueryBlock
         }
 
         _dimensions = dimensions;
-        Array.Clear(_transposed, 0, lanes * dimensions);
         Thresholds.AsSpan(0, lanes).Fill(float.PositiveInfinity);
         Lanes = lanes;
         Active = 0;
