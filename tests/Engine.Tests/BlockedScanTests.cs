@@ -102,6 +102,49 @@ public sealed class BlockedScanTests
         }
     }
 
+    [Theory]
+    [InlineData(8, 6, 37)]
+    [InlineData(16, 16, 256)]
+    public void ScoresADimensionMajorTileWithEachLanesBias(int lanes, int active, int rows)
+    {
+        // An SQ8 tile: codes as floats, coordinate j of row r at j × rows + r; each query brings weights and a bias.
+        const int D = 70, K = 8;
+        var random = new Random(rows);
+        float[] tile = [.. Enumerable.Range(0, rows * D).Select(_ => (float)random.Next(256))];
+        float[] weights = TestVectors.RandomRows(active, D, seed: 31).Select(w => w / 256f).ToArray();
+        float[] biases = [.. Enumerable.Range(0, active).Select(i => (random.NextSingle() * 2f) - 1f)];
+        long[] ids = Enumerable.Range(0, rows).Select(r => 500L + r).ToArray();
+
+        var block = new QueryBlock();
+        block.Begin(lanes, D, exactScores: false);
+        var heaps = new TopK[active];
+        for (int q = 0; q < active; q++)
+        {
+            heaps[q] = new TopK(K);
+            block.Add(weights.AsSpan(q * D, D), heaps[q], biases[q]);
+        }
+
+        BlockedScan.RunColumns(tile, ids, D, block, default(AllRows));
+        for (int q = 0; q < active; q++)
+        {
+            // The one-query SQ8 pass: d multiply-adds over the tile's columns, then the bias.
+            var scores = new float[rows];
+            TensorPrimitives.Multiply(tile.AsSpan(0, rows), weights[q * D], scores);
+            for (int j = 1; j < D; j++)
+            {
+                TensorPrimitives.MultiplyAdd(tile.AsSpan(j * rows, rows), weights[(q * D) + j], scores, scores);
+            }
+
+            var expected = new TopK(K);
+            for (int r = 0; r < rows; r++)
+            {
+                expected.Add(ids[r], scores[r] + biases[q]);
+            }
+
+            Assert.Equal(expected.ToSortedArray(), heaps[q].ToSortedArray());
+        }
+    }
+
     [Fact]
     public void PicksTheNarrowestAcceleratedWidthThatHoldsTheQueries()
     {

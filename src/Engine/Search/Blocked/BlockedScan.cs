@@ -21,21 +21,41 @@ internal static class BlockedScan
 {
     /// <summary>
     /// Offers every row of <paramref name="rows"/> (row-major, <paramref name="ids"/>.Length × d) to the heaps of
-    /// the block's queries, through the widest register that holds the block's lanes.
+    /// the block's queries, through the register width the block was laid out for.
     /// </summary>
     public static void Run<TFilter>(ReadOnlySpan<float> rows, ReadOnlySpan<long> ids, int d, QueryBlock block, TFilter filter)
+        where TFilter : struct, IRowFilter
+    {
+        Debug.Assert(rows.Length >= ids.Length * d, "fewer row values than ids × d");
+        Run(rows, rowStep: d, elementStride: 1, ids, d, block, filter);
+    }
+
+    /// <summary>
+    /// As <see cref="Run{TFilter}(ReadOnlySpan{float}, ReadOnlySpan{long}, int, QueryBlock, TFilter)"/> for a tile
+    /// stored dimension-major (coordinate j of row r at j × n + r, n = <paramref name="ids"/>.Length), such as the
+    /// float copy of a cluster's 8-bit codes. Its rows are not contiguous, so the block must not ask for exact scores.
+    /// </summary>
+    public static void RunColumns<TFilter>(ReadOnlySpan<float> tile, ReadOnlySpan<long> ids, int d, QueryBlock block, TFilter filter)
+        where TFilter : struct, IRowFilter
+    {
+        Debug.Assert(tile.Length >= ids.Length * d, "fewer tile values than ids × d");
+        Debug.Assert(!block.ExactScores, "a dimension-major tile has no contiguous rows to score exactly");
+        Run(tile, rowStep: 1, elementStride: ids.Length, ids, d, block, filter);
+    }
+
+    private static void Run<TFilter>(ReadOnlySpan<float> rows, int rowStep, int elementStride, ReadOnlySpan<long> ids, int d, QueryBlock block, TFilter filter)
         where TFilter : struct, IRowFilter
     {
         switch (block.Lanes)
         {
             case 16:
-                Run<Lanes512, Vector512<float>, TFilter>(rows, ids, d, block, filter);
+                Run<Lanes512, Vector512<float>, TFilter>(rows, rowStep, elementStride, ids, d, block, filter);
                 break;
             case 8:
-                Run<Lanes256, Vector256<float>, TFilter>(rows, ids, d, block, filter);
+                Run<Lanes256, Vector256<float>, TFilter>(rows, rowStep, elementStride, ids, d, block, filter);
                 break;
             case 4:
-                Run<Lanes128, Vector128<float>, TFilter>(rows, ids, d, block, filter);
+                Run<Lanes128, Vector128<float>, TFilter>(rows, rowStep, elementStride, ids, d, block, filter);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(block), block.Lanes, "a query block has 4, 8 or 16 lanes.");
@@ -58,7 +78,7 @@ internal static class BlockedScan
         return Lanes128.IsHardwareAccelerated ? 4 : Lanes256.IsHardwareAccelerated ? 8 : 0;
     }
 
-    private static void Run<TLanes, TVector, TFilter>(ReadOnlySpan<float> rows, ReadOnlySpan<long> ids, int d, QueryBlock block, TFilter filter)
+    private static void Run<TLanes, TVector, TFilter>(ReadOnlySpan<float> rows, int rowStep, int elementStride, ReadOnlySpan<long> ids, int d, QueryBlock block, TFilter filter)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
         where TFilter : struct, IRowFilter
@@ -66,7 +86,6 @@ internal static class BlockedScan
         int lanes = TLanes.Count;
         int n = ids.Length;
         Debug.Assert(block.Lanes == lanes, "the block was laid out for another width");
-        Debug.Assert(rows.Length >= n * d, "fewer row values than ids × d");
         Debug.Assert(block.Transposed.Length >= lanes * d, "the block holds fewer than d coordinates");
 
         ref float queries = ref MemoryMarshal.GetArrayDataReference(block.Transposed);
@@ -78,26 +97,26 @@ internal static class BlockedScan
         // A short last block repeats the last row rather than running a slower tail loop; the repeats are never offered.
         for (int r = 0; r < n; r += RowsPerStep)
         {
-            ref float a0 = ref Unsafe.Add(ref row0, r * d);
-            ref float a1 = ref Unsafe.Add(ref row0, Math.Min(r + 1, last) * d);
-            ref float a2 = ref Unsafe.Add(ref row0, Math.Min(r + 2, last) * d);
-            ref float a3 = ref Unsafe.Add(ref row0, Math.Min(r + 3, last) * d);
-            ref float a4 = ref Unsafe.Add(ref row0, Math.Min(r + 4, last) * d);
-            ref float a5 = ref Unsafe.Add(ref row0, Math.Min(r + 5, last) * d);
-            ref float a6 = ref Unsafe.Add(ref row0, Math.Min(r + 6, last) * d);
-            ref float a7 = ref Unsafe.Add(ref row0, Math.Min(r + 7, last) * d);
+            ref float a0 = ref Unsafe.Add(ref row0, r * rowStep);
+            ref float a1 = ref Unsafe.Add(ref row0, Math.Min(r + 1, last) * rowStep);
+            ref float a2 = ref Unsafe.Add(ref row0, Math.Min(r + 2, last) * rowStep);
+            ref float a3 = ref Unsafe.Add(ref row0, Math.Min(r + 3, last) * rowStep);
+            ref float a4 = ref Unsafe.Add(ref row0, Math.Min(r + 4, last) * rowStep);
+            ref float a5 = ref Unsafe.Add(ref row0, Math.Min(r + 5, last) * rowStep);
+            ref float a6 = ref Unsafe.Add(ref row0, Math.Min(r + 6, last) * rowStep);
+            ref float a7 = ref Unsafe.Add(ref row0, Math.Min(r + 7, last) * rowStep);
             TVector s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
-            for (int j = 0; j < d; j++)
+            for (int j = 0, e = 0; j < d; j++, e += elementStride)
             {
                 TVector q = TLanes.Load(ref Unsafe.Add(ref queries, j * lanes));
-                s0 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a0, j)), q, s0);
-                s1 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a1, j)), q, s1);
-                s2 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a2, j)), q, s2);
-                s3 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a3, j)), q, s3);
-                s4 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a4, j)), q, s4);
-                s5 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a5, j)), q, s5);
-                s6 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a6, j)), q, s6);
-                s7 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a7, j)), q, s7);
+                s0 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a0, e)), q, s0);
+                s1 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a1, e)), q, s1);
+                s2 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a2, e)), q, s2);
+                s3 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a3, e)), q, s3);
+                s4 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a4, e)), q, s4);
+                s5 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a5, e)), q, s5);
+                s6 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a6, e)), q, s6);
+                s7 = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref a7, e)), q, s7);
             }
 
             // Once the heaps are full almost no row wins: one branch for all eight rows. A row's mask is taken
@@ -139,7 +158,8 @@ internal static class BlockedScan
     /// Adds one row to the heap of each lane it beats; returns the thresholds, renewed where a heap changed. For
     /// hits that are returned (<see cref="QueryBlock.ExactScores"/>) the register's score only decides who is
     /// offered: the heap gets the row's <c>TensorPrimitives.Dot</c> with the query, so a hit carries the same score
-    /// whether its query came alone or in a batch, and a full scan gives the exact search's scores.
+    /// whether its query came alone or in a batch, and a full scan gives the exact search's scores. Otherwise the
+    /// heap gets the register's score plus the lane's bias (see <see cref="QueryBlock.Bias"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static TVector Offer<TLanes, TVector, TFilter>(TVector scores, TVector thresholds, long id, ref float row, int d, QueryBlock block, TFilter filter)
@@ -153,16 +173,16 @@ internal static class BlockedScan
             return thresholds;
         }
 
-        ReadOnlySpan<float> vector = MemoryMarshal.CreateReadOnlySpan(ref row, d);
         Span<float> lanes = stackalloc float[QueryBlock.MaxLanes];
         TLanes.Store(scores, ref MemoryMarshal.GetReference(lanes));
         float[] limits = block.Thresholds;
+        float[] bias = block.Bias;
         do
         {
             int l = BitOperations.TrailingZeroCount(winners);
             TopK heap = block.Heaps[l];
-            heap.Add(id, block.ExactScores ? TensorPrimitives.Dot(vector, block.Query(l)) : lanes[l]);
-            limits[l] = heap.Threshold;
+            heap.Add(id, block.ExactScores ? TensorPrimitives.Dot(MemoryMarshal.CreateReadOnlySpan(ref row, d), block.Query(l)) : lanes[l] + bias[l]);
+            limits[l] = heap.Threshold - bias[l];
             winners &= winners - 1;
         }
         while (winners != 0);

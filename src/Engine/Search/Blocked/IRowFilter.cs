@@ -15,6 +15,12 @@ internal readonly struct AllRows : IRowFilter
     public bool Keeps(long id) => true;
 }
 
+/// <summary>For heaps keyed by file row (SQ8 candidates): rows whose caller ids the predicate calls excluded are skipped.</summary>
+internal readonly struct ExceptExcludedRows(Predicate<long> excluded, HyperdOrleans.Engine.Ivf.InvertedLists lists) : IRowFilter
+{
+    public bool Keeps(long id) => !excluded(lists.Id(id));
+}
+
 /// <summary>Rows whose ids the predicate calls excluded (deleted or replaced since the files were written) are skipped.</summary>
 internal readonly struct ExceptExcluded(Predicate<long> excluded) : IRowFilter
 {

@@ -22,7 +22,14 @@ internal sealed class QueryBlock
     /// <summary>Lane <paramref name="lane"/>'s query as given (row-major), for scoring a winning row exactly.</summary>
     public ReadOnlySpan<float> Query(int lane) => _queries.AsSpan(lane * _dimensions, _dimensions);
 
+    /// <summary>The score a row must beat, less the lane's bias, per lane.</summary>
     public float[] Thresholds { get; } = new float[MaxLanes];
+
+    /// <summary>
+    /// A constant each lane's register score leaves out: an SQ8 tile holds codes, and a query's score against
+    /// them is q·min + Σ_j (q_j·step_j)·code_j, so the block holds q ⊙ step and the bias is q·min. Zero for float rows.
+    /// </summary>
+    public float[] Bias { get; } = new float[MaxLanes];
 
     public TopK[] Heaps { get; } = new TopK[MaxLanes];
 
@@ -53,9 +60,10 @@ internal sealed class QueryBlock
         ExactScores = exactScores;
     }
 
-    /// <summary>Puts <paramref name="query"/> (unit length) and its heap in the next lane.</summary>
-    public void Add(ReadOnlySpan<float> query, TopK heap)
+    /// <summary>Puts <paramref name="query"/> (unit length, or SQ8 weights with their <paramref name="bias"/>) and its heap in the next lane.</summary>
+    public void Add(ReadOnlySpan<float> query, TopK heap, float bias = 0f)
     {
+        Debug.Assert(bias == 0f || !ExactScores, "exact scores are plain dot products, with no bias");
         Debug.Assert(Active < Lanes);
         int lane = Active++;
         int lanes = Lanes;
@@ -66,6 +74,7 @@ internal sealed class QueryBlock
 
         query.CopyTo(_queries.AsSpan(lane * _dimensions));
         Heaps[lane] = heap;
-        Thresholds[lane] = heap.Threshold;
+        Bias[lane] = bias;
+        Thresholds[lane] = heap.Threshold - bias;
     }
 }
