@@ -116,9 +116,10 @@ public static class Verdicts
             + "where the data has no strong cluster structure (real embeddings, uniform data) reaching high recall needs many clusters, most of whose vectors are far. "
             + "HNSW pays for it in build time and in holding the whole graph and vectors in memory (see the build rows).",
         MethodNames.Faiss => "FAISS scores the coarse centroids of a whole batch of queries as one BLAS matrix product and scans lists with its own C++ loops; "
-            + "the engine scores centroids one query at a time with `TensorPrimitives` (fused multiply-adds over transposed centroids).",
-        _ when method.StartsWith(MethodNames.Exact, StringComparison.Ordinal) => "at this recall the probes cover so much of the data that a register-blocked matrix product over every row "
-            + "(each row read once for 64 queries) costs less than scanning the probed clusters query by query.",
+            + "the engine ranks centroids and scans clusters in register blocks of at most 16 queries, which a large BLAS product can outrun.",
+        _ when method.StartsWith(MethodNames.Exact, StringComparison.Ordinal) => "at this recall the probes cover so much of the data that one register-blocked matrix product over every row "
+            + "(each row read once for 64 queries, no centroids to rank, one threshold test per row) costs less than ranking centroids and scanning the "
+            + "probed clusters, whose blocks hold only the few queries that probe each cluster.",
         _ => "see the tables above.",
     };
 }
