@@ -12,7 +12,7 @@ namespace HyperdOrleans.Engine.Search.Blocked;
 /// (rows × d) · (d × lanes) kept in registers. Each coordinate of eight rows is broadcast and multiplied into one
 /// register of every query's coordinate, so a row is read once for all the block's queries and its score never
 /// leaves a register unless it beats that query's heap. TensorPrimitives has no matrix product, and
-/// one <c>TensorPrimitives.Dot</c> per row and query costs several times more (see bench/README.md), so this
+/// one <c>TensorPrimitives.Dot</c> per row and query costs several times more (README, "How the index works"), so this
 /// is the one hand-written SIMD loop of the engine. Every score it returns is a <c>TensorPrimitives.Dot</c>; its own
 /// sums only sort rows into winners and losers, or rank centroids exactly as the one-query path does.
 /// </summary>
@@ -141,14 +141,14 @@ internal static class BlockedScan
                 m7 = 0;
             }
 
-            if (m0 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s0, thresholds, ids[r], ref a0, d, block, filter);
-            if (m1 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s1, thresholds, ids[r + 1], ref a1, d, block, filter);
-            if (m2 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s2, thresholds, ids[r + 2], ref a2, d, block, filter);
-            if (m3 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s3, thresholds, ids[r + 3], ref a3, d, block, filter);
-            if (m4 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s4, thresholds, ids[r + 4], ref a4, d, block, filter);
-            if (m5 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s5, thresholds, ids[r + 5], ref a5, d, block, filter);
-            if (m6 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s6, thresholds, ids[r + 6], ref a6, d, block, filter);
-            if (m7 != 0) thresholds = Offer<TLanes, TVector, TFilter>(s7, thresholds, ids[r + 7], ref a7, d, block, filter);
+            thresholds = m0 == 0 ? thresholds : Offer<TLanes, TVector, TFilter>(s0, thresholds, ids[r], ref a0, d, block, filter);
+            thresholds = m1 == 0 ? thresholds : Offer<TLanes, TVector, TFilter>(s1, thresholds, ids[r + 1], ref a1, d, block, filter);
+            thresholds = m2 == 0 ? thresholds : Offer<TLanes, TVector, TFilter>(s2, thresholds, ids[r + 2], ref a2, d, block, filter);
+            thresholds = m3 == 0 ? thresholds : Offer<TLanes, TVector, TFilter>(s3, thresholds, ids[r + 3], ref a3, d, block, filter);
+            thresholds = m4 == 0 ? thresholds : Offer<TLanes, TVector, TFilter>(s4, thresholds, ids[r + 4], ref a4, d, block, filter);
+            thresholds = m5 == 0 ? thresholds : Offer<TLanes, TVector, TFilter>(s5, thresholds, ids[r + 5], ref a5, d, block, filter);
+            thresholds = m6 == 0 ? thresholds : Offer<TLanes, TVector, TFilter>(s6, thresholds, ids[r + 6], ref a6, d, block, filter);
+            thresholds = m7 == 0 ? thresholds : Offer<TLanes, TVector, TFilter>(s7, thresholds, ids[r + 7], ref a7, d, block, filter);
         }
     }
 
