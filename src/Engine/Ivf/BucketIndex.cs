@@ -83,8 +83,9 @@ public sealed class BucketIndex : IDisposable
 
     /// <summary>
     /// Scans, for each query in <paramref name="queryIndexes"/>, its <paramref name="nprobe"/> best clusters into
-    /// <c>heaps[query]</c>. Work is grouped cluster by cluster, so a cluster probed by several queries of the
-    /// batch is read from memory once while it is hot in cache.
+    /// <c>heaps[query]</c>. Work is grouped cluster by cluster: the queries that probe a cluster score it together
+    /// through <see cref="BlockedScan"/> (its rows read once per block of queries), and the batch's centroids are
+    /// ranked the same way.
     /// </summary>
     public void SearchBatch(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int nprobe, TopK[] heaps, SearchScratch scratch) =>
         SearchBatch(unitQueries, queryIndexes, nprobe, heaps, scratch, excluded: null);

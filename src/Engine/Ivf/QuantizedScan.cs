@@ -7,9 +7,10 @@ namespace HyperdOrleans.Engine.Ivf;
 
 /// <summary>
 /// The SQ8 scan of one bucket for a batch of queries. Per cluster, its codes become a float tile once
-/// (dimension-major, d rows of R); each query probing the cluster then scores all R rows as
-/// bias + Σ_j weight_j · tile_j, d fused multiply-adds over rows of R (the <see cref="CentroidScorer"/> shape),
-/// keeping its best k × rerank as file-row positions. <see cref="Rerank"/> re-scores those exactly from the
+/// (dimension-major, d rows of R); the queries probing the cluster then score all R rows as
+/// bias + Σ_j weight_j · tile_j — in register blocks of queries when enough of them probe it (<see cref="BlockedScan"/>),
+/// else one query at a time as d multiply-adds over rows of R (the <see cref="CentroidScorer"/> shape) — each keeping
+/// its best k × rerank as file-row positions. <see cref="Rerank"/> re-scores those exactly from the
 /// float32 rows into the caller's heaps, so returned scores are exact. Not thread-safe: one per <see cref="SearchScratch"/>.
 /// </summary>
 internal sealed class QuantizedScan
