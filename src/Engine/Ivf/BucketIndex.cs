@@ -108,35 +108,31 @@ public sealed class BucketIndex : IDisposable
 
         int p = 0;
         int next = 0;
-        while (next < queryIndexes.Length)
+
+        // While enough queries are left to fill a wide register, their centroids are ranked together as one small matrix product.
+        while (BlockedScan.BlockLanes(queryIndexes.Length - next, MinCentroidBlockQueries, minLanes: 8) is int lanes and > 0)
         {
-            // Enough queries left to fill a wide register: their centroids are ranked together as one small matrix product.
-            int remaining = queryIndexes.Length - next;
-            int lanes = BlockedScan.LanesFor(remaining);
-            if (remaining >= MinCentroidBlockQueries && lanes >= 8)
+            int take = Math.Min(lanes, queryIndexes.Length - next);
+            QueryBlock block = scratch.Block;
+            block.Begin(lanes, d, exactScores: false);
+            for (int i = 0; i < take; i++)
             {
-                int take = Math.Min(lanes, remaining);
-                QueryBlock block = scratch.Block;
-                block.Begin(lanes, d, exactScores: false);
-                for (int i = 0; i < take; i++)
-                {
-                    block.Add(unitQueries.Slice(queryIndexes[next + i] * d, d), scratch.ClusterHeap(i, probes));
-                }
-
-                BlockedScan.Run(_quantizer.Rows, scratch.ClusterIds(Clusters), d, block, default(AllRows));
-                scratch.Counters.Centroids += (long)Clusters * take;
-                for (int i = 0; i < take; i++)
-                {
-                    long[] chosen = scratch.Rent(ref scratch.SelectedIds, probes);
-                    int count = block.Heaps[i].DrainIds(chosen);
-                    AddPairs(chosen.AsSpan(0, count), queryIndexes[next + i], pairCluster, pairQuery, clusterCount, ref p);
-                }
-
-                next += take;
-                continue;
+                block.Add(unitQueries.Slice(queryIndexes[next + i] * d, d), scratch.ClusterHeap(i, probes));
             }
 
-            int q = queryIndexes[next++];
+            BlockedScan.Run(_quantizer.Rows, scratch.ClusterIds(Clusters), d, block, default(AllRows));
+            scratch.Counters.Centroids += (long)Clusters * take;
+            long[] chosen = scratch.Rent(ref scratch.SelectedIds, probes);
+            for (int i = 0; i < take; i++)
+            {
+                AddPairs(chosen.AsSpan(0, block.Heaps[i].DrainIds(chosen)), queryIndexes[next + i], pairCluster, pairQuery, clusterCount, ref p);
+            }
+
+            next += take;
+        }
+
+        foreach (int q in queryIndexes[next..])
+        {
             AddPairs(SelectClusters(unitQueries.Slice(q * d, d), probes, scratch), q, pairCluster, pairQuery, clusterCount, ref p);
         }
 
@@ -201,7 +197,7 @@ public sealed class BucketIndex : IDisposable
         ReadOnlySpan<float> vectors = _lists.Vectors(cluster);
         ReadOnlySpan<long> ids = _lists.Ids(cluster);
         int next = 0;
-        while (queries.Length - next >= MinClusterBlockQueries && BlockedScan.LanesFor(queries.Length - next) is int lanes and > 0)
+        while (BlockedScan.BlockLanes(queries.Length - next, MinClusterBlockQueries, minLanes: 4) is int lanes and > 0)
         {
             int take = Math.Min(lanes, queries.Length - next);
             QueryBlock block = scratch.Block;
@@ -307,7 +303,7 @@ public sealed class BucketIndex : IDisposable
         float[] scores = scratch.Rent(ref scratch.Scores, Clusters);
         _quantizer.Score(unitQuery, scores);
         scratch.Counters.Centroids += Clusters;
-        TopK best = scratch.ClusterHeap(probes);
+        TopK best = scratch.ClusterHeap(0, probes);
         best.AddRange(scores.AsSpan(0, Clusters), scratch.ClusterIds(Clusters));
         long[] chosen = scratch.Rent(ref scratch.SelectedIds, probes);
         return chosen.AsSpan(0, best.DrainIds(chosen));

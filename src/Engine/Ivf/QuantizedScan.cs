@@ -92,7 +92,7 @@ internal sealed class QuantizedScan
 
             // Enough queries on this cluster: blocks of them score the tile together (each code read once per block).
             int next = 0;
-            if (queries.Length >= MinBlockQueries && BlockedScan.LanesFor(queries.Length) >= 8)
+            if (BlockedScan.BlockLanes(queries.Length, MinBlockQueries, minLanes: 8) > 0)
             {
                 Span<long> rowNumbers = Grow(ref _rowNumbers, n);
                 for (int r = 0; r < n; r++)
@@ -100,7 +100,7 @@ internal sealed class QuantizedScan
                     rowNumbers[r] = first + r0 + r;
                 }
 
-                while (queries.Length - next >= MinBlockQueries && BlockedScan.LanesFor(queries.Length - next) is int lanes and >= 8)
+                while (BlockedScan.BlockLanes(queries.Length - next, MinBlockQueries, minLanes: 8) is int lanes and > 0)
                 {
                     int take = Math.Min(lanes, queries.Length - next);
                     _block.Begin(lanes, d, exactScores: false);

@@ -19,7 +19,6 @@ public sealed class SearchScratch
     internal int[] SortedQueries = [];
     internal SearchCounters Counters;
     private long[] _clusterIds = [];
-    private TopK? _clusterHeap;
     private readonly TopK?[] _laneClusterHeaps = new TopK?[QueryBlock.MaxLanes];
     private QuantizedScan? _quantized;
 
@@ -37,21 +36,10 @@ public sealed class SearchScratch
         return buffer;
     }
 
-    internal TopK ClusterHeap(int probes)
-    {
-        if (_clusterHeap is null || _clusterHeap.K != probes)
-        {
-            _clusterHeap = new TopK(probes);
-        }
-
-        _clusterHeap.Reset();
-        return _clusterHeap;
-    }
-
     /// <summary>The queries of one blocked scan, laid out for the registers.</summary>
     internal QueryBlock Block { get; } = new();
 
-    /// <summary>Lane <paramref name="lane"/>'s cluster-selection heap of a blocked centroid ranking, emptied.</summary>
+    /// <summary>Lane <paramref name="lane"/>'s cluster-selection heap of a blocked centroid ranking (lane 0 also serves one query alone), emptied.</summary>
     internal TopK ClusterHeap(int lane, int probes)
     {
         ref TopK? heap = ref _laneClusterHeaps[lane];

@@ -62,6 +62,17 @@ internal static class BlockedScan
         }
     }
 
+    /// <summary>
+    /// The lanes of the next block for <paramref name="remaining"/> queries of a group, or 0 when they should go one
+    /// at a time instead: fewer than <paramref name="minQueries"/> left, or no accelerated register of at least
+    /// <paramref name="minLanes"/> lanes to hold them (each caller's threshold says when its blocks pay).
+    /// </summary>
+    public static int BlockLanes(int remaining, int minQueries, int minLanes)
+    {
+        int lanes = LanesFor(remaining);
+        return remaining >= minQueries && lanes >= minLanes ? lanes : 0;
+    }
+
     /// <summary>The lanes of the block for <paramref name="queries"/> queries: the narrowest accelerated register that holds them (wider ones split the group).</summary>
     public static int LanesFor(int queries)
     {

@@ -19,7 +19,7 @@ internal sealed class QueryBlock
 
     public float[] Transposed => _transposed;
 
-    /// <summary>Lane <paramref name="lane"/>'s query as given (row-major), for scoring a winning row exactly.</summary>
+    /// <summary>Lane <paramref name="lane"/>'s query as given (row-major), for scoring a winning row exactly; kept only for <see cref="ExactScores"/> blocks.</summary>
     public ReadOnlySpan<float> Query(int lane) => _queries.AsSpan(lane * _dimensions, _dimensions);
 
     /// <summary>The score a row must beat, less the lane's bias, per lane.</summary>
@@ -72,7 +72,11 @@ internal sealed class QueryBlock
             _transposed[(j * lanes) + lane] = query[j];
         }
 
-        query.CopyTo(_queries.AsSpan(lane * _dimensions));
+        if (ExactScores)
+        {
+            query.CopyTo(_queries.AsSpan(lane * _dimensions));
+        }
+
         Heaps[lane] = heap;
         Bias[lane] = bias;
         Thresholds[lane] = heap.Threshold - bias;
