@@ -138,7 +138,7 @@ public static class BenchRunner
     private static int TotalClusters(DatasetResult result, long count) =>
         result.Builds.FirstOrDefault(b => b.Method == MethodNames.EngineNoLsh)?.Clusters
         ?? result.Builds.FirstOrDefault(b => b.Method == MethodNames.Engine)?.Clusters
-        ?? (int)Math.Clamp(count / 100, 1, EngineMethod.ClustersPerBucket * 8);
+        ?? new IndexBuildOptions { Clusters = EngineMethod.ClustersPerBucket * 8 }.ClustersFor(count, count);
 
     private static string GitCommit()
     {

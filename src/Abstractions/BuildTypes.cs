@@ -17,7 +17,7 @@ public sealed record BuildRequest(
 [GenerateSerializer, Immutable, Alias("hyperd.RebuildTicket")]
 public sealed record RebuildTicket([property: Id(0)] bool Accepted, [property: Id(1)] long Generation, [property: Id(2)] string Message);
 
-/// <summary>What one bucket's build job needs: where its spill is, and the build settings.</summary>
+/// <summary>What one bucket's build job needs: where its spill is, the build settings, and the rows of the whole index (which set the bucket's share of clusters).</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BuildJobRequest")]
 public sealed record BuildJobRequest(
     [property: Id(0)] string Index,
@@ -29,7 +29,8 @@ public sealed record BuildJobRequest(
     [property: Id(6)] int MinPointsPerCluster,
     [property: Id(7)] int Iterations,
     [property: Id(8)] int MaxPointsPerCentroid,
-    [property: Id(9)] int Seed);
+    [property: Id(9)] int Seed,
+    [property: Id(10)] long IndexCount);
 
 public enum BuildJobState
 {

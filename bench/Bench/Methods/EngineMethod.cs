@@ -13,8 +13,8 @@ using HyperdOrleans.Engine.Storage;
 namespace HyperdOrleans.Bench.Methods;
 
 /// <summary>
-/// Our engine: built from the data set's .fvecs with the LSH level on (8 buckets × up to 1000 clusters) or off
-/// (one bucket holding the same total clusters), then swept over lshProbes × nprobe, and scored with the course
+/// Our engine: built from the data set's .fvecs with the LSH level on (8 buckets × up to 1000 clusters, their share
+/// of 4·√N) or off (one bucket holding the same total clusters), then swept over lshProbes × nprobe, and scored with the course
 /// score at the seed's two published settings. <c>engine-sq8</c> is the LSH engine built with SQ8 storage and
 /// <c>engine-random-planes</c> the LSH engine with random instead of principal hyperplanes, both swept over the
 /// same grid; all record the bytes their scan reads per query.

@@ -83,9 +83,9 @@ public static class ReportWriter
         md.AppendLine();
         md.AppendLine("Methods, all on the same data, queries and threads:");
         md.AppendLine();
-        md.AppendLine("- **engine**: LSH (3 hyperplanes along the data's top principal directions, median thresholds, 8 buckets) × IVF-Flat, spherical k-means with up to 1000 clusters per bucket (a bucket of n rows gets min(1000, n/100)), 20 iterations, at most 64 training points per centroid; swept over lshProbes × nprobe.");
+        md.AppendLine("- **engine**: LSH (3 hyperplanes along the data's top principal directions, median thresholds, 8 buckets) × IVF-Flat, spherical k-means with up to 1000 clusters per bucket (a bucket of n rows in an index of N gets min(1000, n/100, 4√N·n/N): at most FAISS's 4√N in all), 20 iterations, at most 64 training points per centroid; swept over lshProbes × nprobe.");
         md.AppendLine("- **engine-sq8**: the engine built with SQ8 storage (8-bit codes per dimension, range per bucket from a trimmed quantile): the scan scores codes, the best k × 4 per probed bucket are re-scored exactly from the float32 rows; the same lshProbes × nprobe grid.");
-        md.AppendLine("- **engine-nolsh**: the same engine with the LSH level off: one bucket holding 8 × 1000 clusters (fewer for small N, by the same rule), swept over nprobe.");
+        md.AppendLine("- **engine-nolsh**: the same engine with the LSH level off: one bucket holding the same total clusters (min(8000, N/100, 4√N)), swept over nprobe.");
         md.AppendLine("- **engine-random-planes**: the engine with random hyperplanes (seeded Gaussian directions, mean direction projected out) instead of principal ones; the same grid. Shows what choosing the planes from the data buys.");
         md.AppendLine("- **exact**: one query at a time (a `TensorPrimitives.Dot` scan per query, one thread) and batched (a blocked matrix product: L2-sized base tiles × register blocks of 4 rows and 32 queries, on the run's threads).");
         md.AppendLine("- **usearch**: HNSW from the `Cloud.Unum.USearch` NuGet package, cosine over float32, M = 16, ef_construction = 128, swept over ef (expansion_search). In memory.");

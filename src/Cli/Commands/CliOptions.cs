@@ -79,7 +79,7 @@ internal static class CliOptions
         new("--seed") { Description = "Seed for everything random (data, LSH sample, k-means), for reproducible runs.", DefaultValueFactory = _ => DefaultSeed };
 
     public static Option<int> Clusters() =>
-        AtLeast(new Option<int>("--clusters") { Description = "k-means clusters per LSH bucket (small buckets get fewer: about one per 100 vectors).", DefaultValueFactory = _ => new IndexBuildOptions().Clusters }, 1);
+        AtLeast(new Option<int>("--clusters") { Description = "Most k-means clusters per LSH bucket. Below it a bucket gets its share of 4·√N clusters for the whole index (FAISS's rule of thumb) and at least 100 vectors per cluster: at 20M rows every bucket reaches 1000, at 1M it gets 500.", DefaultValueFactory = _ => new IndexBuildOptions().Clusters }, 1);
 
     public static Option<int> Threads() =>
         AtLeast(new Option<int>("--threads") { Description = "Worker threads (0: every core).", DefaultValueFactory = _ => 0 }, 0);

@@ -79,7 +79,7 @@ public sealed class BuildJobGrain(
             var progress = new Progress(this, request);
             string folder = Engine.Storage.ManifestStore.GenerationFolder(request.Generation);
             Engine.Storage.BucketManifest built = await Task.Run(
-                () => BucketBuilder.Build(request.Bucket, spill, request.Dimensions, work, folder, buildOptions, threads, progress, token),
+                () => BucketBuilder.Build(request.Bucket, spill, request.IndexCount, request.Dimensions, work, folder, buildOptions, threads, progress, token),
                 token);
             _status = Status(BuildJobState.Running, "upload", 0, 0);
             if (built.Count > 0)

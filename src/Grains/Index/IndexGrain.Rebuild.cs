@@ -73,7 +73,7 @@ public sealed partial class IndexGrain
             TryDelete(Path.Combine(work, "spill"));
 
             run.Phase = "build";
-            BucketFiles[] built = await RunJobsAsync(run, d, settings);
+            BucketFiles[] built = await RunJobsAsync(run, d, partition.Counts.Sum(), settings);
 
             run.Phase = "prepare";
             var generations = new BucketGeneration[GrainKeys.BucketCount];
@@ -191,7 +191,7 @@ public sealed partial class IndexGrain
     }
 
     /// <summary>Starts the eight jobs round robin over the active silos, then follows them until all succeed or one is lost.</summary>
-    private async Task<BucketFiles[]> RunJobsAsync(RebuildRun run, int dimensions, BuildSettings settings)
+    private async Task<BucketFiles[]> RunJobsAsync(RebuildRun run, int dimensions, long indexCount, BuildSettings settings)
     {
         SiloAddress[] silos = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).Order()];
         var jobs = new IBuildJobGrain[GrainKeys.BucketCount];
@@ -201,7 +201,7 @@ public sealed partial class IndexGrain
         for (int b = 0; b < jobs.Length; b++)
         {
             jobs[b] = GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, run.Generation, b));
-            var request = new BuildJobRequest(_name, run.Generation, b, dimensions, StoreNames.Spill(_name, run.Generation, b), settings.Clusters, settings.MinPointsPerCluster, settings.Iterations, settings.MaxPointsPerCentroid, settings.Seed);
+            var request = new BuildJobRequest(_name, run.Generation, b, dimensions, StoreNames.Spill(_name, run.Generation, b), settings.Clusters, settings.MinPointsPerCluster, settings.Iterations, settings.MaxPointsPerCentroid, settings.Seed, indexCount);
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[b % silos.Length]);
             try
             {
