@@ -1,4 +1,5 @@
 using System.Globalization;
+using HyperdOrleans.Engine.Tuning;
 
 namespace HyperdOrleans.Bench;
 
@@ -87,10 +88,11 @@ public sealed record BenchOptions
 
     public IReadOnlyList<int> LshProbes { get; init; } = [1, 2, 3, 4, 5, 6, 7, 8];
 
-    public IReadOnlyList<int> NProbes { get; init; } = [1, 2, 5, 10, 20, 50, 100, 150, 200];
+    /// <summary>The tuner's grid: fine at small nprobe, where a well-clustered set reaches its target.</summary>
+    public IReadOnlyList<int> NProbes { get; init; } = TuningOptions.DefaultNProbes;
 
     /// <summary>nprobe for single-bucket IVF (engine without LSH, FAISS): total clusters scanned, comparable to lshProbes × nprobe.</summary>
-    public IReadOnlyList<int> FlatNProbes { get; init; } = [1, 2, 5, 10, 20, 50, 100, 200, 300, 500, 900, 1200];
+    public IReadOnlyList<int> FlatNProbes { get; init; } = [1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 100, 200, 300, 500, 900, 1200];
 
     public IReadOnlyList<int> EfSearch { get; init; } = [10, 16, 32, 64, 128, 256, 512];
 

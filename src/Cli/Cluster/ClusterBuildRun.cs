@@ -33,7 +33,7 @@ internal static class ClusterBuildRun
         string path = Path.GetFullPath(sourcePath);
         if (CheckSource(session.Choice, path, rawDimensions) is { } file)
         {
-            context.Ui.WriteLine($"building index '{session.Name}' in the cluster from {path}: {file.Count:N0} x {file.Dimensions} ({file.Format}), {clusters} clusters per bucket, seed {seed}");
+            context.Ui.WriteLine($"building index '{session.Name}' in the cluster from {path}: {file.Count:N0} x {file.Dimensions} ({file.Format}), up to {clusters} clusters per bucket (4·√N in all), seed {seed}");
         }
         else
         {
