@@ -16,10 +16,7 @@ public static class BucketBuilder
 
     /// <param name="spillFile">The bucket's rows, as <see cref="BucketPartitioner"/> wrote them.</param>
     /// <param name="indexDirectory">The index root; files go to <paramref name="generationFolder"/> under it.</param>
-    /// <param name="indexCount">
-    /// Rows of the whole index (all buckets), which sets the bucket's share of clusters; 0 when the caller does not
-    /// know them (a job request from a coordinator older than this field): the bucket then counts as the whole index.
-    /// </param>
+    /// <param name="indexCount">Rows of the whole index (all buckets), which sets the bucket's share of clusters.</param>
     public static BucketManifest Build(
         int bucket,
         string spillFile,
@@ -38,7 +35,7 @@ public static class BucketBuilder
             return new BucketManifest(bucket, 0, 0, null, null, null, null);
         }
 
-        int k = options.ClustersFor(n, indexCount > 0 ? indexCount : n);
+        int k = options.ClustersFor(n, indexCount);
         int bucketSeed = Seeds.Derive(options.Seed, 1000 + bucket);
         progress?.Report(new BuildProgress("train", bucket, 0, 1));
         float[] sample = Sample(spillFile, dimensions, n, (int)Math.Min(n, (long)k * options.MaxPointsPerCentroid), bucketSeed);

@@ -13,7 +13,11 @@ public static class BucketPartitioner
     private const int BlockRows = 8192;
 
     /// <summary>The outcome of partitioning: the hasher and each bucket's spill file and row count.</summary>
-    public sealed record Result(LshHasher Hasher, string[] SpillFiles, long[] Counts);
+    public sealed record Result(LshHasher Hasher, string[] SpillFiles, long[] Counts)
+    {
+        /// <summary>Rows of the whole index: what each bucket's share of clusters is taken from.</summary>
+        public long Total => Counts.Sum();
+    }
 
     public static LshHasher FitHasher(IVectorSource source, IndexBuildOptions options, IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
     {

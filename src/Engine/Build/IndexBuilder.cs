@@ -76,7 +76,7 @@ public static class IndexBuilder
         int[] order = [.. Enumerable.Range(0, LshHasher.BucketCount).OrderByDescending(b => partition.Counts[b])];
         Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken }, bucket =>
         {
-            results[bucket] = BucketBuilder.Build(bucket, partition.SpillFiles[bucket], partition.Counts.Sum(), dimensions, indexDirectory, generationFolder, options, innerThreads, progress, cancellationToken);
+            results[bucket] = BucketBuilder.Build(bucket, partition.SpillFiles[bucket], partition.Total, dimensions, indexDirectory, generationFolder, options, innerThreads, progress, cancellationToken);
             File.Delete(partition.SpillFiles[bucket]);
         });
         return results;

@@ -79,7 +79,7 @@ public sealed class BuildJobGrain(
             var progress = new Progress(this, request);
             string folder = Engine.Storage.ManifestStore.GenerationFolder(request.Generation);
             Engine.Storage.BucketManifest built = await Task.Run(
-                () => BucketBuilder.Build(request.Bucket, spill, request.IndexCount, request.Dimensions, work, folder, buildOptions, threads, progress, token),
+                () => BucketBuilder.Build(request.Bucket, spill, IndexCountOf(request, spill), request.Dimensions, work, folder, buildOptions, threads, progress, token),
                 token);
             _status = Status(BuildJobState.Running, "upload", 0, 0);
             if (built.Count > 0)
@@ -104,6 +104,13 @@ public sealed class BuildJobGrain(
 
     private BuildJobStatus Status(BuildJobState state, string phase, long done, long total) =>
         new(_request!.Bucket, state, phase, done, total, silo.SiloAddress.ToString(), null, null);
+
+    /// <summary>
+    /// The index's rows as the coordinator sent them; a coordinator older than that field sends 0, and the bucket then
+    /// counts as the whole index (about √8 times the clusters of the coordinator's rule, up to the cap).
+    /// </summary>
+    private static long IndexCountOf(BuildJobRequest request, string spill) =>
+        request.IndexCount > 0 ? request.IndexCount : SpillFile.CountRows(spill, request.Dimensions);
 
     private static void TryDelete(string folder)
     {

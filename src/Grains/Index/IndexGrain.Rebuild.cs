@@ -73,7 +73,7 @@ public sealed partial class IndexGrain
             TryDelete(Path.Combine(work, "spill"));
 
             run.Phase = "build";
-            BucketFiles[] built = await RunJobsAsync(run, d, partition.Counts.Sum(), settings);
+            BucketFiles[] built = await RunJobsAsync(run, d, partition.Total, settings);
 
             run.Phase = "prepare";
             var generations = new BucketGeneration[GrainKeys.BucketCount];
