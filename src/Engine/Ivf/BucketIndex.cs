@@ -158,11 +158,19 @@ public sealed class BucketIndex : IDisposable
             int end = clusterCount[c];
             if (end > start)
             {
-                // Only a cluster scored for a block of queries takes long enough to hide the next one's fetch; behind
-                // one query's short scan the prefetches queue for the same line-fill slots and slow it (1.5× at 1M).
-                if (_codes is null && end - start >= MinClusterBlockQueries && NextProbed(clusterCount, c, end) is int following and >= 0)
+                // A cluster scored for a block of queries takes long enough to hide the next one's fetch; behind one
+                // query's short scan, line-by-line requests queue for the same fill slots as its loads (1.5× slower at
+                // 1M), so it only asks for one line per page: the page walks and the streams' first lines.
+                if (_codes is null && NextProbed(clusterCount, c, end) is int following and >= 0)
                 {
-                    _lists.Prefetch(following, PrefetchBytes);
+                    if (end - start >= MinClusterBlockQueries)
+                    {
+                        _lists.Prefetch(following, PrefetchBytes);
+                    }
+                    else
+                    {
+                        _lists.PrefetchPages(following);
+                    }
                 }
 
                 scratch.Counters.Scanned((long)_lists.ListSize(c) * (end - start), _codes is null ? d * sizeof(float) : d);
