@@ -146,7 +146,7 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             Directory.Delete(directory, recursive: true);
         }
 
-        log.WriteLine($"  {method}: building ({build.Threads} threads, up to {build.Clusters} clusters per bucket, LSH {(build.LshEnabled ? $"on, {build.LshPlanes} planes" : "off")}, storage {build.Storage})...");
+        log.WriteLine($"  {method}: building ({build.Threads} threads, {build.DescribeClusters()}, LSH {(build.LshEnabled ? $"on, {build.LshPlanes} planes" : "off")}, storage {build.Storage})...");
         // Aggressive: also hands the heap's free pages back, so the baseline does not carry the last build's heap.
         GC.Collect();
         GC.WaitForPendingFinalizers();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Cli.Console;
+using HyperdOrleans.Engine.Build;
 using HyperdOrleans.Engine.Io;
 using Spectre.Console;
 
@@ -33,7 +34,7 @@ internal static class ClusterBuildRun
         string path = Path.GetFullPath(sourcePath);
         if (CheckSource(session.Choice, path, rawDimensions) is { } file)
         {
-            context.Ui.WriteLine($"building index '{session.Name}' in the cluster from {path}: {file.Count:N0} x {file.Dimensions} ({file.Format}), up to {clusters} clusters per bucket (4·√N in all), seed {seed}");
+            context.Ui.WriteLine($"building index '{session.Name}' in the cluster from {path}: {file.Count:N0} x {file.Dimensions} ({file.Format}), {new IndexBuildOptions { Clusters = clusters }.DescribeClusters()}, seed {seed}");
         }
         else
         {

@@ -16,7 +16,7 @@ internal static class IndexBuildRun
 {
     public static BuildOutcome Build(CliContext context, VectorFile input, string indexDirectory, IndexBuildOptions options, CancellationToken cancellationToken)
     {
-        context.Ui.WriteLine($"building {indexDirectory} from {input.Path}: {input.Count:N0} x {input.Dimensions} ({input.Format}), up to {options.Clusters} clusters per bucket (4·√N in all), storage {Commands.CliOptions.StorageName(options.Storage)}, {ThreadsText(options.Threads)}, seed {options.Seed}");
+        context.Ui.WriteLine($"building {indexDirectory} from {input.Path}: {input.Count:N0} x {input.Dimensions} ({input.Format}), {options.DescribeClusters()}, storage {Commands.CliOptions.StorageName(options.Storage)}, {ThreadsText(options.Threads)}, seed {options.Seed}");
         bool peakReset = ProcessMemory.TryResetPeak();
         var sampler = new PeakMemorySampler(intervalMs: 50);
         var clock = Stopwatch.StartNew();

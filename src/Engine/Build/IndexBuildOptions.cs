@@ -1,3 +1,4 @@
+using System.Globalization;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Lsh;
 
@@ -100,6 +101,11 @@ public sealed record IndexBuildOptions
 
         return (int)Math.Max(1, k);
     }
+
+    /// <summary>How <see cref="ClustersFor"/> sizes the buckets, in words for a build's log.</summary>
+    public string DescribeClusters() => ClustersPerSqrtN > 0
+        ? $"up to {Clusters} clusters per bucket ({ClustersPerSqrtN.ToString("0.##", CultureInfo.InvariantCulture)}·√N in all)"
+        : $"up to {Clusters} clusters per bucket";
 
     internal KMeansOptions KMeans(int threads) => new()
     {
