@@ -155,7 +155,7 @@ public sealed record BenchOptions
         return o;
     }
 
-    public static readonly string[] AllMethods = [MethodNames.Engine, MethodNames.EngineNoLsh, MethodNames.EngineRandomPlanes, MethodNames.EngineSq8, MethodNames.Exact, MethodNames.USearch, MethodNames.Faiss];
+    public static readonly string[] AllMethods = [MethodNames.Engine, MethodNames.EnginePerBucket, MethodNames.EngineNoLsh, MethodNames.EngineRandomPlanes, MethodNames.EngineSq8, MethodNames.Exact, MethodNames.USearch, MethodNames.Faiss];
 
     public static BenchOptions ForSuite(string suite) => suite switch
     {
@@ -215,6 +215,7 @@ public sealed record BenchOptions
 public static class MethodNames
 {
     public const string Engine = "engine";
+    public const string EnginePerBucket = "engine-per-bucket";
     public const string EngineNoLsh = "engine-nolsh";
     public const string EngineRandomPlanes = "engine-random-planes";
     public const string EngineSq8 = "engine-sq8";

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using HyperdOrleans.Bench.Data;
 using HyperdOrleans.Bench.Methods;
 using HyperdOrleans.Bench.Report;
+using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Build;
 using HyperdOrleans.Engine.Lsh;
 
@@ -79,6 +80,9 @@ public static class BenchRunner
                 {
                     case MethodNames.Engine:
                         new EngineMethod(options, data, result, log).Run(lsh: true);
+                        break;
+                    case MethodNames.EnginePerBucket:
+                        new EngineMethod(options, data, result, log).Run(lsh: true, budget: ProbeBudget.PerBucket);
                         break;
                     case MethodNames.EngineNoLsh:
                         new EngineMethod(options, data, result, log).Run(lsh: false);

@@ -15,6 +15,10 @@ public interface IBucketGrain : IGrainWithStringKey
     [Alias("SearchAsync"), AlwaysInterleave]
     Task<BucketSearchResult> SearchAsync(BucketSearchRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>The requested generation's centroids, for a coordinator planning a shared cluster budget.</summary>
+    [Alias("GetCentroidsAsync"), AlwaysInterleave]
+    Task<BucketCentroids> GetCentroidsAsync(long generation, CancellationToken cancellationToken = default);
+
     /// <summary>Counts, generation and pending data.</summary>
     [Alias("StatusAsync"), AlwaysInterleave]
     Task<BucketStatus> StatusAsync(CancellationToken cancellationToken = default);

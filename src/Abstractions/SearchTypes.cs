@@ -1,8 +1,24 @@
 namespace HyperdOrleans.Abstractions;
 
-/// <summary>Per-query probe settings; null takes the index's default.</summary>
+/// <summary>
+/// Per-query probe settings; null takes the index's default (for <see cref="Budget"/>: <see cref="SearchBudget.Shared"/>).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.SearchOptions")]
-public sealed record SearchOptions([property: Id(0)] int? LshProbes = null, [property: Id(1)] int? NProbe = null);
+public sealed record SearchOptions(
+    [property: Id(0)] int? LshProbes = null,
+    [property: Id(1)] int? NProbe = null,
+    [property: Id(2)] SearchBudget? Budget = null);
+
+/// <summary>How a query's lshProbes × nprobe clusters are spent over the buckets it probes (the engine's <c>ProbeBudget</c>).</summary>
+[GenerateSerializer, Alias("hyperd.SearchBudget")]
+public enum SearchBudget
+{
+    /// <summary>The probed buckets' centroids ranked together; the best lshProbes × nprobe clusters wherever they lie.</summary>
+    Shared = 0,
+
+    /// <summary>The best nprobe clusters of each probed bucket.</summary>
+    PerBucket = 1,
+}
 
 /// <summary>A batch of query rows, row-major (rows × the index's dimensions).</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.SearchRequest")]
@@ -31,14 +47,30 @@ public sealed record SearchInfo(
     [property: Id(6)] int DefaultLshProbes,
     [property: Id(7)] int DefaultNProbe);
 
-/// <summary>Queries already normalised by the coordinator, for one bucket of one generation.</summary>
+/// <summary>
+/// Queries already normalised by the coordinator, for one bucket of one generation. Without <see cref="Clusters"/>
+/// the bucket scans each query's best <see cref="NProbe"/> clusters; with them (a shared budget, planned by the
+/// coordinator) query i scans <c>Clusters[ClusterOffsets[i] .. ClusterOffsets[i + 1]]</c>.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BucketSearchRequest")]
 public sealed record BucketSearchRequest(
     [property: Id(0)] long Generation,
     [property: Id(1)] int Dimensions,
     [property: Id(2)] float[] UnitQueries,
     [property: Id(3)] int K,
-    [property: Id(4)] int NProbe);
+    [property: Id(4)] int NProbe,
+    [property: Id(5)] int[]? ClusterOffsets = null,
+    [property: Id(6)] int[]? Clusters = null);
+
+/// <summary>
+/// A bucket's centroids (row-major, clusters × dimensions; empty for an empty bucket), for a coordinator that ranks
+/// several buckets' centroids together. <see cref="Stale"/> as in <see cref="BucketSearchResult"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hyperd.BucketCentroids")]
+public sealed record BucketCentroids(
+    [property: Id(0)] long Generation,
+    [property: Id(1)] bool Stale,
+    [property: Id(2)] float[] Rows);
 
 /// <summary>
 /// A bucket's answer. <see cref="Stale"/> means the bucket no longer serves the requested generation

@@ -5,12 +5,21 @@ namespace HyperdOrleans.Engine;
 /// instead of mutating the index, so one open index serves many settings at once.
 /// </summary>
 /// <param name="LshProbes">How many of the 8 LSH buckets to probe, own bucket first (1..8).</param>
-/// <param name="NProbe">How many clusters to scan in each probed bucket (at least 1; clamped to a bucket's cluster count).</param>
+/// <param name="NProbe">
+/// Clusters per probed bucket (at least 1). Under <see cref="ProbeBudget.Shared"/> a query scans lshProbes × nprobe
+/// clusters in all, chosen across its probed buckets; under <see cref="ProbeBudget.PerBucket"/> the best nprobe of
+/// each (clamped to a bucket's cluster count).
+/// </param>
 /// <param name="Rerank">
 /// SQ8 indexes only: each probed bucket keeps its best k × Rerank candidates by code and re-scores them exactly
 /// from the float32 rows (at least 1). Float32 indexes ignore it.
 /// </param>
-public sealed record SearchParameters(int LshProbes = SearchParameters.DefaultLshProbes, int NProbe = SearchParameters.DefaultNProbe, int Rerank = SearchParameters.DefaultRerank)
+/// <param name="Budget">How the clusters are spent over the probed buckets.</param>
+public sealed record SearchParameters(
+    int LshProbes = SearchParameters.DefaultLshProbes,
+    int NProbe = SearchParameters.DefaultNProbe,
+    int Rerank = SearchParameters.DefaultRerank,
+    ProbeBudget Budget = ProbeBudget.Shared)
 {
     public const int DefaultLshProbes = 6;
     public const int DefaultNProbe = 50;
@@ -34,6 +43,11 @@ public sealed record SearchParameters(int LshProbes = SearchParameters.DefaultLs
         if (Rerank < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(Rerank), Rerank, $"rerank must be at least 1, got {Rerank}.");
+        }
+
+        if (!Enum.IsDefined(Budget))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Budget), Budget, $"budget must be {ProbeBudget.Shared} or {ProbeBudget.PerBucket}, got {(int)Budget}.");
         }
     }
 }

@@ -8,19 +8,21 @@ namespace HyperdOrleans.Cluster.Tests;
 public sealed class ClusterSearchTests(SharedClusterFixture fixture)
 {
     [Theory]
-    [InlineData(3, 4)]
-    [InlineData(6, 50)]
-    public async Task ClusterResultsEqualEngineResults(int lshProbes, int nprobe)
+    [InlineData(3, 4, SearchBudget.Shared)]
+    [InlineData(6, 50, SearchBudget.Shared)]
+    [InlineData(6, 5, SearchBudget.PerBucket)]
+    public async Task ClusterResultsEqualEngineResults(int lshProbes, int nprobe, SearchBudget budget)
     {
-        string index = $"equal-{lshProbes}-{nprobe}";
+        // The coordinator plans a shared budget with the engine's planner over centroids fetched from the bucket grains.
+        string index = $"equal-{lshProbes}-{nprobe}-{budget}".ToLowerInvariant();
         IndexStatus status = await fixture.Hyperd.BuildAsync(index, fixture.Data);
 
         // The store's index folder is an engine index directory: open the same generation with the engine alone.
         using VectorIndex engine = VectorIndex.Open(Path.Combine(fixture.Hyperd.StoreRoot, index));
         Assert.Equal(status.Generation, engine.Generation);
         const int k = 10;
-        Neighbor[][] expected = engine.SearchBatch(fixture.Data.Queries, k, new SearchParameters(lshProbes, nprobe));
-        SearchResponse actual = await fixture.Hyperd.Client.SearchRowsAsync(index, fixture.Data.Queries, k, new SearchOptions(lshProbes, nprobe));
+        Neighbor[][] expected = engine.SearchBatch(fixture.Data.Queries, k, new SearchParameters(lshProbes, nprobe, Budget: (ProbeBudget)budget));
+        SearchResponse actual = await fixture.Hyperd.Client.SearchRowsAsync(index, fixture.Data.Queries, k, new SearchOptions(lshProbes, nprobe, budget));
 
         Assert.Equal(status.Generation, actual.Generation);
         Assert.Equal(expected.Length, actual.Results.Length);

@@ -17,20 +17,25 @@ namespace HyperdOrleans.Bench.Methods;
 /// of 4·√N) or off (one bucket holding the same total clusters), then swept over lshProbes × nprobe, and scored with the course
 /// score at the seed's two published settings. <c>engine-sq8</c> is the LSH engine built with SQ8 storage and
 /// <c>engine-random-planes</c> the LSH engine with random instead of principal hyperplanes, both swept over the
-/// same grid; all record the bytes their scan reads per query.
+/// same grid; <c>engine-per-bucket</c> searches the engine's index with nprobe clusters in each probed bucket instead of
+/// one shared budget; all record the bytes their scan reads per query.
 /// </summary>
 internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetResult result, TextWriter log)
 {
     public const int ClustersPerBucket = 1000;
 
-    public void Run(bool lsh, VectorStorage storage = VectorStorage.Float32, LshPlanes planes = LshPlanes.Principal)
+    public void Run(bool lsh, VectorStorage storage = VectorStorage.Float32, LshPlanes planes = LshPlanes.Principal, ProbeBudget budget = ProbeBudget.Shared)
     {
         bool sq8 = storage == VectorStorage.Sq8;
+        bool perBucket = budget == ProbeBudget.PerBucket;
         string method = sq8 ? MethodNames.EngineSq8
             : !lsh ? MethodNames.EngineNoLsh
             : planes == LshPlanes.Random ? MethodNames.EngineRandomPlanes
+            : perBucket ? MethodNames.EnginePerBucket
             : MethodNames.Engine;
-        string directory = Path.Combine(options.CacheDirectory, "indexes", data.Name, method);
+
+        // The per-bucket rule searches the engine's own index: only the search differs.
+        string directory = Path.Combine(options.CacheDirectory, "indexes", data.Name, perBucket ? MethodNames.Engine : method);
         IndexBuildOptions build = new()
         {
             Clusters = lsh ? ClustersPerBucket : ClustersPerBucket * 8,
@@ -50,7 +55,12 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             }
         }
 
-        result.Builds.Add(Build(method, directory, build, options.ReuseIndexes));
+        BuildResult built = Build(perBucket ? MethodNames.Engine : method, directory, build, options.ReuseIndexes || perBucket);
+        if (!perBucket)
+        {
+            result.Builds.Add(built);
+        }
+
         GC.Collect();
         using var memory = new PeakMemorySampler();
         using VectorIndex index = VectorIndex.Open(directory, verify: false);
@@ -60,7 +70,7 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             : options.FlatNProbes.Where(p => p <= index.Manifest.Buckets.Sum(b => b.Clusters)).Select(p => (1, p));
         foreach ((int l, int p) in grid)
         {
-            var parameters = new SearchParameters(l, p);
+            var parameters = new SearchParameters(l, p, Budget: budget);
 
             // Bytes scanned are counted on the timed k=10 search of every query (the counters run either way), not by a search of its own.
             var stats = new SearchStats();

@@ -95,6 +95,7 @@ public static class Charts
 
     public static string Label(string method) => method switch
     {
+        MethodNames.EnginePerBucket => "engine, nprobe per bucket (no shared budget)",
         MethodNames.EngineNoLsh => "engine, LSH off (one bucket, same clusters)",
         MethodNames.EngineRandomPlanes => "engine, random LSH planes",
         MethodNames.USearch => "USearch HNSW (ef sweep)",

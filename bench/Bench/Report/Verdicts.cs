@@ -105,6 +105,8 @@ public static class Verdicts
 
     private static string Why(string method) => method switch
     {
+        MethodNames.EnginePerBucket => "both rules scan lshProbes × nprobe clusters; ranking the probed buckets' centroids together costs a selection over "
+            + "all of them, which a setting needing few clusters may not earn back.",
         MethodNames.EngineNoLsh => "the LSH split costs recall here: a query's true neighbours fall into buckets it does not probe, or into clusters ranked low in a "
             + "neighbour bucket, so reaching the target takes more buckets and clusters; one bucket ranks all centroids at once.",
         MethodNames.EngineRandomPlanes => "at the same probes both variants scan about the same rows, so the planes move recall, not speed: compare their recall at the "

@@ -101,7 +101,7 @@ internal static class CliOptions
     }
 
     public static Option<int?> NProbe() =>
-        AtLeast(new Option<int?>("--nprobe") { Description = $"Clusters scanned per probed bucket (default: the index's, normally {SearchParameters.DefaultNProbe})." }, 1);
+        AtLeast(new Option<int?>("--nprobe") { Description = $"Clusters per probed bucket: a query scans lshProbes × nprobe clusters in all, the best of its probed buckets' centroids ranked together (default: the index's, normally {SearchParameters.DefaultNProbe})." }, 1);
 
     public static Option<int> LatencyQueries() =>
         AtLeast(new Option<int>("--latency-queries") { Description = "How many queries (from the start) to also send one at a time to measure latency (0: skip).", DefaultValueFactory = _ => 1000 }, 0);

@@ -34,6 +34,9 @@ public sealed class BucketIndex : IDisposable
 
     public int Dimensions => _quantizer.Dimensions;
 
+    /// <summary>The bucket's centroids, for ranking them together with other buckets' (<see cref="SharedProbePlanner"/>).</summary>
+    public CentroidScorer Quantizer => _quantizer;
+
     /// <summary>Opens a bucket's two files from <paramref name="indexDirectory"/>, checking them against the manifest's checksums.</summary>
     public static BucketIndex Open(string indexDirectory, BucketManifest entry, int dimensions, bool verify)
     {
@@ -135,6 +138,58 @@ public sealed class BucketIndex : IDisposable
         {
             AddPairs(SelectClusters(unitQueries.Slice(q * d, d), probes, scratch), q, pairCluster, pairQuery, clusterCount, ref p);
         }
+
+        ScanPairs(unitQueries, queryIndexes, pairCluster, pairQuery, clusterCount, p, heaps, scratch, excluded, rerank);
+    }
+
+    /// <summary>
+    /// Scans clusters chosen by the caller (<see cref="SharedProbePlanner"/>, maybe on another machine): query
+    /// <c>queryIndexes[i]</c> scans <c>clusters[offsets[i] .. offsets[i + 1]]</c>, distinct cluster numbers of this
+    /// bucket. Otherwise as <see cref="SearchBatch(ReadOnlySpan{float}, ReadOnlySpan{int}, int, TopK[], SearchScratch, Predicate{long}?, int)"/>.
+    /// </summary>
+    public void SearchAssigned(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, ReadOnlySpan<int> offsets, ReadOnlySpan<int> clusters, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded, int rerank = SearchParameters.DefaultRerank)
+    {
+        if (offsets.Length != queryIndexes.Length + 1 || offsets[0] != 0 || offsets[^1] != clusters.Length)
+        {
+            throw new ArgumentException($"offsets must hold {queryIndexes.Length + 1} row starts from 0 to {clusters.Length}, got {offsets.Length} values.", nameof(offsets));
+        }
+
+        int[] pairCluster = scratch.Rent(ref scratch.PairClusters, clusters.Length);
+        int[] pairQuery = scratch.Rent(ref scratch.PairQueries, clusters.Length);
+        int[] clusterCount = scratch.Rent(ref scratch.ClusterCounts, Clusters + 1);
+        Array.Clear(clusterCount, 0, Clusters + 1);
+        int p = 0;
+        for (int i = 0; i < queryIndexes.Length; i++)
+        {
+            if (offsets[i + 1] < offsets[i])
+            {
+                throw new ArgumentException($"offsets must not decrease (row {i}: {offsets[i]} then {offsets[i + 1]}).", nameof(offsets));
+            }
+
+            foreach (int cluster in clusters[offsets[i]..offsets[i + 1]])
+            {
+                if ((uint)cluster >= (uint)Clusters)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(clusters), cluster, $"bucket {Bucket} has clusters 0 to {Clusters - 1}.");
+                }
+
+                pairCluster[p] = cluster;
+                pairQuery[p++] = queryIndexes[i];
+                clusterCount[cluster + 1]++;
+            }
+        }
+
+        ScanPairs(unitQueries, queryIndexes, pairCluster, pairQuery, clusterCount, p, heaps, scratch, excluded, rerank);
+    }
+
+    /// <summary>
+    /// Scans <paramref name="pairs"/> (cluster, query) pairs cluster by cluster; <paramref name="clusterCount"/>[c + 1]
+    /// holds how many pairs name cluster c.
+    /// </summary>
+    private void ScanPairs(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int[] pairCluster, int[] pairQuery, int[] clusterCount, int pairs, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded, int rerank)
+    {
+        int d = Dimensions;
+        int p = pairs;
 
         // Counting sort of (cluster, query) pairs by cluster.
         for (int c = 0; c < Clusters; c++)
@@ -248,7 +303,7 @@ public sealed class BucketIndex : IDisposable
     /// Queries from which ranking centroids as a block beats one pass of d multiply-adds over all k centroids per
     /// query (which streams k scores through L1 d times, but wastes no lanes).
     /// </summary>
-    private const int MinCentroidBlockQueries = 6;
+    internal const int MinCentroidBlockQueries = 6;
 
     /// <summary>How much of the next probed cluster is requested ahead: enough to hide the jump, little enough for L2.</summary>
     private const int PrefetchBytes = 64 * 1024;

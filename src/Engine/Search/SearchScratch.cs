@@ -17,10 +17,16 @@ public sealed class SearchScratch
     internal int[] PairQueries = [];
     internal int[] ClusterCounts = [];
     internal int[] SortedQueries = [];
+    internal int[] PlanMembers = [];
+    internal float[] PlanScores = [];
+    internal float[] PlanTile = [];
     internal SearchCounters Counters;
     private long[] _clusterIds = [];
     private readonly TopK?[] _laneClusterHeaps = new TopK?[QueryBlock.MaxLanes];
     private QuantizedScan? _quantized;
+
+    /// <summary>The clusters a <see cref="SharedProbePlanner"/> chose, per bucket.</summary>
+    internal ProbePlan Plan { get; } = new();
 
     /// <summary>The SQ8 scan state for one bucket call, its candidate heaps emptied.</summary>
     internal QuantizedScan BeginQuantized(ReadOnlySpan<int> queryIndexes, TopK[] heaps, int rerank) =>

@@ -20,6 +20,7 @@ public sealed class VectorIndex : IDisposable
         Manifest = manifest;
         Hasher = manifest.ToHasher();
         _buckets = buckets;
+        Planner = new SharedProbePlanner([.. buckets.Select(b => b?.Quantizer)]);
     }
 
     public string Directory { get; }
@@ -27,6 +28,9 @@ public sealed class VectorIndex : IDisposable
     public IndexManifest Manifest { get; }
 
     public LshHasher Hasher { get; }
+
+    /// <summary>Chooses the clusters of a <see cref="ProbeBudget.Shared"/> search across buckets.</summary>
+    public SharedProbePlanner Planner { get; }
 
     /// <summary>Whether the index has SQ8 codes (every non-empty bucket has them, or none does).</summary>
     public bool IsQuantized => _buckets.Any(b => b?.IsQuantized == true);
@@ -130,6 +134,46 @@ public sealed class VectorIndex : IDisposable
             heaps[q] = new TopK(k);
         }
 
+        if (p.Budget == ProbeBudget.Shared)
+        {
+            int[] queries = [.. Enumerable.Range(first, end - first)];
+            ProbePlan plan = Planner.Plan(unit, Dimensions, queries, probeOrders, p.LshProbes, p.NProbe, scratch);
+            for (int b = 0; b < LshHasher.BucketCount; b++)
+            {
+                if (_buckets[b] is { } bucket && plan.QueryCount(b) > 0)
+                {
+                    bucket.SearchAssigned(unit, plan.Queries(b), plan.Offsets(b), plan.Clusters(b), heaps, scratch, excluded: null, p.Rerank);
+                }
+            }
+        }
+        else
+        {
+            SearchPerBucket(unit, probeOrders, first, end, p, heaps, scratch);
+        }
+
+        for (int q = first; q < end; q++)
+        {
+            TopK heap = heaps[q];
+            if (heap.Count < k && heap.Count < Count)
+            {
+                // Too few vectors under the probes: keep scanning, best clusters and buckets first, until k are found.
+                heap.Reset();
+                ReadOnlySpan<int> order = probeOrders.AsSpan(q * LshHasher.BucketCount, LshHasher.BucketCount);
+                for (int i = 0; i < order.Length && (i < p.LshProbes || heap.Count < k); i++)
+                {
+                    _buckets[order[i]]?.SearchUntilFull(unit.AsSpan(q * Dimensions, Dimensions), i < p.LshProbes ? p.NProbe : 0, keepGoing: true, heap, scratch);
+                }
+            }
+
+            results[q] = heap.ToSortedArray();
+        }
+
+        stats?.Add(end - first, scratch.Counters);
+    }
+
+    /// <summary>The best nprobe clusters of each probed bucket, bucket by bucket (<see cref="ProbeBudget.PerBucket"/>).</summary>
+    private void SearchPerBucket(float[] unit, int[] probeOrders, int first, int end, SearchParameters p, TopK[] heaps, SearchScratch scratch)
+    {
         var members = new int[end - first];
         for (int b = 0; b < LshHasher.BucketCount; b++)
         {
@@ -153,25 +197,6 @@ public sealed class VectorIndex : IDisposable
                 bucket.SearchBatch(unit, members.AsSpan(0, count), p.NProbe, heaps, scratch, excluded: null, p.Rerank);
             }
         }
-
-        for (int q = first; q < end; q++)
-        {
-            TopK heap = heaps[q];
-            if (heap.Count < k && heap.Count < Count)
-            {
-                // Too few vectors under the probes: keep scanning, best clusters and buckets first, until k are found.
-                heap.Reset();
-                ReadOnlySpan<int> order = probeOrders.AsSpan(q * LshHasher.BucketCount, LshHasher.BucketCount);
-                for (int i = 0; i < order.Length && (i < p.LshProbes || heap.Count < k); i++)
-                {
-                    _buckets[order[i]]?.SearchUntilFull(unit.AsSpan(q * Dimensions, Dimensions), i < p.LshProbes ? p.NProbe : 0, keepGoing: true, heap, scratch);
-                }
-            }
-
-            results[q] = heap.ToSortedArray();
-        }
-
-        stats?.Add(end - first, scratch.Counters);
     }
 
     private void ValidateK(int k)

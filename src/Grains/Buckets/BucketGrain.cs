@@ -53,9 +53,7 @@ public sealed class BucketGrain(
 
     public async Task<BucketSearchResult> SearchAsync(BucketSearchRequest request, CancellationToken cancellationToken = default)
     {
-        ServingGeneration? serving = request.Generation == _current?.Generation ? _current
-            : request.Generation == _prepared?.Generation ? _prepared
-            : null;
+        ServingGeneration? serving = Serving(request.Generation);
         if (serving is null)
         {
             return new BucketSearchResult(_current?.Generation ?? 0, Stale: true, [], 0);
@@ -75,6 +73,17 @@ public sealed class BucketGrain(
             serving.Release();
         }
     }
+
+    public Task<BucketCentroids> GetCentroidsAsync(long generation, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Serving(generation) is { } serving
+            ? new BucketCentroids(generation, Stale: false, serving.Index?.Quantizer.Rows.ToArray() ?? [])
+            : new BucketCentroids(_current?.Generation ?? 0, Stale: true, []));
+
+    /// <summary>The current or the prepared generation, if it is <paramref name="generation"/>.</summary>
+    private ServingGeneration? Serving(long generation) =>
+        generation == _current?.Generation ? _current
+        : generation == _prepared?.Generation ? _prepared
+        : null;
 
     public Task<BucketStatus> StatusAsync(CancellationToken cancellationToken = default)
     {

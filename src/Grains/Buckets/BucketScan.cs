@@ -32,10 +32,21 @@ internal static class BucketScan
         if (serving.Index is { } index)
         {
             Predicate<long>? hidden = pending.Latest.IsEmpty ? null : id => pending.Hides(id, watermark);
-            index.SearchBatch(request.UnitQueries, members, request.NProbe, heaps, t_scratch ??= new SearchScratch(), hidden);
+            SearchScratch scratch = t_scratch ??= new SearchScratch();
+            long clusters;
+            if (request.Clusters is { } assigned)
+            {
+                index.SearchAssigned(request.UnitQueries, members, request.ClusterOffsets, assigned, heaps, scratch, hidden);
+                clusters = assigned.Length;
+            }
+            else
+            {
+                index.SearchBatch(request.UnitQueries, members, request.NProbe, heaps, scratch, hidden);
+                clusters = (long)n * Math.Min(request.NProbe, index.Clusters);
+            }
 
             // The engine does not count rows; clusters are k-means balanced, so this estimate is close.
-            scanned += (long)n * index.Count * Math.Min(request.NProbe, index.Clusters) / index.Clusters;
+            scanned += index.Count * clusters / index.Clusters;
         }
 
         foreach (PendingBatch batch in pending.Batches)

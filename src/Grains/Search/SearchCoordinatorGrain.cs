@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine;
+using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Grains.Telemetry;
@@ -23,6 +24,12 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
 
     private readonly Dictionary<string, IndexRoute> _routes = [];
 
+    /// <summary>Each index's planner for a shared budget, built from its buckets' centroids, with the generation it plans.</summary>
+    private readonly Dictionary<string, (long Generation, SharedProbePlanner Planner)> _planners = [];
+
+    [ThreadStatic]
+    private static SearchScratch? t_scratch;
+
     public async Task<SearchResponse> SearchAsync(string index, SearchRequest request, CancellationToken cancellationToken = default)
     {
         GrainKeys.ValidateIndexName(index);
@@ -31,8 +38,8 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
         IndexRoute route = await RouteAsync(index, refresh: false, cancellationToken);
         for (int attempt = 0; ; attempt++)
         {
-            (int lshProbes, int nprobe, float[] unit) = Validate(route.Info, request);
-            SearchResponse? response = await FanOutAsync(index, route, unit, request.K, lshProbes, nprobe, cancellationToken);
+            (SearchParameters probes, float[] unit) = Validate(route.Info, request);
+            SearchResponse? response = await FanOutAsync(index, route, unit, request.K, probes, cancellationToken);
             if (response is not null)
             {
                 response = await FillShortAsync(index, route, unit, request.K, response, cancellationToken);
@@ -58,35 +65,44 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
     public Task<string> WhereAsync(CancellationToken cancellationToken = default) => Task.FromResult(silo.SiloAddress.ToString());
 
     /// <summary>Null when some bucket serves another generation than the route's: the caller refreshes and retries.</summary>
-    private async Task<SearchResponse?> FanOutAsync(string index, IndexRoute route, float[] unit, int k, int lshProbes, int nprobe, CancellationToken cancellationToken)
+    private async Task<SearchResponse?> FanOutAsync(string index, IndexRoute route, float[] unit, int k, SearchParameters probes, CancellationToken cancellationToken)
     {
         int d = route.Info.Dimensions;
         int n = unit.Length / d;
-        var members = new List<int>[LshHasher.BucketCount];
-        Span<int> order = stackalloc int[LshHasher.BucketCount];
+        var probeOrders = new int[n * LshHasher.BucketCount];
         for (int q = 0; q < n; q++)
         {
-            route.Hasher.ProbeOrder(unit.AsSpan(q * d, d), order);
-            for (int i = 0; i < lshProbes; i++)
-            {
-                (members[order[i]] ??= []).Add(q);
-            }
+            route.Hasher.ProbeOrder(unit.AsSpan(q * d, d), probeOrders.AsSpan(q * LshHasher.BucketCount, LshHasher.BucketCount));
         }
 
-        var calls = new List<(int Bucket, List<int> Members, Task<BucketSearchResult> Call)>();
+        BucketSearchRequest?[] requests;
+        if (probes.Budget == ProbeBudget.Shared)
+        {
+            if (await PlannerAsync(index, route, cancellationToken) is not { } planner)
+            {
+                return null;
+            }
+
+            requests = await Task.Run(() => PlanShared(planner, route.Info.Generation, unit, d, k, probeOrders, probes), cancellationToken);
+        }
+        else
+        {
+            requests = PlanPerBucket(route.Info.Generation, unit, d, k, probeOrders, probes);
+        }
+
+        var calls = new List<(int Bucket, int[] Members, Task<BucketSearchResult> Call)>();
         for (int b = 0; b < LshHasher.BucketCount; b++)
         {
-            if (members[b] is { } list)
+            if (requests[b] is { } bucketRequest)
             {
-                float[] queries = Gather(unit, list, d);
-                var bucketRequest = new BucketSearchRequest(route.Info.Generation, d, queries, k, nprobe);
-                calls.Add((b, list, GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(bucketRequest, cancellationToken)));
+                int[] members = [.. Enumerable.Range(0, n).Where(q => probeOrders.AsSpan(q * LshHasher.BucketCount, probes.LshProbes).Contains(b))];
+                calls.Add((b, members, GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(bucketRequest, cancellationToken)));
             }
         }
 
         await Task.WhenAll(calls.Select(c => c.Call));
         var perQuery = new List<Neighbor[]>[n];
-        foreach ((int _, List<int> list, Task<BucketSearchResult> call) in calls)
+        foreach ((int _, int[] list, Task<BucketSearchResult> call) in calls)
         {
             BucketSearchResult result = call.Result;
             if (result.Stale)
@@ -94,7 +110,7 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
                 return null;
             }
 
-            for (int i = 0; i < list.Count; i++)
+            for (int i = 0; i < list.Length; i++)
             {
                 QueryResult r = result.Results[i];
                 (perQuery[list[i]] ??= []).Add([.. r.Ids.Zip(r.Scores, (id, score) => new Neighbor(id, score))]);
@@ -111,6 +127,64 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
         return new SearchResponse(route.Info.Generation, results);
     }
 
+    /// <summary>Each probed bucket's request for the best nprobe clusters of each of its queries (in query order).</summary>
+    private static BucketSearchRequest?[] PlanPerBucket(long generation, float[] unit, int d, int k, int[] probeOrders, SearchParameters probes)
+    {
+        var requests = new BucketSearchRequest?[LshHasher.BucketCount];
+        for (int b = 0; b < LshHasher.BucketCount; b++)
+        {
+            int[] members = [.. Enumerable.Range(0, unit.Length / d).Where(q => probeOrders.AsSpan(q * LshHasher.BucketCount, probes.LshProbes).Contains(b))];
+            if (members.Length > 0)
+            {
+                requests[b] = new BucketSearchRequest(generation, d, Gather(unit, members, d), k, probes.NProbe);
+            }
+        }
+
+        return requests;
+    }
+
+    /// <summary>
+    /// Each probed bucket's request with the clusters its queries scan under one budget per query, chosen by the
+    /// engine's own planner over every probed bucket's centroids (so the cluster probes what the engine would).
+    /// </summary>
+    private static BucketSearchRequest?[] PlanShared(SharedProbePlanner planner, long generation, float[] unit, int d, int k, int[] probeOrders, SearchParameters probes)
+    {
+        int[] all = [.. Enumerable.Range(0, unit.Length / d)];
+        ProbePlan plan = planner.Plan(unit, d, all, probeOrders, probes.LshProbes, probes.NProbe, t_scratch ??= new SearchScratch());
+        var requests = new BucketSearchRequest?[LshHasher.BucketCount];
+        for (int b = 0; b < LshHasher.BucketCount; b++)
+        {
+            if (plan.QueryCount(b) > 0)
+            {
+                requests[b] = new BucketSearchRequest(generation, d, Gather(unit, plan.Queries(b), d), k, probes.NProbe, plan.Offsets(b).ToArray(), plan.Clusters(b).ToArray());
+            }
+        }
+
+        return requests;
+    }
+
+    /// <summary>The index's planner for the route's generation, from its buckets' centroids (fetched once per generation); null when a bucket serves another generation.</summary>
+    private async Task<SharedProbePlanner?> PlannerAsync(string index, IndexRoute route, CancellationToken cancellationToken)
+    {
+        long generation = route.Info.Generation;
+        if (_planners.TryGetValue(index, out var cached) && cached.Generation == generation)
+        {
+            return cached.Planner;
+        }
+
+        BucketCentroids[] centroids = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
+            .Select(b => GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).GetCentroidsAsync(generation, cancellationToken)));
+        if (centroids.Any(c => c.Stale))
+        {
+            return null;
+        }
+
+        int d = route.Info.Dimensions;
+        var planner = new SharedProbePlanner([.. centroids.Select(c => c.Rows.Length == 0 ? null : new CentroidScorer(c.Rows, d))]);
+        _planners[index] = (generation, planner);
+        return planner;
+    }
+
     /// <summary>
     /// Queries whose probed clusters held fewer than k live vectors (tiny buckets, many deletes) are asked again
     /// over every bucket and every cluster, so a query with k no larger than the index gets k answers.
@@ -118,20 +192,20 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
     private async Task<SearchResponse?> FillShortAsync(string index, IndexRoute route, float[] unit, int k, SearchResponse response, CancellationToken cancellationToken)
     {
         int want = (int)Math.Min(k, route.Info.Count);
-        List<int> shortOnes = [.. Enumerable.Range(0, response.Results.Length).Where(q => response.Results[q].Count < want)];
-        if (shortOnes.Count == 0)
+        int[] shortOnes = [.. Enumerable.Range(0, response.Results.Length).Where(q => response.Results[q].Count < want)];
+        if (shortOnes.Length == 0)
         {
             return response;
         }
 
-        SearchResponse? exhaustive = await FanOutAsync(index, route, Gather(unit, shortOnes, route.Info.Dimensions), k, LshHasher.BucketCount, int.MaxValue, cancellationToken);
+        SearchResponse? exhaustive = await FanOutAsync(index, route, Gather(unit, shortOnes, route.Info.Dimensions), k, new SearchParameters(LshHasher.BucketCount, int.MaxValue, Budget: ProbeBudget.PerBucket), cancellationToken);
         if (exhaustive is null)
         {
             return null;
         }
 
         QueryResult[] results = [.. response.Results];
-        for (int i = 0; i < shortOnes.Count; i++)
+        for (int i = 0; i < shortOnes.Length; i++)
         {
             results[shortOnes[i]] = exhaustive.Results[i];
         }
@@ -140,7 +214,7 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
     }
 
     /// <summary>Checks the request against the index and returns the probes and the normalised queries; errors name the bad value.</summary>
-    private (int LshProbes, int NProbe, float[] Unit) Validate(SearchInfo info, SearchRequest request)
+    private (SearchParameters Probes, float[] Unit) Validate(SearchInfo info, SearchRequest request)
     {
         int d = info.Dimensions;
         if (request.Queries.Length == 0 || request.Queries.Length % d != 0)
@@ -154,14 +228,16 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
             throw new ArgumentOutOfRangeException(nameof(request), request.K, $"k must be between 1 and {limit} for index '{info.Index}' ({info.Count} vectors in generation {info.Generation}), got {request.K}.");
         }
 
-        int lshProbes = request.Options?.LshProbes ?? info.DefaultLshProbes;
-        int nprobe = request.Options?.NProbe ?? info.DefaultNProbe;
+        var probes = new SearchParameters(
+            request.Options?.LshProbes ?? info.DefaultLshProbes,
+            request.Options?.NProbe ?? info.DefaultNProbe,
+            Budget: (ProbeBudget)(request.Options?.Budget ?? SearchBudget.Shared));
         try
         {
-            new SearchParameters(lshProbes, nprobe).Validate(LshHasher.BucketCount);
+            probes.Validate(LshHasher.BucketCount);
             float[] unit = request.Queries.ToArray();
             VectorMath.NormalizeRows(unit, d, 0, "query");
-            return (lshProbes, nprobe, unit);
+            return (probes, unit);
         }
         catch (InvalidVectorException e)
         {
@@ -183,10 +259,10 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
         return route;
     }
 
-    private static float[] Gather(float[] unit, List<int> rows, int d)
+    private static float[] Gather(float[] unit, ReadOnlySpan<int> rows, int d)
     {
-        var gathered = new float[rows.Count * d];
-        for (int i = 0; i < rows.Count; i++)
+        var gathered = new float[rows.Length * d];
+        for (int i = 0; i < rows.Length; i++)
         {
             unit.AsSpan(rows[i] * d, d).CopyTo(gathered.AsSpan(i * d, d));
         }

@@ -60,6 +60,20 @@ internal sealed class QueryBlock
         ExactScores = exactScores;
     }
 
+    /// <summary>Puts <paramref name="query"/> in the next lane with no heap, for <see cref="BlockedScores"/> (which offers nothing).</summary>
+    public void AddQuery(ReadOnlySpan<float> query)
+    {
+        Debug.Assert(!ExactScores && Active < Lanes);
+        int lane = Active++;
+        for (int j = 0; j < query.Length; j++)
+        {
+            _transposed[(j * Lanes) + lane] = query[j];
+        }
+
+        Bias[lane] = 0f;
+        Thresholds[lane] = float.PositiveInfinity;
+    }
+
     /// <summary>Puts <paramref name="query"/> (unit length, or SQ8 weights with their <paramref name="bias"/>) and its heap in the next lane.</summary>
     public void Add(ReadOnlySpan<float> query, TopK heap, float bias = 0f)
     {

@@ -1,0 +1,242 @@
+using System.Numerics;
+using HyperdOrleans.Engine.Ivf;
+using HyperdOrleans.Engine.Lsh;
+using HyperdOrleans.Engine.Search.Blocked;
+
+namespace HyperdOrleans.Engine.Search;
+
+/// <summary>
+/// Spends one budget of lshProbes × nprobe clusters per query (<see cref="ProbeBudget.Shared"/>): the centroids
+/// of all the buckets a query probes are ranked together and the best ones are scanned, wherever they lie. With
+/// principal planes a query's own bucket holds most of its neighbours, so per-bucket probes starve it while the
+/// far buckets' probes are mostly wasted; one ranking puts the clusters where the neighbours are.
+/// The engine and the cluster's coordinator plan with this same class, so both pick the same clusters bit for bit.
+/// Immutable; thread-safe (each caller brings its <see cref="SearchScratch"/>).
+/// </summary>
+public sealed class SharedProbePlanner
+{
+    private readonly CentroidScorer?[] _quantizers;
+    private readonly int[] _bases;
+
+    /// <param name="quantizers">Each bucket's centroids, by bucket number; null for an empty bucket.</param>
+    public SharedProbePlanner(IReadOnlyList<CentroidScorer?> quantizers)
+    {
+        ArgumentNullException.ThrowIfNull(quantizers);
+        if (quantizers.Count != LshHasher.BucketCount)
+        {
+            throw new ArgumentException($"expected {LshHasher.BucketCount} buckets' centroids, got {quantizers.Count}.", nameof(quantizers));
+        }
+
+        _quantizers = [.. quantizers];
+        _bases = new int[LshHasher.BucketCount];
+        for (int b = 0; b < _quantizers.Length; b++)
+        {
+            _bases[b] = TotalClusters;
+            TotalClusters += _quantizers[b]?.Count ?? 0;
+        }
+    }
+
+    /// <summary>Clusters over all buckets: the most a query can be given.</summary>
+    public int TotalClusters { get; }
+
+    /// <summary>
+    /// Plans <paramref name="queries"/> (indexes of rows of <paramref name="unitQueries"/>; <paramref name="probeOrders"/>
+    /// holds each row's 8 buckets, nearest first, at row × 8). The plan lives in <paramref name="scratch"/> until its
+    /// next plan.
+    /// </summary>
+    public ProbePlan Plan(ReadOnlySpan<float> unitQueries, int dimensions, ReadOnlySpan<int> queries, ReadOnlySpan<int> probeOrders, int lshProbes, int nprobe, SearchScratch scratch)
+    {
+        new SearchParameters(lshProbes, nprobe).Validate(LshHasher.BucketCount);
+        long budget = (long)lshProbes * nprobe;
+        ProbePlan plan = scratch.Plan;
+        plan.Clear();
+        for (int first = 0; first < queries.Length; first += SliceQueries)
+        {
+            ReadOnlySpan<int> slice = queries.Slice(first, Math.Min(SliceQueries, queries.Length - first));
+            float[] scores = ScoreSlice(unitQueries, dimensions, slice, probeOrders, lshProbes, scratch);
+            for (int i = 0; i < slice.Length; i++)
+            {
+                Choose(plan, slice[i], scores.AsSpan(i * TotalClusters, TotalClusters), probeOrders.Slice(slice[i] * LshHasher.BucketCount, lshProbes), budget, scratch);
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>Queries whose scores are held at once: TotalClusters floats each (32 KB at 8 × 1000 clusters).</summary>
+    private const int SliceQueries = 128;
+
+    /// <summary>
+    /// Row i of the result holds query slice[i]'s score against every centroid of every bucket it probes (bucket b
+    /// from <c>_bases[b]</c>); the others' places are left as they were. Blocks of queries per bucket as one small matrix product, the few left
+    /// one at a time (both round alike, so a query ranks the same in any batch).
+    /// </summary>
+    private float[] ScoreSlice(ReadOnlySpan<float> unitQueries, int d, ReadOnlySpan<int> slice, ReadOnlySpan<int> probeOrders, int lshProbes, SearchScratch scratch)
+    {
+        float[] scores = scratch.Rent(ref scratch.PlanScores, slice.Length * TotalClusters);
+        int[] members = scratch.Rent(ref scratch.PlanMembers, slice.Length);
+        for (int b = 0; b < _quantizers.Length; b++)
+        {
+            if (_quantizers[b] is not { } quantizer)
+            {
+                continue;
+            }
+
+            int count = 0;
+            for (int i = 0; i < slice.Length; i++)
+            {
+                if (probeOrders.Slice(slice[i] * LshHasher.BucketCount, lshProbes).Contains(b))
+                {
+                    members[count++] = i;
+                }
+            }
+
+            int clusters = quantizer.Count;
+            int next = 0;
+            while (BlockedScan.BlockLanes(count - next, BucketIndex.MinCentroidBlockQueries, minLanes: 8) is int lanes and > 0)
+            {
+                int take = Math.Min(lanes, count - next);
+                QueryBlock block = scratch.Block;
+                block.Begin(lanes, d, exactScores: false);
+                for (int l = 0; l < take; l++)
+                {
+                    block.AddQuery(unitQueries.Slice(slice[members[next + l]] * d, d));
+                }
+
+                float[] tile = scratch.Rent(ref scratch.PlanTile, BlockedScores.OutputLength(clusters, lanes));
+                BlockedScores.Run(quantizer.Rows, clusters, d, block, tile);
+                for (int l = 0; l < take; l++)
+                {
+                    Span<float> row = scores.AsSpan((members[next + l] * TotalClusters) + _bases[b], clusters);
+                    for (int c = 0; c < clusters; c++)
+                    {
+                        row[c] = tile[(c * lanes) + l];
+                    }
+                }
+
+                next += take;
+            }
+
+            for (; next < count; next++)
+            {
+                int i = members[next];
+                quantizer.Score(unitQueries.Slice(slice[i] * d, d), scores.AsSpan((i * TotalClusters) + _bases[b], clusters));
+            }
+
+            scratch.Counters.Centroids += (long)clusters * count;
+        }
+
+        return scores;
+    }
+
+    /// <summary>
+    /// Adds query <paramref name="query"/> to each bucket it probes, with the clusters among its best
+    /// k = min(budget, clusters probed): every score above the k-th largest, then ties with it in bucket order.
+    /// </summary>
+    private void Choose(ProbePlan plan, int query, ReadOnlySpan<float> scores, ReadOnlySpan<int> probed, long budget, SearchScratch scratch)
+    {
+        long reachable = 0;
+        foreach (int b in probed)
+        {
+            reachable += Clusters(b);
+        }
+
+        int k = (int)Math.Min(budget, reachable);
+        float threshold = k > 0 ? KthScore(scores, probed, k, (int)reachable, scratch) : float.PositiveInfinity;
+        int ties = k;
+        foreach (int b in probed)
+        {
+            ties -= CountAbove(scores.Slice(_bases[b], Clusters(b)), threshold);
+        }
+
+        foreach (int b in probed)
+        {
+            plan.AddQuery(b, query);
+            ReadOnlySpan<float> bucketScores = scores.Slice(_bases[b], Clusters(b));
+            int c = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                // Most of a bucket's centroids lose: skip them a whole vector at a time.
+                var limit = new Vector<float>(threshold);
+                for (; c <= bucketScores.Length - Vector<float>.Count; c += Vector<float>.Count)
+                {
+                    if (Vector.GreaterThanOrEqualAny(new Vector<float>(bucketScores[c..]), limit))
+                    {
+                        for (int lane = c; lane < c + Vector<float>.Count; lane++)
+                        {
+                            Take(plan, b, lane, bucketScores[lane], threshold, ref ties);
+                        }
+                    }
+                }
+            }
+
+            for (; c < bucketScores.Length; c++)
+            {
+                Take(plan, b, c, bucketScores[c], threshold, ref ties);
+            }
+        }
+    }
+
+    private static void Take(ProbePlan plan, int bucket, int cluster, float score, float threshold, ref int ties)
+    {
+        if (score > threshold || (score == threshold && ties-- > 0))
+        {
+            plan.AddCluster(bucket, cluster);
+        }
+    }
+
+    /// <summary>
+    /// The k-th largest score of the probed buckets. A small k keeps a heap fed by whole SIMD vectors of scores
+    /// (almost none enter once it is full); a large one would sift hundreds of entries, so it selects instead.
+    /// Either way the value is the same, so the choice never changes a plan.
+    /// </summary>
+    private float KthScore(ReadOnlySpan<float> scores, ReadOnlySpan<int> probed, int k, int reachable, SearchScratch scratch)
+    {
+        if (k <= MaxHeapBudget)
+        {
+            TopK heap = scratch.ClusterHeap(0, k);
+            foreach (int b in probed)
+            {
+                heap.AddRange(scores.Slice(_bases[b], Clusters(b)), scratch.ClusterIds(Clusters(b)));
+            }
+
+            return heap.Threshold;
+        }
+
+        float[] copy = scratch.Rent(ref scratch.Scores, reachable);
+        int n = 0;
+        foreach (int b in probed)
+        {
+            scores.Slice(_bases[b], Clusters(b)).CopyTo(copy.AsSpan(n));
+            n += Clusters(b);
+        }
+
+        return KthLargest.Select(copy.AsSpan(0, n), k);
+    }
+
+    /// <summary>Budgets up to which <see cref="KthScore"/> keeps a heap rather than selecting.</summary>
+    private const int MaxHeapBudget = 64;
+
+    private int Clusters(int bucket) => _quantizers[bucket]?.Count ?? 0;
+
+    private static int CountAbove(ReadOnlySpan<float> scores, float threshold)
+    {
+        int count = 0;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var limit = new Vector<float>(threshold);
+            for (; i <= scores.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                count -= Vector.Sum(Vector.GreaterThan(new Vector<float>(scores[i..]), limit)); // true lanes are -1
+            }
+        }
+
+        for (; i < scores.Length; i++)
+        {
+            count += scores[i] > threshold ? 1 : 0;
+        }
+
+        return count;
+    }
+}
