@@ -25,8 +25,30 @@ public sealed class SearchScratch
     private readonly TopK?[] _laneClusterHeaps = new TopK?[QueryBlock.MaxLanes];
     private QuantizedScan? _quantized;
 
+    private TopK[] _budgetHeaps = [];
+
     /// <summary>The clusters a <see cref="SharedProbePlanner"/> chose, per bucket.</summary>
     internal ProbePlan Plan { get; } = new();
+
+    /// <summary><paramref name="count"/> emptied heaps of <paramref name="k"/> clusters each, for a small shared budget.</summary>
+    internal TopK[] BudgetHeaps(int count, int k)
+    {
+        if (_budgetHeaps.Length < count || _budgetHeaps[0].K != k)
+        {
+            _budgetHeaps = new TopK[Math.Max(count, _budgetHeaps.Length)];
+            for (int i = 0; i < _budgetHeaps.Length; i++)
+            {
+                _budgetHeaps[i] = new TopK(k);
+            }
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            _budgetHeaps[i].Reset();
+        }
+
+        return _budgetHeaps;
+    }
 
     /// <summary>The SQ8 scan state for one bucket call, its candidate heaps emptied.</summary>
     internal QuantizedScan BeginQuantized(ReadOnlySpan<int> queryIndexes, TopK[] heaps, int rerank) =>

@@ -17,6 +17,7 @@ public sealed class SharedProbePlanner
 {
     private readonly CentroidScorer?[] _quantizers;
     private readonly int[] _bases;
+    private readonly long[][] _ids;
 
     /// <param name="quantizers">Each bucket's centroids, by bucket number; null for an empty bucket.</param>
     public SharedProbePlanner(IReadOnlyList<CentroidScorer?> quantizers)
@@ -29,10 +30,15 @@ public sealed class SharedProbePlanner
 
         _quantizers = [.. quantizers];
         _bases = new int[LshHasher.BucketCount];
+        _ids = new long[LshHasher.BucketCount][];
         for (int b = 0; b < _quantizers.Length; b++)
         {
+            int count = _quantizers[b]?.Count ?? 0;
             _bases[b] = TotalClusters;
-            TotalClusters += _quantizers[b]?.Count ?? 0;
+            TotalClusters += count;
+
+            // Bucket and cluster in one id, so the clusters of all probed buckets can share one heap.
+            _ids[b] = [.. Enumerable.Range(0, count).Select(c => ((long)b << 32) | (uint)c)];
         }
     }
 
@@ -53,6 +59,12 @@ public sealed class SharedProbePlanner
         for (int first = 0; first < queries.Length; first += SliceQueries)
         {
             ReadOnlySpan<int> slice = queries.Slice(first, Math.Min(SliceQueries, queries.Length - first));
+            if (budget <= MaxHeapBudget)
+            {
+                PlanByHeaps(plan, unitQueries, dimensions, slice, probeOrders, lshProbes, (int)budget, scratch);
+                continue;
+            }
+
             float[] scores = ScoreSlice(unitQueries, dimensions, slice, probeOrders, lshProbes, scratch);
             for (int i = 0; i < slice.Length; i++)
             {
@@ -61,6 +73,80 @@ public sealed class SharedProbePlanner
         }
 
         return plan;
+    }
+
+    /// <summary>
+    /// A small budget: each query keeps its best clusters in a heap that the blocked ranking feeds directly (a row
+    /// leaves the registers only if it beats the heap), so no score is written out; as per-bucket ranking costs.
+    /// </summary>
+    private void PlanByHeaps(ProbePlan plan, ReadOnlySpan<float> unitQueries, int d, ReadOnlySpan<int> slice, ReadOnlySpan<int> probeOrders, int lshProbes, int budget, SearchScratch scratch)
+    {
+        TopK[] heaps = scratch.BudgetHeaps(slice.Length, budget);
+        int[] members = scratch.Rent(ref scratch.PlanMembers, slice.Length);
+        for (int b = 0; b < _quantizers.Length; b++)
+        {
+            if (_quantizers[b] is not { } quantizer)
+            {
+                continue;
+            }
+
+            int count = Members(b, slice, probeOrders, lshProbes, members);
+            int next = 0;
+            while (BlockedScan.BlockLanes(count - next, BucketIndex.MinCentroidBlockQueries, minLanes: 8) is int lanes and > 0)
+            {
+                int take = Math.Min(lanes, count - next);
+                QueryBlock block = scratch.Block;
+                block.Begin(lanes, d, exactScores: false);
+                for (int l = 0; l < take; l++)
+                {
+                    block.Add(unitQueries.Slice(slice[members[next + l]] * d, d), heaps[members[next + l]]);
+                }
+
+                BlockedScan.Run(quantizer.Rows, _ids[b], d, block, default(AllRows));
+                next += take;
+            }
+
+            float[] scores = scratch.Rent(ref scratch.Scores, quantizer.Count);
+            for (; next < count; next++)
+            {
+                quantizer.Score(unitQueries.Slice(slice[members[next]] * d, d), scores);
+                heaps[members[next]].AddRange(scores.AsSpan(0, quantizer.Count), _ids[b]);
+            }
+
+            scratch.Counters.Centroids += (long)quantizer.Count * count;
+        }
+
+        long[] chosen = scratch.Rent(ref scratch.SelectedIds, budget);
+        for (int i = 0; i < slice.Length; i++)
+        {
+            ReadOnlySpan<long> ids = chosen.AsSpan(0, heaps[i].DrainIds(chosen));
+            foreach (int b in probeOrders.Slice(slice[i] * LshHasher.BucketCount, lshProbes))
+            {
+                plan.AddQuery(b, slice[i]);
+                foreach (long id in ids)
+                {
+                    if ((int)(id >> 32) == b)
+                    {
+                        plan.AddCluster(b, (int)id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The positions in <paramref name="slice"/> of the queries that probe bucket <paramref name="bucket"/>, into <paramref name="members"/>.</summary>
+    private static int Members(int bucket, ReadOnlySpan<int> slice, ReadOnlySpan<int> probeOrders, int lshProbes, int[] members)
+    {
+        int count = 0;
+        for (int i = 0; i < slice.Length; i++)
+        {
+            if (probeOrders.Slice(slice[i] * LshHasher.BucketCount, lshProbes).Contains(bucket))
+            {
+                members[count++] = i;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>Queries whose scores are held at once: TotalClusters floats each (32 KB at 8 × 1000 clusters).</summary>
@@ -82,15 +168,7 @@ public sealed class SharedProbePlanner
                 continue;
             }
 
-            int count = 0;
-            for (int i = 0; i < slice.Length; i++)
-            {
-                if (probeOrders.Slice(slice[i] * LshHasher.BucketCount, lshProbes).Contains(b))
-                {
-                    members[count++] = i;
-                }
-            }
-
+            int count = Members(b, slice, probeOrders, lshProbes, members);
             int clusters = quantizer.Count;
             int next = 0;
             while (BlockedScan.BlockLanes(count - next, BucketIndex.MinCentroidBlockQueries, minLanes: 8) is int lanes and > 0)
@@ -214,7 +292,7 @@ public sealed class SharedProbePlanner
         return KthLargest.Select(copy.AsSpan(0, n), k);
     }
 
-    /// <summary>Budgets up to which <see cref="KthScore"/> keeps a heap rather than selecting.</summary>
+    /// <summary>Budgets up to which a heap per query beats writing out every score and selecting (a heap of k sifts log k per entry).</summary>
     private const int MaxHeapBudget = 64;
 
     private int Clusters(int bucket) => _quantizers[bucket]?.Count ?? 0;
