@@ -1,3 +1,4 @@
+using HyperdOrleans.Cli.Commands;
 using HyperdOrleans.Cli.Console;
 using HyperdOrleans.Cli.Measure;
 using Spectre.Console;
@@ -14,7 +15,7 @@ internal static class ClusterBenchReport
         ClusterBenchSettings s = o.Settings;
         var quality = new Table().Title($"hyperd bench --cluster {s.Choice.Target.Kind.ToString().ToLowerInvariant()}: {o.Input.Count:N0} x {o.Input.Dimensions}, {o.Queries.Count:N0} queries, index '{s.Choice.Name}' generation {o.Status.Generation}")
             .AddColumns("measure", "value", "how");
-        quality.AddRow($"recall@{o.K} cluster", $"{o.ClusterRecall:F4}", $"cluster answers vs exact top k (ties count); lsh-probes {o.Probes.LshProbes}, nprobe {o.Probes.NProbe}");
+        quality.AddRow($"recall@{o.K} cluster", $"{o.ClusterRecall:F4}", $"cluster answers vs exact top k (ties count); lsh-probes {o.Probes.LshProbes}, nprobe {o.Probes.NProbe}, {CliOptions.BudgetName(o.Probes.Budget)}");
         quality.AddRow($"recall@{o.K} engine", o.EngineRecall is double r ? $"{r:F4}" : "n/a", "engine alone on the same generation's files");
         quality.AddRow("same ids as engine", o.SameAnswers is double same ? $"{same:P1}" : "n/a", "queries whose k ids (in order) match the engine's");
         quality.AddRow("exact", $"{o.Exact.QueriesPerSecond:N1} q/s", $"brute force streaming the file, one batch, {o.Exact.Threads} threads");

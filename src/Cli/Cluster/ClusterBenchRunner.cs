@@ -48,7 +48,7 @@ internal static class ClusterBenchRunner
         ClusterIndexInfo info = await ClusterIndexInfo.ReadAsync(session, cancellationToken);
         IndexStatus status = info.Status;
         QuerySet queries = QuerySet.Load(queriesPath, status.Dimensions, settings.Generate is null ? settings.QueryCount : null);
-        SearchParameters probes = CliOptions.Probes(info.Defaults, settings.LshProbes, settings.NProbe);
+        SearchParameters probes = CliOptions.Probes(info.Defaults, settings.LshProbes, settings.NProbe, budget: settings.Budget);
         int k = settings.K;
         if (k > status.Count)
         {
@@ -58,7 +58,7 @@ internal static class ClusterBenchRunner
         (VectorIndex? engine, string? engineNote) = OpenEngine(session, status.Generation);
         using VectorIndex? engineIndex = engine;
         int engineThreads = QueryTimer.EffectiveThreads(settings.Threads);
-        context.Ui.WriteLine($"searching: {queries.Count:N0} queries, k {k}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, batches of {cluster.Batch}, clients {string.Join(' ', cluster.Clients)}; "
+        context.Ui.WriteLine($"searching: {queries.Count:N0} queries, k {k}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, budget {CliOptions.BudgetName(probes.Budget)}, batches of {cluster.Batch}, clients {string.Join(' ', cluster.Clients)}; "
             + (engine is null ? $"engine alone: not measured ({engineNote})" : $"engine alone: {engine.Directory}, {engineThreads} threads per request"));
 
         var load = new ConcurrentLoad(queries.Rows, status.Dimensions, cluster.Batch);

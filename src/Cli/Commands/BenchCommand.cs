@@ -29,6 +29,7 @@ internal static class BenchCommand
         Option<int?> lshProbes = CliOptions.LshProbes();
         Option<int?> nprobe = CliOptions.NProbe();
         Option<int?> rerank = CliOptions.Rerank();
+        Option<string> budget = CliOptions.Budget();
         Option<string> storage = CliOptions.Storage();
         Option<int> threads = CliOptions.Threads();
         Option<int> latencyQueries = CliOptions.LatencyQueries();
@@ -67,7 +68,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmark an index against exact search: recall, queries/s, speed-up, latency, course score; with --cluster, the cluster against the engine alone.")
         {
             input, queries, generate, n, queryCount, dims, dataDir, index, rebuild, clusters, seed, k, lshProbes, nprobe, threads, latencyQueries,
-            rerank, storage, clients, batch, rounds, seconds, engineIndex,
+            rerank, budget, storage, clients, batch, rounds, seconds, engineIndex,
         };
         cluster.AddTo(command);
         command.Validators.Add(result =>
@@ -113,6 +114,7 @@ internal static class BenchCommand
                 LshProbes = parsed.GetValue(lshProbes),
                 NProbe = parsed.GetValue(nprobe),
                 Rerank = parsed.GetValue(rerank),
+                Budget = CliOptions.ParseBudget(parsed.GetValue(budget)),
                 Storage = CliOptions.ParseStorage(parsed.GetValue(storage)),
                 Threads = parsed.GetValue(threads),
                 LatencyQueries = parsed.GetValue(latencyQueries),

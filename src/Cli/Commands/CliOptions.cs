@@ -62,6 +62,23 @@ internal static class CliOptions
 
     public static string StorageName(VectorStorage storage) => storage == VectorStorage.Sq8 ? "sq8" : "f32";
 
+    public static readonly string[] BudgetNames = ["shared", "per-bucket"];
+
+    public static Option<string> Budget()
+    {
+        var option = new Option<string>("--budget")
+        {
+            Description = "How a query's lsh-probes × nprobe clusters are spent: shared (the best of all its probed buckets' centroids ranked together) or per-bucket (nprobe in each probed bucket).",
+            DefaultValueFactory = _ => "shared",
+        };
+        option.AcceptOnlyFromAmong(BudgetNames);
+        return option;
+    }
+
+    public static ProbeBudget ParseBudget(string? budget) => budget == "per-bucket" ? ProbeBudget.PerBucket : ProbeBudget.Shared;
+
+    public static string BudgetName(ProbeBudget budget) => budget == ProbeBudget.PerBucket ? "per-bucket" : "shared";
+
     public static Option<int?> Rerank() =>
         AtLeast(new Option<int?>("--rerank") { Description = $"SQ8 indexes: candidates kept per probed bucket by code, as a multiple of k, then re-scored exactly (default {SearchParameters.DefaultRerank})." }, 1);
 
@@ -132,8 +149,8 @@ internal static class CliOptions
     }
 
     /// <summary>The index's defaults, overridden by whichever probes the user gave.</summary>
-    public static SearchParameters Probes(SearchParameters defaults, int? lshProbes, int? nprobe, int? rerank = null) =>
-        new(lshProbes ?? defaults.LshProbes, nprobe ?? defaults.NProbe, rerank ?? defaults.Rerank);
+    public static SearchParameters Probes(SearchParameters defaults, int? lshProbes, int? nprobe, int? rerank = null, ProbeBudget budget = ProbeBudget.Shared) =>
+        new(lshProbes ?? defaults.LshProbes, nprobe ?? defaults.NProbe, rerank ?? defaults.Rerank, budget);
 
     private static Option<T> AtLeast<T>(Option<T> option, long minimum)
     {

@@ -23,6 +23,7 @@ internal static class SearchCommand
         Option<int?> lshProbes = CliOptions.LshProbes();
         Option<int?> nprobe = CliOptions.NProbe();
         Option<int?> rerank = CliOptions.Rerank();
+        Option<string> budget = CliOptions.Budget();
         Option<int> threads = CliOptions.Threads();
         Option<int> latencyQueries = CliOptions.LatencyQueries();
         Option<string> output = CliOptions.Path("--out", "Results file (.ivecs): per query, k ids (row numbers of the indexed file), best first.");
@@ -32,12 +33,12 @@ internal static class SearchCommand
 
         var command = new Command("search", "Search an index with a query file (in the engine, or in a cluster with --cluster).")
         {
-            index, queries, k, lshProbes, nprobe, rerank, threads, latencyQueries, output, batch, clients,
+            index, queries, k, lshProbes, nprobe, rerank, budget, threads, latencyQueries, output, batch, clients,
         };
         cluster.AddTo(command);
         command.SetGuardedAsyncAction(context, async (parsed, cancellationToken) =>
         {
-            var request = new SearchRun(parsed.GetValue(queries)!, parsed.GetValue(k), parsed.GetValue(lshProbes), parsed.GetValue(nprobe), parsed.GetValue(rerank), parsed.GetValue(output)!);
+            var request = new SearchRun(parsed.GetValue(queries)!, parsed.GetValue(k), parsed.GetValue(lshProbes), parsed.GetValue(nprobe), parsed.GetValue(rerank), CliOptions.ParseBudget(parsed.GetValue(budget)), parsed.GetValue(output)!);
             if (cluster.Resolve(parsed, parsed.GetValue(index)) is { } choice)
             {
                 await using ClusterSession session = await ClusterSession.ConnectAsync(context, choice, parsed.GetValue(threads), cancellationToken);
@@ -56,9 +57,9 @@ internal static class SearchCommand
         using VectorIndex opened = VectorIndex.Open(directory);
         QuerySet set = QuerySet.Load(request.Queries, opened.Dimensions);
         int kValue = request.K;
-        SearchParameters probes = CliOptions.Probes(opened.DefaultParameters, request.LshProbes, request.NProbe, request.Rerank);
+        SearchParameters probes = CliOptions.Probes(opened.DefaultParameters, request.LshProbes, request.NProbe, request.Rerank, request.Budget);
         context.Ui.WriteLine($"index {opened.Directory}: {opened.Count:N0} x {opened.Dimensions}, generation {opened.Generation}, storage {(opened.IsQuantized ? "sq8" : "f32")}; {set.Count:N0} queries from {set.Path}");
-        context.Ui.WriteLine($"k {kValue}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}{(opened.IsQuantized ? $", rerank {probes.Rerank}" : string.Empty)}, {IndexBuildRun.ThreadsText(threadCount)}");
+        context.Ui.WriteLine($"k {kValue}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, budget {CliOptions.BudgetName(probes.Budget)}{(opened.IsQuantized ? $", rerank {probes.Rerank}" : string.Empty)}, {IndexBuildRun.ThreadsText(threadCount)}");
 
         QueryTimer.WarmUp(opened, set.Rows, kValue, probes, threadCount);
         cancellationToken.ThrowIfCancellationRequested();
@@ -80,9 +81,9 @@ internal static class SearchCommand
     {
         ClusterIndexInfo info = await ClusterIndexInfo.ReadAsync(session, cancellationToken);
         QuerySet set = QuerySet.Load(request.Queries, info.Status.Dimensions);
-        SearchParameters probes = CliOptions.Probes(info.Defaults, request.LshProbes, request.NProbe);
+        SearchParameters probes = CliOptions.Probes(info.Defaults, request.LshProbes, request.NProbe, budget: request.Budget);
         context.Ui.WriteLine($"index '{session.Name}': {info.Status.Count:N0} x {info.Status.Dimensions}, generation {info.Status.Generation}; {set.Count:N0} queries from {set.Path}");
-        context.Ui.WriteLine($"k {request.K}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, batches of {batchSize}, {clientCount} client(s)");
+        context.Ui.WriteLine($"k {request.K}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, budget {CliOptions.BudgetName(probes.Budget)}, batches of {batchSize}, {clientCount} client(s)");
 
         var load = new ConcurrentLoad(set.Rows, info.Status.Dimensions, batchSize);
         (Neighbor[][] results, LoadResult pass) = await load.AnswerAllAsync(clientCount, ClusterQueries.Cluster(session.Client, session.Name, request.K, probes, null, cancellationToken));
@@ -93,5 +94,5 @@ internal static class SearchCommand
         context.Ui.WriteLine($"latency per request of up to {batchSize} queries: p50 {Formats.Milliseconds(latency.P50Seconds)}, p99 {Formats.Milliseconds(latency.P99Seconds)}");
     }
 
-    private sealed record SearchRun(string Queries, int K, int? LshProbes, int? NProbe, int? Rerank, string Output);
+    private sealed record SearchRun(string Queries, int K, int? LshProbes, int? NProbe, int? Rerank, ProbeBudget Budget, string Output);
 }

@@ -1,3 +1,4 @@
+using HyperdOrleans.Cli.Commands;
 using HyperdOrleans.Cli.Console;
 using Spectre.Console;
 
@@ -11,7 +12,7 @@ internal static class BenchReport
         var table = new Table().Title($"hyperd bench: {o.Input.Count:N0} x {o.Input.Dimensions}, {o.Queries.Count:N0} queries")
             .AddColumns("measure", "value", "how");
         table.AddRow($"recall@{o.K}", $"{o.Recall:F4}", "index answers vs exact top k (ties count)");
-        table.AddRow("index", $"{o.Index.QueriesPerSecond:N0} q/s", $"all queries in one batch, {o.Index.Threads} threads, median of {o.Index.Runs} runs; lsh-probes {o.Probes.LshProbes}, nprobe {o.Probes.NProbe}");
+        table.AddRow("index", $"{o.Index.QueriesPerSecond:N0} q/s", $"all queries in one batch, {o.Index.Threads} threads, median of {o.Index.Runs} runs; lsh-probes {o.Probes.LshProbes}, nprobe {o.Probes.NProbe}, {CliOptions.BudgetName(o.Probes.Budget)}");
         table.AddRow("scanned/query", $"{o.Scanned.BytesPerQuery / 1024:N0} KiB", $"{o.Scanned.RowsPerQuery:N0} rows of {(o.Scanned.RerankRows > 0 ? "8-bit codes" : "float32")} per query{(o.Scanned.RerankRows > 0 ? $", plus {(double)o.Scanned.RerankRows / o.Scanned.Queries:N0} float32 rows re-ranked (rerank {o.Probes.Rerank})" : string.Empty)}");
         table.AddRow("index size", Formats.Bytes(o.IndexBytes), o.Scanned.RerankRows > 0 ? "centroids, float32 lists and sq8 codes on disk" : "centroids and float32 lists on disk");
         table.AddRow("exact", $"{o.Exact.QueriesPerSecond:N1} q/s", $"brute force streaming the file, same batch, {o.Exact.Threads} threads, one run");

@@ -39,14 +39,14 @@ internal static class BenchRunner
 
         using VectorIndex index = VectorIndex.Open(settings.Index);
         QuerySet queries = QuerySet.Load(queriesPath, index.Dimensions, settings.Generate is null ? settings.QueryCount : null);
-        SearchParameters probes = CliOptions.Probes(index.DefaultParameters, settings.LshProbes, settings.NProbe, settings.Rerank);
+        SearchParameters probes = CliOptions.Probes(index.DefaultParameters, settings.LshProbes, settings.NProbe, settings.Rerank, settings.Budget);
         int k = settings.K;
         if (k > index.Count)
         {
             throw new CliException($"--k {k} asks for more neighbours than the index's {index.Count:N0} vectors.");
         }
 
-        context.Ui.WriteLine($"searching: {queries.Count:N0} queries, k {k}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, {IndexBuildRun.ThreadsText(settings.Threads)}");
+        context.Ui.WriteLine($"searching: {queries.Count:N0} queries, k {k}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, budget {CliOptions.BudgetName(probes.Budget)}, {IndexBuildRun.ThreadsText(settings.Threads)}");
         QueryTimer.WarmUp(index, queries.Rows, k, probes, settings.Threads);
         cancellationToken.ThrowIfCancellationRequested();
         Throughput batch = QueryTimer.Batched(index, queries.Rows, k, probes, settings.Threads);

@@ -1,3 +1,4 @@
+using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Build;
 using HyperdOrleans.Engine.Data;
 
@@ -37,6 +38,8 @@ internal sealed record BenchSettings
     public int? NProbe { get; init; }
 
     public int? Rerank { get; init; }
+
+    public ProbeBudget Budget { get; init; }
 
     /// <summary>Storage of an index the bench builds; a reused index must have been built with the same.</summary>
     public VectorStorage Storage { get; init; }
