@@ -10,19 +10,26 @@ public sealed class SelectionTests
     [Theory]
     [InlineData(1, 1, 0)]
     [InlineData(10, 3, 1)]
-    [InlineData(1000, 1, 2)]
-    [InlineData(1000, 1000, 3)]
-    [InlineData(2303, 777, 4)]
+    [InlineData(511, 200, 2)]
+    [InlineData(1000, 1, 3)]
+    [InlineData(1000, 1000, 4)]
+    [InlineData(2303, 777, 5)]
+    [InlineData(4000, 80, 6)]
+    [InlineData(4000, 1600, 7)]
+    [InlineData(4000, 3999, 8)]
     public void KthLargestEqualsTheSortedValue(int count, int k, int seed)
     {
         var random = new Random(seed);
 
-        // Few distinct values as well as many: ties around the k-th must not confuse the partition.
-        foreach (int distinct in new[] { 3, 1_000_000 })
+        // Few distinct values as well as many (ties around the k-th), in random and in sorted orders (a sample of
+        // sorted values brackets well; ties can make the bracket miss and fall back to the plain quickselect).
+        foreach (int distinct in new[] { 3, 50, 1_000_000 })
         {
             float[] values = [.. Enumerable.Range(0, count).Select(_ => random.Next(distinct) / (float)distinct)];
             float expected = values.OrderByDescending(v => v).ElementAt(k - 1);
             Assert.Equal(expected, KthLargest.Select(values.ToArray(), k));
+            Assert.Equal(expected, KthLargest.Select([.. values.Order()], k));
+            Assert.Equal(expected, KthLargest.Select([.. values.OrderDescending()], k));
         }
     }
 

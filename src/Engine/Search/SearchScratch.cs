@@ -27,6 +27,9 @@ public sealed class SearchScratch
 
     private TopK[] _budgetHeaps = [];
 
+    /// <summary>Selects a shared budget's clusters from a query's centroid scores.</summary>
+    internal TopCandidates Candidates { get; } = new();
+
     /// <summary>The clusters a <see cref="SharedProbePlanner"/> chose, per bucket.</summary>
     internal ProbePlan Plan { get; } = new();
 

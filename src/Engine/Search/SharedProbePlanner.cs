@@ -1,4 +1,3 @@
-using System.Numerics;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Search.Blocked;
@@ -209,112 +208,51 @@ public sealed class SharedProbePlanner
 
     /// <summary>
     /// Adds query <paramref name="query"/> to each bucket it probes, with the clusters among its best
-    /// k = min(budget, clusters probed): every score above the k-th largest, then ties with it in bucket order.
+    /// k = min(budget, clusters probed): every score above the k-th largest, then ties with it in probe order.
     /// </summary>
     private void Choose(ProbePlan plan, int query, ReadOnlySpan<float> scores, ReadOnlySpan<int> probed, long budget, SearchScratch scratch)
     {
-        long reachable = 0;
-        foreach (int b in probed)
+        // The probed buckets' scores side by side, in probe order.
+        Span<int> starts = stackalloc int[LshHasher.BucketCount + 1];
+        int reachable = 0;
+        for (int i = 0; i < probed.Length; i++)
         {
-            reachable += Clusters(b);
+            starts[i] = reachable;
+            reachable += Clusters(probed[i]);
         }
 
-        int k = (int)Math.Min(budget, reachable);
-        float threshold = k > 0 ? KthScore(scores, probed, k, (int)reachable, scratch) : float.PositiveInfinity;
-        int ties = k;
-        foreach (int b in probed)
-        {
-            ties -= CountAbove(scores.Slice(_bases[b], Clusters(b)), threshold);
-        }
-
+        starts[probed.Length] = reachable;
         foreach (int b in probed)
         {
             plan.AddQuery(b, query);
-            ReadOnlySpan<float> bucketScores = scores.Slice(_bases[b], Clusters(b));
-            int c = 0;
-            if (Vector.IsHardwareAccelerated)
+        }
+
+        int k = (int)Math.Min(budget, reachable);
+        if (k == 0)
+        {
+            return;
+        }
+
+        float[] row = scratch.Rent(ref scratch.Scores, reachable);
+        for (int i = 0; i < probed.Length; i++)
+        {
+            scores.Slice(_bases[probed[i]], Clusters(probed[i])).CopyTo(row.AsSpan(starts[i]));
+        }
+
+        int bucket = 0;
+        foreach (int position in scratch.Candidates.Select(row.AsSpan(0, reachable), k))
+        {
+            while (position >= starts[bucket + 1])
             {
-                // Most of a bucket's centroids lose: skip them a whole vector at a time.
-                var limit = new Vector<float>(threshold);
-                for (; c <= bucketScores.Length - Vector<float>.Count; c += Vector<float>.Count)
-                {
-                    if (Vector.GreaterThanOrEqualAny(new Vector<float>(bucketScores[c..]), limit))
-                    {
-                        for (int lane = c; lane < c + Vector<float>.Count; lane++)
-                        {
-                            Take(plan, b, lane, bucketScores[lane], threshold, ref ties);
-                        }
-                    }
-                }
+                bucket++;
             }
 
-            for (; c < bucketScores.Length; c++)
-            {
-                Take(plan, b, c, bucketScores[c], threshold, ref ties);
-            }
+            plan.AddCluster(probed[bucket], position - starts[bucket]);
         }
-    }
-
-    private static void Take(ProbePlan plan, int bucket, int cluster, float score, float threshold, ref int ties)
-    {
-        if (score > threshold || (score == threshold && ties-- > 0))
-        {
-            plan.AddCluster(bucket, cluster);
-        }
-    }
-
-    /// <summary>
-    /// The k-th largest score of the probed buckets. A small k keeps a heap fed by whole SIMD vectors of scores
-    /// (almost none enter once it is full); a large one would sift hundreds of entries, so it selects instead.
-    /// Either way the value is the same, so the choice never changes a plan.
-    /// </summary>
-    private float KthScore(ReadOnlySpan<float> scores, ReadOnlySpan<int> probed, int k, int reachable, SearchScratch scratch)
-    {
-        if (k <= MaxHeapBudget)
-        {
-            TopK heap = scratch.ClusterHeap(0, k);
-            foreach (int b in probed)
-            {
-                heap.AddRange(scores.Slice(_bases[b], Clusters(b)), scratch.ClusterIds(Clusters(b)));
-            }
-
-            return heap.Threshold;
-        }
-
-        float[] copy = scratch.Rent(ref scratch.Scores, reachable);
-        int n = 0;
-        foreach (int b in probed)
-        {
-            scores.Slice(_bases[b], Clusters(b)).CopyTo(copy.AsSpan(n));
-            n += Clusters(b);
-        }
-
-        return KthLargest.Select(copy.AsSpan(0, n), k);
     }
 
     /// <summary>Budgets up to which a heap per query beats writing out every score and selecting (a heap of k sifts log k per entry).</summary>
     private const int MaxHeapBudget = 64;
 
     private int Clusters(int bucket) => _quantizers[bucket]?.Count ?? 0;
-
-    private static int CountAbove(ReadOnlySpan<float> scores, float threshold)
-    {
-        int count = 0;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var limit = new Vector<float>(threshold);
-            for (; i <= scores.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                count -= Vector.Sum(Vector.GreaterThan(new Vector<float>(scores[i..]), limit)); // true lanes are -1
-            }
-        }
-
-        for (; i < scores.Length; i++)
-        {
-            count += scores[i] > threshold ? 1 : 0;
-        }
-
-        return count;
-    }
 }
