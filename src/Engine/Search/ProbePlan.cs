@@ -5,8 +5,8 @@ namespace HyperdOrleans.Engine.Search;
 /// <summary>
 /// Which clusters of which bucket each query scans, bucket by bucket, as compressed rows: bucket b is probed by
 /// <c>Queries(b)</c>, and its i-th query scans <c>Clusters(b)[Offsets(b)[i] .. Offsets(b)[i + 1]]</c> (possibly
-/// none: a probed bucket whose centroids all lost still sees the query, for its pending rows). Reused by the
-/// planner that filled it, so valid until its next plan.
+/// none: a probed bucket whose centroids all lost still sees the query, for its pending rows). Lives in the
+/// <see cref="SearchScratch"/> it was planned with, so valid until that scratch's next plan.
 /// </summary>
 public sealed class ProbePlan
 {

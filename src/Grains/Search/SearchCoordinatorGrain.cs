@@ -95,8 +95,7 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
         {
             if (requests[b] is { } bucketRequest)
             {
-                int[] members = [.. Enumerable.Range(0, n).Where(q => probeOrders.AsSpan(q * LshHasher.BucketCount, probes.LshProbes).Contains(b))];
-                calls.Add((b, members, GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(bucketRequest, cancellationToken)));
+                calls.Add((b, ProbingQueries(b, n, probeOrders, probes.LshProbes), GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(bucketRequest, cancellationToken)));
             }
         }
 
@@ -133,7 +132,7 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
         var requests = new BucketSearchRequest?[LshHasher.BucketCount];
         for (int b = 0; b < LshHasher.BucketCount; b++)
         {
-            int[] members = [.. Enumerable.Range(0, unit.Length / d).Where(q => probeOrders.AsSpan(q * LshHasher.BucketCount, probes.LshProbes).Contains(b))];
+            int[] members = ProbingQueries(b, unit.Length / d, probeOrders, probes.LshProbes);
             if (members.Length > 0)
             {
                 requests[b] = new BucketSearchRequest(generation, d, Gather(unit, members, d), k, probes.NProbe);
@@ -142,6 +141,10 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
 
         return requests;
     }
+
+    /// <summary>The queries (in order) that probe <paramref name="bucket"/>: the rows a bucket's answer lists, whatever the budget.</summary>
+    private static int[] ProbingQueries(int bucket, int n, int[] probeOrders, int lshProbes) =>
+        [.. Enumerable.Range(0, n).Where(q => probeOrders.AsSpan(q * LshHasher.BucketCount, lshProbes).Contains(bucket))];
 
     /// <summary>
     /// Each probed bucket's request with the clusters its queries scan under one budget per query, chosen by the
