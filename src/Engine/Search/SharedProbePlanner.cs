@@ -15,7 +15,6 @@ namespace HyperdOrleans.Engine.Search;
 public sealed class SharedProbePlanner
 {
     private readonly CentroidScorer?[] _quantizers;
-    private readonly int[] _bases;
     private readonly long[][] _ids;
 
     /// <param name="quantizers">Each bucket's centroids, by bucket number; null for an empty bucket.</param>
@@ -28,12 +27,10 @@ public sealed class SharedProbePlanner
         }
 
         _quantizers = [.. quantizers];
-        _bases = new int[LshHasher.BucketCount];
         _ids = new long[LshHasher.BucketCount][];
         for (int b = 0; b < _quantizers.Length; b++)
         {
             int count = _quantizers[b]?.Count ?? 0;
-            _bases[b] = TotalClusters;
             TotalClusters += count;
 
             // Bucket and cluster in one id, so the clusters of all probed buckets can share one heap.
@@ -67,7 +64,7 @@ public sealed class SharedProbePlanner
             float[] scores = ScoreSlice(unitQueries, dimensions, slice, probeOrders, lshProbes, scratch);
             for (int i = 0; i < slice.Length; i++)
             {
-                Choose(plan, slice[i], scores.AsSpan(i * TotalClusters, TotalClusters), probeOrders.Slice(slice[i] * LshHasher.BucketCount, lshProbes), budget, scratch);
+                Choose(plan, slice[i], scores.AsSpan(i * TotalClusters, TotalClusters), probeOrders.Slice(slice[i] * LshHasher.BucketCount, lshProbes), budget, scratch.Candidates);
             }
         }
 
@@ -152,9 +149,9 @@ public sealed class SharedProbePlanner
     private const int SliceQueries = 128;
 
     /// <summary>
-    /// Row i of the result holds query slice[i]'s score against every centroid of every bucket it probes (bucket b
-    /// from <c>_bases[b]</c>); the others' places are left as they were. Blocks of queries per bucket as one small matrix product, the few left
-    /// one at a time (both round alike, so a query ranks the same in any batch).
+    /// Row i of the result (TotalClusters wide) starts with query slice[i]'s scores against every centroid of the
+    /// buckets it probes, side by side in its probe order (<see cref="RowStart"/>). Blocks of queries per bucket as
+    /// one small matrix product, the few left one at a time (both round alike, so a query ranks the same in any batch).
     /// </summary>
     private float[] ScoreSlice(ReadOnlySpan<float> unitQueries, int d, ReadOnlySpan<int> slice, ReadOnlySpan<int> probeOrders, int lshProbes, SearchScratch scratch)
     {
@@ -184,7 +181,8 @@ public sealed class SharedProbePlanner
                 BlockedScores.Run(quantizer.Rows, clusters, d, block, tile);
                 for (int l = 0; l < take; l++)
                 {
-                    Span<float> row = scores.AsSpan((members[next + l] * TotalClusters) + _bases[b], clusters);
+                    int i = members[next + l];
+                    Span<float> row = scores.AsSpan((i * TotalClusters) + RowStart(probeOrders.Slice(slice[i] * LshHasher.BucketCount, lshProbes), b), clusters);
                     for (int c = 0; c < clusters; c++)
                     {
                         row[c] = tile[(c * lanes) + l];
@@ -197,7 +195,8 @@ public sealed class SharedProbePlanner
             for (; next < count; next++)
             {
                 int i = members[next];
-                quantizer.Score(unitQueries.Slice(slice[i] * d, d), scores.AsSpan((i * TotalClusters) + _bases[b], clusters));
+                int start = RowStart(probeOrders.Slice(slice[i] * LshHasher.BucketCount, lshProbes), b);
+                quantizer.Score(unitQueries.Slice(slice[i] * d, d), scores.AsSpan((i * TotalClusters) + start, clusters));
             }
 
             scratch.Counters.Centroids += (long)clusters * count;
@@ -210,9 +209,9 @@ public sealed class SharedProbePlanner
     /// Adds query <paramref name="query"/> to each bucket it probes, with the clusters among its best
     /// k = min(budget, clusters probed): every score above the k-th largest, then ties with it in probe order.
     /// </summary>
-    private void Choose(ProbePlan plan, int query, ReadOnlySpan<float> scores, ReadOnlySpan<int> probed, long budget, SearchScratch scratch)
+    private void Choose(ProbePlan plan, int query, ReadOnlySpan<float> row, ReadOnlySpan<int> probed, long budget, TopCandidates candidates)
     {
-        // The probed buckets' scores side by side, in probe order.
+        // Where each probed bucket's scores start in the row.
         Span<int> starts = stackalloc int[LshHasher.BucketCount + 1];
         int reachable = 0;
         for (int i = 0; i < probed.Length; i++)
@@ -233,14 +232,8 @@ public sealed class SharedProbePlanner
             return;
         }
 
-        float[] row = scratch.Rent(ref scratch.Scores, reachable);
-        for (int i = 0; i < probed.Length; i++)
-        {
-            scores.Slice(_bases[probed[i]], Clusters(probed[i])).CopyTo(row.AsSpan(starts[i]));
-        }
-
         int bucket = 0;
-        foreach (int position in scratch.Candidates.Select(row.AsSpan(0, reachable), k))
+        foreach (int position in candidates.Select(row[..reachable], k))
         {
             while (position >= starts[bucket + 1])
             {
@@ -255,4 +248,21 @@ public sealed class SharedProbePlanner
     private const int MaxHeapBudget = 64;
 
     private int Clusters(int bucket) => _quantizers[bucket]?.Count ?? 0;
+
+    /// <summary>Where <paramref name="bucket"/>'s scores start in the row of a query probing <paramref name="probed"/>: after the buckets it probes first.</summary>
+    private int RowStart(ReadOnlySpan<int> probed, int bucket)
+    {
+        int start = 0;
+        foreach (int b in probed)
+        {
+            if (b == bucket)
+            {
+                return start;
+            }
+
+            start += Clusters(b);
+        }
+
+        throw new ArgumentException($"bucket {bucket} is not among the probed buckets.", nameof(bucket));
+    }
 }

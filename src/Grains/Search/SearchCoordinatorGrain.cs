@@ -75,7 +75,7 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
             route.Hasher.ProbeOrder(unit.AsSpan(q * d, d), probeOrders.AsSpan(q * LshHasher.BucketCount, LshHasher.BucketCount));
         }
 
-        BucketSearchRequest?[] requests;
+        BucketCall?[] requests;
         if (probes.Budget == ProbeBudget.Shared)
         {
             if (await PlannerAsync(index, route, cancellationToken) is not { } planner)
@@ -93,9 +93,9 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
         var calls = new List<(int Bucket, int[] Members, Task<BucketSearchResult> Call)>();
         for (int b = 0; b < LshHasher.BucketCount; b++)
         {
-            if (requests[b] is { } bucketRequest)
+            if (requests[b] is { } call)
             {
-                calls.Add((b, ProbingQueries(b, n, probeOrders, probes.LshProbes), GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(bucketRequest, cancellationToken)));
+                calls.Add((b, call.Members, GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(call.Request, cancellationToken)));
             }
         }
 
@@ -126,40 +126,40 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
         return new SearchResponse(route.Info.Generation, results);
     }
 
-    /// <summary>Each probed bucket's request for the best nprobe clusters of each of its queries (in query order).</summary>
-    private static BucketSearchRequest?[] PlanPerBucket(long generation, float[] unit, int d, int k, int[] probeOrders, SearchParameters probes)
+    /// <summary>A bucket's request and the queries (in order) its answer lists: every query that probes the bucket, whatever the budget.</summary>
+    private sealed record BucketCall(BucketSearchRequest Request, int[] Members);
+
+    /// <summary>Each probed bucket's request for the best nprobe clusters of each of its queries.</summary>
+    private static BucketCall?[] PlanPerBucket(long generation, float[] unit, int d, int k, int[] probeOrders, SearchParameters probes)
     {
-        var requests = new BucketSearchRequest?[LshHasher.BucketCount];
+        var requests = new BucketCall?[LshHasher.BucketCount];
         for (int b = 0; b < LshHasher.BucketCount; b++)
         {
-            int[] members = ProbingQueries(b, unit.Length / d, probeOrders, probes.LshProbes);
+            int[] members = [.. Enumerable.Range(0, unit.Length / d).Where(q => probeOrders.AsSpan(q * LshHasher.BucketCount, probes.LshProbes).Contains(b))];
             if (members.Length > 0)
             {
-                requests[b] = new BucketSearchRequest(generation, d, Gather(unit, members, d), k, probes.NProbe);
+                requests[b] = new BucketCall(new BucketSearchRequest(generation, d, Gather(unit, members, d), k, probes.NProbe), members);
             }
         }
 
         return requests;
     }
 
-    /// <summary>The queries (in order) that probe <paramref name="bucket"/>: the rows a bucket's answer lists, whatever the budget.</summary>
-    private static int[] ProbingQueries(int bucket, int n, int[] probeOrders, int lshProbes) =>
-        [.. Enumerable.Range(0, n).Where(q => probeOrders.AsSpan(q * LshHasher.BucketCount, lshProbes).Contains(bucket))];
-
     /// <summary>
     /// Each probed bucket's request with the clusters its queries scan under one budget per query, chosen by the
     /// engine's own planner over every probed bucket's centroids (so the cluster probes what the engine would).
     /// </summary>
-    private static BucketSearchRequest?[] PlanShared(SharedProbePlanner planner, long generation, float[] unit, int d, int k, int[] probeOrders, SearchParameters probes)
+    private static BucketCall?[] PlanShared(SharedProbePlanner planner, long generation, float[] unit, int d, int k, int[] probeOrders, SearchParameters probes)
     {
         int[] all = [.. Enumerable.Range(0, unit.Length / d)];
         ProbePlan plan = planner.Plan(unit, d, all, probeOrders, probes.LshProbes, probes.NProbe, t_scratch ??= new SearchScratch());
-        var requests = new BucketSearchRequest?[LshHasher.BucketCount];
+        var requests = new BucketCall?[LshHasher.BucketCount];
         for (int b = 0; b < LshHasher.BucketCount; b++)
         {
             if (plan.QueryCount(b) > 0)
             {
-                requests[b] = new BucketSearchRequest(generation, d, Gather(unit, plan.Queries(b), d), k, probes.NProbe, plan.Offsets(b).ToArray(), plan.Clusters(b).ToArray());
+                var request = new BucketSearchRequest(generation, d, Gather(unit, plan.Queries(b), d), k, probes.NProbe, plan.Offsets(b).ToArray(), plan.Clusters(b).ToArray());
+                requests[b] = new BucketCall(request, plan.Queries(b).ToArray());
             }
         }
 

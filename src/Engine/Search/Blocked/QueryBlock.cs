@@ -63,21 +63,15 @@ internal sealed class QueryBlock
     /// <summary>Puts <paramref name="query"/> in the next lane with no heap, for <see cref="BlockedScores"/> (which offers nothing).</summary>
     public void AddQuery(ReadOnlySpan<float> query)
     {
-        Debug.Assert(!ExactScores && Active < Lanes);
-        int lane = Active++;
-        for (int j = 0; j < query.Length; j++)
-        {
-            _transposed[(j * Lanes) + lane] = query[j];
-        }
-
+        Debug.Assert(!ExactScores);
+        int lane = Place(query);
         Bias[lane] = 0f;
         Thresholds[lane] = float.PositiveInfinity;
     }
 
-    /// <summary>Puts <paramref name="query"/> (unit length, or SQ8 weights with their <paramref name="bias"/>) and its heap in the next lane.</summary>
-    public void Add(ReadOnlySpan<float> query, TopK heap, float bias = 0f)
+    /// <summary>Writes <paramref name="query"/> transposed into the next lane and returns the lane.</summary>
+    private int Place(ReadOnlySpan<float> query)
     {
-        Debug.Assert(bias == 0f || !ExactScores, "exact scores are plain dot products, with no bias");
         Debug.Assert(Active < Lanes);
         int lane = Active++;
         int lanes = Lanes;
@@ -86,6 +80,14 @@ internal sealed class QueryBlock
             _transposed[(j * lanes) + lane] = query[j];
         }
 
+        return lane;
+    }
+
+    /// <summary>Puts <paramref name="query"/> (unit length, or SQ8 weights with their <paramref name="bias"/>) and its heap in the next lane.</summary>
+    public void Add(ReadOnlySpan<float> query, TopK heap, float bias = 0f)
+    {
+        Debug.Assert(bias == 0f || !ExactScores, "exact scores are plain dot products, with no bias");
+        int lane = Place(query);
         if (ExactScores)
         {
             query.CopyTo(_queries.AsSpan(lane * _dimensions));
