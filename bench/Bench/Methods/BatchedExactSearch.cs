@@ -101,19 +101,21 @@ public static unsafe class BatchedExactSearch
         return results;
     }
 
-    /// <summary>One query at a time: a full scan with a <see cref="TensorPrimitives.Dot"/> per row (the per-query exact baseline).</summary>
+    /// <summary>One query at a time: a full scan with a <see cref="TensorPrimitives.Dot"/> per row (the per-query exact baseline), lines requested ahead as the engine's one-query scan does.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Neighbor[] ScanOne(UnitBase unitBase, ReadOnlySpan<float> unitQuery, int k)
     {
         var heap = new TopK(k);
         int d = unitBase.Dimensions;
         float threshold = float.NegativeInfinity;
+        var prefetch = new StreamPrefetch(unitBase.Row(0), unitBase.Bytes);
         for (long tile = 0; tile < unitBase.Count; tile += TileRows)
         {
             int rows = (int)Math.Min(TileRows, unitBase.Count - tile);
             ReadOnlySpan<float> block = unitBase.Rows(tile, rows);
             for (int r = 0; r < rows; r++)
             {
+                prefetch.Ahead(unitBase.Row(tile + r + 1));
                 float score = TensorPrimitives.Dot(block.Slice(r * d, d), unitQuery);
                 if (score > threshold)
                 {

@@ -400,11 +400,16 @@ public sealed class BucketIndex : IDisposable
     }
 
     /// <summary>The cosine of <paramref name="query"/> with each of the first scores.Length rows.</summary>
-    private static Span<float> ScoreRows(ReadOnlySpan<float> vectors, ReadOnlySpan<float> query, int d, Span<float> scores)
+    private static unsafe Span<float> ScoreRows(ReadOnlySpan<float> vectors, ReadOnlySpan<float> query, int d, Span<float> scores)
     {
-        for (int r = 0, offset = 0; r < scores.Length; r++, offset += d)
+        fixed (float* rows = vectors)
         {
-            scores[r] = TensorPrimitives.Dot(vectors.Slice(offset, d), query);
+            var prefetch = new StreamPrefetch(rows, (long)scores.Length * d * sizeof(float));
+            for (int r = 0, offset = 0; r < scores.Length; r++, offset += d)
+            {
+                prefetch.Ahead(rows + offset + d);
+                scores[r] = TensorPrimitives.Dot(vectors.Slice(offset, d), query);
+            }
         }
 
         return scores;

@@ -1,12 +1,15 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace HyperdOrleans.Engine.Search;
 
 /// <summary>
 /// The positions of the k largest of a row of scores, in row order (ties with the k-th taken first come, first
 /// served), for a budget of hundreds of clusters out of thousands. A sample gives a score a little below the
-/// k-th, one vectorised pass checks that at least k lie at or above it, and one branch-free pass keeps their positions
-/// (about k plus a tenth of the row); only those are selected from. Every other pass
+/// k-th, and one pass copies the positions and scores at or above it (about k plus a tenth of the row; with
+/// AVX-512, one compress per register); only those are selected from, if there are at least k of them. Every other pass
 /// of a plain approach (copies, partitions, a final scan of all scores) touches the whole row. Not thread-safe: its
 /// buffers are reused, one instance per <see cref="SearchScratch"/>.
 /// </summary>
@@ -29,20 +32,14 @@ internal sealed class TopCandidates
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(k, scores.Length);
         int n = scores.Length;
-        Grow(n + 1);
-        int count = scores.Length >= MinSampled && k < n && Bracket(scores, k) is float low
-            ? Gather(scores, low)
-            : Everything(n);
+        Grow(n + Vector512<int>.Count);
+        int count = scores.Length >= MinSampled && k < n && Bracket(scores, k) is float low && Gather(scores, low) is int above && above >= k
+            ? above
+            : Everything(scores);
 
-        // The k-th best is among the candidates: select it from a copy, then keep candidates above it and enough ties.
+        // The k-th best is among the candidates: select it from their copied scores, then keep candidates above it and enough ties.
         Span<int> candidates = _positions.AsSpan(0, count);
-        Span<float> values = _values.AsSpan(0, count);
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = scores[candidates[i]];
-        }
-
-        float threshold = KthLargest.Select(values, k);
+        float threshold = KthLargest.Select(_values.AsSpan(0, count), k);
         int ties = k;
         foreach (int p in candidates)
         {
@@ -63,8 +60,8 @@ internal sealed class TopCandidates
     }
 
     /// <summary>
-    /// A score from a sorted sample with at least k scores at or above it (so the k-th largest is too), a little
-    /// below the k-th; null when the sample misjudged (then every position is a candidate).
+    /// The sorted sample's score at k's expected rank less a margin: a little below the k-th largest, so that
+    /// usually at least k scores lie at or above it (the caller checks); null when the margin reaches past the sample.
     /// </summary>
     private static float? Bracket(ReadOnlySpan<float> scores, int k)
     {
@@ -75,60 +72,59 @@ internal sealed class TopCandidates
             sample[i] = scores[(int)((long)i * n / SampleSize)];
         }
 
-        // The sample's score at k's expected rank less the margin (0-based rank r from the top: the (r + 1)-th largest).
+        // 0-based rank r from the top is the (r + 1)-th largest.
         int rank = (int)((long)k * SampleSize / n) + Margin;
-        if (rank >= SampleSize)
-        {
-            return null;
-        }
-
-        float low = KthLargest.Select(sample, rank + 1);
-        return AtLeast(scores, low) >= k ? low : null;
+        return rank < SampleSize ? KthLargest.Select(sample, rank + 1) : null;
     }
 
-    private static int AtLeast(ReadOnlySpan<float> scores, float low)
+    /// <summary>
+    /// Copies the positions and scores of the scores at or above <paramref name="low"/> (ascending) and returns how
+    /// many there are: a compress of each register's winners where AVX-512 has one, else a branch-free store per score.
+    /// </summary>
+    private int Gather(ReadOnlySpan<float> scores, float low)
     {
-        int count = 0;
+        int[] positions = _positions;
+        float[] values = _values;
+        int m = 0;
         int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (Avx512F.IsSupported)
         {
-            var lows = new Vector<float>(low);
-            for (; i <= scores.Length - Vector<float>.Count; i += Vector<float>.Count)
+            // Full registers stored at the write position: the arrays keep one register of slack past n.
+            var lows = Vector512.Create(low);
+            Vector512<int> index = Vector512<int>.Indices;
+            Vector512<int> step = Vector512.Create(Vector512<int>.Count);
+            ref float source = ref MemoryMarshal.GetReference(scores);
+            ref int positionsStart = ref MemoryMarshal.GetArrayDataReference(positions);
+            ref float valuesStart = ref MemoryMarshal.GetArrayDataReference(values);
+            for (; i <= scores.Length - Vector512<float>.Count; i += Vector512<float>.Count, index += step)
             {
-                count -= Vector.Sum(Vector.GreaterThanOrEqual(new Vector<float>(scores[i..]), lows)); // true lanes are -1
+                Vector512<float> v = Vector512.LoadUnsafe(ref source, (nuint)i);
+                Vector512<float> above = Vector512.GreaterThanOrEqual(v, lows);
+                Avx512F.Compress(Vector512<int>.Zero, above.AsInt32(), index).StoreUnsafe(ref positionsStart, (nuint)m);
+                Avx512F.Compress(Vector512<float>.Zero, above, v).StoreUnsafe(ref valuesStart, (nuint)m);
+                m += BitOperations.PopCount(above.ExtractMostSignificantBits());
             }
         }
 
         for (; i < scores.Length; i++)
         {
-            count += scores[i] >= low ? 1 : 0;
-        }
-
-        return count;
-    }
-
-    /// <summary>The positions of the scores at or above <paramref name="low"/>, ascending; branch-free (one slot spare).</summary>
-    private int Gather(ReadOnlySpan<float> scores, float low)
-    {
-        int[] positions = _positions;
-        int m = 0;
-        for (int i = 0; i < scores.Length; i++)
-        {
             positions[m] = i;
+            values[m] = scores[i];
             m += scores[i] >= low ? 1 : 0;
         }
 
         return m;
     }
 
-    private int Everything(int n)
+    private int Everything(ReadOnlySpan<float> scores)
     {
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < scores.Length; i++)
         {
             _positions[i] = i;
         }
 
-        return n;
+        scores.CopyTo(_values);
+        return scores.Length;
     }
 
     private void Grow(int length)
