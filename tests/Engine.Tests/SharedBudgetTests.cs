@@ -111,6 +111,29 @@ public sealed class SharedBudgetTests(ClusteredIndexFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData(ProbeBudget.Shared)]
+    [InlineData(ProbeBudget.PerBucket)]
+    public void PassesOfBoundedPairsDoNotChangeAnswers(ProbeBudget budget)
+    {
+        // A worker plans and scans its queries in passes of a bounded number of (query, cluster) pairs; with the
+        // bound lowered, 200 queries at 60 clusters each take 20 passes of 10 queries, and must answer alike.
+        var parameters = new SearchParameters(5, 12, Budget: budget);
+        Neighbor[][] onePass = fixture.Index.SearchBatch(fixture.Queries, K, parameters, threads: 1);
+        int bound = fixture.Index.PairsPerPass;
+        try
+        {
+            fixture.Index.PairsPerPass = budget == ProbeBudget.Shared ? 5 * 12 * 10 : 12 * 10;
+            Neighbor[][] passes = fixture.Index.SearchBatch(fixture.Queries, K, parameters, threads: 1);
+            Assert.All(passes, p => Assert.NotNull(p));
+            TestVectors.AssertIdentical(onePass, passes);
+        }
+        finally
+        {
+            fixture.Index.PairsPerPass = bound;
+        }
+    }
+
     [Fact]
     public void AssignedClustersAreChecked()
     {

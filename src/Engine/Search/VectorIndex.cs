@@ -129,6 +129,29 @@ public sealed class VectorIndex : IDisposable
         SearchScratch scratch = _scratch.Value!;
         scratch.Counters = default;
         var heaps = new TopK[unit.Length / Dimensions];
+
+        // A pass plans and scans a bounded number of (query, cluster) pairs, so the plan, the pairs and their
+        // sort stay a few MB however large the batch or the budget; it still holds enough queries to fill the
+        // blocked scan's lanes at every cluster.
+        int perQuery = p.Budget == ProbeBudget.Shared ? p.LshProbes * p.NProbe : p.NProbe;
+        int passQueries = Math.Max(1, PairsPerPass / perQuery);
+        for (int from = first; from < end; from += passQueries)
+        {
+            int to = Math.Min(end, from + passQueries);
+            SearchPass(unit, probeOrders, from, to, k, p, heaps, results, scratch);
+        }
+
+        stats?.Add(end - first, scratch.Counters);
+    }
+
+    /// <summary>
+    /// How many (query, cluster) pairs one pass of a worker plans and scans at most: 2^19, about 6 MB of pair
+    /// arrays (at 8 × 200 clusters, 327 queries a pass: still over a hundred per cluster of a 1M index). Tests lower it.
+    /// </summary>
+    internal int PairsPerPass { get; set; } = 1 << 19;
+
+    private void SearchPass(float[] unit, int[] probeOrders, int first, int end, int k, SearchParameters p, TopK[] heaps, Neighbor[][] results, SearchScratch scratch)
+    {
         for (int q = first; q < end; q++)
         {
             heaps[q] = new TopK(k);
@@ -166,9 +189,8 @@ public sealed class VectorIndex : IDisposable
             }
 
             results[q] = heap.ToSortedArray();
+            heaps[q] = null!;
         }
-
-        stats?.Add(end - first, scratch.Counters);
     }
 
     /// <summary>The best nprobe clusters of each probed bucket, bucket by bucket (<see cref="ProbeBudget.PerBucket"/>).</summary>
