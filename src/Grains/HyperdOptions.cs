@@ -25,4 +25,12 @@ public sealed class HyperdOptions
 
     /// <summary>The largest k a query may ask for.</summary>
     public int MaxK { get; set; } = 10_000;
+
+    /// <summary>
+    /// A batch of queries under a shared budget is planned and sent to the buckets in passes of at most this many
+    /// (query, cluster) pairs, so the plan and each bucket request stay a few MB (and far below Orleans' message
+    /// size limit) however many queries a client sends at once. 2^19 keeps hundreds of queries per pass even at
+    /// 8 × 200 clusters, enough for the bucket's blocked scan.
+    /// </summary>
+    public int MaxPairsPerFanOut { get; set; } = 1 << 19;
 }

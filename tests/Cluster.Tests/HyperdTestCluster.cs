@@ -59,6 +59,9 @@ public sealed class HyperdTestCluster : IAsyncDisposable
                 o.BuildThreads = 1;
                 o.JobPollInterval = TimeSpan.FromMilliseconds(50);
                 o.RebuildPendingThreshold = 0;
+
+                // Small passes, so that a test batch of 64 queries is planned and fanned out in several.
+                o.MaxPairsPerFanOut = 600;
             });
             silo.Services.AddSingleton<IBuildJobGate>(gate);
         });

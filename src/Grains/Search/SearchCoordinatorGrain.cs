@@ -75,55 +75,88 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
             route.Hasher.ProbeOrder(unit.AsSpan(q * d, d), probeOrders.AsSpan(q * LshHasher.BucketCount, LshHasher.BucketCount));
         }
 
-        BucketCall?[] requests;
-        if (probes.Budget == ProbeBudget.Shared)
+        var results = new QueryResult[n];
+        if (probes.Budget != ProbeBudget.Shared)
         {
-            if (await PlannerAsync(index, route, cancellationToken) is not { } planner)
+            return await CallBucketsAsync(index, PlanPerBucket(route.Info.Generation, unit, d, k, probeOrders, probes), k, results, cancellationToken) ? Answer(route, results) : null;
+        }
+
+        if (await PlannerAsync(index, route, cancellationToken) is not { } planner)
+        {
+            return null;
+        }
+
+        // Passes of a bounded number of (query, cluster) pairs: the plan and every bucket request stay small.
+        long perQuery = Math.Max(1, Math.Min((long)probes.LshProbes * probes.NProbe, planner.TotalClusters));
+        int passQueries = (int)Math.Clamp(Math.Max(1, options.Value.MaxPairsPerFanOut) / perQuery, 1, n);
+        for (int first = 0; first < n; first += passQueries)
+        {
+            int[] pass = [.. Enumerable.Range(first, Math.Min(passQueries, n - first))];
+            BucketCall?[] requests = await Task.Run(() => PlanShared(planner, route.Info.Generation, unit, d, k, pass, probeOrders, probes), cancellationToken);
+            if (!await CallBucketsAsync(index, requests, k, results, cancellationToken))
             {
                 return null;
             }
-
-            requests = await Task.Run(() => PlanShared(planner, route.Info.Generation, unit, d, k, probeOrders, probes), cancellationToken);
         }
-        else
+
+        return Answer(route, results);
+    }
+
+    /// <summary>The response; a query no bucket answered (none can be: every query probes its own bucket) gets no neighbours.</summary>
+    private static SearchResponse Answer(IndexRoute route, QueryResult[] results)
+    {
+        for (int q = 0; q < results.Length; q++)
         {
-            requests = PlanPerBucket(route.Info.Generation, unit, d, k, probeOrders, probes);
+            results[q] ??= new QueryResult([], []);
         }
 
-        var calls = new List<(int Bucket, int[] Members, Task<BucketSearchResult> Call)>();
+        return new SearchResponse(route.Info.Generation, results);
+    }
+
+    /// <summary>
+    /// Sends each bucket its request and merges the answers into the results of the queries they list; false when
+    /// some bucket serves another generation.
+    /// </summary>
+    private async Task<bool> CallBucketsAsync(string index, BucketCall?[] requests, int k, QueryResult[] results, CancellationToken cancellationToken)
+    {
+        var calls = new List<(int[] Members, Task<BucketSearchResult> Call)>();
         for (int b = 0; b < LshHasher.BucketCount; b++)
         {
             if (requests[b] is { } call)
             {
-                calls.Add((b, call.Members, GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(call.Request, cancellationToken)));
+                calls.Add((call.Members, GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(call.Request, cancellationToken)));
             }
         }
 
         await Task.WhenAll(calls.Select(c => c.Call));
-        var perQuery = new List<Neighbor[]>[n];
-        foreach ((int _, int[] list, Task<BucketSearchResult> call) in calls)
+        var perQuery = new Dictionary<int, List<Neighbor[]>>();
+        foreach ((int[] members, Task<BucketSearchResult> call) in calls)
         {
             BucketSearchResult result = call.Result;
             if (result.Stale)
             {
-                return null;
+                return false;
             }
 
-            for (int i = 0; i < list.Length; i++)
+            for (int i = 0; i < members.Length; i++)
             {
                 QueryResult r = result.Results[i];
-                (perQuery[list[i]] ??= []).Add([.. r.Ids.Zip(r.Scores, (id, score) => new Neighbor(id, score))]);
+                if (!perQuery.TryGetValue(members[i], out List<Neighbor[]>? lists))
+                {
+                    perQuery[members[i]] = lists = [];
+                }
+
+                lists.Add([.. r.Ids.Zip(r.Scores, (id, score) => new Neighbor(id, score))]);
             }
         }
 
-        var results = new QueryResult[n];
-        for (int q = 0; q < n; q++)
+        foreach ((int q, List<Neighbor[]> lists) in perQuery)
         {
-            Neighbor[] merged = TopKMerge.Merge(perQuery[q] ?? [], k);
+            Neighbor[] merged = TopKMerge.Merge(lists, k);
             results[q] = new QueryResult([.. merged.Select(h => h.Id)], [.. merged.Select(h => h.Score)]);
         }
 
-        return new SearchResponse(route.Info.Generation, results);
+        return true;
     }
 
     /// <summary>A bucket's request and the queries (in order) its answer lists: every query that probes the bucket, whatever the budget.</summary>
@@ -149,10 +182,9 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
     /// Each probed bucket's request with the clusters its queries scan under one budget per query, chosen by the
     /// engine's own planner over every probed bucket's centroids (so the cluster probes what the engine would).
     /// </summary>
-    private static BucketCall?[] PlanShared(SharedProbePlanner planner, long generation, float[] unit, int d, int k, int[] probeOrders, SearchParameters probes)
+    private static BucketCall?[] PlanShared(SharedProbePlanner planner, long generation, float[] unit, int d, int k, int[] queries, int[] probeOrders, SearchParameters probes)
     {
-        int[] all = [.. Enumerable.Range(0, unit.Length / d)];
-        ProbePlan plan = planner.Plan(unit, d, all, probeOrders, probes.LshProbes, probes.NProbe, t_scratch ??= new SearchScratch());
+        ProbePlan plan = planner.Plan(unit, d, queries, probeOrders, probes.LshProbes, probes.NProbe, t_scratch ??= new SearchScratch());
         var requests = new BucketCall?[LshHasher.BucketCount];
         for (int b = 0; b < LshHasher.BucketCount; b++)
         {
