@@ -32,29 +32,11 @@ internal static class CliOptions
 
     public static SyntheticKind ParseKind(string kind) => kind == "uniform" ? SyntheticKind.Uniform : SyntheticKind.Clustered;
 
-    public static Option<string> Storage()
-    {
-        var option = new Option<string>("--storage")
-        {
-            Description = "How the index stores vectors: f32 (float32 lists) or sq8 (also 8-bit codes, scanned first; the best candidates are re-ranked exactly from float32).",
-            DefaultValueFactory = _ => "f32",
-        };
-        option.AcceptOnlyFromAmong(StorageNames);
-        return option;
-    }
+    public static Option<string> Storage() => Choice("--storage", "How the index stores vectors: f32 (float32 lists) or sq8 (also 8-bit codes, scanned first; the best candidates are re-ranked exactly from float32).", StorageNames);
 
     public static readonly string[] LshPlaneNames = ["principal", "random"];
 
-    public static Option<string> LshPlanes()
-    {
-        var option = new Option<string>("--lsh-planes")
-        {
-            Description = "How the build chooses the 3 LSH hyperplanes: principal (the data's top principal directions: fewer neighbours cut apart) or random (random-hyperplane LSH).",
-            DefaultValueFactory = _ => "principal",
-        };
-        option.AcceptOnlyFromAmong(LshPlaneNames);
-        return option;
-    }
+    public static Option<string> LshPlanes() => Choice("--lsh-planes", "How the build chooses the 3 LSH hyperplanes: principal (the data's top principal directions: fewer neighbours cut apart) or random (random-hyperplane LSH).", LshPlaneNames);
 
     public static LshPlanes ParseLshPlanes(string? planes) => planes == "random" ? Engine.Lsh.LshPlanes.Random : Engine.Lsh.LshPlanes.Principal;
 
@@ -64,16 +46,7 @@ internal static class CliOptions
 
     public static readonly string[] BudgetNames = ["shared", "per-bucket"];
 
-    public static Option<string> Budget()
-    {
-        var option = new Option<string>("--budget")
-        {
-            Description = "How a query's lsh-probes × nprobe clusters are spent: shared (the best of all its probed buckets' centroids ranked together) or per-bucket (nprobe in each probed bucket).",
-            DefaultValueFactory = _ => "shared",
-        };
-        option.AcceptOnlyFromAmong(BudgetNames);
-        return option;
-    }
+    public static Option<string> Budget() => Choice("--budget", "How a query's lsh-probes × nprobe clusters are spent: shared (the best of all its probed buckets' centroids ranked together) or per-bucket (nprobe in each probed bucket).", BudgetNames);
 
     public static ProbeBudget ParseBudget(string? budget) => budget == "per-bucket" ? ProbeBudget.PerBucket : ProbeBudget.Shared;
 
@@ -151,6 +124,14 @@ internal static class CliOptions
     /// <summary>The index's defaults, overridden by whichever probes the user gave.</summary>
     public static SearchParameters Probes(SearchParameters defaults, int? lshProbes, int? nprobe, int? rerank = null, ProbeBudget budget = ProbeBudget.Shared) =>
         new(lshProbes ?? defaults.LshProbes, nprobe ?? defaults.NProbe, rerank ?? defaults.Rerank, budget);
+
+    /// <summary>An option that takes one of <paramref name="names"/>, the first by default.</summary>
+    private static Option<string> Choice(string name, string description, string[] names)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => names[0] };
+        option.AcceptOnlyFromAmong(names);
+        return option;
+    }
 
     private static Option<T> AtLeast<T>(Option<T> option, long minimum)
     {

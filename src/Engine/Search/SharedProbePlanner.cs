@@ -244,6 +244,17 @@ public sealed class SharedProbePlanner
         }
     }
 
+    /// <summary>
+    /// How many queries a pass of at most <paramref name="maxPairs"/> (query, cluster) pairs holds under
+    /// <paramref name="parameters"/> (a shared budget's lshProbes × nprobe, or nprobe per bucket), at least one:
+    /// the engine's workers and the cluster's coordinator both plan and scan in passes of this size.
+    /// </summary>
+    public int QueriesPerPass(SearchParameters parameters, long maxPairs)
+    {
+        long pairs = parameters.Budget == ProbeBudget.Shared ? (long)parameters.LshProbes * parameters.NProbe : parameters.NProbe;
+        return (int)Math.Clamp(maxPairs / Math.Clamp(pairs, 1, Math.Max(1, TotalClusters)), 1, int.MaxValue);
+    }
+
     /// <summary>Budgets up to which a heap per query beats writing out every score and selecting (a heap of k sifts log k per entry).</summary>
     private const int MaxHeapBudget = 64;
 

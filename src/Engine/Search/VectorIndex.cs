@@ -133,8 +133,7 @@ public sealed class VectorIndex : IDisposable
         // A pass plans and scans a bounded number of (query, cluster) pairs, so the plan, the pairs and their
         // sort stay a few MB however large the batch or the budget; it still holds enough queries to fill the
         // blocked scan's lanes at every cluster.
-        long perQuery = Math.Max(1, Math.Min(p.Budget == ProbeBudget.Shared ? (long)p.LshProbes * p.NProbe : p.NProbe, Planner.TotalClusters));
-        int passQueries = (int)Math.Max(1, PairsPerPass / perQuery);
+        int passQueries = Planner.QueriesPerPass(p, PairsPerPass);
         for (int from = first; from < end; from += passQueries)
         {
             int to = Math.Min(end, from + passQueries);

@@ -87,8 +87,7 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
         }
 
         // Passes of a bounded number of (query, cluster) pairs: the plan and every bucket request stay small.
-        long perQuery = Math.Max(1, Math.Min((long)probes.LshProbes * probes.NProbe, planner.TotalClusters));
-        int passQueries = (int)Math.Clamp(Math.Max(1, options.Value.MaxPairsPerFanOut) / perQuery, 1, n);
+        int passQueries = planner.QueriesPerPass(probes, options.Value.MaxPairsPerFanOut);
         for (int first = 0; first < n; first += passQueries)
         {
             int[] pass = [.. Enumerable.Range(first, Math.Min(passQueries, n - first))];
