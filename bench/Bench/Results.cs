@@ -154,10 +154,12 @@ public sealed record SearchPoint
 }
 
 /// <summary>
-/// A method's memory while it answered the sweep: its own memory (RssAnon) against the baseline before the index
-/// was opened, and the resident pages of mapped files (RssFile) against the index's size on disk.
+/// A method's memory while it answered the sweep: its own memory (RssAnon) at its peak and, settled by a full
+/// collection, with the index still open (<see cref="HeldRssAnonBytes"/>; null in results written before it was
+/// measured), both against the settled baseline before the index was opened; and the resident pages of mapped files
+/// (RssFile) against the index's size on disk.
 /// </summary>
-public sealed record SearchMemoryResult(string Method, long BaselineRssAnonBytes, long PeakRssAnonBytes, long RssFileBytes, long IndexBytes);
+public sealed record SearchMemoryResult(string Method, long BaselineRssAnonBytes, long PeakRssAnonBytes, long RssFileBytes, long IndexBytes, long? HeldRssAnonBytes = null);
 
 /// <summary>
 /// <c>hyperd tune</c>'s choice for a data set's engine index (recall@10 target on held-out rows of the index) and what

@@ -61,10 +61,10 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             result.Builds.Add(built);
         }
 
-        GC.Collect();
+        // Settled before and after: the difference is what the open index keeps, not the garbage of earlier work.
+        SettledMemory.RssAnonBytes();
         using var memory = new PeakMemorySampler();
         using VectorIndex index = VectorIndex.Open(directory, verify: false);
-        var answers = new Dictionary<(int, int), Neighbor[][]>();
         IEnumerable<(int L, int P)> grid = lsh
             ? options.LshProbes.SelectMany(l => options.NProbes.Select(p => (l, p)))
             : options.FlatNProbes.Where(p => p <= index.Manifest.Buckets.Sum(b => b.Clusters)).Select(p => (1, p));
@@ -80,33 +80,31 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
                 lsh ? $"lshProbes={l}, nprobe={p}" : $"nprobe={p}",
                 (count, k) => index.SearchBatch(data.Queries.AsSpan(0, count * data.Dimensions), k, parameters, options.Threads, count == data.QueryCount && k == 10 ? stats : null),
                 (q, k) => index.Search(data.Queries.AsSpan(q * data.Dimensions, data.Dimensions), k, parameters),
-                options.LatencyQueries,
-                out Neighbor[][] answers10);
+                options.LatencyQueries);
             point = point with { LshProbes = l, NProbe = p, BytesPerQuery = stats.BytesPerQuery };
             result.Points.Add(point);
             log.WriteLine($"  {method,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  {point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
-            if (method == MethodNames.Engine && options.CourseSettings.Contains((l, p)))
-            {
-                answers[(l, p)] = answers10;
-            }
         }
 
         ProcessMemory end = memory.Sample();
         long searchPeak = memory.PeakRssAnonBytes ?? 0;
-        result.SearchMemory.Add(new SearchMemoryResult(method, memory.Baseline.RssAnonBytes, searchPeak, end.ResidentFileBytes, SearchMeasure.DirectoryBytes(directory)));
-        log.WriteLine($"  {method}: searching held {(searchPeak - memory.Baseline.RssAnonBytes) / 1e6:F0} MB of own memory over the baseline; mapped pages resident {end.ResidentFileBytes / 1e6:F0} MB");
+        long held = SettledMemory.RssAnonBytes();
+        long baseline = memory.Baseline.RssAnonBytes;
+        result.SearchMemory.Add(new SearchMemoryResult(method, baseline, searchPeak, end.ResidentFileBytes, SearchMeasure.DirectoryBytes(directory), held));
+        log.WriteLine($"  {method}: searching peaked at {(searchPeak - baseline) / 1e6:F0} MB of own memory over the baseline and holds {(held - baseline) / 1e6:F0} MB with the index open; mapped pages resident {end.ResidentFileBytes / 1e6:F0} MB");
         if (method == MethodNames.Engine)
         {
-            CourseScores(index, answers);
+            CourseScores(index);
             EngineTuning.Run(index, options, data, result, log);
         }
     }
 
     /// <summary>
     /// The course score at each published setting, over the first queries: one exact pass (the library's
-    /// <see cref="ExactSearch"/>, streaming the base) ranks the answers of every setting at once.
+    /// <see cref="ExactSearch"/>, streaming the base) ranks the answers of every setting at once. The settings are
+    /// searched again here rather than kept from the sweep, so the sweep's settled memory holds no answers.
     /// </summary>
-    private void CourseScores(VectorIndex index, Dictionary<(int, int), Neighbor[][]> sweepAnswers)
+    private void CourseScores(VectorIndex index)
     {
         const int K = 10;
         int n = Math.Min(options.CourseQueries, data.QueryCount);
@@ -115,9 +113,7 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
         var queries = new List<float>();
         foreach ((int l, int p) in settings)
         {
-            Neighbor[][] answers = sweepAnswers.TryGetValue((l, p), out Neighbor[][]? swept)
-                ? swept
-                : index.SearchBatch(data.Queries.AsSpan(0, n * data.Dimensions), K, new SearchParameters(l, p), options.Threads);
+            Neighbor[][] answers = index.SearchBatch(data.Queries.AsSpan(0, n * data.Dimensions), K, new SearchParameters(l, p), options.Threads);
             approximate.AddRange(answers.Take(n));
             queries.AddRange(data.Queries.AsSpan(0, n * data.Dimensions).ToArray());
         }

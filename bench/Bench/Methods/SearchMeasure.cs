@@ -19,13 +19,13 @@ internal static class SearchMeasure
     /// <summary>Answers query <c>q</c> alone with k neighbours.</summary>
     public delegate Neighbor[] SingleSearch(int q, int k);
 
-    public static SearchPoint Run(Dataset data, string method, string setting, BatchSearch batch, SingleSearch single, int latencyQueries, out Neighbor[][] answers10)
+    public static SearchPoint Run(Dataset data, string method, string setting, BatchSearch batch, SingleSearch single, int latencyQueries)
     {
         int n = data.QueryCount;
         batch(Math.Min(n, 64), 10);
         var clock = Stopwatch.StartNew();
         double cpu = CpuClock.ProcessSeconds();
-        answers10 = batch(n, 10);
+        Neighbor[][] answers10 = batch(n, 10);
         double qps = n / clock.Elapsed.TotalSeconds;
         double qpsCpu = n / Math.Max(1e-9, CpuClock.ProcessSeconds() - cpu);
         double recall10 = Evaluation.RecallAtK(answers10, data.GroundTruth, 10);
