@@ -15,7 +15,9 @@ namespace HyperdOrleans.Engine.Ivf;
 /// </summary>
 internal sealed class QuantizedScan
 {
+    // Candidate heaps by slot (a query's place in the call's list), so they number the call's queries, not the batch's.
     private TopK?[] _candidates = [];
+    private int[] _slotOf = [];
     private float[] _tile = [];
     private float[] _scores = [];
     private float[] _weights = [];
@@ -29,21 +31,28 @@ internal sealed class QuantizedScan
     /// <summary>Empties (or sizes) each query's candidate heap: k × <paramref name="rerank"/> for that query's k.</summary>
     public QuantizedScan Begin(ReadOnlySpan<int> queryIndexes, TopK[] heaps, int rerank)
     {
-        foreach (int q in queryIndexes)
+        if (_candidates.Length < queryIndexes.Length)
         {
-            if (q >= _candidates.Length)
+            Array.Resize(ref _candidates, Math.Max(queryIndexes.Length, _candidates.Length * 2));
+        }
+
+        for (int slot = 0; slot < queryIndexes.Length; slot++)
+        {
+            int q = queryIndexes[slot];
+            if (q >= _slotOf.Length)
             {
-                Array.Resize(ref _candidates, Math.Max(q + 1, _candidates.Length * 2));
+                Array.Resize(ref _slotOf, Math.Max(q + 1, _slotOf.Length * 2));
             }
 
+            _slotOf[q] = slot;
             int size = (int)Math.Min((long)heaps[q].K * rerank, int.MaxValue);
-            if (_candidates[q] is { } heap && heap.K == size)
+            if (_candidates[slot] is { } heap && heap.K == size)
             {
                 heap.Reset();
             }
             else
             {
-                _candidates[q] = new TopK(size);
+                _candidates[slot] = new TopK(size);
             }
         }
 
@@ -106,7 +115,7 @@ internal sealed class QuantizedScan
                     _block.Begin(lanes, d, exactScores: false);
                     for (int i = next; i < next + take; i++)
                     {
-                        _block.Add(weights.Slice(i * d, d), _candidates[queries[i]]!, biases[i]);
+                        _block.Add(weights.Slice(i * d, d), _candidates[_slotOf[queries[i]]]!, biases[i]);
                     }
 
                     if (excluded is null)
@@ -133,7 +142,7 @@ internal sealed class QuantizedScan
                 }
 
                 // Compare before adding the bias: one subtraction per heap change instead of one add per row.
-                TopK heap = _candidates[queries[i]]!;
+                TopK heap = _candidates[_slotOf[queries[i]]]!;
                 float bias = biases[i];
                 float threshold = heap.Threshold - bias;
                 for (int r = 0; r < n; r++)
@@ -161,7 +170,7 @@ internal sealed class QuantizedScan
         int d = lists.Dimensions;
         foreach (int q in queryIndexes)
         {
-            TopK candidates = _candidates[q]!;
+            TopK candidates = _candidates[_slotOf[q]]!;
             TopK heap = heaps[q];
             ReadOnlySpan<float> query = unitQueries.Slice(q * d, d);
             foreach (long row in candidates.Ids)
@@ -175,6 +184,22 @@ internal sealed class QuantizedScan
 
             counters.Reranked(candidates.Count, d * sizeof(float));
             candidates.Reset();
+        }
+    }
+
+    /// <summary>Lets go of the candidate heaps when together they hold more than <paramref name="keptBytes"/>.</summary>
+    public void Trim(long keptBytes)
+    {
+        long bytes = _slotOf.Length * (long)sizeof(int);
+        foreach (TopK? heap in _candidates)
+        {
+            bytes += heap is null ? 0 : heap.K * (long)(sizeof(float) + sizeof(long));
+        }
+
+        if (bytes > keptBytes)
+        {
+            _candidates = [];
+            _slotOf = [];
         }
     }
 

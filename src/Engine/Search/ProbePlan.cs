@@ -60,6 +60,21 @@ public sealed class ProbePlan
         _offsets[bucket][_queryCounts[bucket]] = c + 1;
     }
 
+    /// <summary>Empties the plan and lets go of any bucket's arrays past <paramref name="keptBytes"/>.</summary>
+    internal void Trim(long keptBytes)
+    {
+        Clear();
+        for (int b = 0; b < LshHasher.BucketCount; b++)
+        {
+            if ((long)Math.Max(_queries[b].Length, _clusters[b].Length) * sizeof(int) > keptBytes)
+            {
+                _queries[b] = [];
+                _offsets[b] = [0];
+                _clusters[b] = [];
+            }
+        }
+    }
+
     private static void Grow(ref int[] buffer, int length)
     {
         if (buffer.Length < length)

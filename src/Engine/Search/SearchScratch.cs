@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Search.Blocked;
 
@@ -56,6 +57,45 @@ public sealed class SearchScratch
     /// <summary>The SQ8 scan state for one bucket call, its candidate heaps emptied.</summary>
     internal QuantizedScan BeginQuantized(ReadOnlySpan<int> queryIndexes, TopK[] heaps, int rerank) =>
         (_quantized ??= new QuantizedScan()).Begin(queryIndexes, heaps, rerank);
+
+    /// <summary>
+    /// Lets go of what one batch grew past <see cref="KeptBytes"/>: buffers, heaps, the plan and the SQ8 candidate heaps
+    /// (k × rerank per query). A pooled scratch then holds a small constant between batches, not the largest batch's
+    /// working set; a batch that needs more grows it again (a few allocations per batch, by doubling).
+    /// </summary>
+    internal void EndBatch()
+    {
+        _quantized?.Trim(KeptBytes);
+        if (_budgetHeaps.Length > 0 && (long)_budgetHeaps.Length * _budgetHeaps[0].K * (sizeof(float) + sizeof(long)) > KeptBytes)
+        {
+            _budgetHeaps = [];
+        }
+
+        Plan.Trim(KeptBytes);
+        Trim(ref Scores);
+        Trim(ref Order);
+        Trim(ref SelectedIds);
+        Trim(ref RowScores);
+        Trim(ref PairClusters);
+        Trim(ref PairQueries);
+        Trim(ref ClusterCounts);
+        Trim(ref SortedQueries);
+        Trim(ref PlanMembers);
+        Trim(ref PlanScores);
+        Trim(ref PlanTile);
+        Trim(ref _clusterIds);
+    }
+
+    /// <summary>A buffer kept between batches at most: a worker's plan and pairs for a few hundred queries.</summary>
+    private const long KeptBytes = 1 << 20;
+
+    private static void Trim<T>(ref T[] buffer)
+    {
+        if ((long)buffer.Length * Unsafe.SizeOf<T>() > KeptBytes)
+        {
+            buffer = [];
+        }
+    }
 
     internal T[] Rent<T>(ref T[] buffer, int length)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
@@ -12,7 +13,8 @@ namespace HyperdOrleans.Engine.Search;
 public sealed class VectorIndex : IDisposable
 {
     private readonly BucketIndex?[] _buckets;
-    private readonly ThreadLocal<SearchScratch> _scratch = new(() => new SearchScratch());
+    // Scratch is rented per worker, not per thread: the pool holds as many as ran at once, whichever pool threads ran them.
+    private readonly ConcurrentBag<SearchScratch> _scratch = [];
 
     private VectorIndex(string directory, IndexManifest manifest, BucketIndex?[] buckets)
     {
@@ -126,7 +128,20 @@ public sealed class VectorIndex : IDisposable
 
     private void SearchChunk(float[] unit, int[] probeOrders, int first, int end, int k, SearchParameters p, Neighbor[][] results, SearchStats? stats)
     {
-        SearchScratch scratch = _scratch.Value!;
+        SearchScratch scratch = _scratch.TryTake(out SearchScratch? pooled) ? pooled : new SearchScratch();
+        try
+        {
+            SearchChunk(unit, probeOrders, first, end, k, p, results, stats, scratch);
+        }
+        finally
+        {
+            scratch.EndBatch();
+            _scratch.Add(scratch);
+        }
+    }
+
+    private void SearchChunk(float[] unit, int[] probeOrders, int first, int end, int k, SearchParameters p, Neighbor[][] results, SearchStats? stats, SearchScratch scratch)
+    {
         scratch.Counters = default;
         var heaps = new TopK[unit.Length / Dimensions];
 
@@ -247,7 +262,5 @@ public sealed class VectorIndex : IDisposable
         {
             bucket?.Dispose();
         }
-
-        _scratch.Dispose();
     }
 }
