@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace HyperdOrleans.Bench;
 
 /// <summary>Everything one run measured; serialised to results.json beside the report.</summary>
@@ -159,7 +161,19 @@ public sealed record SearchPoint
 /// measured), both against the settled baseline before the index was opened; and the resident pages of mapped files
 /// (RssFile) against the index's size on disk.
 /// </summary>
-public sealed record SearchMemoryResult(string Method, long BaselineRssAnonBytes, long PeakRssAnonBytes, long RssFileBytes, long IndexBytes, long? HeldRssAnonBytes = null);
+public sealed record SearchMemoryResult(string Method, long BaselineRssAnonBytes, long PeakRssAnonBytes, long RssFileBytes, long IndexBytes, long? HeldRssAnonBytes = null)
+{
+    /// <summary>The sweep's peak over the baseline.</summary>
+    [JsonIgnore]
+    public long PeakOverBaselineBytes => Math.Max(0, PeakRssAnonBytes - BaselineRssAnonBytes);
+
+    /// <summary>What the open index keeps over the baseline once settled; null where it was not measured.</summary>
+    [JsonIgnore]
+    public long? HeldOverBaselineBytes => HeldRssAnonBytes is long held ? Math.Max(0, held - BaselineRssAnonBytes) : null;
+
+    /// <summary>The held memory (the peak where none was measured) plus every byte of the index files, against <paramref name="rawBytes"/>.</summary>
+    public double ResidentOverRaw(long rawBytes) => (double)((HeldOverBaselineBytes ?? PeakOverBaselineBytes) + IndexBytes) / rawBytes;
+}
 
 /// <summary>
 /// <c>hyperd tune</c>'s choice for a data set's engine index (recall@10 target on held-out rows of the index) and what

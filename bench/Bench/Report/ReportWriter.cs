@@ -164,10 +164,9 @@ public static class ReportWriter
             long raw = data.Count * data.Dimensions * sizeof(float);
             foreach (SearchMemoryResult m in data.SearchMemory)
             {
-                long peak = Math.Max(0, m.PeakRssAnonBytes - m.BaselineRssAnonBytes);
-                long? held = m.HeldRssAnonBytes is long h ? Math.Max(0, h - m.BaselineRssAnonBytes) : null;
-                string ratio = $"{(double)((held ?? peak) + m.IndexBytes) / raw:F2}x" + (held is null ? " (peak)" : "");
-                md.AppendLine($"| {m.Method} | {(held is long kept ? (kept / 1e6).ToString("N1", CultureInfo.InvariantCulture) : "—")} | {Mb(peak)} | {Mb(m.BaselineRssAnonBytes)} | {Mb(m.RssFileBytes)} | {Mb(m.IndexBytes)} | {ratio} |");
+                long? held = m.HeldOverBaselineBytes;
+                string ratio = $"{m.ResidentOverRaw(raw):F2}x" + (held is null ? " (peak)" : "");
+                md.AppendLine($"| {m.Method} | {(held is long kept ? (kept / 1e6).ToString("N1", CultureInfo.InvariantCulture) : "—")} | {Mb(m.PeakOverBaselineBytes)} | {Mb(m.BaselineRssAnonBytes)} | {Mb(m.RssFileBytes)} | {Mb(m.IndexBytes)} | {ratio} |");
             }
 
             md.AppendLine();

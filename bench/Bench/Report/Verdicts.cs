@@ -109,10 +109,9 @@ public static class Verdicts
             return "the engine's search maps its files and holds only centroids";
         }
 
-        long held = Math.Max(0, engine.HeldRssAnonBytes!.Value - engine.BaselineRssAnonBytes);
         long raw = data.Count * data.Dimensions * sizeof(float);
-        return $"the engine's search maps its {engine.IndexBytes / 1e6:N0} MB of files and holds {held / 1e6:N1} MB of its own with the index open: "
-            + $"{(double)(held + engine.IndexBytes) / raw:F2}x the raw vectors with every index page resident";
+        return $"the engine's search maps its {engine.IndexBytes / 1e6:N0} MB of files and holds {engine.HeldOverBaselineBytes!.Value / 1e6:N1} MB of its own with the index open: "
+            + $"{engine.ResidentOverRaw(raw):F2}x the raw vectors with every index page resident";
     }
 
     private static string Describe(SearchPoint p, Func<SearchPoint, double> speed, string speedLabel) =>

@@ -193,7 +193,7 @@ internal sealed class QuantizedScan
         long bytes = _slotOf.Length * (long)sizeof(int);
         foreach (TopK? heap in _candidates)
         {
-            bytes += heap is null ? 0 : heap.K * (long)(sizeof(float) + sizeof(long));
+            bytes += heap?.Bytes ?? 0;
         }
 
         if (bytes > keptBytes)

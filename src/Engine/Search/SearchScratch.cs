@@ -61,12 +61,13 @@ public sealed class SearchScratch
     /// <summary>
     /// Lets go of what one batch grew past <see cref="KeptBytes"/>: buffers, heaps, the plan and the SQ8 candidate heaps
     /// (k × rerank per query). A pooled scratch then holds a small constant between batches, not the largest batch's
-    /// working set; a batch that needs more grows it again (a few allocations per batch, by doubling).
+    /// working set; a batch that needs more grows it again (a few allocations per batch, by doubling). Every holder
+    /// of a scratch calls it when its batch (a worker's chunk, a bucket grain's request, a coordinator's pass) is done.
     /// </summary>
-    internal void EndBatch()
+    public void EndBatch()
     {
         _quantized?.Trim(KeptBytes);
-        if (_budgetHeaps.Length > 0 && (long)_budgetHeaps.Length * _budgetHeaps[0].K * (sizeof(float) + sizeof(long)) > KeptBytes)
+        if (_budgetHeaps.Length > 0 && _budgetHeaps.Length * _budgetHeaps[0].Bytes > KeptBytes)
         {
             _budgetHeaps = [];
         }

@@ -23,6 +23,9 @@ public sealed class TopK
 
     public int K => _scores.Length;
 
+    /// <summary>The bytes its score and id arrays hold.</summary>
+    public long Bytes => (long)K * (sizeof(float) + sizeof(long));
+
     public int Count => _count;
 
     /// <summary>The score a candidate must beat to enter: the worst kept score once full, else -infinity.</summary>

@@ -120,24 +120,19 @@ public sealed class VectorIndex : IDisposable
             int end = Math.Min(n, first + chunkSize);
             if (first < end)
             {
-                SearchChunk(unit, probeOrders, first, end, k, p, results, stats);
+                SearchScratch scratch = _scratch.TryTake(out SearchScratch? pooled) ? pooled : new SearchScratch();
+                try
+                {
+                    SearchChunk(unit, probeOrders, first, end, k, p, results, stats, scratch);
+                }
+                finally
+                {
+                    scratch.EndBatch();
+                    _scratch.Add(scratch);
+                }
             }
         });
         return results;
-    }
-
-    private void SearchChunk(float[] unit, int[] probeOrders, int first, int end, int k, SearchParameters p, Neighbor[][] results, SearchStats? stats)
-    {
-        SearchScratch scratch = _scratch.TryTake(out SearchScratch? pooled) ? pooled : new SearchScratch();
-        try
-        {
-            SearchChunk(unit, probeOrders, first, end, k, p, results, stats, scratch);
-        }
-        finally
-        {
-            scratch.EndBatch();
-            _scratch.Add(scratch);
-        }
     }
 
     private void SearchChunk(float[] unit, int[] probeOrders, int first, int end, int k, SearchParameters p, Neighbor[][] results, SearchStats? stats, SearchScratch scratch)

@@ -34,15 +34,23 @@ internal static class BucketScan
             Predicate<long>? hidden = pending.Latest.IsEmpty ? null : id => pending.Hides(id, watermark);
             SearchScratch scratch = t_scratch ??= new SearchScratch();
             long clusters;
-            if (request.Clusters is { } assigned)
+            try
             {
-                index.SearchAssigned(request.UnitQueries, members, request.ClusterOffsets, assigned, heaps, scratch, hidden);
-                clusters = assigned.Length;
+                if (request.Clusters is { } assigned)
+                {
+                    index.SearchAssigned(request.UnitQueries, members, request.ClusterOffsets, assigned, heaps, scratch, hidden);
+                    clusters = assigned.Length;
+                }
+                else
+                {
+                    index.SearchBatch(request.UnitQueries, members, request.NProbe, heaps, scratch, hidden);
+                    clusters = (long)n * Math.Min(request.NProbe, index.Clusters);
+                }
             }
-            else
+            finally
             {
-                index.SearchBatch(request.UnitQueries, members, request.NProbe, heaps, scratch, hidden);
-                clusters = (long)n * Math.Min(request.NProbe, index.Clusters);
+                // A pool thread keeps this scratch: it must not keep the largest request's working set with it.
+                scratch.EndBatch();
             }
 
             // The engine does not count rows; clusters are k-means balanced, so this estimate is close.

@@ -183,7 +183,8 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
     /// </summary>
     private static BucketCall?[] PlanShared(SharedProbePlanner planner, long generation, float[] unit, int d, int k, int[] queries, int[] probeOrders, SearchParameters probes)
     {
-        ProbePlan plan = planner.Plan(unit, d, queries, probeOrders, probes.LshProbes, probes.NProbe, t_scratch ??= new SearchScratch());
+        SearchScratch scratch = t_scratch ??= new SearchScratch();
+        ProbePlan plan = planner.Plan(unit, d, queries, probeOrders, probes.LshProbes, probes.NProbe, scratch);
         var requests = new BucketCall?[LshHasher.BucketCount];
         for (int b = 0; b < LshHasher.BucketCount; b++)
         {
@@ -194,6 +195,8 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
             }
         }
 
+        // The requests hold copies of the plan; the pool thread's scratch lets go of the pass's working set.
+        scratch.EndBatch();
         return requests;
     }
 
