@@ -187,19 +187,20 @@ internal sealed class QuantizedScan
         }
     }
 
-    /// <summary>Lets go of the candidate heaps when together they hold more than <paramref name="keptBytes"/>.</summary>
-    public void Trim(long keptBytes)
+    /// <summary>What the scan's buffers and candidate heaps hold; a scratch past its budget drops the whole scan.</summary>
+    public long Bytes
     {
-        long bytes = _slotOf.Length * (long)sizeof(int);
-        foreach (TopK? heap in _candidates)
+        get
         {
-            bytes += heap?.Bytes ?? 0;
-        }
+            long bytes = ((long)_slotOf.Length * sizeof(int)) + ((long)_candidates.Length * IntPtr.Size)
+                + (((long)_tile.Length + _scores.Length + _weights.Length + _biases.Length) * sizeof(float))
+                + ((long)_rowNumbers.Length * sizeof(long));
+            foreach (TopK? heap in _candidates)
+            {
+                bytes += heap?.Bytes ?? 0;
+            }
 
-        if (bytes > keptBytes)
-        {
-            _candidates = [];
-            _slotOf = [];
+            return bytes;
         }
     }
 

@@ -60,18 +60,30 @@ public sealed class ProbePlan
         _offsets[bucket][_queryCounts[bucket]] = c + 1;
     }
 
-    /// <summary>Empties the plan and lets go of any bucket's arrays past <paramref name="keptBytes"/>.</summary>
-    internal void Trim(long keptBytes)
+    /// <summary>What the plan's arrays hold.</summary>
+    internal long Bytes
+    {
+        get
+        {
+            long ints = 0;
+            for (int b = 0; b < LshHasher.BucketCount; b++)
+            {
+                ints += _queries[b].Length + _offsets[b].Length + _clusters[b].Length;
+            }
+
+            return ints * sizeof(int);
+        }
+    }
+
+    /// <summary>Empties the plan and lets go of its arrays.</summary>
+    internal void Release()
     {
         Clear();
         for (int b = 0; b < LshHasher.BucketCount; b++)
         {
-            if ((long)Math.Max(_queries[b].Length, _clusters[b].Length) * sizeof(int) > keptBytes)
-            {
-                _queries[b] = [];
-                _offsets[b] = [0];
-                _clusters[b] = [];
-            }
+            _queries[b] = [];
+            _offsets[b] = [0];
+            _clusters[b] = [];
         }
     }
 
@@ -79,7 +91,10 @@ public sealed class ProbePlan
     {
         if (buffer.Length < length)
         {
-            Array.Resize(ref buffer, Math.Max(length, Math.Max(16, buffer.Length * 2)));
+            // Unzeroed: only the counted prefix is ever read, and it is copied over.
+            int[] grown = GC.AllocateUninitializedArray<int>(Math.Max(length, Math.Max(16, buffer.Length * 2)));
+            buffer.CopyTo(grown, 0);
+            buffer = grown;
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Search.Blocked;
 
@@ -58,43 +57,53 @@ public sealed class SearchScratch
     internal QuantizedScan BeginQuantized(ReadOnlySpan<int> queryIndexes, TopK[] heaps, int rerank) =>
         (_quantized ??= new QuantizedScan()).Begin(queryIndexes, heaps, rerank);
 
-    /// <summary>
-    /// Lets go of what one batch grew past <see cref="KeptBytes"/>: buffers, heaps, the plan and the SQ8 candidate heaps
-    /// (k × rerank per query). A pooled scratch then holds a small constant between batches, not the largest batch's
-    /// working set; a batch that needs more grows it again (a few allocations per batch, by doubling). Every holder
-    /// of a scratch calls it when its batch (a worker's chunk, a bucket grain's request, a coordinator's pass) is done.
-    /// </summary>
-    public void EndBatch()
-    {
-        _quantized?.Trim(KeptBytes);
-        if (_budgetHeaps.Length > 0 && _budgetHeaps.Length * _budgetHeaps[0].Bytes > KeptBytes)
-        {
-            _budgetHeaps = [];
-        }
+    /// <summary>Ends a batch: the plan is emptied; the buffers stay for the next batch (a <see cref="ScratchPool"/> releases them when idle).</summary>
+    public void EndBatch() => Plan.Clear();
 
-        Plan.Trim(KeptBytes);
-        Trim(ref Scores);
-        Trim(ref Order);
-        Trim(ref SelectedIds);
-        Trim(ref RowScores);
-        Trim(ref PairClusters);
-        Trim(ref PairQueries);
-        Trim(ref ClusterCounts);
-        Trim(ref SortedQueries);
-        Trim(ref PlanMembers);
-        Trim(ref PlanScores);
-        Trim(ref PlanTile);
-        Trim(ref _clusterIds);
+    /// <summary>
+    /// Lets go of every buffer a batch grew (buffers, heaps, the plan, the SQ8 candidate heaps of k × rerank per
+    /// query), leaving what a new scratch holds; the next batch grows them again.
+    /// </summary>
+    public void Release()
+    {
+        _quantized = null;
+        _budgetHeaps = [];
+        Array.Clear(_laneClusterHeaps);
+        Plan.Release();
+        Scores = [];
+        Order = [];
+        SelectedIds = [];
+        RowScores = [];
+        PairClusters = [];
+        PairQueries = [];
+        ClusterCounts = [];
+        SortedQueries = [];
+        PlanMembers = [];
+        PlanScores = [];
+        PlanTile = [];
+        _clusterIds = [];
     }
 
-    /// <summary>A buffer kept between batches at most: a worker's plan and pairs for a few hundred queries.</summary>
-    private const long KeptBytes = 1 << 20;
-
-    private static void Trim<T>(ref T[] buffer)
+    /// <summary>What the buffers a batch grows hold (the register block and the candidate selection are sized by the index, not the batch).</summary>
+    internal long Bytes
     {
-        if ((long)buffer.Length * Unsafe.SizeOf<T>() > KeptBytes)
+        get
         {
-            buffer = [];
+            long bytes = ((long)Scores.Length + RowScores.Length + PlanScores.Length + PlanTile.Length) * sizeof(float)
+                + ((long)Order.Length + PairClusters.Length + PairQueries.Length + ClusterCounts.Length + SortedQueries.Length + PlanMembers.Length) * sizeof(int)
+                + ((long)SelectedIds.Length + _clusterIds.Length) * sizeof(long)
+                + Plan.Bytes + (_quantized?.Bytes ?? 0);
+            foreach (TopK heap in _budgetHeaps)
+            {
+                bytes += heap.Bytes;
+            }
+
+            foreach (TopK? heap in _laneClusterHeaps)
+            {
+                bytes += heap?.Bytes ?? 0;
+            }
+
+            return bytes;
         }
     }
 
@@ -102,7 +111,8 @@ public sealed class SearchScratch
     {
         if (buffer.Length < length)
         {
-            buffer = new T[Math.Max(length, buffer.Length * 2)];
+            // Unzeroed: a reused buffer holds the last batch's values anyway, so every caller writes (or clears) what it reads.
+            buffer = GC.AllocateUninitializedArray<T>(Math.Max(length, buffer.Length * 2));
         }
 
         return buffer;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
@@ -14,7 +13,7 @@ public sealed class VectorIndex : IDisposable
 {
     private readonly BucketIndex?[] _buckets;
     // Scratch is rented per worker, not per thread: the pool holds as many as ran at once, whichever pool threads ran them.
-    private readonly ConcurrentBag<SearchScratch> _scratch = [];
+    private readonly ScratchPool _scratch = new();
 
     private VectorIndex(string directory, IndexManifest manifest, BucketIndex?[] buckets)
     {
@@ -33,6 +32,9 @@ public sealed class VectorIndex : IDisposable
 
     /// <summary>Chooses the clusters of a <see cref="ProbeBudget.Shared"/> search across buckets.</summary>
     public SharedProbePlanner Planner { get; }
+
+    /// <summary>The workers' scratch buffers, kept between batches and let go of when the index idles.</summary>
+    internal ScratchPool Scratches => _scratch;
 
     /// <summary>Whether the index has SQ8 codes (every non-empty bucket has them, or none does).</summary>
     public bool IsQuantized => _buckets.Any(b => b?.IsQuantized == true);
@@ -120,15 +122,14 @@ public sealed class VectorIndex : IDisposable
             int end = Math.Min(n, first + chunkSize);
             if (first < end)
             {
-                SearchScratch scratch = _scratch.TryTake(out SearchScratch? pooled) ? pooled : new SearchScratch();
+                SearchScratch scratch = _scratch.Rent();
                 try
                 {
                     SearchChunk(unit, probeOrders, first, end, k, p, results, stats, scratch);
                 }
                 finally
                 {
-                    scratch.EndBatch();
-                    _scratch.Add(scratch);
+                    _scratch.Return(scratch);
                 }
             }
         });
@@ -253,6 +254,7 @@ public sealed class VectorIndex : IDisposable
 
     public void Dispose()
     {
+        _scratch.Dispose();
         foreach (BucketIndex? bucket in _buckets)
         {
             bucket?.Dispose();

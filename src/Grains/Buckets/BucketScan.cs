@@ -8,12 +8,12 @@ namespace HyperdOrleans.Grains.Buckets;
 /// <summary>
 /// The synchronous part of a bucket search, run on the thread pool: the generation's clusters through the
 /// engine (deleted and replaced ids filtered), then an exact scan of the live pending rows into the same heaps.
-/// Stateless; each call brings its own heaps, and scratch buffers are per thread.
+/// Stateless; each call brings its own heaps and rents its scratch buffers from the silo's pool.
 /// </summary>
 internal static class BucketScan
 {
-    [ThreadStatic]
-    private static SearchScratch? t_scratch;
+    // One pool per silo for every bucket's requests: a busy silo keeps its workers' buffers, an idle one lets go of them.
+    private static readonly ScratchPool Scratch = new();
 
     public static (QueryResult[] Results, long Scanned) Run(ServingGeneration serving, PendingView pending, BucketSearchRequest request)
     {
@@ -32,7 +32,7 @@ internal static class BucketScan
         if (serving.Index is { } index)
         {
             Predicate<long>? hidden = pending.Latest.IsEmpty ? null : id => pending.Hides(id, watermark);
-            SearchScratch scratch = t_scratch ??= new SearchScratch();
+            SearchScratch scratch = Scratch.Rent();
             long clusters;
             try
             {
@@ -49,8 +49,7 @@ internal static class BucketScan
             }
             finally
             {
-                // A pool thread keeps this scratch: it must not keep the largest request's working set with it.
-                scratch.EndBatch();
+                Scratch.Return(scratch);
             }
 
             // The engine does not count rows; clusters are k-means balanced, so this estimate is close.

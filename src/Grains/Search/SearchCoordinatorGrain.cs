@@ -27,8 +27,8 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
     /// <summary>Each index's planner for a shared budget, built from its buckets' centroids, with the generation it plans.</summary>
     private readonly Dictionary<string, (long Generation, SharedProbePlanner Planner)> _planners = [];
 
-    [ThreadStatic]
-    private static SearchScratch? t_scratch;
+    // One pool per silo for the coordinators' plans: a busy silo keeps the buffers, an idle one lets go of them.
+    private static readonly ScratchPool PlanScratch = new();
 
     public async Task<SearchResponse> SearchAsync(string index, SearchRequest request, CancellationToken cancellationToken = default)
     {
@@ -183,21 +183,27 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
     /// </summary>
     private static BucketCall?[] PlanShared(SharedProbePlanner planner, long generation, float[] unit, int d, int k, int[] queries, int[] probeOrders, SearchParameters probes)
     {
-        SearchScratch scratch = t_scratch ??= new SearchScratch();
-        ProbePlan plan = planner.Plan(unit, d, queries, probeOrders, probes.LshProbes, probes.NProbe, scratch);
-        var requests = new BucketCall?[LshHasher.BucketCount];
-        for (int b = 0; b < LshHasher.BucketCount; b++)
+        SearchScratch scratch = PlanScratch.Rent();
+        try
         {
-            if (plan.QueryCount(b) > 0)
+            ProbePlan plan = planner.Plan(unit, d, queries, probeOrders, probes.LshProbes, probes.NProbe, scratch);
+            var requests = new BucketCall?[LshHasher.BucketCount];
+            for (int b = 0; b < LshHasher.BucketCount; b++)
             {
-                var request = new BucketSearchRequest(generation, d, Gather(unit, plan.Queries(b), d), k, probes.NProbe, plan.Offsets(b).ToArray(), plan.Clusters(b).ToArray());
-                requests[b] = new BucketCall(request, plan.Queries(b).ToArray());
+                if (plan.QueryCount(b) > 0)
+                {
+                    var request = new BucketSearchRequest(generation, d, Gather(unit, plan.Queries(b), d), k, probes.NProbe, plan.Offsets(b).ToArray(), plan.Clusters(b).ToArray());
+                    requests[b] = new BucketCall(request, plan.Queries(b).ToArray());
+                }
             }
-        }
 
-        // The requests hold copies of the plan; the pool thread's scratch lets go of the pass's working set.
-        scratch.EndBatch();
-        return requests;
+            return requests;
+        }
+        finally
+        {
+            // The requests hold copies of the plan.
+            PlanScratch.Return(scratch);
+        }
     }
 
     /// <summary>The index's planner for the route's generation, from its buckets' centroids (fetched once per generation); null when a bucket serves another generation.</summary>
