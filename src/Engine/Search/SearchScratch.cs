@@ -4,8 +4,8 @@ using HyperdOrleans.Engine.Search.Blocked;
 namespace HyperdOrleans.Engine.Search;
 
 /// <summary>
-/// Per-thread working buffers of the search path, grown on demand and reused across queries so that the
-/// scan allocates nothing per query or per vector. Not thread-safe: one per worker.
+/// A worker's buffers for the search path, grown on demand and reused across queries so that the scan allocates
+/// nothing per query or per vector; rented from a <see cref="ScratchPool"/> for a batch. Not thread-safe: one per worker.
 /// </summary>
 public sealed class SearchScratch
 {

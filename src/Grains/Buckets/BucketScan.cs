@@ -8,11 +8,11 @@ namespace HyperdOrleans.Grains.Buckets;
 /// <summary>
 /// The synchronous part of a bucket search, run on the thread pool: the generation's clusters through the
 /// engine (deleted and replaced ids filtered), then an exact scan of the live pending rows into the same heaps.
-/// Stateless; each call brings its own heaps and rents its scratch buffers from the silo's pool.
+/// Stateless; each call brings its own heaps and rents its scratch buffers from the process's pool.
 /// </summary>
 internal static class BucketScan
 {
-    // One pool per silo for every bucket's requests: a busy silo keeps its workers' buffers, an idle one lets go of them.
+    // One pool per process (a silo) for every bucket's requests: busy, it keeps its workers' buffers; idle, it lets go of them.
     private static readonly ScratchPool Scratch = new();
 
     public static (QueryResult[] Results, long Scanned) Run(ServingGeneration serving, PendingView pending, BucketSearchRequest request)

@@ -27,7 +27,7 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
     /// <summary>Each index's planner for a shared budget, built from its buckets' centroids, with the generation it plans.</summary>
     private readonly Dictionary<string, (long Generation, SharedProbePlanner Planner)> _planners = [];
 
-    // One pool per silo for the coordinators' plans: a busy silo keeps the buffers, an idle one lets go of them.
+    // One pool per process (a silo) for the coordinators' plans: busy, it keeps the buffers; idle, it lets go of them.
     private static readonly ScratchPool PlanScratch = new();
 
     public async Task<SearchResponse> SearchAsync(string index, SearchRequest request, CancellationToken cancellationToken = default)
