@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Engine.Build;
 using Microsoft.Extensions.Time.Testing;
@@ -81,6 +82,23 @@ public sealed class ScratchPoolTests(Sq8IndexFixture fixture) : IClassFixture<Sq
 
         Assert.Empty(scratch.PairClusters);
     }
+
+    [Fact]
+    public void APoolNobodyDisposedIsStillCollected()
+    {
+        // Its timer holds it weakly: an index dropped without Dispose does not keep its buffers alive through the timer.
+        WeakReference pool = Abandon();
+        for (int i = 0; i < 10 && pool.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(pool.IsAlive);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference Abandon() => new(new ScratchPool(TimeSpan.FromMilliseconds(10)));
 
     [Theory]
     [InlineData(VectorStorage.Float32)]
