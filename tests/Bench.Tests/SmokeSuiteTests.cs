@@ -83,8 +83,9 @@ public sealed class SmokeSuiteTests : IDisposable
             Assert.True(score.GetProperty("Score").GetDouble() <= 0);
         }
 
-        // Every engine method's search memory: settled with its index open, which is less than the sweep's peak; the
-        // float32 engine maps its lists, so what it keeps over the baseline is less than its index's bytes.
+        // Every engine method's search memory: settled with its index open, which is less than the sweep's peak. (That
+        // the engine maps its lists rather than loading them is an engine test: at 20k rows the runtime's own few MB
+        // of native memory are as large as the index.)
         Assert.Contains("| method | held with the index open MB |", report, StringComparison.Ordinal);
         JsonElement[] memory = [.. data.GetProperty("SearchMemory").EnumerateArray()];
         Assert.Equal(points.Select(p => p.GetProperty("Method").GetString()).Where(m => m!.StartsWith("engine", StringComparison.Ordinal)).Distinct().Count(), memory.Length);
@@ -93,10 +94,6 @@ public sealed class SmokeSuiteTests : IDisposable
             long held = m.GetProperty("HeldRssAnonBytes").GetInt64();
             Assert.InRange(held, 1, m.GetProperty("PeakRssAnonBytes").GetInt64() - 1);
         }
-
-        JsonElement engineMemory = Assert.Single(memory, m => m.GetProperty("Method").GetString() == "engine");
-        long kept = engineMemory.GetProperty("HeldRssAnonBytes").GetInt64() - engineMemory.GetProperty("BaselineRssAnonBytes").GetInt64();
-        Assert.True(kept < engineMemory.GetProperty("IndexBytes").GetInt64(), $"the engine keeps {kept} bytes with its index open, its index has {engineMemory.GetProperty("IndexBytes")}");
     }
 
     public void Dispose()
