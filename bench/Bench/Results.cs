@@ -61,6 +61,10 @@ public sealed class DatasetResult
 
     public required int GroundTruthK { get; init; }
 
+    /// <summary>The base's raw float32 vectors, the yardstick of every memory ratio.</summary>
+    [JsonIgnore]
+    public long RawBytes => Count * Dimensions * sizeof(float);
+
     /// <summary>Single-thread scan of the unit base with one query (TensorPrimitives.Dot per row), GB/s.</summary>
     public double ExactScanGBps { get; set; }
 

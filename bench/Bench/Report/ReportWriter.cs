@@ -161,11 +161,10 @@ public static class ReportWriter
             md.AppendLine();
             md.AppendLine("| method | held with the index open MB | peak while answering MB | baseline MB | mapped pages resident MB | index on disk MB | (held + index) / raw |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-            long raw = data.Count * data.Dimensions * sizeof(float);
             foreach (SearchMemoryResult m in data.SearchMemory)
             {
                 long? held = m.HeldOverBaselineBytes;
-                string ratio = $"{m.ResidentOverRaw(raw):F2}x" + (held is null ? " (peak)" : "");
+                string ratio = $"{m.ResidentOverRaw(data.RawBytes):F2}x" + (held is null ? " (peak)" : "");
                 md.AppendLine($"| {m.Method} | {(held is long kept ? (kept / 1e6).ToString("N1", CultureInfo.InvariantCulture) : "—")} | {Mb(m.PeakOverBaselineBytes)} | {Mb(m.BaselineRssAnonBytes)} | {Mb(m.RssFileBytes)} | {Mb(m.IndexBytes)} | {ratio} |");
             }
 

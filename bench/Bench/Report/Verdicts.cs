@@ -109,9 +109,8 @@ public static class Verdicts
             return "the engine's search maps its files and holds only centroids";
         }
 
-        long raw = data.Count * data.Dimensions * sizeof(float);
         return $"the engine's search maps its {engine.IndexBytes / 1e6:N0} MB of files and holds {engine.HeldOverBaselineBytes!.Value / 1e6:N1} MB of its own with the index open: "
-            + $"{engine.ResidentOverRaw(raw):F2}x the raw vectors with every index page resident";
+            + $"{engine.ResidentOverRaw(data.RawBytes):F2}x the raw vectors with every index page resident";
     }
 
     private static string Describe(SearchPoint p, Func<SearchPoint, double> speed, string speedLabel) =>

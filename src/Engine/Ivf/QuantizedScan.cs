@@ -187,7 +187,7 @@ internal sealed class QuantizedScan
         }
     }
 
-    /// <summary>What the scan's buffers and candidate heaps hold; a scratch past its budget drops the whole scan.</summary>
+    /// <summary>What the scan's buffers and candidate heaps hold (part of <see cref="SearchScratch.Bytes"/>).</summary>
     public long Bytes
     {
         get

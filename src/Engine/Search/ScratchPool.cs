@@ -12,7 +12,7 @@ public sealed class ScratchPool : IDisposable
     /// <summary>How long a returned scratch keeps its buffers unless rented again.</summary>
     public static readonly TimeSpan DefaultIdleAfter = TimeSpan.FromSeconds(1);
 
-    private readonly Stack<Returned> _pooled = new();
+    private readonly List<Returned> _pooled = []; // the last returned at the end
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
@@ -36,7 +36,14 @@ public sealed class ScratchPool : IDisposable
     {
         lock (_lock)
         {
-            return _pooled.TryPop(out Returned returned) ? returned.Scratch : new SearchScratch();
+            if (_pooled.Count == 0)
+            {
+                return new SearchScratch();
+            }
+
+            SearchScratch scratch = _pooled[^1].Scratch;
+            _pooled.RemoveAt(_pooled.Count - 1);
+            return scratch;
         }
     }
 
@@ -46,7 +53,7 @@ public sealed class ScratchPool : IDisposable
         scratch.EndBatch();
         lock (_lock)
         {
-            _pooled.Push(new Returned(scratch, _time.GetTimestamp()));
+            _pooled.Add(new Returned(scratch, _time.GetTimestamp(), Released: false));
         }
     }
 
@@ -55,11 +62,13 @@ public sealed class ScratchPool : IDisposable
     {
         lock (_lock)
         {
-            foreach (Returned returned in _pooled)
+            for (int i = 0; i < _pooled.Count; i++)
             {
-                if (_time.GetElapsedTime(returned.At) >= IdleAfter)
+                // Once per return: a scratch released on an earlier tick holds nothing more to let go of.
+                if (!_pooled[i].Released && _time.GetElapsedTime(_pooled[i].At) >= IdleAfter)
                 {
-                    returned.Scratch.Release();
+                    _pooled[i].Scratch.Release();
+                    _pooled[i] = _pooled[i] with { Released = true };
                 }
             }
         }
@@ -84,5 +93,5 @@ public sealed class ScratchPool : IDisposable
         }
     }
 
-    private readonly record struct Returned(SearchScratch Scratch, long At);
+    private readonly record struct Returned(SearchScratch Scratch, long At, bool Released);
 }
