@@ -2,7 +2,7 @@ using System.IO.MemoryMappedFiles;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Io;
 
-namespace HyperdOrleans.Bench.Data;
+namespace HyperdOrleans.Evaluation.Exact;
 
 /// <summary>
 /// A data set's base rows normalised to unit length, as raw float32 in a memory-mapped file: what the exact
