@@ -11,7 +11,19 @@ public sealed record BuildRequest(
     [property: Id(1)] int? RawDimensions = null,
     [property: Id(2)] int? Clusters = null,
     [property: Id(3)] int? Seed = null,
-    [property: Id(4)] int? Iterations = null);
+    [property: Id(4)] int? Iterations = null,
+    [property: Id(5)] IndexStorage? Storage = null);
+
+/// <summary>
+/// How a build stores the vectors: float32 rows only, or SQ8 codes scanned first (a quarter of the bytes) with the
+/// float32 rows kept beside them for an exact re-rank of each query's best candidates.
+/// </summary>
+[GenerateSerializer, Alias("hyperd.IndexStorage")]
+public enum IndexStorage
+{
+    Float32 = 0,
+    Sq8 = 1,
+}
 
 /// <summary>The answer to <see cref="IIndexGrain.BuildAsync"/>: started (with the generation it builds) or refused, and why.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.RebuildTicket")]
@@ -30,7 +42,8 @@ public sealed record BuildJobRequest(
     [property: Id(7)] int Iterations,
     [property: Id(8)] int MaxPointsPerCentroid,
     [property: Id(9)] int Seed,
-    [property: Id(10)] long IndexCount);
+    [property: Id(10)] long IndexCount,
+    [property: Id(11)] IndexStorage Storage = IndexStorage.Float32);
 
 public enum BuildJobState
 {

@@ -1,13 +1,16 @@
 namespace HyperdOrleans.Abstractions;
 
 /// <summary>
-/// Per-query probe settings; null takes the index's default (for <see cref="Budget"/>: <see cref="SearchBudget.Shared"/>).
+/// Per-query search settings (the engine's <c>SearchParameters</c>); null takes the index's default, as recorded in
+/// its manifest by a build or by <c>hyperd tune</c>. <see cref="Rerank"/> matters for SQ8 indexes only: each probed
+/// bucket keeps k × rerank candidates by code and re-scores them exactly.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.SearchOptions")]
 public sealed record SearchOptions(
     [property: Id(0)] int? LshProbes = null,
     [property: Id(1)] int? NProbe = null,
-    [property: Id(2)] SearchBudget? Budget = null);
+    [property: Id(2)] SearchBudget? Budget = null,
+    [property: Id(3)] int? Rerank = null);
 
 /// <summary>How a query's lshProbes × nprobe clusters are spent over the buckets it probes (the engine's <c>ProbeBudget</c>).</summary>
 [GenerateSerializer, Alias("hyperd.SearchBudget")]
@@ -45,12 +48,12 @@ public sealed record SearchInfo(
     [property: Id(4)] float[] Planes,
     [property: Id(5)] float[] Thresholds,
     [property: Id(6)] int DefaultLshProbes,
-    [property: Id(7)] int DefaultNProbe);
+    [property: Id(7)] int DefaultNProbe,
+    [property: Id(8)] int DefaultRerank);
 
 /// <summary>
-/// Queries already normalised by the coordinator, for one bucket of one generation. Without <see cref="Clusters"/>
-/// the bucket scans each query's best <see cref="NProbe"/> clusters; with them (a shared budget, planned by the
-/// coordinator) query i scans <c>Clusters[ClusterOffsets[i] .. ClusterOffsets[i + 1]]</c>.
+/// One bucket's share of a planned pass, for one generation: queries already normalised by the coordinator; query i
+/// scans <c>Clusters[ClusterOffsets[i] .. ClusterOffsets[i + 1]]</c> (possibly none: it still sees the pending rows).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BucketSearchRequest")]
 public sealed record BucketSearchRequest(
@@ -58,9 +61,9 @@ public sealed record BucketSearchRequest(
     [property: Id(1)] int Dimensions,
     [property: Id(2)] float[] UnitQueries,
     [property: Id(3)] int K,
-    [property: Id(4)] int NProbe,
-    [property: Id(5)] int[]? ClusterOffsets = null,
-    [property: Id(6)] int[]? Clusters = null);
+    [property: Id(4)] int Rerank,
+    [property: Id(5)] int[] ClusterOffsets,
+    [property: Id(6)] int[] Clusters);
 
 /// <summary>
 /// A bucket's centroids (row-major, clusters × dimensions; empty for an empty bucket), for a coordinator that ranks

@@ -42,7 +42,9 @@ public sealed record BucketFiles(
     [property: Id(3)] string? CentroidsFile,
     [property: Id(4)] string? CentroidsChecksum,
     [property: Id(5)] string? ListsFile,
-    [property: Id(6)] string? ListsChecksum);
+    [property: Id(6)] string? ListsChecksum,
+    [property: Id(7)] string? CodesFile = null,
+    [property: Id(8)] string? CodesChecksum = null);
 
 /// <summary>A bucket grain's view of itself.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BucketStatus")]

@@ -7,8 +7,8 @@ namespace HyperdOrleans.Grains;
 internal static class WireConversions
 {
     public static BucketManifest ToEngine(this BucketFiles f) =>
-        new(f.Bucket, f.Count, f.Clusters, f.CentroidsFile, f.CentroidsChecksum, f.ListsFile, f.ListsChecksum);
+        new(f.Bucket, f.Count, f.Clusters, f.CentroidsFile, f.CentroidsChecksum, f.ListsFile, f.ListsChecksum, f.CodesFile, f.CodesChecksum);
 
     public static BucketFiles ToWire(this BucketManifest m) =>
-        new(m.Bucket, m.Count, m.Clusters, m.CentroidsFile, m.CentroidsChecksum, m.ListsFile, m.ListsChecksum);
+        new(m.Bucket, m.Count, m.Clusters, m.CentroidsFile, m.CentroidsChecksum, m.ListsFile, m.ListsChecksum, m.CodesFile, m.CodesChecksum);
 }

@@ -83,7 +83,7 @@ public sealed class QueryValidationTests : IClassFixture<SmallIndexFixture>, IDi
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => _index.Search(_query, k));
 
         Assert.Equal("k", error.ParamName);
-        Assert.Contains($"between 1 and the index's {SmallIndexFixture.Count} vectors, got {k}", error.Message);
+        Assert.Contains($"between 1 and {SmallIndexFixture.Count} for the index ({SmallIndexFixture.Count} vectors), got {k}", error.Message);
     }
 
     [Theory]

@@ -112,7 +112,7 @@ public sealed class SharedBudgetTests(ClusteredIndexFixture fixture)
 
         // A worker plans and scans its queries in passes of a bounded number of (query, cluster) pairs; with the
         // bound lowered, the 200 queries at 60 clusters each take 20 passes of 10 queries.
-        int bound = fixture.Index.PairsPerPass;
+        long bound = fixture.Index.PairsPerPass;
         try
         {
             fixture.Index.PairsPerPass = budget == ProbeBudget.Shared ? 5 * 12 * 10 : 12 * 10;

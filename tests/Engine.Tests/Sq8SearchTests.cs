@@ -85,9 +85,16 @@ public sealed class Sq8SearchTests(Sq8IndexFixture fixture, ITestOutputHelper ou
         // Hide every exact neighbour: the search has to find the next ones instead.
         var hidden = fixture.Exact.SelectMany(a => a.Select(x => x.Id)).ToHashSet();
         var scratch = new SearchScratch();
+        var orders = new int[n * 8];
+        for (int q = 0; q < n; q++)
+        {
+            fixture.Sq8.Hasher.ProbeOrder(unit.AsSpan(q * D, D), orders.AsSpan(q * 8, 8));
+        }
+
+        ProbePlan plan = fixture.Sq8.Planner.PlanPerBucket(unit, D, members, orders, 8, 50, scratch);
         for (int b = 0; b < 8; b++)
         {
-            fixture.Sq8.Bucket(b)?.SearchBatch(unit, members, 50, heaps, scratch, hidden.Contains);
+            fixture.Sq8.Bucket(b)?.SearchAssigned(unit, plan.Queries(b), plan.Offsets(b), plan.Clusters(b), heaps, scratch, hidden.Contains);
         }
 
         for (int q = 0; q < n; q++)

@@ -85,67 +85,13 @@ public sealed class BucketIndex : IDisposable
     }
 
     /// <summary>
-    /// Scans, for each query in <paramref name="queryIndexes"/>, its <paramref name="nprobe"/> best clusters into
-    /// <c>heaps[query]</c>. Work is grouped cluster by cluster: the queries that probe a cluster score it together
-    /// through <see cref="BlockedScan"/> (its rows read once per block of queries), and the batch's centroids are
-    /// ranked the same way.
-    /// </summary>
-    public void SearchBatch(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int nprobe, TopK[] heaps, SearchScratch scratch) =>
-        SearchBatch(unitQueries, queryIndexes, nprobe, heaps, scratch, excluded: null);
-
-    /// <summary>
-    /// As <see cref="SearchBatch(ReadOnlySpan{float}, ReadOnlySpan{int}, int, TopK[], SearchScratch)"/>, skipping ids
-    /// <paramref name="excluded"/> says are gone (deleted or replaced since the files were written). The predicate
-    /// is asked only about rows that would enter a heap, so a small delete set costs almost nothing. An SQ8
-    /// bucket keeps k × <paramref name="rerank"/> candidates per query by code and re-scores them exactly.
-    /// </summary>
-    public void SearchBatch(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int nprobe, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded, int rerank = SearchParameters.DefaultRerank)
-    {
-        int d = Dimensions;
-        int probes = Math.Min(nprobe, Clusters);
-        int pairs = queryIndexes.Length * probes;
-        int[] pairCluster = scratch.Rent(ref scratch.PairClusters, pairs);
-        int[] pairQuery = scratch.Rent(ref scratch.PairQueries, pairs);
-        int[] clusterCount = scratch.Rent(ref scratch.ClusterCounts, Clusters + 1);
-        Array.Clear(clusterCount, 0, Clusters + 1);
-
-        int p = 0;
-        int next = 0;
-
-        // While enough queries are left to fill a wide register, their centroids are ranked together as one small matrix product.
-        while (BlockedScan.BlockLanes(queryIndexes.Length - next, MinCentroidBlockQueries, minLanes: 8) is int lanes and > 0)
-        {
-            int take = Math.Min(lanes, queryIndexes.Length - next);
-            QueryBlock block = scratch.Block;
-            block.Begin(lanes, d, exactScores: false);
-            for (int i = 0; i < take; i++)
-            {
-                block.Add(unitQueries.Slice(queryIndexes[next + i] * d, d), scratch.ClusterHeap(i, probes));
-            }
-
-            BlockedScan.Run(_quantizer.Rows, scratch.ClusterIds(Clusters), d, block, default(AllRows));
-            scratch.Counters.Centroids += (long)Clusters * take;
-            long[] chosen = scratch.Rent(ref scratch.SelectedIds, probes);
-            for (int i = 0; i < take; i++)
-            {
-                AddPairs(chosen.AsSpan(0, block.Heaps[i].DrainIds(chosen)), queryIndexes[next + i], pairCluster, pairQuery, clusterCount, ref p);
-            }
-
-            next += take;
-        }
-
-        foreach (int q in queryIndexes[next..])
-        {
-            AddPairs(SelectClusters(unitQueries.Slice(q * d, d), probes, scratch), q, pairCluster, pairQuery, clusterCount, ref p);
-        }
-
-        ScanPairs(unitQueries, queryIndexes, pairCluster, pairQuery, clusterCount, p, heaps, scratch, excluded, rerank);
-    }
-
-    /// <summary>
     /// Scans clusters chosen by the caller (<see cref="SharedProbePlanner"/>, maybe on another machine): query
     /// <c>queryIndexes[i]</c> scans <c>clusters[offsets[i] .. offsets[i + 1]]</c>, distinct cluster numbers of this
-    /// bucket. Otherwise as <see cref="SearchBatch(ReadOnlySpan{float}, ReadOnlySpan{int}, int, TopK[], SearchScratch, Predicate{long}?, int)"/>.
+    /// bucket. Work is grouped cluster by cluster: the queries that probe a cluster score it together
+    /// through <see cref="BlockedScan"/> (its rows read once per block of queries). Ids <paramref name="excluded"/> says
+    /// are gone (deleted or replaced since the files were written) are skipped; the predicate is asked only about rows
+    /// that would enter a heap, so a small delete set costs almost nothing. An SQ8 bucket keeps k × <paramref name="rerank"/>
+    /// candidates per query by code and re-scores them exactly.
     /// </summary>
     public void SearchAssigned(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, ReadOnlySpan<int> offsets, ReadOnlySpan<int> clusters, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded, int rerank = SearchParameters.DefaultRerank)
     {
@@ -283,16 +229,6 @@ public sealed class BucketIndex : IDisposable
         }
     }
 
-    private static void AddPairs(ReadOnlySpan<long> clusters, int query, int[] pairCluster, int[] pairQuery, int[] clusterCount, ref int p)
-    {
-        foreach (long cluster in clusters)
-        {
-            pairCluster[p] = (int)cluster;
-            pairQuery[p++] = query;
-            clusterCount[cluster + 1]++;
-        }
-    }
-
     /// <summary>
     /// Queries per cluster from which the blocked scan beats one <c>TensorPrimitives.Dot</c> per row and query:
     /// its cost per row is that of a full register of queries, however few lanes are used.
@@ -320,58 +256,6 @@ public sealed class BucketIndex : IDisposable
         }
 
         return -1;
-    }
-
-    /// <summary>
-    /// One query, extended: scans the first <paramref name="nprobe"/> clusters in rank order, then keeps going
-    /// while the heap holds fewer than its k (small buckets or tiny clusters). Scores the float32 rows even in an
-    /// SQ8 bucket: this rare path wants every row it can find, exactly.
-    /// </summary>
-    public void SearchUntilFull(ReadOnlySpan<float> unitQuery, int nprobe, bool keepGoing, TopK heap, SearchScratch scratch)
-    {
-        int[] order = RankAllClusters(unitQuery, scratch);
-        for (int i = 0; i < Clusters; i++)
-        {
-            if (i >= nprobe && (!keepGoing || heap.Count >= heap.K))
-            {
-                break;
-            }
-
-            scratch.Counters.Scanned(_lists.ListSize(order[i]), Dimensions * sizeof(float));
-            ScanList(_lists.Vectors(order[i]), _lists.Ids(order[i]), unitQuery, heap, Dimensions, scratch.Rent(ref scratch.RowScores, _lists.ListSize(order[i])), default(AllRows));
-        }
-    }
-
-    /// <summary>Every cluster of the bucket by descending centroid score, in <c>scratch.Order</c> (the rare keep-scanning path).</summary>
-    private int[] RankAllClusters(ReadOnlySpan<float> unitQuery, SearchScratch scratch)
-    {
-        float[] scores = scratch.Rent(ref scratch.Scores, Clusters);
-        _quantizer.Score(unitQuery, scores);
-        scratch.Counters.Centroids += Clusters;
-        int[] order = scratch.Rent(ref scratch.Order, Clusters);
-        for (int c = 0; c < Clusters; c++)
-        {
-            order[c] = c;
-            scores[c] = -scores[c];
-        }
-
-        Array.Sort(scores, order, 0, Clusters);
-        return order;
-    }
-
-    /// <summary>
-    /// The <paramref name="probes"/> best clusters of a query (as ids of <c>scratch.SelectedIds</c>), in no particular
-    /// order: the batch regroups pairs by cluster anyway, so sorting them would be wasted work.
-    /// </summary>
-    private ReadOnlySpan<long> SelectClusters(ReadOnlySpan<float> unitQuery, int probes, SearchScratch scratch)
-    {
-        float[] scores = scratch.Rent(ref scratch.Scores, Clusters);
-        _quantizer.Score(unitQuery, scores);
-        scratch.Counters.Centroids += Clusters;
-        TopK best = scratch.ClusterHeap(0, probes);
-        best.AddRange(scores.AsSpan(0, Clusters), scratch.ClusterIds(Clusters));
-        long[] chosen = scratch.Rent(ref scratch.SelectedIds, probes);
-        return chosen.AsSpan(0, best.DrainIds(chosen));
     }
 
     /// <summary>

@@ -10,7 +10,6 @@ namespace HyperdOrleans.Engine.Search;
 public sealed class SearchScratch
 {
     internal float[] Scores = [];
-    internal int[] Order = [];
     internal long[] SelectedIds = [];
     internal float[] RowScores = [];
     internal int[] PairClusters = [];
@@ -21,8 +20,6 @@ public sealed class SearchScratch
     internal float[] PlanScores = [];
     internal float[] PlanTile = [];
     internal SearchCounters Counters;
-    private long[] _clusterIds = [];
-    private readonly TopK?[] _laneClusterHeaps = new TopK?[QueryBlock.MaxLanes];
     private QuantizedScan? _quantized;
 
     private TopK[] _budgetHeaps = [];
@@ -68,10 +65,8 @@ public sealed class SearchScratch
     {
         _quantized = null;
         _budgetHeaps = [];
-        Array.Clear(_laneClusterHeaps);
         Plan.Release();
         Scores = [];
-        Order = [];
         SelectedIds = [];
         RowScores = [];
         PairClusters = [];
@@ -81,7 +76,6 @@ public sealed class SearchScratch
         PlanMembers = [];
         PlanScores = [];
         PlanTile = [];
-        _clusterIds = [];
     }
 
     /// <summary>What the buffers a batch grows hold (the register block and the candidate selection are sized by the index, not the batch).</summary>
@@ -90,17 +84,12 @@ public sealed class SearchScratch
         get
         {
             long bytes = ((long)Scores.Length + RowScores.Length + PlanScores.Length + PlanTile.Length) * sizeof(float)
-                + ((long)Order.Length + PairClusters.Length + PairQueries.Length + ClusterCounts.Length + SortedQueries.Length + PlanMembers.Length) * sizeof(int)
-                + ((long)SelectedIds.Length + _clusterIds.Length) * sizeof(long)
+                + ((long)PairClusters.Length + PairQueries.Length + ClusterCounts.Length + SortedQueries.Length + PlanMembers.Length) * sizeof(int)
+                + (long)SelectedIds.Length * sizeof(long)
                 + Plan.Bytes + (_quantized?.Bytes ?? 0);
             foreach (TopK heap in _budgetHeaps)
             {
                 bytes += heap.Bytes;
-            }
-
-            foreach (TopK? heap in _laneClusterHeaps)
-            {
-                bytes += heap?.Bytes ?? 0;
             }
 
             return bytes;
@@ -120,32 +109,4 @@ public sealed class SearchScratch
 
     /// <summary>The queries of one blocked scan, laid out for the registers.</summary>
     internal QueryBlock Block { get; } = new();
-
-    /// <summary>Lane <paramref name="lane"/>'s cluster-selection heap of a blocked centroid ranking (lane 0 also serves one query alone), emptied.</summary>
-    internal TopK ClusterHeap(int lane, int probes)
-    {
-        ref TopK? heap = ref _laneClusterHeaps[lane];
-        if (heap is null || heap.K != probes)
-        {
-            heap = new TopK(probes);
-        }
-
-        heap.Reset();
-        return heap;
-    }
-
-    /// <summary>0, 1, …, count − 1 as ids, so cluster numbers can ride through a <see cref="TopK"/>.</summary>
-    internal ReadOnlySpan<long> ClusterIds(int count)
-    {
-        if (_clusterIds.Length < count)
-        {
-            _clusterIds = new long[count];
-            for (int i = 0; i < count; i++)
-            {
-                _clusterIds[i] = i;
-            }
-        }
-
-        return _clusterIds.AsSpan(0, count);
-    }
 }

@@ -72,6 +72,120 @@ public sealed class SharedProbePlanner
     }
 
     /// <summary>
+    /// Plans <paramref name="rows"/> of <paramref name="batch"/> under <paramref name="parameters"/>: one shared budget
+    /// (<see cref="ProbeBudget.Shared"/>) or the best nprobe clusters of each probed bucket (<see cref="ProbeBudget.PerBucket"/>).
+    /// </summary>
+    public ProbePlan Plan(PreparedQueries batch, ReadOnlySpan<int> rows, SearchParameters parameters, SearchScratch scratch) =>
+        parameters.Budget == ProbeBudget.Shared
+            ? Plan(batch.Unit, batch.Dimensions, rows, batch.ProbeOrders, parameters.LshProbes, parameters.NProbe, scratch)
+            : PlanPerBucket(batch.Unit, batch.Dimensions, rows, batch.ProbeOrders, parameters.LshProbes, parameters.NProbe, scratch);
+
+    /// <summary>
+    /// The best <paramref name="nprobe"/> clusters of each of the <paramref name="lshProbes"/> buckets each query probes
+    /// (all of a bucket's clusters when it has fewer), ranked per bucket with a heap per query.
+    /// </summary>
+    public ProbePlan PlanPerBucket(ReadOnlySpan<float> unitQueries, int d, ReadOnlySpan<int> queries, ReadOnlySpan<int> probeOrders, int lshProbes, int nprobe, SearchScratch scratch)
+    {
+        new SearchParameters(lshProbes, nprobe).Validate(LshHasher.BucketCount);
+        ProbePlan plan = scratch.Plan;
+        plan.Clear();
+        int largest = _quantizers.Max(q => q?.Count ?? 0);
+        int probes = Math.Max(1, Math.Min(nprobe, largest));
+        for (int first = 0; first < queries.Length; first += SliceQueries)
+        {
+            ReadOnlySpan<int> slice = queries.Slice(first, Math.Min(SliceQueries, queries.Length - first));
+            int[] members = scratch.Rent(ref scratch.PlanMembers, slice.Length);
+            for (int b = 0; b < _quantizers.Length; b++)
+            {
+                int count = Members(b, slice, probeOrders, lshProbes, members);
+                if (count == 0)
+                {
+                    continue;
+                }
+
+                if (_quantizers[b] is not { } quantizer)
+                {
+                    for (int j = 0; j < count; j++)
+                    {
+                        plan.AddQuery(b, slice[members[j]]);
+                    }
+
+                    continue;
+                }
+
+                TopK[] heaps = scratch.BudgetHeaps(count, probes);
+                RankInto(quantizer, _ids[b], unitQueries, d, slice, members, count, heaps, byMember: true, scratch);
+                long[] chosen = scratch.Rent(ref scratch.SelectedIds, probes);
+                for (int j = 0; j < count; j++)
+                {
+                    plan.AddQuery(b, slice[members[j]]);
+                    foreach (long id in chosen.AsSpan(0, heaps[j].DrainIds(chosen)))
+                    {
+                        plan.AddCluster(b, (int)id);
+                    }
+                }
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>
+    /// Every cluster of every bucket for each of <paramref name="queries"/>, buckets in each query's probe order: the
+    /// short-answer rule's plan, which finds every row a query can reach.
+    /// </summary>
+    public ProbePlan PlanEverything(ReadOnlySpan<int> queries, ReadOnlySpan<int> probeOrders, SearchScratch scratch)
+    {
+        ProbePlan plan = scratch.Plan;
+        plan.Clear();
+        foreach (int q in queries)
+        {
+            foreach (int b in probeOrders.Slice(q * LshHasher.BucketCount, LshHasher.BucketCount))
+            {
+                plan.AddQuery(b, q);
+                for (int c = 0; c < Clusters(b); c++)
+                {
+                    plan.AddCluster(b, c);
+                }
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>
+    /// Scores the centroids of one bucket for the <paramref name="count"/> queries <c>slice[members[j]]</c> into
+    /// <c>heaps[j]</c> (<paramref name="byMember"/>: one heap per bucket's member) or <c>heaps[members[j]]</c> (one heap
+    /// per query of the slice, across buckets): blocks of queries as one small matrix product, the few left one at a time.
+    /// </summary>
+    private static void RankInto(CentroidScorer quantizer, long[] ids, ReadOnlySpan<float> unitQueries, int d, ReadOnlySpan<int> slice, int[] members, int count, TopK[] heaps, bool byMember, SearchScratch scratch)
+    {
+        int next = 0;
+        while (BlockedScan.BlockLanes(count - next, BucketIndex.MinCentroidBlockQueries, minLanes: 8) is int lanes and > 0)
+        {
+            int take = Math.Min(lanes, count - next);
+            QueryBlock block = scratch.Block;
+            block.Begin(lanes, d, exactScores: false);
+            for (int l = 0; l < take; l++)
+            {
+                block.Add(unitQueries.Slice(slice[members[next + l]] * d, d), heaps[byMember ? next + l : members[next + l]]);
+            }
+
+            BlockedScan.Run(quantizer.Rows, ids, d, block, default(AllRows));
+            next += take;
+        }
+
+        float[] scores = scratch.Rent(ref scratch.Scores, quantizer.Count);
+        for (; next < count; next++)
+        {
+            quantizer.Score(unitQueries.Slice(slice[members[next]] * d, d), scores);
+            heaps[byMember ? next : members[next]].AddRange(scores.AsSpan(0, quantizer.Count), ids);
+        }
+
+        scratch.Counters.Centroids += (long)quantizer.Count * count;
+    }
+
+    /// <summary>
     /// A small budget: each query keeps its best clusters in a heap that the blocked ranking feeds directly (a row
     /// leaves the registers only if it beats the heap), so no score is written out; as per-bucket ranking costs.
     /// </summary>
@@ -87,29 +201,7 @@ public sealed class SharedProbePlanner
             }
 
             int count = Members(b, slice, probeOrders, lshProbes, members);
-            int next = 0;
-            while (BlockedScan.BlockLanes(count - next, BucketIndex.MinCentroidBlockQueries, minLanes: 8) is int lanes and > 0)
-            {
-                int take = Math.Min(lanes, count - next);
-                QueryBlock block = scratch.Block;
-                block.Begin(lanes, d, exactScores: false);
-                for (int l = 0; l < take; l++)
-                {
-                    block.Add(unitQueries.Slice(slice[members[next + l]] * d, d), heaps[members[next + l]]);
-                }
-
-                BlockedScan.Run(quantizer.Rows, _ids[b], d, block, default(AllRows));
-                next += take;
-            }
-
-            float[] scores = scratch.Rent(ref scratch.Scores, quantizer.Count);
-            for (; next < count; next++)
-            {
-                quantizer.Score(unitQueries.Slice(slice[members[next]] * d, d), scores);
-                heaps[members[next]].AddRange(scores.AsSpan(0, quantizer.Count), _ids[b]);
-            }
-
-            scratch.Counters.Centroids += (long)quantizer.Count * count;
+            RankInto(quantizer, _ids[b], unitQueries, d, slice, members, count, heaps, byMember: false, scratch);
         }
 
         long[] chosen = scratch.Rent(ref scratch.SelectedIds, budget);

@@ -21,7 +21,7 @@ public sealed class VectorIndex : IDisposable
         Manifest = manifest;
         Hasher = manifest.ToHasher();
         _buckets = buckets;
-        Planner = new SharedProbePlanner([.. buckets.Select(b => b?.Quantizer)]);
+        Flow = new SearchFlow(Hasher, new SharedProbePlanner([.. buckets.Select(b => b?.Quantizer)]));
     }
 
     public string Directory { get; }
@@ -31,7 +31,10 @@ public sealed class VectorIndex : IDisposable
     public LshHasher Hasher { get; }
 
     /// <summary>Chooses the clusters of a <see cref="ProbeBudget.Shared"/> search across buckets.</summary>
-    public SharedProbePlanner Planner { get; }
+    public SharedProbePlanner Planner => Flow.Planner;
+
+    /// <summary>The search path this index runs, with its local executor; the cluster's coordinator runs the same one.</summary>
+    public SearchFlow Flow { get; }
 
     /// <summary>The workers' scratch buffers, kept between batches and let go of when the index idles.</summary>
     internal ScratchPool Scratches => _scratch;
@@ -103,16 +106,8 @@ public sealed class VectorIndex : IDisposable
     public Neighbor[][] SearchBatch(ReadOnlySpan<float> queries, int k, SearchParameters? parameters, int threads, SearchStats? stats)
     {
         SearchParameters p = parameters ?? DefaultParameters;
-        p.Validate(LshHasher.BucketCount);
-        ValidateK(k);
-        float[] unit = PrepareQueries(queries, Dimensions);
-        int n = unit.Length / Dimensions;
-        var probeOrders = new int[n * LshHasher.BucketCount];
-        for (int q = 0; q < n; q++)
-        {
-            Hasher.ProbeOrder(unit.AsSpan(q * Dimensions, Dimensions), probeOrders.AsSpan(q * LshHasher.BucketCount, LshHasher.BucketCount));
-        }
-
+        PreparedQueries batch = Flow.Prepare(queries, k, Count, p, $"the index ({Count} vectors)");
+        int n = batch.Count;
         var results = new Neighbor[n][];
         int workers = Math.Max(1, Math.Min(threads > 0 ? threads : Environment.ProcessorCount, n));
         int chunkSize = (n + workers - 1) / workers;
@@ -125,7 +120,12 @@ public sealed class VectorIndex : IDisposable
                 SearchScratch scratch = _scratch.Rent();
                 try
                 {
-                    SearchChunk(unit, probeOrders, first, end, k, p, results, stats, scratch);
+                    scratch.Counters = default;
+
+                    // The local executor never yields: the flow completes on this worker's thread.
+                    Flow.SearchAsync(batch, first, end, k, p, Count, new LocalSearchExecutor(_buckets, scratch), scratch, results, PairsPerPass, CancellationToken.None)
+                        .AsTask().GetAwaiter().GetResult();
+                    stats?.Add(end - first, scratch.Counters);
                 }
                 finally
                 {
@@ -136,108 +136,8 @@ public sealed class VectorIndex : IDisposable
         return results;
     }
 
-    private void SearchChunk(float[] unit, int[] probeOrders, int first, int end, int k, SearchParameters p, Neighbor[][] results, SearchStats? stats, SearchScratch scratch)
-    {
-        scratch.Counters = default;
-        var heaps = new TopK[unit.Length / Dimensions];
-
-        // A pass plans and scans a bounded number of (query, cluster) pairs, so the plan, the pairs and their
-        // sort stay a few MB however large the batch or the budget; it still holds enough queries to fill the
-        // blocked scan's lanes at every cluster.
-        int passQueries = Planner.QueriesPerPass(p, PairsPerPass);
-        for (int from = first; from < end; from += passQueries)
-        {
-            int to = Math.Min(end, from + passQueries);
-            SearchPass(unit, probeOrders, from, to, k, p, heaps, results, scratch);
-        }
-
-        stats?.Add(end - first, scratch.Counters);
-    }
-
-    /// <summary>
-    /// How many (query, cluster) pairs one pass of a worker plans and scans at most: 2^19, about 6 MB of pair
-    /// arrays (at 8 × 200 clusters, 327 queries a pass: still over a hundred per cluster of a 1M index). Tests lower it.
-    /// </summary>
-    internal int PairsPerPass { get; set; } = 1 << 19;
-
-    private void SearchPass(float[] unit, int[] probeOrders, int first, int end, int k, SearchParameters p, TopK[] heaps, Neighbor[][] results, SearchScratch scratch)
-    {
-        for (int q = first; q < end; q++)
-        {
-            heaps[q] = new TopK(k);
-        }
-
-        if (p.Budget == ProbeBudget.Shared)
-        {
-            int[] queries = [.. Enumerable.Range(first, end - first)];
-            ProbePlan plan = Planner.Plan(unit, Dimensions, queries, probeOrders, p.LshProbes, p.NProbe, scratch);
-            for (int b = 0; b < LshHasher.BucketCount; b++)
-            {
-                if (_buckets[b] is { } bucket && plan.QueryCount(b) > 0)
-                {
-                    bucket.SearchAssigned(unit, plan.Queries(b), plan.Offsets(b), plan.Clusters(b), heaps, scratch, excluded: null, p.Rerank);
-                }
-            }
-        }
-        else
-        {
-            SearchPerBucket(unit, probeOrders, first, end, p, heaps, scratch);
-        }
-
-        for (int q = first; q < end; q++)
-        {
-            TopK heap = heaps[q];
-            if (heap.Count < k && heap.Count < Count)
-            {
-                // Too few vectors under the probes: keep scanning, best clusters and buckets first, until k are found.
-                heap.Reset();
-                ReadOnlySpan<int> order = probeOrders.AsSpan(q * LshHasher.BucketCount, LshHasher.BucketCount);
-                for (int i = 0; i < order.Length && (i < p.LshProbes || heap.Count < k); i++)
-                {
-                    _buckets[order[i]]?.SearchUntilFull(unit.AsSpan(q * Dimensions, Dimensions), i < p.LshProbes ? p.NProbe : 0, keepGoing: true, heap, scratch);
-                }
-            }
-
-            results[q] = heap.ToSortedArray();
-            heaps[q] = null!;
-        }
-    }
-
-    /// <summary>The best nprobe clusters of each probed bucket, bucket by bucket (<see cref="ProbeBudget.PerBucket"/>).</summary>
-    private void SearchPerBucket(float[] unit, int[] probeOrders, int first, int end, SearchParameters p, TopK[] heaps, SearchScratch scratch)
-    {
-        var members = new int[end - first];
-        for (int b = 0; b < LshHasher.BucketCount; b++)
-        {
-            BucketIndex? bucket = _buckets[b];
-            if (bucket is null)
-            {
-                continue;
-            }
-
-            int count = 0;
-            for (int q = first; q < end; q++)
-            {
-                if (probeOrders.AsSpan(q * LshHasher.BucketCount, p.LshProbes).Contains(b))
-                {
-                    members[count++] = q;
-                }
-            }
-
-            if (count > 0)
-            {
-                bucket.SearchBatch(unit, members.AsSpan(0, count), p.NProbe, heaps, scratch, excluded: null, p.Rerank);
-            }
-        }
-    }
-
-    private void ValidateK(int k)
-    {
-        if (k < 1 || k > Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be between 1 and the index's {Count} vectors, got {k}.");
-        }
-    }
+    /// <summary>How many (query, cluster) pairs one pass of a worker plans and scans at most (<see cref="SearchFlow.DefaultPairsPerPass"/>). Tests lower it.</summary>
+    internal long PairsPerPass { get; set; } = SearchFlow.DefaultPairsPerPass;
 
     /// <summary>Checks shape and values of a query batch and returns a normalised copy.</summary>
     internal static float[] PrepareQueries(ReadOnlySpan<float> queries, int dimensions)

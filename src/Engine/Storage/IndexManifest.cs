@@ -61,7 +61,11 @@ public sealed record BucketManifest(
     string? ListsFile,
     string? ListsChecksum,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CodesFile = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CodesChecksum = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CodesChecksum = null)
+{
+    /// <summary>The bucket's files (relative to the index directory): centroids, lists, and codes when it has them.</summary>
+    public string[] FileNames() => [.. new[] { CentroidsFile, ListsFile, CodesFile }.OfType<string>()];
+}
 
 /// <summary>How the generation was built, for reproducibility.</summary>
 public sealed record BuildManifest(

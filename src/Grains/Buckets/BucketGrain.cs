@@ -190,12 +190,14 @@ public sealed class BucketGrain(
             return new ServingGeneration(generation, null, null);
         }
 
-        string centroids = StoreNames.InIndex(_index, files.CentroidsFile!);
-        string lists = StoreNames.InIndex(_index, files.ListsFile!);
+        string[] names = [.. files.ToEngine().FileNames().Select(f => StoreNames.InIndex(_index, f))];
         for (int attempt = 1; ; attempt++)
         {
-            await cache.EnsureAsync(centroids, cancellationToken);
-            await cache.EnsureAsync(lists, cancellationToken);
+            foreach (string name in names)
+            {
+                await cache.EnsureAsync(name, cancellationToken);
+            }
+
             try
             {
                 BucketIndex index = await Task.Run(() => BucketIndex.Open(cache.IndexDirectory(_index), files.ToEngine(), generation.Dimensions, verify: true), cancellationToken);
@@ -206,8 +208,10 @@ public sealed class BucketGrain(
             {
                 // A damaged local copy: fetch it again once; a second failure means the store's copy is bad.
                 logger.LogWarning(e, "Cached files of bucket {Index}/{Bucket} failed their check; downloading again", _index, _bucket);
-                cache.Evict(centroids);
-                cache.Evict(lists);
+                foreach (string name in names)
+                {
+                    cache.Evict(name);
+                }
             }
         }
     }

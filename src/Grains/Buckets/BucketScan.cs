@@ -33,25 +33,16 @@ internal static class BucketScan
         {
             Predicate<long>? hidden = pending.Latest.IsEmpty ? null : id => pending.Hides(id, watermark);
             SearchScratch scratch = Scratch.Rent();
-            long clusters;
             try
             {
-                if (request.Clusters is { } assigned)
-                {
-                    index.SearchAssigned(request.UnitQueries, members, request.ClusterOffsets, assigned, heaps, scratch, hidden);
-                    clusters = assigned.Length;
-                }
-                else
-                {
-                    index.SearchBatch(request.UnitQueries, members, request.NProbe, heaps, scratch, hidden);
-                    clusters = (long)n * Math.Min(request.NProbe, index.Clusters);
-                }
+                index.SearchAssigned(request.UnitQueries, members, request.ClusterOffsets, request.Clusters, heaps, scratch, hidden, request.Rerank);
             }
             finally
             {
                 Scratch.Return(scratch);
             }
 
+            long clusters = request.Clusters.Length;
             // The engine does not count rows; clusters are k-means balanced, so this estimate is close.
             scanned += index.Count * clusters / index.Clusters;
         }

@@ -74,6 +74,7 @@ public sealed class BuildJobGrain(
                 Iterations = request.Iterations,
                 MaxPointsPerCentroid = request.MaxPointsPerCentroid,
                 Seed = request.Seed,
+                Storage = (VectorStorage)request.Storage,
             };
             int threads = options.Value.BuildThreads > 0 ? options.Value.BuildThreads : Environment.ProcessorCount;
             var progress = new Progress(this, request);
@@ -86,6 +87,10 @@ public sealed class BuildJobGrain(
             {
                 await store.UploadAsync(Path.Combine(work, built.CentroidsFile!), StoreNames.InIndex(request.Index, built.CentroidsFile!), token);
                 await store.UploadAsync(Path.Combine(work, built.ListsFile!), StoreNames.InIndex(request.Index, built.ListsFile!), token);
+                if (built.CodesFile is { } codes)
+                {
+                    await store.UploadAsync(Path.Combine(work, codes), StoreNames.InIndex(request.Index, codes), token);
+                }
             }
 
             _status = Status(BuildJobState.Succeeded, "done", built.Count, built.Count) with { Result = built.ToWire() };

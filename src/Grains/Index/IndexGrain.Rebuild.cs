@@ -60,7 +60,7 @@ public sealed partial class IndexGrain
 
             run.Phase = "partition";
             int d = source.Dimensions;
-            var buildOptions = new IndexBuildOptions { Clusters = settings.Clusters, MinPointsPerCluster = settings.MinPointsPerCluster, Iterations = settings.Iterations, MaxPointsPerCentroid = settings.MaxPointsPerCentroid, Seed = settings.Seed };
+            var buildOptions = new IndexBuildOptions { Clusters = settings.Clusters, MinPointsPerCluster = settings.MinPointsPerCluster, Iterations = settings.Iterations, MaxPointsPerCentroid = settings.MaxPointsPerCentroid, Seed = settings.Seed, Storage = (VectorStorage)settings.Storage };
             var progress = new Progress<BuildProgress>(p => run.ReportPartition(p.Done, p.Total));
             BucketPartitioner.Result partition = await Task.Run(() =>
             {
@@ -168,7 +168,7 @@ public sealed partial class IndexGrain
         string current = Path.Combine(work, "current");
         foreach (BucketFiles files in s.Buckets.Where(f => f.Count > 0))
         {
-            foreach (string relative in new[] { files.CentroidsFile!, files.ListsFile! })
+            foreach (string relative in files.ToEngine().FileNames())
             {
                 await store.DownloadAsync(StoreNames.InIndex(_name, relative), Path.Combine(current, relative));
             }
@@ -201,7 +201,7 @@ public sealed partial class IndexGrain
         for (int b = 0; b < jobs.Length; b++)
         {
             jobs[b] = GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, run.Generation, b));
-            var request = new BuildJobRequest(_name, run.Generation, b, dimensions, StoreNames.Spill(_name, run.Generation, b), settings.Clusters, settings.MinPointsPerCluster, settings.Iterations, settings.MaxPointsPerCentroid, settings.Seed, indexCount);
+            var request = new BuildJobRequest(_name, run.Generation, b, dimensions, StoreNames.Spill(_name, run.Generation, b), settings.Clusters, settings.MinPointsPerCluster, settings.Iterations, settings.MaxPointsPerCentroid, settings.Seed, indexCount, settings.Storage);
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[b % silos.Length]);
             try
             {
@@ -336,6 +336,7 @@ public sealed partial class IndexGrain
             Clusters = request.Clusters ?? s.Clusters,
             Seed = request.Seed ?? s.Seed,
             Iterations = request.Iterations ?? s.Iterations,
+            Storage = request.Storage ?? s.Storage,
         };
     }
 

@@ -89,7 +89,7 @@ public sealed partial class IndexGrain(
     public Task<SearchInfo> GetSearchInfoAsync(CancellationToken cancellationToken = default)
     {
         IndexState s = RequireExisting();
-        return Task.FromResult(new SearchInfo(_name, s.Dimensions, s.Generation, s.Count, s.Planes, s.Thresholds, s.DefaultLshProbes, s.DefaultNProbe));
+        return Task.FromResult(new SearchInfo(_name, s.Dimensions, s.Generation, s.Count, s.Planes, s.Thresholds, s.DefaultLshProbes, s.DefaultNProbe, Engine.SearchParameters.DefaultRerank));
     }
 
     public async Task<MutationResult> AppendAsync(VectorBatch batch, CancellationToken cancellationToken = default)

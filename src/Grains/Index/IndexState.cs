@@ -60,4 +60,5 @@ public sealed record BuildSettings(
     [property: Id(1)] int MinPointsPerCluster = 100,
     [property: Id(2)] int Iterations = 20,
     [property: Id(3)] int MaxPointsPerCentroid = 64,
-    [property: Id(4)] int Seed = 42);
+    [property: Id(4)] int Seed = 42,
+    [property: Id(5)] IndexStorage Storage = IndexStorage.Float32);

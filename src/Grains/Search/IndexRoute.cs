@@ -1,10 +1,13 @@
 using HyperdOrleans.Abstractions;
-using HyperdOrleans.Engine.Lsh;
+using HyperdOrleans.Engine.Search;
 
 namespace HyperdOrleans.Grains.Search;
 
-/// <summary>A coordinator's cached routing for one index generation: its info and the hasher built from its planes. Immutable.</summary>
-internal sealed record IndexRoute(SearchInfo Info, LshHasher Hasher)
+/// <summary>
+/// A coordinator's cached routing for one index generation: its info and the engine's search flow over the
+/// generation's planes and every bucket's centroids (fetched once per generation). Immutable.
+/// </summary>
+internal sealed record IndexRoute(SearchInfo Info, SearchFlow Flow)
 {
-    public static IndexRoute From(SearchInfo info) => new(info, new LshHasher(info.Dimensions, info.Planes, info.Thresholds));
+    public long Generation => Info.Generation;
 }
