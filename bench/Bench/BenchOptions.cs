@@ -7,17 +7,18 @@ namespace HyperdOrleans.Bench;
 public sealed record BenchOptions
 {
     public const string Usage = """
-        HyperdOrleans benchmark: the engine against exact search, FAISS IVF-Flat and USearch HNSW.
+        HyperdOrleans benchmark: the engine (alone and through a cluster) against exact search, FAISS IVF-Flat and
+        USearch HNSW.
 
         dotnet run --project bench/Bench -c Release -- --suite full|medium|smoke [options]
 
-          --suite NAME            smoke (20k clustered, engine, engine-sq8 + exact, < 60 s), medium (1M clustered
+          --suite NAME            smoke (20k clustered, engine, engine-sq8, exact, cluster), medium (1M clustered
                                   + GloVe, every method), full (uniform 1M/5M/20M, clustered 1M/20M, GloVe;
                                   every method)
           --datasets A,B          override the suite's data sets: uniform-1m, uniform-5m, uniform-20m,
                                   clustered-1m, clustered-20m, clustered-20k, glove-100
           --methods A,B           override the suite's methods: engine, engine-nolsh, engine-random-planes,
-                                  engine-sq8, exact, usearch, faiss
+                                  engine-sq8, exact, cluster, usearch, faiss
           --out DIR               report folder (default docs/benchmarks); the report goes to DIR/SUITE/
           --cache DIR             data, ground truth and indexes (default ~/.cache/hyperd/bench)
           --threads N             threads for every method (default: all cores)
@@ -96,6 +97,9 @@ public sealed record BenchOptions
 
     public IReadOnlyList<int> EfSearch { get; init; } = [10, 16, 32, 64, 128, 256, 512];
 
+    /// <summary>The cluster method's settings, (lshProbes, nprobe): each is a full measure through the client, so only a few.</summary>
+    public IReadOnlyList<(int LshProbes, int NProbe)> ClusterSettings { get; init; } = [(2, 10), (6, 50), (8, 150)];
+
     /// <summary>The seed's two published settings, (lshProbes, nprobe), scored with the course score.</summary>
     public IReadOnlyList<(int LshProbes, int NProbe)> CourseSettings { get; init; } = [(6, 150), (6, 50)];
 
@@ -155,7 +159,7 @@ public sealed record BenchOptions
         return o;
     }
 
-    public static readonly string[] AllMethods = [MethodNames.Engine, MethodNames.EnginePerBucket, MethodNames.EngineNoLsh, MethodNames.EngineRandomPlanes, MethodNames.EngineSq8, MethodNames.Exact, MethodNames.USearch, MethodNames.Faiss];
+    public static readonly string[] AllMethods = [MethodNames.Engine, MethodNames.EnginePerBucket, MethodNames.EngineNoLsh, MethodNames.EngineRandomPlanes, MethodNames.EngineSq8, MethodNames.Exact, MethodNames.Cluster, MethodNames.USearch, MethodNames.Faiss];
 
     public static BenchOptions ForSuite(string suite) => suite switch
     {
@@ -163,7 +167,7 @@ public sealed record BenchOptions
         {
             Suite = suite,
             Datasets = ["clustered-20k"],
-            Methods = [MethodNames.Engine, MethodNames.EngineSq8, MethodNames.Exact],
+            Methods = [MethodNames.Engine, MethodNames.EngineSq8, MethodNames.Exact, MethodNames.Cluster],
             Queries = 200,
             LatencyQueries = 50,
             CourseQueries = 100,
@@ -172,6 +176,7 @@ public sealed record BenchOptions
             NProbes = [2, 10],
             FlatNProbes = [10, 50],
             EfSearch = [16, 64],
+            ClusterSettings = [(6, 10)],
             Threads = Math.Min(2, Environment.ProcessorCount),
         },
         "medium" => new BenchOptions
@@ -222,4 +227,5 @@ public static class MethodNames
     public const string Exact = "exact";
     public const string USearch = "usearch";
     public const string Faiss = "faiss";
+    public const string Cluster = "cluster";
 }

@@ -96,6 +96,9 @@ public static class BenchRunner
                     case MethodNames.Exact:
                         new ExactMethod(options, data, result, log).Run();
                         break;
+                    case MethodNames.Cluster:
+                        new ClusterMethod(options, data, result, log).Run();
+                        break;
                     case MethodNames.USearch when peers:
                         Peer(result, method, log, () => new USearchMethod(options, data, result, log).Run());
                         break;

@@ -78,7 +78,20 @@ public sealed class DatasetResult
 
     public List<TuningSummary> Tunings { get; } = [];
 
+    public List<FirstCallResult> FirstCalls { get; } = [];
+
     public List<string> Notes { get; } = [];
+}
+
+/// <summary>
+/// Queries answered in the first second after a fresh index open (engine) or silo start and build (cluster), one
+/// client sending batches, against the same measure once warm. <see cref="FreshProcess"/> is false when an earlier
+/// method had already searched in the process (its compiled code then flatters the first second).
+/// </summary>
+public sealed record FirstCallResult(string Method, double FirstSecondQueriesPerSecond, double SteadyQueriesPerSecond, int Batch, bool FreshProcess)
+{
+    [JsonIgnore]
+    public double Ratio => FirstSecondQueriesPerSecond / SteadyQueriesPerSecond;
 }
 
 public sealed record BuildResult

@@ -70,6 +70,7 @@ public static class ResultsMerge
         folded.CourseScores.AddRange(earlier.CourseScores.Where(c => !Replaced(c.Method)).Concat(now.CourseScores));
         folded.Tunings.AddRange(earlier.Tunings.Where(t => !Replaced(t.Method)).Concat(now.Tunings));
         folded.SearchMemory.AddRange(earlier.SearchMemory.Where(m => !Replaced(m.Method)).Concat(now.SearchMemory));
+        folded.FirstCalls.AddRange(earlier.FirstCalls.Where(f => !Replaced(f.Method)).Concat(now.FirstCalls));
         folded.Notes.AddRange(earlier.Notes.Union(now.Notes));
         return folded;
     }

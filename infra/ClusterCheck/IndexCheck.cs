@@ -3,7 +3,7 @@ using System.Globalization;
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Client;
 using HyperdOrleans.Engine;
-using HyperdOrleans.Engine.Data;
+using HyperdOrleans.Evaluation.Data;
 using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Search;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,7 +70,7 @@ internal static class IndexCheck
         var searchMs = clock.Elapsed.TotalMilliseconds;
         var exact = ExactSearch.Search(VectorFile.Open(data), queries, K).Neighbors;
         var cluster = answer.Results.Select(r => r.Ids.Zip(r.Scores, (id, s) => new Neighbor(id, s)).ToArray()).ToArray();
-        var recall = Evaluation.RecallAtK(cluster, exact, K);
+        var recall = Recall.AtK(cluster, exact, K);
         Console.WriteLine($"search: {QueryCount} queries in one batch, {searchMs:F0} ms; recall@{K} against an exact scan {recall:F3}");
         Console.WriteLine($"  query 0: {string.Join(", ", cluster[0].Take(3).Select(n => $"{n.Id} {n.Score:F3}"))}");
 

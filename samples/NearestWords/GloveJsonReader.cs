@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using HyperdOrleans.Engine.Data;
+using HyperdOrleans.Evaluation.Data;
 
 namespace HyperdOrleans.NearestWords;
 

@@ -75,6 +75,8 @@ public sealed class ClusterModeTests(EmbeddedClusterFixture cluster) : IClassFix
         Assert.Equal(ValueOf(run.Output, $"recall@{K} engine"), ValueOf(run.Output, $"recall@{K} cluster"));
         Assert.True(ValueOf(run.Output, $"recall@{K} cluster") > 0.8, run.Output);
         Assert.Contains("cluster / engine", run.Output);
+        Assert.True(ValueOf(run.Output, "first second") > 0, run.Output);
+        Assert.DoesNotContain("course score", run.Output);
         Assert.Equal(2, run.Output.Split('\n').Count(l => l.Contains("round 1/1", StringComparison.Ordinal)));
     }
 

@@ -40,7 +40,7 @@ public sealed class BadInputTests(SharedClusterFixture fixture)
         var missingFile = await Assert.ThrowsAsync<FileNotFoundException>(() => client.BuildAsync("other", new BuildRequest("/no/such/file.fvecs")));
         Assert.Contains("/no/such/file.fvecs", missingFile.Message);
         string wider = Path.Combine(fixture.Hyperd.Root, "wider.fvecs");
-        new Engine.Data.SyntheticData(Engine.Data.SyntheticKind.Clustered, TestData.Dimensions + 2, 3).WriteFile(wider, 100);
+        new Evaluation.Data.SyntheticData(Evaluation.Data.SyntheticKind.Clustered, TestData.Dimensions + 2, 3).WriteFile(wider, 100);
         var rebuildDims = await Assert.ThrowsAnyAsync<ArgumentException>(() => client.BuildAsync(Index, new BuildRequest(wider)));
         Assert.Contains($"has {TestData.Dimensions} dimensions but", rebuildDims.Message);
 

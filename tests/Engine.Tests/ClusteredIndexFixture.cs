@@ -1,5 +1,5 @@
 using HyperdOrleans.Engine.Build;
-using HyperdOrleans.Engine.Data;
+using HyperdOrleans.Evaluation.Data;
 using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Engine.Storage;

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using HyperdOrleans.Engine.Data;
+using HyperdOrleans.Evaluation.Data;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Search;
 

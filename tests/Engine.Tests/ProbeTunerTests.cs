@@ -24,7 +24,7 @@ public sealed class ProbeTunerTests(TunedIndexFixture fixture, ITestOutputHelper
         }
 
         Neighbor[][] answers = fixture.Index.SearchBatch(fixture.Queries, K, Result.Chosen.Parameters);
-        double heldOut = Evaluation.RecallAtK(answers, fixture.Exact, K);
+        double heldOut = Recall.AtK(answers, fixture.Exact, K);
         output.WriteLine($"chosen {Result.Chosen}; recall on separate queries {heldOut:F4}");
 
         Assert.True(Result.Reached);
@@ -103,7 +103,7 @@ public sealed class ProbeTunerTests(TunedIndexFixture fixture, ITestOutputHelper
 
         // Probing everything gives the exact held-out answers.
         Neighbor[][] heldOut = [.. answers.Select((a, q) => TuningSample.HoldOut(a, sample.Ids[q], K))];
-        Assert.Equal(1.0, Evaluation.RecallAtK(heldOut, sample.Exact, K));
+        Assert.Equal(1.0, Recall.AtK(heldOut, sample.Exact, K));
     }
 
     [Fact]

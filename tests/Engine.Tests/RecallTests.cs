@@ -17,7 +17,7 @@ public sealed class RecallTests(ClusteredIndexFixture fixture, ITestOutputHelper
         Neighbor[][] answers = fixture.Index.SearchBatch(fixture.Queries, K, SearchParameters.Default);
 
         TestVectors.AssertWellFormed(answers, K);
-        double recall = Evaluation.RecallAtK(answers, fixture.Exact, K);
+        double recall = Recall.AtK(answers, fixture.Exact, K);
         output.WriteLine($"recall@{K} at {SearchParameters.Default}: {recall:F4}");
         Assert.True(recall >= 0.95, $"recall@{K} at default settings is {recall:F4}, below 0.95");
     }
@@ -31,7 +31,7 @@ public sealed class RecallTests(ClusteredIndexFixture fixture, ITestOutputHelper
 
         Neighbor[][] answers = fixture.Index.SearchBatch(fixture.Queries, K, everything);
 
-        Assert.Equal(1.0, Evaluation.RecallAtK(answers, fixture.Exact, K));
+        Assert.Equal(1.0, Recall.AtK(answers, fixture.Exact, K));
         for (int q = 0; q < answers.Length; q++)
         {
             Assert.Equal(fixture.Exact[q].Select(n => n.Score), answers[q].Select(n => n.Score));
@@ -51,7 +51,7 @@ public sealed class RecallTests(ClusteredIndexFixture fixture, ITestOutputHelper
         for (int s = 0; s < ladder.Length; s++)
         {
             Neighbor[][] answers = fixture.Index.SearchBatch(fixture.Queries, K, ladder[s]);
-            double[] perQuery = [.. answers.Select((a, q) => Evaluation.RecallAtK([a], [fixture.Exact[q]], K))];
+            double[] perQuery = [.. answers.Select((a, q) => Recall.AtK([a], [fixture.Exact[q]], K))];
             recalls[s] = perQuery.Average();
             output.WriteLine($"recall@{K} at {ladder[s]}: {recalls[s]:F4}");
             if (previous is not null)

@@ -152,5 +152,5 @@ public sealed class SharedBudgetTests(ClusteredIndexFixture fixture)
     }
 
     private double Recall(SearchParameters parameters) =>
-        Evaluation.RecallAtK(fixture.Index.SearchBatch(fixture.Queries, K, parameters), fixture.Exact, K);
+        Search.Recall.AtK(fixture.Index.SearchBatch(fixture.Queries, K, parameters), fixture.Exact, K);
 }

@@ -20,9 +20,9 @@ public sealed class Sq8SearchTests(Sq8IndexFixture fixture, ITestOutputHelper ou
     {
         var parameters = new SearchParameters(lshProbes, nprobe);
 
-        double f32 = Evaluation.RecallAtK(fixture.Float32.SearchBatch(fixture.Queries, K, parameters), fixture.Exact, K);
+        double f32 = Recall.AtK(fixture.Float32.SearchBatch(fixture.Queries, K, parameters), fixture.Exact, K);
         Neighbor[][] answers = fixture.Sq8.SearchBatch(fixture.Queries, K, parameters);
-        double sq8 = Evaluation.RecallAtK(answers, fixture.Exact, K);
+        double sq8 = Recall.AtK(answers, fixture.Exact, K);
 
         output.WriteLine($"{parameters}: recall@{K} float32 {f32:F4}, sq8 {sq8:F4}");
         TestVectors.AssertWellFormed(answers, K);
@@ -34,7 +34,7 @@ public sealed class Sq8SearchTests(Sq8IndexFixture fixture, ITestOutputHelper ou
     {
         Assert.True(fixture.Sq8.IsQuantized);
 
-        double recall = Evaluation.RecallAtK(fixture.Sq8.SearchBatch(fixture.Queries, K), fixture.Exact, K);
+        double recall = Recall.AtK(fixture.Sq8.SearchBatch(fixture.Queries, K), fixture.Exact, K);
 
         output.WriteLine($"sq8 recall@{K} at defaults: {recall:F4}");
         Assert.True(recall >= 0.95, $"sq8 recall@{K} at default settings is {recall:F4}, below 0.95");
@@ -61,7 +61,7 @@ public sealed class Sq8SearchTests(Sq8IndexFixture fixture, ITestOutputHelper ou
     [Fact]
     public void MoreRerankNeverLowersRecall()
     {
-        double[] recalls = [.. new[] { 1, 2, 4, 16 }.Select(r => Evaluation.RecallAtK(fixture.Sq8.SearchBatch(fixture.Queries, K, new SearchParameters(6, 50, r)), fixture.Exact, K))];
+        double[] recalls = [.. new[] { 1, 2, 4, 16 }.Select(r => Recall.AtK(fixture.Sq8.SearchBatch(fixture.Queries, K, new SearchParameters(6, 50, r)), fixture.Exact, K))];
 
         output.WriteLine($"recall@{K} by rerank 1, 2, 4, 16: {string.Join(", ", recalls.Select(r => r.ToString("F4")))}");
         for (int i = 1; i < recalls.Length; i++)
@@ -152,7 +152,7 @@ public sealed class Sq8SearchTests(Sq8IndexFixture fixture, ITestOutputHelper ou
 
         // Every cluster of every bucket probed, a deep re-rank: what remains is the code scan's ranking, which must keep the true top-k.
         Neighbor[][] answers = index.SearchBatch(fixture.Queries, K, new SearchParameters(8, 4, Rerank: 8));
-        double recall = Evaluation.RecallAtK(answers, fixture.Exact, K);
+        double recall = Recall.AtK(answers, fixture.Exact, K);
 
         output.WriteLine($"sq8, 4 clusters per bucket, everything probed: recall@{K} {recall:F4}");
         Assert.True(recall >= 0.99, $"recall@{K} {recall:F4} with every cluster probed: rows of some scan block were mis-scored");

@@ -1,4 +1,4 @@
-using HyperdOrleans.Engine.Data;
+using HyperdOrleans.Evaluation.Data;
 using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Search;
 

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs;
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Client;
 using HyperdOrleans.Engine;
-using HyperdOrleans.Engine.Data;
+using HyperdOrleans.Evaluation.Data;
 using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Grains.Storage;
 using HyperdOrleans.Silo;

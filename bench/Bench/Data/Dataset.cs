@@ -1,6 +1,8 @@
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Io;
 
+using HyperdOrleans.Evaluation.Exact;
+
 namespace HyperdOrleans.Bench.Data;
 
 /// <summary>

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using HyperdOrleans.Engine;
-using HyperdOrleans.Engine.Data;
+using HyperdOrleans.Evaluation.Data;
 using HyperdOrleans.Engine.Io;
+
+using HyperdOrleans.Evaluation.Exact;
 
 namespace HyperdOrleans.Bench.Data;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
-using HyperdOrleans.Engine.Data;
+using HyperdOrleans.Evaluation.Data;
 using HyperdOrleans.Engine.Io;
 
 namespace HyperdOrleans.Bench.Data;

@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using HyperdOrleans.Bench.Methods;
 using HyperdOrleans.Engine;
+
+using HyperdOrleans.Evaluation.Exact;
 
 namespace HyperdOrleans.Bench.Data;
 

@@ -27,7 +27,7 @@ internal static class EngineTuning
         clock.Restart();
         Neighbor[][] answers = index.SearchBatch(data.Queries, 10, chosen, options.Threads);
         double qps = data.QueryCount / clock.Elapsed.TotalSeconds;
-        double recall = Evaluation.RecallAtK(answers, data.GroundTruth, 10);
+        double recall = Recall.AtK(answers, data.GroundTruth, 10);
 
         result.Tunings.Add(new TuningSummary(MethodNames.Engine, Target, tuned.SampleSize, tuned.Reached, chosen.LshProbes, chosen.NProbe, tuned.Chosen.Recall, recall, tuned.Chosen.DotsPerQuery, qps, seconds));
         log.WriteLine($"  tune (target {Target}, {tuned.SampleSize} held-out rows, {tuned.Curve.Count} settings in {seconds:F1} s): lshProbes={chosen.LshProbes}, nprobe={chosen.NProbe}{(tuned.Reached ? "" : " (target not reached: best recall)")}; recall@10 {tuned.Chosen.Recall:F4} on the sample, {recall:F4} on the queries, {qps:F0} q/s");

@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using HyperdOrleans.Bench.Data;
-using HyperdOrleans.Bench.Measure;
+using HyperdOrleans.Evaluation.Diagnostics;
+using HyperdOrleans.Evaluation.Measure;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Search;
+
+using HyperdOrleans.Evaluation.Exact;
 
 namespace HyperdOrleans.Bench.Methods;
 
 /// <summary>
 /// The exact baselines over the mapped unit base: one query at a time (a <c>TensorPrimitives.Dot</c> scan per
 /// query, one thread: also the machine's single-thread scan bandwidth) and batched as a blocked matrix product
-/// on the run's threads.
+/// on the run's threads (<see cref="ExactBaseline"/>, the same baseline <c>hyperd bench</c> prints).
 /// </summary>
 internal sealed class ExactMethod(BenchOptions options, Dataset data, DatasetResult result, TextWriter log)
 {
@@ -34,8 +37,8 @@ internal sealed class ExactMethod(BenchOptions options, Dataset data, DatasetRes
             latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
-        (double p50, double p99) = Latency.Percentiles(latencies);
-        (double cpuP50, double cpuP99) = Latency.Percentiles(cpuLatencies);
+        (_, double p50, double p99, _) = LatencyStats.Of(latencies);
+        (_, double cpuP50, double cpuP99, _) = LatencyStats.Of(cpuLatencies);
 
         // Bandwidth from CPU time: on a shared machine the wall time includes other processes' turns.
         result.ExactScanGBps = data.UnitBase.Bytes / (cpuP50 / 1000) / 1e9;
@@ -43,7 +46,7 @@ internal sealed class ExactMethod(BenchOptions options, Dataset data, DatasetRes
         {
             Method = Single,
             Setting = "1 thread",
-            RecallAt10 = Evaluation.RecallAtK(answers, data.GroundTruth.Take(single).ToList(), 10),
+            RecallAt10 = Recall.AtK(answers, data.GroundTruth.Take(single).ToList(), 10),
             QueriesPerSecond = 1000 / latencies.Average(),
             QueriesPerCpuSecond = 1000 / cpuLatencies.Average(),
             LatencyP50Ms = p50,
@@ -55,20 +58,14 @@ internal sealed class ExactMethod(BenchOptions options, Dataset data, DatasetRes
         log.WriteLine($"  exact scan bandwidth (one thread): {result.ExactScanGBps:F1} GB/s");
 
         int batched = Math.Min(data.QueryCount, Math.Max(options.ExactSingleQueries * 20, 64));
-        BatchedExactSearch.Search(data.UnitBase, data.UnitQueries.AsSpan(0, Math.Min(batched, 64) * data.Dimensions).ToArray(), 10, options.Threads);
-        float[] queries = data.UnitQueries.AsSpan(0, batched * data.Dimensions).ToArray();
-        var clock = Stopwatch.StartNew();
-        double cpu = CpuClock.ProcessSeconds();
-        Neighbor[][] batch = BatchedExactSearch.Search(data.UnitBase, queries, 10, options.Threads);
-        double seconds = clock.Elapsed.TotalSeconds;
-        double cpuSeconds = CpuClock.ProcessSeconds() - cpu;
+        ExactRun batch = ExactBaseline.Run(data.UnitBase, data.UnitQueries.AsSpan(0, batched * data.Dimensions).ToArray(), 10, options.Threads);
         Add(new SearchPoint
         {
             Method = Batched,
             Setting = $"{options.Threads} threads",
-            RecallAt10 = Evaluation.RecallAtK(batch, data.GroundTruth.Take(batched).ToList(), 10),
-            QueriesPerSecond = batched / seconds,
-            QueriesPerCpuSecond = batched / cpuSeconds,
+            RecallAt10 = Recall.AtK(batch.Answers, data.GroundTruth.Take(batched).ToList(), 10),
+            QueriesPerSecond = batch.QueriesPerSecond,
+            QueriesPerCpuSecond = batch.QueriesPerCpuSecond,
             Queries = batched,
         });
     }

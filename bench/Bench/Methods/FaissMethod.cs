@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using HyperdOrleans.Bench.Data;
-using HyperdOrleans.Bench.Measure;
-using HyperdOrleans.Engine;
-using HyperdOrleans.Engine.Diagnostics;
 using HyperdOrleans.Engine.Search;
+using HyperdOrleans.Engine;
+using HyperdOrleans.Evaluation.Diagnostics;
+using HyperdOrleans.Evaluation.Measure;
 
 namespace HyperdOrleans.Bench.Methods;
 
@@ -117,8 +117,8 @@ internal sealed class FaissMethod(BenchOptions options, Dataset data, DatasetRes
                 Method = MethodNames.Faiss,
                 Setting = $"nprobe={nprobe}",
                 NProbe = nprobe,
-                RecallAt10 = Evaluation.RecallAtK(a10, data.GroundTruth, 10),
-                RecallAt100 = Evaluation.RecallAtK(a100, data.GroundTruth, 100),
+                RecallAt10 = Recall.AtK(a10, data.GroundTruth, 10),
+                RecallAt100 = Recall.AtK(a100, data.GroundTruth, 100),
                 QueriesPerSecond = p.GetProperty("qps10").GetDouble(),
                 QueriesPerSecondAt100 = p.GetProperty("qps100").GetDouble(),
                 QueriesPerCpuSecond = p.GetProperty("qps10_cpu").GetDouble(),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HyperdOrleans.Bench.Data;
-using HyperdOrleans.Bench.Measure;
+using HyperdOrleans.Evaluation.Diagnostics;
+using HyperdOrleans.Evaluation.Measure;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Search;
 
@@ -28,12 +29,12 @@ internal static class SearchMeasure
         Neighbor[][] answers10 = batch(n, 10);
         double qps = n / clock.Elapsed.TotalSeconds;
         double qpsCpu = n / Math.Max(1e-9, CpuClock.ProcessSeconds() - cpu);
-        double recall10 = Evaluation.RecallAtK(answers10, data.GroundTruth, 10);
+        double recall10 = Recall.AtK(answers10, data.GroundTruth, 10);
 
         clock.Restart();
         Neighbor[][] answers100 = batch(n, 100);
         double qps100 = n / clock.Elapsed.TotalSeconds;
-        double recall100 = Evaluation.RecallAtK(answers100, data.GroundTruth, 100);
+        double recall100 = Recall.AtK(answers100, data.GroundTruth, 100);
 
         var latencies = new List<double>(latencyQueries);
         var cpuLatencies = new List<double>(latencyQueries);
@@ -46,8 +47,8 @@ internal static class SearchMeasure
             latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
-        (double p50, double p99) = Latency.Percentiles(latencies);
-        (double cpuP50, double cpuP99) = Latency.Percentiles(cpuLatencies);
+        (_, double p50, double p99, _) = LatencyStats.Of(latencies);
+        (_, double cpuP50, double cpuP99, _) = LatencyStats.Of(cpuLatencies);
         return new SearchPoint
         {
             Method = method,

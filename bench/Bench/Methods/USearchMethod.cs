@@ -1,9 +1,11 @@
 using System.Diagnostics;
+
 using Cloud.Unum.USearch;
 using HyperdOrleans.Bench.Data;
-using HyperdOrleans.Bench.Measure;
 using HyperdOrleans.Engine;
-using HyperdOrleans.Engine.Diagnostics;
+using HyperdOrleans.Evaluation.Diagnostics;
+using HyperdOrleans.Evaluation.Exact;
+using HyperdOrleans.Evaluation.Measure;
 
 namespace HyperdOrleans.Bench.Methods;
 

@@ -209,6 +209,7 @@ public static class ReportWriter
             ScanBandwidthTable.Append(md, data);
         }
 
+        FirstCallTable.Append(md, data);
         if (data.CourseScores.Count > 0)
         {
             md.AppendLine("### Course score");

@@ -1,6 +1,7 @@
 using HyperdOrleans.Cli.Commands;
 using HyperdOrleans.Cli.Console;
-using HyperdOrleans.Cli.Measure;
+using HyperdOrleans.Cli.Work;
+using HyperdOrleans.Evaluation.Measure;
 using Spectre.Console;
 
 namespace HyperdOrleans.Cli.Cluster;
@@ -18,8 +19,8 @@ internal static class ClusterBenchReport
         quality.AddRow($"recall@{o.K} cluster", $"{o.ClusterRecall:F4}", $"cluster answers vs exact top k (ties count); lsh-probes {o.Probes.LshProbes}, nprobe {o.Probes.NProbe}, {CliOptions.BudgetName(o.Probes.Budget)}");
         quality.AddRow($"recall@{o.K} engine", o.EngineRecall is double r ? $"{r:F4}" : "n/a", "engine alone on the same generation's files");
         quality.AddRow("same ids as engine", o.SameAnswers is double same ? $"{same:P1}" : "n/a", "queries whose k ids (in order) match the engine's");
-        quality.AddRow("exact", $"{o.Exact.QueriesPerSecond:N1} q/s", $"brute force streaming the file, one batch, {o.Exact.Threads} threads");
-        quality.AddRow("course score", $"{o.CourseScore:N1}", "cluster answers; mean per query, 0 best");
+        quality.AddRow("exact", $"{o.Exact.QueriesPerSecond:N0} q/s", BenchReport.ExactText(o.Exact));
+        quality.AddRow("first second", $"{o.ClusterFirstCall.FirstSecondQueriesPerSecond:N0} q/s", BenchReport.FirstCallText(o.ClusterFirstCall, "the cluster's first search requests"));
         quality.AddRow("rebuild", o.Build is { } b ? $"{b.Seconds:F1} s" : $"{o.Status.LastRebuild?.Seconds ?? 0:F1} s", o.Build is { } built
             ? $"this run, wall time through the client (index grain: {built.GrainSeconds:F1} s, jobs on {built.JobSilos.Distinct().Count()} silo(s))"
             : "existing generation (index grain's time of its last rebuild)");
@@ -30,24 +31,24 @@ internal static class ClusterBenchReport
         foreach (LoadComparison load in o.Loads)
         {
             double cluster = Median(load.Cluster);
-            LatencyStats clusterLatency = LatencyStats.From([.. load.Cluster.SelectMany(l => l.RequestSeconds)]);
+            LatencyStats clusterLatency = LatencyStats.Of(load.Cluster.SelectMany(l => l.RequestSeconds));
             if (load.Engine is { } engineRuns)
             {
                 double engine = Median(engineRuns);
-                LatencyStats engineLatency = LatencyStats.From([.. engineRuns.SelectMany(l => l.RequestSeconds)]);
+                LatencyStats engineLatency = LatencyStats.Of(engineRuns.SelectMany(l => l.RequestSeconds));
                 speed.AddRow(
                     $"{load.Clients}",
                     $"{cluster:N0}",
                     $"{engine:N0}",
                     $"{cluster / engine:P0}{(cluster / engine >= OverheadGoal ? string.Empty : " (below 80 %)")}",
-                    Formats.Milliseconds(clusterLatency.P50Seconds),
-                    Formats.Milliseconds(clusterLatency.P99Seconds),
-                    Formats.Milliseconds(engineLatency.P50Seconds),
-                    Formats.Milliseconds(engineLatency.P99Seconds));
+                    Formats.Milliseconds(clusterLatency.P50),
+                    Formats.Milliseconds(clusterLatency.P99),
+                    Formats.Milliseconds(engineLatency.P50),
+                    Formats.Milliseconds(engineLatency.P99));
             }
             else
             {
-                speed.AddRow($"{load.Clients}", $"{cluster:N0}", "n/a", "n/a", Formats.Milliseconds(clusterLatency.P50Seconds), Formats.Milliseconds(clusterLatency.P99Seconds), "n/a", "n/a");
+                speed.AddRow($"{load.Clients}", $"{cluster:N0}", "n/a", "n/a", Formats.Milliseconds(clusterLatency.P50), Formats.Milliseconds(clusterLatency.P99), "n/a", "n/a");
             }
         }
 

@@ -1,12 +1,13 @@
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Cli.Commands;
 using HyperdOrleans.Cli.Console;
-using HyperdOrleans.Cli.Measure;
 using HyperdOrleans.Cli.Work;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Engine.Storage;
+using HyperdOrleans.Evaluation.Exact;
+using HyperdOrleans.Evaluation.Measure;
 using Spectre.Console;
 
 namespace HyperdOrleans.Cli.Cluster;
@@ -26,17 +27,18 @@ internal sealed record ClusterBenchOutcome(
     ClusterBuildOutcome? Build,
     string? EngineNote,
     LoadComparison[] Loads,
-    ExactOutcome Exact,
+    FirstCallSpeed ClusterFirstCall,
+    ExactRun Exact,
     double ClusterRecall,
     double? EngineRecall,
-    double? SameAnswers,
-    double CourseScore);
+    double? SameAnswers);
 
 /// <summary>
 /// <c>hyperd bench --cluster</c>: data as for any bench, the index in the cluster (reused or rebuilt through the
 /// client SDK), then the same batches sent by the same number of concurrent clients to the cluster and to the
 /// engine alone on the generation the cluster serves (its files, opened in this process), round after round
-/// alternating, and finally exact search for recall.
+/// alternating, and finally the exact baseline for recall. The cluster's first second is measured before any
+/// search in this process, so the silo's search path (grains and kernels) starts cold.
 /// </summary>
 internal static class ClusterBenchRunner
 {
@@ -64,6 +66,10 @@ internal static class ClusterBenchRunner
         var load = new ConcurrentLoad(queries.Rows, status.Dimensions, cluster.Batch);
         BatchSearch throughCluster = ClusterQueries.Cluster(session.Client, session.Name, k, probes, status.Generation, cancellationToken);
         BatchSearch? alone = engine is null ? null : ClusterQueries.Engine(engine, k, probes, settings.Threads);
+
+        // First, before anything else searches: the silo's first second after it started (or rebuilt) against its steady state.
+        FirstCallSpeed firstCall = await FirstSecond.MeasureAsync(load, throughCluster, cluster.Batch);
+        context.Ui.WriteLine($"first second: cluster {firstCall.FirstSecondQueriesPerSecond:N0} q/s, {firstCall.Ratio:P0} of its steady {firstCall.SteadyQueriesPerSecond:N0} q/s");
 
         // The answers recall is measured on, then untimed warm-up of both paths (JIT, activations, connections).
         (Neighbor[][] clusterAnswers, _) = await load.AnswerAllAsync(1, throughCluster);
@@ -100,13 +106,9 @@ internal static class ClusterBenchRunner
             loads.Add(new LoadComparison(clients, [.. clusterRuns], alone is null ? null : [.. engineRuns]));
         }
 
-        // Exact search streams the file on the tool's threads; it runs while neither side is being timed.
-        ExactOutcome exact = await Task.Factory.StartNew(
-            () =>
-            {
-                ExactTimer.WarmUp(input, queries.Rows, k, settings.Threads);
-                return ExactTimer.Run(context, input, queries.Rows, k, settings.Threads, clusterAnswers, cancellationToken);
-            },
+        // The exact baseline runs on the tool's threads while neither side is being timed.
+        ExactRun exact = await Task.Factory.StartNew(
+            () => BenchExact.Run(context, input, queries.Rows, k, settings.Threads, cancellationToken),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
@@ -122,11 +124,11 @@ internal static class ClusterBenchRunner
             build,
             engineNote,
             [.. loads],
+            firstCall,
             exact,
-            Evaluation.RecallAtK(clusterAnswers, exact.Result.Neighbors, k),
-            engineAnswers is null ? null : Evaluation.RecallAtK(engineAnswers, exact.Result.Neighbors, k),
-            engineAnswers is null ? null : SameIdsFraction(clusterAnswers, engineAnswers),
-            Evaluation.CourseScore(clusterAnswers, exact.Result.Positions!, k, input.Count));
+            Recall.AtK(clusterAnswers, exact.Answers, k),
+            engineAnswers is null ? null : Recall.AtK(engineAnswers, exact.Answers, k),
+            engineAnswers is null ? null : SameIdsFraction(clusterAnswers, engineAnswers));
     }
 
     /// <summary>Reuses the cluster's index when it holds this data, builds it when missing or asked to, refuses other data.</summary>

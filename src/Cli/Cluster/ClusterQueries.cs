@@ -1,5 +1,5 @@
 using HyperdOrleans.Abstractions;
-using HyperdOrleans.Cli.Measure;
+using HyperdOrleans.Evaluation.Measure;
 using HyperdOrleans.Client;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Search;

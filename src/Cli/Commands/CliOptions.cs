@@ -1,7 +1,7 @@
 using System.CommandLine;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Build;
-using HyperdOrleans.Engine.Data;
+using HyperdOrleans.Evaluation.Data;
 using HyperdOrleans.Engine.Lsh;
 
 namespace HyperdOrleans.Cli.Commands;

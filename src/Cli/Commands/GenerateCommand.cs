@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using HyperdOrleans.Cli.Console;
 using HyperdOrleans.Cli.Work;
-using HyperdOrleans.Engine.Data;
+using HyperdOrleans.Evaluation.Data;
 using Spectre.Console;
 
 namespace HyperdOrleans.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using HyperdOrleans.Cli.Cluster;
 using HyperdOrleans.Cli.Console;
-using HyperdOrleans.Cli.Measure;
+using HyperdOrleans.Evaluation.Measure;
 using HyperdOrleans.Cli.Work;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Search;
@@ -72,7 +72,7 @@ internal static class SearchCommand
         {
             cancellationToken.ThrowIfCancellationRequested();
             LatencyStats latency = QueryTimer.SingleQueries(opened, set.Rows, latencyCount, kValue, probes);
-            context.Ui.WriteLine($"latency: p50 {Formats.Milliseconds(latency.P50Seconds)}, p99 {Formats.Milliseconds(latency.P99Seconds)} (each of the first {latency.Queries:N0} queries sent alone, one thread)");
+            context.Ui.WriteLine($"latency: p50 {Formats.Milliseconds(latency.P50)}, p99 {Formats.Milliseconds(latency.P99)} (each of the first {latency.Count:N0} queries sent alone, one thread)");
         }
     }
 
@@ -89,9 +89,9 @@ internal static class SearchCommand
         (Neighbor[][] results, LoadResult pass) = await load.AnswerAllAsync(clientCount, ClusterQueries.Cluster(session.Client, session.Name, request.K, probes, null, cancellationToken));
         ResultsFile.Write(request.Output, results);
         context.Ui.WriteLine($"wrote {results.Length:N0} rows of {request.K} ids to {request.Output}");
-        LatencyStats latency = LatencyStats.From(pass.RequestSeconds);
+        LatencyStats latency = LatencyStats.Of(pass.RequestSeconds);
         context.Ui.WriteLine($"throughput: {pass.QueriesPerSecond:N0} queries/s ({pass.Requests:N0} requests in {pass.Seconds:F3} s, one pass, not warmed up)");
-        context.Ui.WriteLine($"latency per request of up to {batchSize} queries: p50 {Formats.Milliseconds(latency.P50Seconds)}, p99 {Formats.Milliseconds(latency.P99Seconds)}");
+        context.Ui.WriteLine($"latency per request of up to {batchSize} queries: p50 {Formats.Milliseconds(latency.P50)}, p99 {Formats.Milliseconds(latency.P99)}");
     }
 
     private sealed record SearchRun(string Queries, int K, int? LshProbes, int? NProbe, int? Rerank, ProbeBudget Budget, string Output);

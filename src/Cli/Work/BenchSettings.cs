@@ -1,6 +1,6 @@
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Build;
-using HyperdOrleans.Engine.Data;
+using HyperdOrleans.Evaluation.Data;
 
 namespace HyperdOrleans.Cli.Work;
 
@@ -47,4 +47,7 @@ internal sealed record BenchSettings
     public int Threads { get; init; }
 
     public int LatencyQueries { get; init; }
+
+    /// <summary>Queries per request: the cluster's requests, and the engine's batches in the first-second measure.</summary>
+    public int Batch { get; init; } = Commands.CliOptions.DefaultBatch;
 }

@@ -1,5 +1,5 @@
 using HyperdOrleans.Cli.Console;
-using HyperdOrleans.Engine.Data;
+using HyperdOrleans.Evaluation.Data;
 using HyperdOrleans.Engine.Io;
 using Spectre.Console;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using HyperdOrleans.Cli.Console;
 using HyperdOrleans.Engine.Build;
-using HyperdOrleans.Engine.Diagnostics;
+using HyperdOrleans.Evaluation.Diagnostics;
 using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Storage;
 using Spectre.Console;

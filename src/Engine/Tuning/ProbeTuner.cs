@@ -86,7 +86,7 @@ public static class ProbeTuner
         Neighbor[][] answers = index.SearchBatch(sample.Rows, options.K + 1, parameters, options.Threads, stats);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         Neighbor[][] heldOut = [.. answers.Select((a, q) => TuningSample.HoldOut(a, sample.Ids[q], options.K))];
-        double recall = Evaluation.RecallAtK(heldOut, sample.Exact, options.K);
+        double recall = Recall.AtK(heldOut, sample.Exact, options.K);
         return new TuningPoint(parameters.LshProbes, parameters.NProbe, recall, stats.DotProductsPerQuery, sample.Count / Math.Max(seconds, 1e-9));
     }
 

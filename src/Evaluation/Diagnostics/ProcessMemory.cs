@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HyperdOrleans.Engine.Diagnostics;
+namespace HyperdOrleans.Evaluation.Diagnostics;
 
 /// <summary>
 /// A process's memory as Linux reports it in <c>/proc/PID/status</c>. Two counters answer different questions:

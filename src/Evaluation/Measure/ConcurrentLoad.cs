@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using HyperdOrleans.Engine;
 
-namespace HyperdOrleans.Cli.Measure;
+namespace HyperdOrleans.Evaluation.Measure;
 
 /// <summary>Answers one batch of query rows (row-major).</summary>
-internal delegate Task<Neighbor[][]> BatchSearch(float[] rows);
+public delegate Task<Neighbor[][]> BatchSearch(float[] rows);
 
 /// <summary>What concurrent clients achieved: queries answered, wall time, and each request's latency.</summary>
-internal sealed record LoadResult(int Clients, int Queries, int Requests, double Seconds, double[] RequestSeconds)
+public sealed record LoadResult(int Clients, int Queries, int Requests, double Seconds, double[] RequestSeconds)
 {
     public double QueriesPerSecond => Queries / Seconds;
 }
@@ -17,7 +17,7 @@ internal sealed record LoadResult(int Clients, int Queries, int Requests, double
 /// users of a search service do. Each client runs on its own thread, so a synchronous search (the engine alone)
 /// and an asynchronous one (the cluster) are driven the same way.
 /// </summary>
-internal sealed class ConcurrentLoad
+public sealed class ConcurrentLoad
 {
     private readonly float[][] _batches;
     private readonly int[] _firstRow;

@@ -1,4 +1,4 @@
-namespace HyperdOrleans.Engine.Diagnostics;
+namespace HyperdOrleans.Evaluation.Diagnostics;
 
 /// <summary>
 /// Samples a process's RssAnon on a timer and keeps the maximum: the kernel keeps a peak only for the whole

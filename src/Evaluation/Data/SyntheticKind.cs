@@ -1,4 +1,4 @@
-namespace HyperdOrleans.Engine.Data;
+namespace HyperdOrleans.Evaluation.Data;
 
 /// <summary>The synthetic data sets the generator makes.</summary>
 public enum SyntheticKind

@@ -2,14 +2,14 @@ using System.Diagnostics;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Search;
 
-namespace HyperdOrleans.Cli.Measure;
+namespace HyperdOrleans.Evaluation.Measure;
 
 /// <summary>
 /// Times index searches two ways, because they answer different questions: throughput runs all queries as one
 /// batch over the given threads (how the engine serves a stream of queries); latency sends queries one at a time
 /// on one thread (what a single caller waits). Both follow a warm-up, so neither times the JIT.
 /// </summary>
-internal static class QueryTimer
+public static class QueryTimer
 {
     private const int MinWarmUpCalls = 200;
     private const int MaxBatchRuns = 10;
@@ -72,7 +72,7 @@ internal static class QueryTimer
             seconds[q] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
 
-        return LatencyStats.From(seconds);
+        return LatencyStats.Of(seconds);
     }
 
     public static int EffectiveThreads(int threads) => threads > 0 ? threads : Environment.ProcessorCount;

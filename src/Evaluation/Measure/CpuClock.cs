@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace HyperdOrleans.Bench.Measure;
+namespace HyperdOrleans.Evaluation.Measure;
 
 /// <summary>
 /// CPU time consumed by this process (every thread), in seconds, from <c>clock_gettime(CLOCK_PROCESS_CPUTIME_ID)</c>

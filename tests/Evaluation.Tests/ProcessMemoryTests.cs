@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
-using HyperdOrleans.Engine.Diagnostics;
+using HyperdOrleans.Evaluation.Diagnostics;
 
-namespace HyperdOrleans.Engine.Tests;
+namespace HyperdOrleans.Evaluation.Tests;
 
 /// <summary>Runs alone: other tests allocating and freeing beside it would move RssAnon under the sampler.</summary>
 [CollectionDefinition(nameof(ProcessMemoryCollection), DisableParallelization = true)]

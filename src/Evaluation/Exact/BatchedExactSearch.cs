@@ -1,11 +1,10 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using HyperdOrleans.Bench.Data;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Search;
 
-namespace HyperdOrleans.Bench.Methods;
+namespace HyperdOrleans.Evaluation.Exact;
 
 /// <summary>
 /// Exact cosine top-k answered as a blocked matrix product (what a BLAS GEMM does for FAISS's batched exact

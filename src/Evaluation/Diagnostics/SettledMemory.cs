@@ -1,7 +1,6 @@
-using HyperdOrleans.Engine.Diagnostics;
 using HyperdOrleans.Engine.Search;
 
-namespace HyperdOrleans.Bench.Measure;
+namespace HyperdOrleans.Evaluation.Diagnostics;
 
 /// <summary>
 /// The process's own memory (RssAnon) once it idles and the garbage is gone: the search's pooled buffers are let go
@@ -9,7 +8,7 @@ namespace HyperdOrleans.Bench.Measure;
 /// system, so what is left is what live objects hold. Between two such readings the
 /// difference is what a phase keeps (an open index), not the garbage its work left for the GC's next budget.
 /// </summary>
-internal static class SettledMemory
+public static class SettledMemory
 {
     public static long RssAnonBytes()
     {
