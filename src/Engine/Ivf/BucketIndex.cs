@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Engine.Search.Blocked;
 using HyperdOrleans.Engine.Storage;
@@ -99,6 +100,7 @@ public sealed class BucketIndex : IDisposable
     /// is asked only about rows that would enter a heap, so a small delete set costs almost nothing. An SQ8
     /// bucket keeps k × <paramref name="rerank"/> candidates per query by code and re-scores them exactly.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SearchBatch(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int nprobe, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded, int rerank = SearchParameters.DefaultRerank)
     {
         int d = Dimensions;
@@ -147,6 +149,7 @@ public sealed class BucketIndex : IDisposable
     /// <c>queryIndexes[i]</c> scans <c>clusters[offsets[i] .. offsets[i + 1]]</c>, distinct cluster numbers of this
     /// bucket. Otherwise as <see cref="SearchBatch(ReadOnlySpan{float}, ReadOnlySpan{int}, int, TopK[], SearchScratch, Predicate{long}?, int)"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SearchAssigned(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, ReadOnlySpan<int> offsets, ReadOnlySpan<int> clusters, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded, int rerank = SearchParameters.DefaultRerank)
     {
         if (offsets.Length != queryIndexes.Length + 1 || offsets[0] != 0 || offsets[^1] != clusters.Length)
@@ -186,6 +189,7 @@ public sealed class BucketIndex : IDisposable
     /// Scans <paramref name="pairs"/> (cluster, query) pairs cluster by cluster; <paramref name="clusterCount"/>[c + 1]
     /// holds how many pairs name cluster c.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScanPairs(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int[] pairCluster, int[] pairQuery, int[] clusterCount, int pairs, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded, int rerank)
     {
         int d = Dimensions;
@@ -255,6 +259,7 @@ public sealed class BucketIndex : IDisposable
     /// <see cref="MinClusterBlockQueries"/> through the blocked scan (each row read once per block of queries),
     /// the few left one query at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScanCluster<TFilter>(int cluster, ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queries, TopK[] heaps, SearchScratch scratch, TFilter filter)
         where TFilter : struct, IRowFilter
     {
@@ -283,6 +288,7 @@ public sealed class BucketIndex : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddPairs(ReadOnlySpan<long> clusters, int query, int[] pairCluster, int[] pairQuery, int[] clusterCount, ref int p)
     {
         foreach (long cluster in clusters)
@@ -327,6 +333,7 @@ public sealed class BucketIndex : IDisposable
     /// while the heap holds fewer than its k (small buckets or tiny clusters). Scores the float32 rows even in an
     /// SQ8 bucket: this rare path wants every row it can find, exactly.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SearchUntilFull(ReadOnlySpan<float> unitQuery, int nprobe, bool keepGoing, TopK heap, SearchScratch scratch)
     {
         int[] order = RankAllClusters(unitQuery, scratch);
@@ -343,6 +350,7 @@ public sealed class BucketIndex : IDisposable
     }
 
     /// <summary>Every cluster of the bucket by descending centroid score, in <c>scratch.Order</c> (the rare keep-scanning path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] RankAllClusters(ReadOnlySpan<float> unitQuery, SearchScratch scratch)
     {
         float[] scores = scratch.Rent(ref scratch.Scores, Clusters);
@@ -363,6 +371,7 @@ public sealed class BucketIndex : IDisposable
     /// The <paramref name="probes"/> best clusters of a query (as ids of <c>scratch.SelectedIds</c>), in no particular
     /// order: the batch regroups pairs by cluster anyway, so sorting them would be wasted work.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<long> SelectClusters(ReadOnlySpan<float> unitQuery, int probes, SearchScratch scratch)
     {
         float[] scores = scratch.Rent(ref scratch.Scores, Clusters);
@@ -378,6 +387,7 @@ public sealed class BucketIndex : IDisposable
     /// One query over a list: every row is scored first, then only the rows that beat the heap are offered, so
     /// the dot-product loop stays free of heap branches and the filter compares whole SIMD vectors of scores.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScanList<TFilter>(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d, float[] rowScores, TFilter filter)
         where TFilter : struct, IRowFilter
     {
@@ -400,6 +410,7 @@ public sealed class BucketIndex : IDisposable
     }
 
     /// <summary>The cosine of <paramref name="query"/> with each of the first scores.Length rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe Span<float> ScoreRows(ReadOnlySpan<float> vectors, ReadOnlySpan<float> query, int d, Span<float> scores)
     {
         fixed (float* rows = vectors)
