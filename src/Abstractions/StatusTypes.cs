@@ -1,6 +1,9 @@
 namespace HyperdOrleans.Abstractions;
 
-/// <summary>An index as its grain sees it. <see cref="Exists"/> is false until a first build completes.</summary>
+/// <summary>
+/// An index as its grain sees it. <see cref="Exists"/> is false until a first build completes. <see cref="Defaults"/>
+/// are the probes a query without options gets (null from a silo that predates the field).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.IndexStatus")]
 public sealed record IndexStatus(
     [property: Id(0)] string Index,
@@ -11,7 +14,12 @@ public sealed record IndexStatus(
     [property: Id(5)] BucketFiles[] Buckets,
     [property: Id(6)] RebuildProgress? Rebuild,
     [property: Id(7)] RebuildOutcome? LastRebuild,
-    [property: Id(8)] long PendingOperations);
+    [property: Id(8)] long PendingOperations,
+    [property: Id(9)] ProbeDefaults? Defaults = null);
+
+/// <summary>The probes an index answers with when a query names none (tuned, or the built-in defaults).</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.ProbeDefaults")]
+public sealed record ProbeDefaults([property: Id(0)] int LshProbes, [property: Id(1)] int NProbe);
 
 /// <summary>A running rebuild: its phase and each bucket job's progress.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.RebuildProgress")]

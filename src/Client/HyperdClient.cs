@@ -106,6 +106,13 @@ public sealed class HyperdClient(IGrainFactory grains)
     /// <summary>The index's generation, counts, pending data and rebuild progress per bucket.</summary>
     public Task<IndexStatus> StatusAsync(string index, CancellationToken cancellationToken = default) => Index(index).StatusAsync(cancellationToken);
 
+    /// <summary>
+    /// Dimensions, vectors, serving generation and default probes of a built index; throws
+    /// <see cref="KeyNotFoundException"/> when it has no generation yet.
+    /// </summary>
+    public async Task<IndexInfo> GetIndexInfoAsync(string index, CancellationToken cancellationToken = default) =>
+        IndexInfo.From(await StatusAsync(index, cancellationToken));
+
     private IIndexGrain Index(string index)
     {
         GrainKeys.ValidateIndexName(index);

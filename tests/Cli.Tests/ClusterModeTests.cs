@@ -52,7 +52,7 @@ public sealed class ClusterModeTests(EmbeddedClusterFixture cluster) : IClassFix
         string engineResults = Data.PathFor("engine-search.ivecs");
         string[] common = ["--queries", Data.QueriesPath, "--k", $"{K}", "--lsh-probes", "2", "--nprobe", "2"];
 
-        CliRun run = CliRun.Of(["search", "--cluster", "embedded", "--index", cluster.ClusterIndex, "--batch", "7", "--clients", "3", "--out", clusterResults, .. common]).Succeeded();
+        CliRun run = CliRun.Of(["search", "--cluster", "embedded", "--index", cluster.ClusterIndex, "--batch", "7", "--clients", "3", "--timing", "--out", clusterResults, .. common]).Succeeded();
         CliRun.Of(["search", "--index", Data.IndexPath, "--latency-queries", "0", "--out", engineResults, .. common]).Succeeded();
 
         int[][] rows = IvecsReader.ReadAll(clusterResults);
@@ -61,6 +61,18 @@ public sealed class ClusterModeTests(EmbeddedClusterFixture cluster) : IClassFix
         Assert.Equal(IvecsReader.ReadAll(engineResults), rows);
         Assert.Contains("queries/s", run.Output);
         Assert.Contains("p99", run.Output);
+    }
+
+    [Fact]
+    public void Cluster_search_without_timing_sends_one_pass_and_prints_no_timing()
+    {
+        string results = Data.PathFor("cluster-plain.ivecs");
+
+        CliRun run = CliRun.Of("search", "--cluster", "embedded", "--index", cluster.ClusterIndex, "--queries", Data.QueriesPath, "--k", $"{K}", "--out", results).Succeeded();
+
+        Assert.Equal(TinyDataFixture.Queries, IvecsReader.ReadAll(results).Length);
+        Assert.DoesNotContain("queries/s", run.Output);
+        Assert.DoesNotContain("p99", run.Output);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class PipelineTests(TinyDataFixture data) : IClassFixture<TinyData
         const int K = 5;
         string results = data.PathFor("search.ivecs");
 
-        CliRun run = CliRun.Of("search", "--index", data.IndexPath, "--queries", data.QueriesPath, "--k", $"{K}", "--lsh-probes", "2", "--nprobe", "2", "--threads", "2", "--latency-queries", "10", "--out", results).Succeeded();
+        CliRun run = CliRun.Of("search", "--index", data.IndexPath, "--queries", data.QueriesPath, "--k", $"{K}", "--lsh-probes", "2", "--nprobe", "2", "--threads", "2", "--timing", "--latency-queries", "10", "--out", results).Succeeded();
 
         int[][] rows = IvecsReader.ReadAll(results);
         using VectorIndex index = VectorIndex.Open(data.IndexPath);

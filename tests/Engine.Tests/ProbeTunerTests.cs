@@ -39,7 +39,7 @@ public sealed class ProbeTunerTests(TunedIndexFixture fixture, ITestOutputHelper
     [Fact]
     public void ChosenSettingIsTheCheapestThatReachesTheTarget()
     {
-        TuningPoint[] reaching = [.. Result.Curve.Where(p => p.Recall >= TunedIndexFixture.Target)];
+        TuningPoint[] reaching = [.. Result.Curve.Where(p => p.Reaches(TunedIndexFixture.Target))];
 
         Assert.Contains(Result.Chosen, Result.Curve);
         Assert.All(reaching, p => Assert.True(p.DotsPerQuery >= Result.Chosen.DotsPerQuery, $"{p} is cheaper than the chosen {Result.Chosen}"));
@@ -57,6 +57,17 @@ public sealed class ProbeTunerTests(TunedIndexFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public void TheMarginLiftsTheTarget()
+    {
+        // The cheaper point's recall reaches 0.95 only before its margin is taken off.
+        TuningPoint[] curve = [new(2, 3, 0.955, 700, 0, Margin: 0.008), new(3, 3, 0.965, 900, 0, Margin: 0.006)];
+
+        Assert.Equal((curve[1], true), ProbeTuner.Choose(curve, 0.95));
+        Assert.True(Result.Chosen.Margin > 0, $"a sample of rows of the index gave no margin: {Result.Chosen}");
+        Assert.True(Result.Chosen.Recall - Result.Chosen.Margin >= TunedIndexFixture.Target, $"{Result.Chosen}");
+    }
+
+    [Fact]
     public void CurveStopsAlongNProbeOnceNothingFurtherCanBeChosen()
     {
         double cheapestReaching = double.PositiveInfinity;
@@ -71,13 +82,13 @@ public sealed class ProbeTunerTests(TunedIndexFixture fixture, ITestOutputHelper
             }
 
             // Only a row's last point may reach the target or cost more than the cheapest point that reached it before.
-            Assert.All(points[..^1], p => Assert.True(p.Recall < Result.TargetRecall && p.DotsPerQuery <= cheapestReaching, $"the sweep went on after {p}, which could not be beaten further along its row"));
+            Assert.All(points[..^1], p => Assert.True(!p.Reaches(Result.TargetRecall) && p.DotsPerQuery <= cheapestReaching, $"the sweep went on after {p}, which could not be beaten further along its row"));
 
             // A row ends at the target, past the cheapest cost that reached it, at saturation, on a level stretch, or at the end of the grid.
             TuningPoint last = points[^1];
             bool levelled = points.Length > 1 && last.Recall - points[^2].Recall < fixture.Options.MinGain;
-            Assert.True(last.Recall >= Result.TargetRecall || last.DotsPerQuery > cheapestReaching || last.Recall >= fixture.Options.SaturatedRecall || levelled || points.Length == TuningOptions.DefaultNProbes.Count(n => n < 64) + 1, $"row {row.Key} stopped at {last}");
-            cheapestReaching = Math.Min(cheapestReaching, points.Where(p => p.Recall >= Result.TargetRecall).Select(p => p.DotsPerQuery).DefaultIfEmpty(double.PositiveInfinity).Min());
+            Assert.True(last.Reaches(Result.TargetRecall) || last.DotsPerQuery > cheapestReaching || last.Recall >= fixture.Options.SaturatedRecall || levelled || points.Length == TuningOptions.DefaultNProbes.Count(n => n < 64) + 1, $"row {row.Key} stopped at {last}");
+            cheapestReaching = Math.Min(cheapestReaching, points.Where(p => p.Reaches(Result.TargetRecall)).Select(p => p.DotsPerQuery).DefaultIfEmpty(double.PositiveInfinity).Min());
         }
     }
 

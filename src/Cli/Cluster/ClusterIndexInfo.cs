@@ -1,4 +1,5 @@
 using HyperdOrleans.Abstractions;
+using HyperdOrleans.Client;
 using HyperdOrleans.Engine;
 
 namespace HyperdOrleans.Cli.Cluster;
@@ -15,7 +16,8 @@ internal sealed record ClusterIndexInfo(IndexStatus Status, SearchParameters Def
             throw new CliException($"index '{session.Name}' has no built generation in the {session.Choice.Target.Description}; build it first (hyperd build --cluster ... --name {session.Name}).");
         }
 
-        SearchInfo info = await session.Grains.GetGrain<IIndexGrain>(session.Name).GetSearchInfoAsync(cancellationToken);
-        return new ClusterIndexInfo(status, new SearchParameters(info.DefaultLshProbes, info.DefaultNProbe));
+        // A silo without the field answers queries with the compiled defaults, which are the engine's.
+        ProbeDefaults? defaults = IndexInfo.From(status).Defaults;
+        return new ClusterIndexInfo(status, defaults is null ? SearchParameters.Default : new SearchParameters(defaults.LshProbes, defaults.NProbe));
     }
 }

@@ -1,6 +1,5 @@
 using HyperdOrleans.Cli.Console;
 using HyperdOrleans.Client;
-using HyperdOrleans.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,25 +17,23 @@ internal sealed class ClusterSession : IAsyncDisposable
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
 
+    private readonly EmbeddedSiloFolders? _folders;
     private readonly IHost? _silo;
     private readonly IHost _client;
 
-    private ClusterSession(ClusterChoice choice, IHost? silo, IHost client, string logPath)
+    private ClusterSession(ClusterChoice choice, EmbeddedSiloFolders? folders, IHost? silo, IHost client, string logPath)
     {
         Choice = choice;
+        _folders = folders;
         _silo = silo;
         _client = client;
         LogPath = logPath;
         Client = client.Services.GetRequiredService<HyperdClient>();
-        Grains = client.Services.GetRequiredService<IClusterClient>();
     }
 
     public ClusterChoice Choice { get; }
 
     public HyperdClient Client { get; }
-
-    /// <summary>The cluster client under <see cref="Client"/>, for what the typed API does not carry (an index's default probes).</summary>
-    public IGrainFactory Grains { get; }
 
     public string Name => Choice.Name;
 
@@ -47,13 +44,14 @@ internal sealed class ClusterSession : IAsyncDisposable
     /// The engine index directory of this index in the cluster's file store when this process can read it
     /// (the embedded silo's store, or <c>--engine-index</c>); it holds the generation the cluster serves.
     /// </summary>
-    public string? EngineDirectory => Choice.EngineIndex ?? (Choice.EmbeddedData is { } data ? Path.Combine(data, "store", Choice.Name) : null);
+    public string? EngineDirectory => Choice.EngineIndex ?? _folders?.EngineDirectory(Choice.Name);
 
     public static async Task<ClusterSession> ConnectAsync(CliContext context, ClusterChoice choice, int buildThreads, CancellationToken cancellationToken)
     {
         ClusterTarget target = choice.Target;
         string logPath = Path.Combine(choice.EmbeddedData ?? Path.Combine(Path.GetTempPath(), "hyperd-logs"), "hyperd-cli.log");
         IHost? silo = null;
+        EmbeddedSiloFolders? folders = null;
         int gatewayPort = target.GatewayPort;
         try
         {
@@ -61,14 +59,15 @@ internal sealed class ClusterSession : IAsyncDisposable
             {
                 (int siloPort, gatewayPort) = FreePorts.Pair();
                 context.Ui.WriteLine($"cluster: starting an embedded silo (data {data}, silo port {siloPort}, gateway {gatewayPort})");
-                silo = CreateSilo(data, siloPort, gatewayPort, target, buildThreads, logPath);
+                folders = EmbeddedSiloFolders.Under(data);
+                silo = CreateSilo(folders, siloPort, gatewayPort, target, buildThreads, logPath);
                 await Within(silo.StartAsync, "start the embedded silo", target, cancellationToken);
             }
 
             IHost client = CreateClient(target, gatewayPort, logPath);
             await Within(client.StartAsync, "connect to", target, cancellationToken);
             context.Ui.WriteLine($"cluster: connected to the {target.Description}; index '{choice.Name}'");
-            return new ClusterSession(choice, silo, client, logPath);
+            return new ClusterSession(choice, folders, silo, client, logPath);
         }
         catch
         {
@@ -83,10 +82,10 @@ internal sealed class ClusterSession : IAsyncDisposable
         await StopAsync(_silo);
     }
 
-    private static IHost CreateSilo(string data, int siloPort, int gatewayPort, ClusterTarget target, int buildThreads, string logPath)
+    private static IHost CreateSilo(EmbeddedSiloFolders folders, int siloPort, int gatewayPort, ClusterTarget target, int buildThreads, string logPath)
     {
         HostApplicationBuilder builder = QuietBuilder(logPath);
-        builder.UseOrleans(silo => silo.UseHyperdEmbedded(data, siloPort, gatewayPort, target.ServiceId, target.ClusterId, o => o.BuildThreads = buildThreads));
+        builder.UseOrleans(silo => folders.Configure(silo, siloPort, gatewayPort, target, buildThreads));
         return builder.Build();
     }
 

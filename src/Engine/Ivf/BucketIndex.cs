@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Engine.Search.Blocked;
 using HyperdOrleans.Engine.Storage;
@@ -93,6 +94,7 @@ public sealed class BucketIndex : IDisposable
     /// that would enter a heap, so a small delete set costs almost nothing. An SQ8 bucket keeps k × <paramref name="rerank"/>
     /// candidates per query by code and re-scores them exactly.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SearchAssigned(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, ReadOnlySpan<int> offsets, ReadOnlySpan<int> clusters, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded, int rerank = SearchParameters.DefaultRerank)
     {
         if (offsets.Length != queryIndexes.Length + 1 || offsets[0] != 0 || offsets[^1] != clusters.Length)
@@ -132,6 +134,7 @@ public sealed class BucketIndex : IDisposable
     /// Scans <paramref name="pairs"/> (cluster, query) pairs cluster by cluster; <paramref name="clusterCount"/>[c + 1]
     /// holds how many pairs name cluster c.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScanPairs(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int[] pairCluster, int[] pairQuery, int[] clusterCount, int pairs, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded, int rerank)
     {
         int d = Dimensions;
@@ -201,6 +204,7 @@ public sealed class BucketIndex : IDisposable
     /// <see cref="MinClusterBlockQueries"/> through the blocked scan (each row read once per block of queries),
     /// the few left one query at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScanCluster<TFilter>(int cluster, ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queries, TopK[] heaps, SearchScratch scratch, TFilter filter)
         where TFilter : struct, IRowFilter
     {
@@ -262,6 +266,7 @@ public sealed class BucketIndex : IDisposable
     /// One query over a list: every row is scored first, then only the rows that beat the heap are offered, so
     /// the dot-product loop stays free of heap branches and the filter compares whole SIMD vectors of scores.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScanList<TFilter>(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d, float[] rowScores, TFilter filter)
         where TFilter : struct, IRowFilter
     {
@@ -284,6 +289,7 @@ public sealed class BucketIndex : IDisposable
     }
 
     /// <summary>The cosine of <paramref name="query"/> with each of the first scores.Length rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe Span<float> ScoreRows(ReadOnlySpan<float> vectors, ReadOnlySpan<float> query, int d, Span<float> scores)
     {
         fixed (float* rows = vectors)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace HyperdOrleans.Engine.Ivf;
 
@@ -36,6 +37,7 @@ public sealed class CentroidScorer
     public ReadOnlySpan<float> Rows => _rows;
 
     /// <summary>Writes the dot product of <paramref name="vector"/> with every centroid into <paramref name="scores"/> (length k).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Score(ReadOnlySpan<float> vector, Span<float> scores)
     {
         int k = Count;
@@ -48,6 +50,7 @@ public sealed class CentroidScorer
     }
 
     /// <summary>The nearest centroid of <paramref name="vector"/>; <paramref name="scratch"/> needs room for k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Nearest(ReadOnlySpan<float> vector, Span<float> scratch, out float score)
     {
         Span<float> scores = scratch[..Count];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using HyperdOrleans.Engine.Storage;
 
@@ -118,6 +119,7 @@ public sealed unsafe class InvertedLists : IDisposable
     private const int CacheLine = 64;
     private const int Page = 4096;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Prefetch(int cluster, int maxBytes, int stride)
     {
         if (!Sse.IsSupported)

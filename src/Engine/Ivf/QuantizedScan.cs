@@ -29,6 +29,7 @@ internal sealed class QuantizedScan
     private const int BlockRows = 256;
 
     /// <summary>Empties (or sizes) each query's candidate heap: k × <paramref name="rerank"/> for that query's k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public QuantizedScan Begin(ReadOnlySpan<int> queryIndexes, TopK[] heaps, int rerank)
     {
         if (_candidates.Length < queryIndexes.Length)
@@ -165,6 +166,7 @@ internal sealed class QuantizedScan
     private const int MinBlockQueries = 6;
 
     /// <summary>Re-scores each query's candidates from their float32 rows into <paramref name="heaps"/>; empties the candidates.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Rerank(InvertedLists lists, ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, TopK[] heaps, ref SearchCounters counters)
     {
         int d = lists.Dimensions;

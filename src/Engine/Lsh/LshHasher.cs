@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace HyperdOrleans.Engine.Lsh;
 
@@ -136,6 +137,7 @@ public sealed class LshHasher
     /// vector lies to flipping into each (multi-probe LSH: the sum of its margins on the flipped bits).
     /// Returns the vector's own bucket.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int ProbeOrder(ReadOnlySpan<float> unitVector, Span<int> order)
     {
         if (order.Length != BucketCount)

@@ -105,6 +105,7 @@ public static class ExactSearch
         /// <summary>As above, with each row's id taken from <paramref name="ids"/> instead of counted from a first id.</summary>
         public void Score(float[] rows, int count, long[] ids, int threads) => Score(rows, count, 0, ids, threads);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Score(float[] rows, int count, long firstId, long[]? ids, int threads)
         {
             int n = _heaps.Length;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace HyperdOrleans.Engine.Search;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace HyperdOrleans.Engine.Search;
 /// </summary>
 internal static class KthLargest
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Select(Span<float> values, int k)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Search.Blocked;
@@ -46,6 +47,7 @@ public sealed class SharedProbePlanner
     /// holds each row's 8 buckets, nearest first, at row × 8). The plan lives in <paramref name="scratch"/> until its
     /// next plan.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ProbePlan Plan(ReadOnlySpan<float> unitQueries, int dimensions, ReadOnlySpan<int> queries, ReadOnlySpan<int> probeOrders, int lshProbes, int nprobe, SearchScratch scratch)
     {
         new SearchParameters(lshProbes, nprobe).Validate(LshHasher.BucketCount);
@@ -84,6 +86,7 @@ public sealed class SharedProbePlanner
     /// The best <paramref name="nprobe"/> clusters of each of the <paramref name="lshProbes"/> buckets each query probes
     /// (all of a bucket's clusters when it has fewer), ranked per bucket with a heap per query.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ProbePlan PlanPerBucket(ReadOnlySpan<float> unitQueries, int d, ReadOnlySpan<int> queries, ReadOnlySpan<int> probeOrders, int lshProbes, int nprobe, SearchScratch scratch)
     {
         new SearchParameters(lshProbes, nprobe).Validate(LshHasher.BucketCount);
@@ -134,6 +137,7 @@ public sealed class SharedProbePlanner
     /// Every cluster of every bucket for each of <paramref name="queries"/>, buckets in each query's probe order: the
     /// short-answer rule's plan, which finds every row a query can reach.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ProbePlan PlanEverything(ReadOnlySpan<int> queries, ReadOnlySpan<int> probeOrders, SearchScratch scratch)
     {
         ProbePlan plan = scratch.Plan;
@@ -158,6 +162,7 @@ public sealed class SharedProbePlanner
     /// <c>heaps[j]</c> (<paramref name="byMember"/>: one heap per bucket's member) or <c>heaps[members[j]]</c> (one heap
     /// per query of the slice, across buckets): blocks of queries as one small matrix product, the few left one at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RankInto(CentroidScorer quantizer, long[] ids, ReadOnlySpan<float> unitQueries, int d, ReadOnlySpan<int> slice, int[] members, int count, TopK[] heaps, bool byMember, SearchScratch scratch)
     {
         int next = 0;
@@ -189,6 +194,7 @@ public sealed class SharedProbePlanner
     /// A small budget: each query keeps its best clusters in a heap that the blocked ranking feeds directly (a row
     /// leaves the registers only if it beats the heap), so no score is written out; as per-bucket ranking costs.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PlanByHeaps(ProbePlan plan, ReadOnlySpan<float> unitQueries, int d, ReadOnlySpan<int> slice, ReadOnlySpan<int> probeOrders, int lshProbes, int budget, SearchScratch scratch)
     {
         TopK[] heaps = scratch.BudgetHeaps(slice.Length, budget);
@@ -223,6 +229,7 @@ public sealed class SharedProbePlanner
     }
 
     /// <summary>The positions in <paramref name="slice"/> of the queries that probe bucket <paramref name="bucket"/>, into <paramref name="members"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Members(int bucket, ReadOnlySpan<int> slice, ReadOnlySpan<int> probeOrders, int lshProbes, int[] members)
     {
         int count = 0;
@@ -245,6 +252,7 @@ public sealed class SharedProbePlanner
     /// buckets it probes, side by side in its probe order (<see cref="RowStart"/>). Blocks of queries per bucket as
     /// one small matrix product, the few left one at a time (both round alike, so a query ranks the same in any batch).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float[] ScoreSlice(ReadOnlySpan<float> unitQueries, int d, ReadOnlySpan<int> slice, ReadOnlySpan<int> probeOrders, int lshProbes, SearchScratch scratch)
     {
         float[] scores = scratch.Rent(ref scratch.PlanScores, slice.Length * TotalClusters);
@@ -301,6 +309,7 @@ public sealed class SharedProbePlanner
     /// Adds query <paramref name="query"/> to each bucket it probes, with the clusters among its best
     /// k = min(budget, clusters probed): every score above the k-th largest, then ties with it in probe order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Choose(ProbePlan plan, int query, ReadOnlySpan<float> row, ReadOnlySpan<int> probed, long budget, TopCandidates candidates)
     {
         // Where each probed bucket's scores start in the row.

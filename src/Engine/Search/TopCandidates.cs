@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -27,6 +28,7 @@ internal sealed class TopCandidates
     private float[] _values = [];
 
     /// <summary>The positions of the <paramref name="k"/> best scores, ascending; valid until the next call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<int> Select(ReadOnlySpan<float> scores, int k)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
@@ -63,6 +65,7 @@ internal sealed class TopCandidates
     /// The sorted sample's score at k's expected rank less a margin: a little below the k-th largest, so that
     /// usually at least k scores lie at or above it (the caller checks); null when the margin reaches past the sample.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float? Bracket(ReadOnlySpan<float> scores, int k)
     {
         int n = scores.Length;
@@ -81,6 +84,7 @@ internal sealed class TopCandidates
     /// Copies the positions and scores of the scores at or above <paramref name="low"/> (ascending) and returns how
     /// many there are: a compress of each register's winners where AVX-512 has one, else a branch-free store per score.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Gather(ReadOnlySpan<float> scores, float low)
     {
         int[] positions = _positions;
@@ -116,6 +120,7 @@ internal sealed class TopCandidates
         return m;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Everything(ReadOnlySpan<float> scores)
     {
         for (int i = 0; i < scores.Length; i++)

@@ -57,6 +57,7 @@ public sealed class TopK
     /// Adds a whole block of scored rows. Once the heap is full almost nothing enters, so whole SIMD vectors of
     /// scores are compared with the threshold at once and only a vector with a winner is looked at lane by lane.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddRange(ReadOnlySpan<float> scores, ReadOnlySpan<long> ids)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ids.Length, scores.Length, nameof(ids));
@@ -104,6 +105,7 @@ public sealed class TopK
     }
 
     /// <summary>The kept hits by descending score (ties by ascending id); empties the heap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Neighbor[] ToSortedArray()
     {
         var result = new Neighbor[_count];
@@ -117,6 +119,7 @@ public sealed class TopK
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SiftUp(int index, long id, float score)
     {
         while (index > 0)
@@ -136,6 +139,7 @@ public sealed class TopK
         _ids[index] = id;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SiftDown(long id, float score)
     {
         int index = 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace HyperdOrleans.Engine.Search;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace HyperdOrleans.Engine.Search;
 /// </summary>
 public static class TopKMerge
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Neighbor[] Merge(IReadOnlyList<Neighbor[]> lists, int k)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);

@@ -23,6 +23,14 @@ public sealed record TuningOptions
     public IReadOnlyList<int> NProbes { get; init; } = DefaultNProbes;
 
     /// <summary>
+    /// On rows of the index (no real queries), a setting reaches the target only if its sample recall less this
+    /// many standard errors of that recall (the spread of the per-query recalls over √n, measured per setting) does:
+    /// the one-sided 95 % bound by default. It lifts the target by what the sample can measure (its own sampling
+    /// error); the in-sample bias it cannot measure is why real queries are better. 0: the plain target.
+    /// </summary>
+    public double MarginZ { get; init; } = 1.645;
+
+    /// <summary>
     /// Along nprobe, a lshProbes row stops once recall reaches this: larger nprobe can only cost more for
     /// nothing measurable on the sample.
     /// </summary>
@@ -47,6 +55,11 @@ public sealed record TuningOptions
         if (!(SaturatedRecall is > 0 and <= 1) || !(MinGain >= 0))
         {
             throw new ArgumentOutOfRangeException(nameof(SaturatedRecall), $"saturated recall {SaturatedRecall} must be in (0, 1] and the minimum gain {MinGain} not negative.");
+        }
+
+        if (!(MarginZ >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MarginZ), MarginZ, $"the margin in standard errors must not be negative, got {MarginZ}.");
         }
 
         if (NProbes.Count == 0 || NProbes.Any(n => n < 1))

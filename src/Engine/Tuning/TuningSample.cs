@@ -6,9 +6,10 @@ using HyperdOrleans.Engine.Storage;
 namespace HyperdOrleans.Engine.Tuning;
 
 /// <summary>
-/// Rows of an index used as its own queries, each held out of its own answer: a seeded uniform sample of the
-/// generation's rows with their ids, and their exact top-k over all the generation's rows minus the query itself.
-/// Needs no query file, and measures recall on the data the index actually holds. Immutable once made.
+/// The queries a tuning run measures recall on, with their exact top-k over the generation. Either rows of the index
+/// used as its own queries (<see cref="Create"/>), each held out of its own answer: needs no query file, but a row
+/// the index was built from is an easier query than a new one (the k-means centroids were fitted to it); or real
+/// queries the user supplies (<see cref="FromQueries"/>), which measure what they will see. Immutable once made.
 /// </summary>
 public sealed class TuningSample
 {
@@ -17,22 +18,27 @@ public sealed class TuningSample
     /// <summary>Sub-seed stream of the sample, apart from every other seeded choice.</summary>
     private const int SampleStream = 0x7a9e;
 
-    private TuningSample(float[] rows, long[] ids, Neighbor[][] exact)
+    private TuningSample(float[] rows, long[] ids, Neighbor[][] exact, bool fromIndex)
     {
         Rows = rows;
         Ids = ids;
         Exact = exact;
+        FromIndex = fromIndex;
     }
 
     /// <summary>The sampled rows (unit length, as stored), row-major, in the order the generation is read.</summary>
     public float[] Rows { get; }
 
+    /// <summary>The sampled rows' ids (empty for real queries).</summary>
     public long[] Ids { get; }
 
-    /// <summary>Exact top-k of each sampled row without its own id.</summary>
+    /// <summary>Exact top-k of each query (for a sampled row, without its own id).</summary>
     public Neighbor[][] Exact { get; }
 
-    public int Count => Ids.Length;
+    /// <summary>True for rows of the index held out of their own answers; false for real queries.</summary>
+    public bool FromIndex { get; }
+
+    public int Count => Exact.Length;
 
     public static TuningSample Create(string indexDirectory, IndexManifest manifest, int size, int k, int seed, int threads, IProgress<TuningProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -45,7 +51,28 @@ public sealed class TuningSample
         ExactProgress? exactProgress = progress is null ? null : new(progress, source.Count);
         Neighbor[][] found = ExactSearch.SearchUnitRows(source, rows, k + 1, threads, exactProgress).Neighbors;
         Neighbor[][] exact = [.. found.Select((answer, q) => HoldOut(answer, ids[q], k))];
-        return new TuningSample(rows, ids, exact);
+        return new TuningSample(rows, ids, exact, fromIndex: true);
+    }
+
+    /// <summary>
+    /// Real queries (row-major, any length; normalised here, as every search does) and their exact top-k over the
+    /// generation's rows. Throws <see cref="InvalidVectorException"/> for a zero or non-finite query.
+    /// </summary>
+    public static TuningSample FromQueries(string indexDirectory, IndexManifest manifest, ReadOnlySpan<float> queries, int k, int threads, IProgress<TuningProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        int d = manifest.Dimensions;
+        if (queries.Length == 0 || queries.Length % d != 0)
+        {
+            throw new ArgumentException($"{queries.Length} query values are not a whole number of {d}-dimensional rows (at least one).", nameof(queries));
+        }
+
+        float[] rows = queries.ToArray();
+        VectorMath.NormalizeRows(rows, d, 0, "the tuning queries");
+        var source = new GenerationSource(indexDirectory, manifest, d, new HashSet<long>(), []);
+        ExactProgress? exactProgress = progress is null ? null : new(progress, source.Count);
+        Neighbor[][] exact = ExactSearch.SearchUnitRows(source, rows, k, threads, exactProgress).Neighbors;
+        cancellationToken.ThrowIfCancellationRequested();
+        return new TuningSample(rows, [], exact, fromIndex: false);
     }
 
     /// <summary>The first <paramref name="k"/> hits that are not <paramref name="self"/>.</summary>

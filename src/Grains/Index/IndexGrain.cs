@@ -188,7 +188,7 @@ public sealed partial class IndexGrain(
     private IndexStatus Status()
     {
         IndexState s = state.State;
-        return new IndexStatus(_name, s.Exists, s.Dimensions, s.Generation, s.Count, s.Buckets, _rebuild?.ToProgress(), s.LastRebuild, _pendingOperations);
+        return new IndexStatus(_name, s.Exists, s.Dimensions, s.Generation, s.Count, s.Buckets, _rebuild?.ToProgress(), s.LastRebuild, _pendingOperations, new ProbeDefaults(s.DefaultLshProbes, s.DefaultNProbe));
     }
 
     private IndexState RequireExisting() =>

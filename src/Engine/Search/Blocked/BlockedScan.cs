@@ -43,6 +43,7 @@ internal static class BlockedScan
         Run(tile, rowStep: 1, elementStride: ids.Length, ids, d, block, filter);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TFilter>(ReadOnlySpan<float> rows, int rowStep, int elementStride, ReadOnlySpan<long> ids, int d, QueryBlock block, TFilter filter)
         where TFilter : struct, IRowFilter
     {
@@ -89,6 +90,7 @@ internal static class BlockedScan
         return Lanes128.IsHardwareAccelerated ? 4 : Lanes256.IsHardwareAccelerated ? 8 : 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TLanes, TVector, TFilter>(ReadOnlySpan<float> rows, int rowStep, int elementStride, ReadOnlySpan<long> ids, int d, QueryBlock block, TFilter filter)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct

@@ -20,6 +20,7 @@ internal static class BlockedScores
     public static int OutputLength(int rows, int lanes) => (rows + RowsPerStep - 1) / RowsPerStep * RowsPerStep * lanes;
 
     /// <summary>Writes row r's score for lane l at <paramref name="output"/>[r × lanes + l] (rows past the last are padding).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ReadOnlySpan<float> rows, int count, int d, QueryBlock block, Span<float> output)
     {
         Debug.Assert(rows.Length >= count * d, "fewer row values than count × d");
@@ -49,6 +50,7 @@ internal static class BlockedScores
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TLanes, TVector>(ReadOnlySpan<float> rows, int n, int d, QueryBlock block, Span<float> output)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace HyperdOrleans.Engine.Search.Blocked;
 
@@ -70,6 +71,7 @@ internal sealed class QueryBlock
     }
 
     /// <summary>Writes <paramref name="query"/> transposed into the next lane and returns the lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Place(ReadOnlySpan<float> query)
     {
         Debug.Assert(Active < Lanes);
