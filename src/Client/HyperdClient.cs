@@ -106,9 +106,16 @@ public sealed class HyperdClient(IGrainFactory grains)
     /// <summary>The index's generation, counts, pending data and rebuild progress per bucket.</summary>
     public Task<IndexStatus> StatusAsync(string index, CancellationToken cancellationToken = default) => Index(index).StatusAsync(cancellationToken);
 
+    /// <summary>
+    /// Sets the index's default search settings (what <c>hyperd tune</c> chooses), kept across rebuilds; every
+    /// coordinator uses them within <c>Hyperd:RouteRefreshInterval</c> (5 s by default). A query's options still override them.
+    /// </summary>
+    public Task<IndexStatus> SetDefaultsAsync(string index, IndexDefaults defaults, CancellationToken cancellationToken = default) =>
+        Index(index).SetDefaultsAsync(defaults, cancellationToken);
+
     private IIndexGrain Index(string index)
     {
-        GrainKeys.ValidateIndexName(index);
+        IndexNames.Validate(index);
         return grains.GetGrain<IIndexGrain>(index);
     }
 

@@ -15,7 +15,7 @@ internal sealed record ClusterIndexInfo(IndexStatus Status, SearchParameters Def
             throw new CliException($"index '{session.Name}' has no built generation in the {session.Choice.Target.Description}; build it first (hyperd build --cluster ... --name {session.Name}).");
         }
 
-        SearchInfo info = await session.Grains.GetGrain<IIndexGrain>(session.Name).GetSearchInfoAsync(cancellationToken);
-        return new ClusterIndexInfo(status, new SearchParameters(info.DefaultLshProbes, info.DefaultNProbe));
+        IndexDefaults defaults = status.Defaults ?? new IndexDefaults(SearchParameters.DefaultLshProbes, SearchParameters.DefaultNProbe);
+        return new ClusterIndexInfo(status, new SearchParameters(defaults.LshProbes, defaults.NProbe));
     }
 }
