@@ -29,22 +29,8 @@ public enum IndexStorage
 [GenerateSerializer, Immutable, Alias("hyperd.RebuildTicket")]
 public sealed record RebuildTicket([property: Id(0)] bool Accepted, [property: Id(1)] long Generation, [property: Id(2)] string Message);
 
-/// <summary>What one bucket's build job needs: where its spill is, the build settings, and the rows of the whole index (which set the bucket's share of clusters).</summary>
-[GenerateSerializer, Immutable, Alias("hyperd.BuildJobRequest")]
-public sealed record BuildJobRequest(
-    [property: Id(0)] string Index,
-    [property: Id(1)] long Generation,
-    [property: Id(2)] int Bucket,
-    [property: Id(3)] int Dimensions,
-    [property: Id(4)] string SpillName,
-    [property: Id(5)] int Clusters,
-    [property: Id(6)] int MinPointsPerCluster,
-    [property: Id(7)] int Iterations,
-    [property: Id(8)] int MaxPointsPerCentroid,
-    [property: Id(9)] int Seed,
-    [property: Id(10)] long IndexCount,
-    [property: Id(11)] IndexStorage Storage = IndexStorage.Float32);
-
+/// <summary>Where a bucket's build job stands.</summary>
+[GenerateSerializer, Alias("hyperd.BuildJobState")]
 public enum BuildJobState
 {
     /// <summary>This activation never ran the job (a fresh activation after its silo went away).</summary>
@@ -54,6 +40,7 @@ public enum BuildJobState
     Failed,
 }
 
+/// <summary>One bucket's build job of a running rebuild, as a client sees it: where it runs and how far it got.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BuildJobStatus")]
 public sealed record BuildJobStatus(
     [property: Id(0)] int Bucket,
@@ -62,5 +49,4 @@ public sealed record BuildJobStatus(
     [property: Id(3)] long Done,
     [property: Id(4)] long Total,
     [property: Id(5)] string Silo,
-    [property: Id(6)] BucketFiles? Result,
-    [property: Id(7)] string? Error);
+    [property: Id(6)] string? Error);

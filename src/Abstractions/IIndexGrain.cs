@@ -22,9 +22,12 @@ public interface IIndexGrain : IGrainWithStringKey
     [Alias("WaitForRebuildAsync"), AlwaysInterleave]
     Task<IndexStatus> WaitForRebuildAsync(TimeSpan maxWait, CancellationToken cancellationToken = default);
 
-    /// <summary>What a coordinator needs to route queries: dimensions, planes, generation, defaults.</summary>
-    [Alias("GetSearchInfoAsync"), AlwaysInterleave]
-    Task<SearchInfo> GetSearchInfoAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Sets the index's default search settings (which a query's <see cref="SearchOptions"/> override), kept in its
+    /// manifest across rebuilds; coordinators use them within seconds. Returns the status with the new defaults.
+    /// </summary>
+    [Alias("SetDefaultsAsync")]
+    Task<IndexStatus> SetDefaultsAsync(IndexDefaults defaults, CancellationToken cancellationToken = default);
 
     /// <summary>Adds or replaces vectors under caller-chosen ids; durable and searchable when it returns.</summary>
     /// <remarks>May wait while a rebuild snapshots pending data or switches generation: hence the longer timeout.</remarks>

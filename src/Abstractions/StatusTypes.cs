@@ -11,15 +11,12 @@ public sealed record IndexStatus(
     [property: Id(2)] int Dimensions,
     [property: Id(3)] long Generation,
     [property: Id(4)] long Count,
-    [property: Id(5)] BucketFiles[] Buckets,
+    [property: Id(5)] BucketSummary[] Buckets,
     [property: Id(6)] RebuildProgress? Rebuild,
     [property: Id(7)] RebuildOutcome? LastRebuild,
     [property: Id(8)] long PendingOperations,
-    [property: Id(9)] ProbeDefaults? Defaults = null);
-
-/// <summary>The probes an index answers with when a query names none (tuned, or the built-in defaults).</summary>
-[GenerateSerializer, Immutable, Alias("hyperd.ProbeDefaults")]
-public sealed record ProbeDefaults([property: Id(0)] int LshProbes, [property: Id(1)] int NProbe);
+    [property: Id(9)] IndexDefaults? Defaults = null,
+    [property: Id(10)] IndexStorage Storage = IndexStorage.Float32);
 
 /// <summary>A running rebuild: its phase and each bucket job's progress.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.RebuildProgress")]
@@ -41,27 +38,29 @@ public sealed record RebuildOutcome(
     [property: Id(4)] DateTimeOffset FinishedUtc,
     [property: Id(5)] string[] JobSilos);
 
-/// <summary>A bucket's files in the file store (names relative to the index folder), as the engine's manifest lists them.</summary>
-[GenerateSerializer, Immutable, Alias("hyperd.BucketFiles")]
-public sealed record BucketFiles(
+/// <summary>One bucket of the serving generation: its rows and clusters (from the index's manifest).</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.BucketSummary")]
+public sealed record BucketSummary(
     [property: Id(0)] int Bucket,
     [property: Id(1)] long Count,
-    [property: Id(2)] int Clusters,
-    [property: Id(3)] string? CentroidsFile,
-    [property: Id(4)] string? CentroidsChecksum,
-    [property: Id(5)] string? ListsFile,
-    [property: Id(6)] string? ListsChecksum,
-    [property: Id(7)] string? CodesFile = null,
-    [property: Id(8)] string? CodesChecksum = null);
+    [property: Id(2)] int Clusters);
 
-/// <summary>A bucket grain's view of itself.</summary>
-[GenerateSerializer, Immutable, Alias("hyperd.BucketStatus")]
-public sealed record BucketStatus(
-    [property: Id(0)] string Index,
-    [property: Id(1)] int Bucket,
-    [property: Id(2)] long Generation,
-    [property: Id(3)] long Count,
-    [property: Id(4)] int Clusters,
-    [property: Id(5)] long PendingRows,
-    [property: Id(6)] long PendingOperations,
-    [property: Id(7)] string Silo);
+/// <summary>
+/// An index's default search settings, which a query's <see cref="SearchOptions"/> override: set by a build (6 and 50)
+/// or by tuning (<c>hyperd tune --cluster</c>, or <c>IIndexGrain.SetDefaultsAsync</c>), kept across rebuilds.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hyperd.IndexDefaults")]
+public sealed record IndexDefaults(
+    [property: Id(0)] int LshProbes,
+    [property: Id(1)] int NProbe,
+    [property: Id(2)] IndexTuning? Tuning = null);
+
+/// <summary>How tuned defaults were chosen: the recall@k target and what the defaults reached on a sample of that many queries, at that cost.</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.IndexTuning")]
+public sealed record IndexTuning(
+    [property: Id(0)] double TargetRecall,
+    [property: Id(1)] int K,
+    [property: Id(2)] int SampleSize,
+    [property: Id(3)] double SampleRecall,
+    [property: Id(4)] double DotsPerQuery,
+    [property: Id(5)] DateTimeOffset TunedUtc);

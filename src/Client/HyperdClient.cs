@@ -113,9 +113,16 @@ public sealed class HyperdClient(IGrainFactory grains)
     public async Task<IndexInfo> GetIndexInfoAsync(string index, CancellationToken cancellationToken = default) =>
         IndexInfo.From(await StatusAsync(index, cancellationToken));
 
+    /// <summary>
+    /// Sets the index's default search settings (what <c>hyperd tune</c> chooses), kept across rebuilds; every
+    /// coordinator uses them within <c>Hyperd:RouteRefreshInterval</c> (5 s by default). A query's options still override them.
+    /// </summary>
+    public Task<IndexStatus> SetDefaultsAsync(string index, IndexDefaults defaults, CancellationToken cancellationToken = default) =>
+        Index(index).SetDefaultsAsync(defaults, cancellationToken);
+
     private IIndexGrain Index(string index)
     {
-        GrainKeys.ValidateIndexName(index);
+        IndexNames.Validate(index);
         return grains.GetGrain<IIndexGrain>(index);
     }
 

@@ -7,7 +7,7 @@ namespace HyperdOrleans.Client;
 /// options gets (null from a silo that predates <see cref="IndexStatus.Defaults"/>). A snapshot: a rebuild may
 /// switch generations, and tuning the defaults, right after it was read.
 /// </summary>
-public sealed record IndexInfo(string Index, int Dimensions, long Count, long Generation, ProbeDefaults? Defaults)
+public sealed record IndexInfo(string Index, int Dimensions, long Count, long Generation, IndexDefaults? Defaults)
 {
     /// <summary>Throws <see cref="KeyNotFoundException"/> for an index with no built generation.</summary>
     public static IndexInfo From(IndexStatus status) =>

@@ -23,6 +23,13 @@ public sealed class HyperdOptions
     /// <summary>How often the index grain looks at its running build jobs (progress, and whether their silo is still there).</summary>
     public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long a coordinator answers from its cached copy of an index's manifest before asking the index grain again,
+    /// so changed default search settings reach every silo within this time. A new generation is seen at once
+    /// (the buckets say so); its centroids are fetched only then.
+    /// </summary>
+    public TimeSpan RouteRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The largest k a query may ask for.</summary>
     public int MaxK { get; set; } = 10_000;
 

@@ -54,6 +54,45 @@ public sealed class ClusterSearchTests(SharedClusterFixture fixture)
         }
     }
 
+    /// <summary>
+    /// Defaults set through the SDK (what <c>hyperd tune --cluster</c> records) land in the manifest the engine reads and
+    /// in every coordinator's route: a query that names no options then gets the engine's answer at those defaults,
+    /// which differ from the build's (6, 50) answers. A rebuild keeps them.
+    /// </summary>
+    [Fact]
+    public async Task DefaultsSetThroughTheClientAreWhatTheClusterSearchesWith()
+    {
+        const string index = "tuned-defaults";
+        HyperdClient client = fixture.Hyperd.Client;
+        IndexStatus built = await fixture.Hyperd.BuildAsync(index, fixture.Data);
+        Assert.Equal(new IndexDefaults(SearchParameters.DefaultLshProbes, SearchParameters.DefaultNProbe), built.Defaults);
+        QueryResult[] before = (await client.SearchRowsAsync(index, fixture.Data.Queries, 10)).Results;
+
+        var tuning = new IndexTuning(0.9, 10, 200, 0.91, 1234, DateTimeOffset.UtcNow);
+        IndexStatus tuned = await client.SetDefaultsAsync(index, new IndexDefaults(2, 1, tuning));
+        Assert.Equal(new IndexDefaults(2, 1, tuning), tuned.Defaults);
+
+        using VectorIndex engine = VectorIndex.Open(Path.Combine(fixture.Hyperd.StoreRoot, index));
+        Assert.Equal(new SearchParameters(2, 1), engine.DefaultParameters);
+        Neighbor[][] expected = engine.SearchBatch(fixture.Data.Queries, 10, engine.DefaultParameters);
+        string expectedIds = IdsOf(expected.Select(e => e.Select(n => n.Id)));
+        Assert.NotEqual(IdsOf(before.Select(r => r.Ids)), expectedIds);
+
+        // Coordinators re-read the manifest every RouteRefreshInterval (200 ms in this cluster).
+        await Within.Eventually("coordinators use the new defaults", async () =>
+        {
+            QueryResult[] now = (await client.SearchRowsAsync(index, fixture.Data.Queries, 10)).Results;
+            return IdsOf(now.Select(r => r.Ids)) == expectedIds;
+        });
+
+        await Assert.ThrowsAsync<ArgumentException>(() => client.SetDefaultsAsync(index, new IndexDefaults(9, 1)));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.SetDefaultsAsync(index, new IndexDefaults(2, 0)));
+
+        IndexStatus rebuilt = await Within.Phase("rebuild", client.BuildAsync(index, new BuildRequest()));
+        Assert.Equal(built.Generation + 1, rebuilt.Generation);
+        Assert.Equal(new IndexDefaults(2, 1, tuning), rebuilt.Defaults);
+    }
+
     [Fact]
     public async Task SingleQueryAndBatchAgree()
     {
@@ -64,4 +103,6 @@ public sealed class ClusterSearchTests(SharedClusterFixture fixture)
         Assert.Equal(single.Ids, batch[1].Ids);
         Assert.Equal(5, single.Count);
     }
+
+    private static string IdsOf(IEnumerable<IEnumerable<long>> results) => string.Join(";", results.Select(r => string.Join(",", r)));
 }

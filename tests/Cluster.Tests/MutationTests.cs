@@ -1,4 +1,7 @@
 using HyperdOrleans.Abstractions;
+using HyperdOrleans.Engine.Lsh;
+using HyperdOrleans.Grains;
+using HyperdOrleans.Grains.Buckets;
 
 namespace HyperdOrleans.Cluster.Tests;
 
@@ -68,7 +71,7 @@ public sealed class MutationTests(SharedClusterFixture fixture)
         try
         {
             IndexStatus started = await hyperd.Client.BuildAsync(index, new BuildRequest(), wait: false);
-            await Within.Phase("build jobs at the gate", hyperd.Gate.ArrivedAsync(GrainKeys.BucketCount));
+            await Within.Phase("build jobs at the gate", hyperd.Gate.ArrivedAsync(LshHasher.BucketCount));
             await hyperd.Client.AppendAsync(index, [FirstNewId + 500], fixture.Data.ExtraRow(50));
             await hyperd.Client.DeleteAsync(index, [3]);
             hyperd.Gate.Open();

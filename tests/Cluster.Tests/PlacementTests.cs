@@ -1,4 +1,7 @@
 using HyperdOrleans.Abstractions;
+using HyperdOrleans.Engine.Lsh;
+using HyperdOrleans.Grains;
+using HyperdOrleans.Grains.Buckets;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HyperdOrleans.Cluster.Tests;
@@ -14,12 +17,12 @@ public sealed class PlacementTests(SharedClusterFixture fixture)
 
         Assert.NotNull(status.LastRebuild);
         Assert.True(status.LastRebuild.Succeeded);
-        Assert.Equal(GrainKeys.BucketCount, status.LastRebuild.JobSilos.Length);
+        Assert.Equal(LshHasher.BucketCount, status.LastRebuild.JobSilos.Length);
         Assert.True(status.LastRebuild.JobSilos.Distinct().Count() > 1, $"build jobs all ran on {status.LastRebuild.JobSilos[0]}");
 
         await fixture.Hyperd.Client.SearchAsync(index, fixture.Data.Query(0), 10);
         IGrainFactory grains = fixture.Hyperd.Cluster.Client;
-        BucketStatus[] buckets = await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).StatusAsync()));
+        BucketStatus[] buckets = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).StatusAsync()));
         Assert.True(buckets.Select(b => b.Silo).Distinct().Count() > 1, $"bucket grains all live on {buckets[0].Silo}");
         Assert.All(buckets, b => Assert.Equal(status.Generation, b.Generation));
         Assert.Equal(fixture.Data.Count, buckets.Sum(b => b.Count));

@@ -1,4 +1,7 @@
 using HyperdOrleans.Abstractions;
+using HyperdOrleans.Engine.Lsh;
+using HyperdOrleans.Grains;
+using HyperdOrleans.Grains.Buckets;
 
 namespace HyperdOrleans.Cluster.Tests;
 
@@ -63,13 +66,13 @@ public sealed class RebuildTests(SharedClusterFixture fixture)
         }
 
         Task[] loops = [.. Enumerable.Range(0, 3).Select(w => Task.Run(() => Loop(w)))];
-        await Within.Phase("all eight build jobs waiting at the gate", hyperd.Gate.ArrivedAsync(GrainKeys.BucketCount));
+        await Within.Phase("all eight build jobs waiting at the gate", hyperd.Gate.ArrivedAsync(LshHasher.BucketCount));
         Volatile.Write(ref target, Volatile.Read(ref answered) + 30);
         await Within.Phase("30 queries answered while the build jobs are held", answeredDuringRebuild.Task);
         IndexStatus during = await hyperd.Client.StatusAsync(index);
         Assert.Equal(first.Generation, during.Generation);
         Assert.Equal("build", during.Rebuild?.Phase);
-        Assert.Equal(GrainKeys.BucketCount, during.Rebuild!.Jobs.Length);
+        Assert.Equal(LshHasher.BucketCount, during.Rebuild!.Jobs.Length);
 
         hyperd.Gate.Open();
         IndexStatus after = await Within.Phase("the rebuild to finish", hyperd.Client.WaitForRebuildAsync(index, next));

@@ -1,4 +1,7 @@
 using HyperdOrleans.Abstractions;
+using HyperdOrleans.Engine.Lsh;
+using HyperdOrleans.Grains;
+using HyperdOrleans.Grains.Buckets;
 
 namespace HyperdOrleans.Cluster.Tests;
 
@@ -38,7 +41,7 @@ public sealed class SiloFailureTests : IAsyncLifetime
     {
         IndexStatus started = await _hyperd.Client.BuildAsync(index, new BuildRequest(), wait: false);
         long abandoned = started.Rebuild!.Generation;
-        await Within.Phase("all eight build jobs waiting at the gate", _hyperd.Gate.ArrivedAsync(GrainKeys.BucketCount));
+        await Within.Phase("all eight build jobs waiting at the gate", _hyperd.Gate.ArrivedAsync(LshHasher.BucketCount));
 
         // Jobs go round robin over the silos, so a secondary silo holds some of them.
         var victim = _hyperd.Cluster.Silos[^1];

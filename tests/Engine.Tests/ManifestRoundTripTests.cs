@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
+using HyperdOrleans.Engine.Build;
 using HyperdOrleans.Engine.Storage;
 
 namespace HyperdOrleans.Engine.Tests;
@@ -34,6 +35,20 @@ public sealed class ManifestRoundTripTests : IDisposable
         Assert.Equal(manifest.Build, read.Build);
         Assert.Equal(manifest.Defaults, read.Defaults);
         Assert.Equal(["manifest.json"], TestVectors.Listing(_folder.Path)); // no temporary file left behind
+    }
+
+    /// <summary>The JSON form grain state and messages carry: the build's storage kind survives; float32 (the default) is not written.</summary>
+    [Fact]
+    public void JsonFormKeepsTheStorageKindAndOmitsTheDefault()
+    {
+        IndexManifest sq8 = Sample() with { Build = Sample().Build with { Storage = VectorStorage.Sq8 } };
+        string json = ManifestStore.ToJson(sq8);
+        Assert.Contains("\"storage\": \"Sq8\"", json);
+        IndexManifest back = ManifestStore.FromJson(json, "test");
+        Assert.Equal(VectorStorage.Sq8, back.Build.Storage);
+        Assert.Equal(sq8.Build, back.Build);
+        Assert.DoesNotContain("storage", ManifestStore.ToJson(Sample()));
+        Assert.Throws<IndexFormatException>(() => ManifestStore.FromJson(json.Replace("\"generation\": 3", "\"generation\": 0"), "test"));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ internal sealed record ClusterChoice(ClusterTarget Target, string Name, string? 
 
         ClusterTarget target = ClusterTarget.Parse(cluster, configuration);
         string resolved = name ?? NameFor(index);
-        GrainKeys.ValidateIndexName(resolved);
+        IndexNames.Validate(resolved);
         string? data = target.Kind != ClusterKind.Embedded ? null
             : siloData is not null ? Path.GetFullPath(siloData)
             : index is not null ? Path.Combine(Path.GetFullPath(index), "cluster")

@@ -17,7 +17,7 @@ internal sealed record ClusterIndexInfo(IndexStatus Status, SearchParameters Def
         }
 
         // A silo without the field answers queries with the compiled defaults, which are the engine's.
-        ProbeDefaults? defaults = IndexInfo.From(status).Defaults;
+        IndexDefaults? defaults = IndexInfo.From(status).Defaults;
         return new ClusterIndexInfo(status, defaults is null ? SearchParameters.Default : new SearchParameters(defaults.LshProbes, defaults.NProbe));
     }
 }

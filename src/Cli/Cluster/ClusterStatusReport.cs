@@ -45,7 +45,7 @@ internal static class ClusterStatusReport
     public static void PrintBuckets(CliContext context, IndexStatus status)
     {
         var table = new Table().Title("buckets").AddColumns("bucket", "vectors", "share", "clusters", "avg list");
-        foreach (BucketFiles bucket in status.Buckets.OrderBy(b => b.Bucket))
+        foreach (BucketSummary bucket in status.Buckets.OrderBy(b => b.Bucket))
         {
             table.AddRow(
                 bucket.Bucket.ToString(Formats.Culture),

@@ -40,21 +40,7 @@ public static class IndexBuilder
             BucketManifest[] buckets = BuildBuckets(partition, source.Dimensions, indexDirectory, generationFolder, options, progress, cancellationToken);
             Directory.Delete(spillDirectory, recursive: true);
 
-            var manifest = new IndexManifest
-            {
-                Dimensions = source.Dimensions,
-                Count = buckets.Sum(b => b.Count),
-                Generation = generation,
-                Lsh = new LshManifest(
-                    [.. Enumerable.Range(0, LshHasher.PlaneCount).Select(p => hasher.Planes.Slice(p * source.Dimensions, source.Dimensions).ToArray())],
-                    hasher.Thresholds.ToArray()),
-                Buckets = buckets,
-                Build = new BuildManifest(source.Name, options.Clusters, options.MinPointsPerCluster, options.Iterations, options.MaxPointsPerCentroid, options.Seed, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds),
-                Defaults = previous?.Defaults ?? new SearchDefaults(SearchParameters.DefaultLshProbes, SearchParameters.DefaultNProbe),
-
-                // Kept with the defaults it explains; its generation tells a reader it was measured on an earlier one.
-                Tuning = previous?.Tuning,
-            };
+            IndexManifest manifest = IndexManifest.ForGeneration(generation, hasher, buckets, BuildManifest.Of(source.Name, options, clock.Elapsed.TotalSeconds), previous);
             ManifestStore.Write(indexDirectory, manifest);
             PruneGenerations(indexDirectory, keep: [generation, previous?.Generation ?? generation]);
             return manifest;

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Lsh;
 
 namespace HyperdOrleans.Engine.Storage;
 
@@ -43,6 +45,26 @@ public sealed record IndexManifest
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TuningManifest? Tuning { get; init; }
+
+    /// <summary>
+    /// The manifest of a newly built generation: its planes, buckets and build, with the search defaults (and the tuning
+    /// that chose them) carried over from <paramref name="previous"/>, the generation it replaces.
+    /// </summary>
+    public static IndexManifest ForGeneration(long generation, LshHasher hasher, BucketManifest[] buckets, BuildManifest build, IndexManifest? previous) => new()
+    {
+        Dimensions = hasher.Dimensions,
+        Count = buckets.Sum(b => b.Count),
+        Generation = generation,
+        Lsh = new LshManifest(
+            [.. Enumerable.Range(0, LshHasher.PlaneCount).Select(p => hasher.Planes.Slice(p * hasher.Dimensions, hasher.Dimensions).ToArray())],
+            hasher.Thresholds.ToArray()),
+        Buckets = buckets,
+        Build = build,
+        Defaults = previous?.Defaults ?? new SearchDefaults(SearchParameters.DefaultLshProbes, SearchParameters.DefaultNProbe),
+
+        // Kept with the defaults it explains; its generation tells a reader it was measured on an earlier one.
+        Tuning = previous?.Tuning,
+    };
 }
 
 /// <summary>The three unit hyperplanes (each of <c>Dimensions</c> values) and their thresholds.</summary>
@@ -67,7 +89,10 @@ public sealed record BucketManifest(
     public string[] FileNames() => [.. new[] { CentroidsFile, ListsFile, CodesFile }.OfType<string>()];
 }
 
-/// <summary>How the generation was built, for reproducibility.</summary>
+/// <summary>
+/// How the generation was built, for reproducibility and for a rebuild from the index's own data, which reuses these
+/// settings. <see cref="Storage"/> is omitted from the JSON when Float32, so float32 manifests read (and checksum) as before.
+/// </summary>
 public sealed record BuildManifest(
     string Source,
     int RequestedClusters,
@@ -76,7 +101,26 @@ public sealed record BuildManifest(
     int MaxPointsPerCentroid,
     int Seed,
     DateTimeOffset CreatedUtc,
-    double Seconds);
+    double Seconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [property: JsonConverter(typeof(JsonStringEnumConverter<VectorStorage>))]
+    VectorStorage Storage = VectorStorage.Float32)
+{
+    /// <summary>The build options that reproduce this build's settings (a rebuild from the index's own data starts from them).</summary>
+    public IndexBuildOptions ToOptions() => new()
+    {
+        Clusters = RequestedClusters,
+        MinPointsPerCluster = MinPointsPerCluster,
+        Iterations = Iterations,
+        MaxPointsPerCentroid = MaxPointsPerCentroid,
+        Seed = Seed,
+        Storage = Storage,
+    };
+
+    /// <summary>The record of a build that ran with <paramref name="options"/> over <paramref name="source"/>.</summary>
+    public static BuildManifest Of(string source, IndexBuildOptions options, double seconds) =>
+        new(source, options.Clusters, options.MinPointsPerCluster, options.Iterations, options.MaxPointsPerCentroid, options.Seed, DateTimeOffset.UtcNow, seconds, options.Storage);
+}
 
 public sealed record SearchDefaults(int LshProbes, int NProbe);
 

@@ -64,6 +64,25 @@ public static class ManifestStore
         AtomicFile.WriteAllBytes(PathIn(indexDirectory), Serialize(manifest with { Checksum = FormatChecksum(checksum) }));
     }
 
+    /// <summary>The manifest as manifest.json holds it (for a grain's state or a message); <see cref="FromJson"/> reads it back.</summary>
+    public static string ToJson(IndexManifest manifest) => JsonSerializer.Serialize(manifest, ManifestJsonContext.Default.IndexManifest);
+
+    /// <summary>Reads <see cref="ToJson"/>'s output and validates it; <paramref name="origin"/> names it in errors.</summary>
+    public static IndexManifest FromJson(string json, string origin)
+    {
+        IndexManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.IndexManifest);
+        }
+        catch (JsonException e)
+        {
+            throw new IndexFormatException(origin, $"the manifest is not valid JSON: {e.Message}");
+        }
+
+        return Validate(origin, manifest ?? throw new IndexFormatException(origin, "the manifest is empty."));
+    }
+
     private static byte[] Serialize(IndexManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.IndexManifest);
 
     /// <summary>xxHash64 of the manifest's bytes with the digits of its top-level checksum (if any) read as zeros.</summary>

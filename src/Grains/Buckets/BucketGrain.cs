@@ -184,13 +184,13 @@ public sealed class BucketGrain(
 
     private async Task<ServingGeneration> OpenAsync(BucketGeneration generation, CancellationToken cancellationToken)
     {
-        BucketFiles files = generation.Files;
+        BucketManifest files = generation.Files;
         if (files.Count == 0)
         {
             return new ServingGeneration(generation, null, null);
         }
 
-        string[] names = [.. files.ToEngine().FileNames().Select(f => StoreNames.InIndex(_index, f))];
+        string[] names = [.. files.FileNames().Select(f => StoreNames.InIndex(_index, f))];
         for (int attempt = 1; ; attempt++)
         {
             foreach (string name in names)
@@ -200,7 +200,7 @@ public sealed class BucketGrain(
 
             try
             {
-                BucketIndex index = await Task.Run(() => BucketIndex.Open(cache.IndexDirectory(_index), files.ToEngine(), generation.Dimensions, verify: true), cancellationToken);
+                BucketIndex index = await Task.Run(() => BucketIndex.Open(cache.IndexDirectory(_index), files, generation.Dimensions, verify: true), cancellationToken);
                 string index1 = _index;
                 return new ServingGeneration(generation, index, () => cache.DeleteGeneration(index1, generation.Generation));
             }

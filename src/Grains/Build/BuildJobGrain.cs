@@ -25,7 +25,7 @@ public sealed class BuildJobGrain(
 {
     private readonly CancellationTokenSource _cancel = new();
     private BuildJobRequest? _request;
-    private volatile BuildJobStatus? _status;
+    private volatile BuildJobReport? _status;
     private Task? _work;
 
     public Task StartAsync(BuildJobRequest request, CancellationToken cancellationToken = default)
@@ -40,8 +40,8 @@ public sealed class BuildJobGrain(
         return Task.CompletedTask;
     }
 
-    public Task<BuildJobStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(_status ?? new BuildJobStatus(-1, BuildJobState.Unknown, "none", 0, 0, silo.SiloAddress.ToString(), null, null));
+    public Task<BuildJobReport> GetStatusAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(_status ?? new BuildJobReport(new BuildJobStatus(-1, BuildJobState.Unknown, "none", 0, 0, silo.SiloAddress.ToString(), null)));
 
     public Task CancelAsync(CancellationToken cancellationToken = default)
     {
@@ -93,12 +93,13 @@ public sealed class BuildJobGrain(
                 }
             }
 
-            _status = Status(BuildJobState.Succeeded, "done", built.Count, built.Count) with { Result = built.ToWire() };
+            _status = Status(BuildJobState.Succeeded, "done", built.Count, built.Count) with { Result = built };
             logger.LogInformation("Build job {Index}/{Generation}/{Bucket} done: {Count} vectors in {Clusters} clusters", request.Index, request.Generation, request.Bucket, built.Count, built.Clusters);
         }
         catch (Exception e)
         {
-            _status = Status(BuildJobState.Failed, "failed", 0, 0) with { Error = e is OperationCanceledException ? "cancelled (its silo stopped or the rebuild failed)" : e.Message };
+            string error = e is OperationCanceledException ? "cancelled (its silo stopped or the rebuild failed)" : e.Message;
+            _status = new BuildJobReport(Status(BuildJobState.Failed, "failed", 0, 0).Status with { Error = error });
             logger.LogWarning(e, "Build job {Index}/{Generation}/{Bucket} failed", request.Index, request.Generation, request.Bucket);
         }
         finally
@@ -107,8 +108,8 @@ public sealed class BuildJobGrain(
         }
     }
 
-    private BuildJobStatus Status(BuildJobState state, string phase, long done, long total) =>
-        new(_request!.Bucket, state, phase, done, total, silo.SiloAddress.ToString(), null, null);
+    private BuildJobReport Status(BuildJobState state, string phase, long done, long total) =>
+        new(new BuildJobStatus(_request!.Bucket, state, phase, done, total, silo.SiloAddress.ToString(), null));
 
     /// <summary>
     /// The index's rows as the coordinator sent them; a coordinator older than that field sends 0, and the bucket then

@@ -4,6 +4,8 @@ using HyperdOrleans.Engine.Build;
 using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
+using HyperdOrleans.Grains.Buckets;
+using HyperdOrleans.Grains.Build;
 using HyperdOrleans.Grains.Storage;
 using HyperdOrleans.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -21,7 +23,7 @@ public sealed partial class IndexGrain
 {
     private async Task<RebuildTicket> StartRebuildAsync(BuildRequest request)
     {
-        long generation = Math.Max(state.State.Generation, state.State.LastStartedGeneration) + 1;
+        long generation = Math.Max(state.State.Manifest?.Generation ?? 0, state.State.LastStartedGeneration) + 1;
         state.State.LastStartedGeneration = generation;
         await state.WriteStateAsync();
         var run = new RebuildRun(generation, DateTimeOffset.UtcNow);
@@ -39,13 +41,13 @@ public sealed partial class IndexGrain
     {
         var clock = Stopwatch.StartNew();
         long generation = run.Generation;
-        long previousGeneration = state.State.Generation;
+        IndexManifest? previous = state.State.Manifest;
         string work = Path.Combine(options.Value.WorkDirectory, $"rebuild-{_name}-{generation}-{Guid.NewGuid():N}");
         bool committed = false;
         RebuildOutcome outcome;
         try
         {
-            BuildSettings settings = SettingsFor(request);
+            IndexBuildOptions buildOptions = OptionsFor(request);
             run.Phase = "snapshot";
             PendingExport[] exports = await SnapshotAsync(generation, fromFile: request.SourcePath is not null);
 
@@ -60,7 +62,6 @@ public sealed partial class IndexGrain
 
             run.Phase = "partition";
             int d = source.Dimensions;
-            var buildOptions = new IndexBuildOptions { Clusters = settings.Clusters, MinPointsPerCluster = settings.MinPointsPerCluster, Iterations = settings.Iterations, MaxPointsPerCentroid = settings.MaxPointsPerCentroid, Seed = settings.Seed, Storage = (VectorStorage)settings.Storage };
             var progress = new Progress<BuildProgress>(p => run.ReportPartition(p.Done, p.Total));
             BucketPartitioner.Result partition = await Task.Run(() =>
             {
@@ -69,14 +70,14 @@ public sealed partial class IndexGrain
             });
 
             run.Phase = "upload";
-            await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b => store.UploadAsync(partition.SpillFiles[b], StoreNames.Spill(_name, generation, b))));
+            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => store.UploadAsync(partition.SpillFiles[b], StoreNames.Spill(_name, generation, b))));
             TryDelete(Path.Combine(work, "spill"));
 
             run.Phase = "build";
-            BucketFiles[] built = await RunJobsAsync(run, d, partition.Total, settings);
+            BucketManifest[] built = await RunJobsAsync(run, d, partition.Total, buildOptions);
 
             run.Phase = "prepare";
-            var generations = new BucketGeneration[GrainKeys.BucketCount];
+            var generations = new BucketGeneration[LshHasher.BucketCount];
             for (int b = 0; b < generations.Length; b++)
             {
                 generations[b] = new BucketGeneration(generation, built[b], exports[b].Watermark, d);
@@ -88,27 +89,22 @@ public sealed partial class IndexGrain
             await _writeGate.WaitAsync();
             try
             {
+                // The manifest serving now (SetDefaultsAsync may have changed it since the rebuild started) hands on its defaults.
+                IndexManifest manifest = ManifestStore.Validate(
+                    $"generation {generation}",
+                    IndexManifest.ForGeneration(generation, partition.Hasher, built, BuildManifest.Of(source.Name, buildOptions, clock.Elapsed.TotalSeconds), state.State.Manifest));
                 var next = new IndexState
                 {
-                    Dimensions = d,
-                    Generation = generation,
+                    Manifest = manifest,
                     LastStartedGeneration = state.State.LastStartedGeneration,
-                    Planes = partition.Hasher.Planes.ToArray(),
-                    Thresholds = partition.Hasher.Thresholds.ToArray(),
-                    Buckets = built,
-                    Count = built.Sum(b => b.Count),
-                    DefaultLshProbes = state.State.DefaultLshProbes,
-                    DefaultNProbe = state.State.DefaultNProbe,
                     Watermarks = [.. exports.Select(e => e.Watermark)],
-                    Settings = settings,
-                    Source = source.Name,
                     LastRebuild = new RebuildOutcome(generation, true, null, clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow, [.. run.Jobs.Select(j => j.Silo)]),
                 };
                 await WriteStateAsync(next);
                 committed = true;
                 _hasher = partition.Hasher;
-                await UploadManifestAsync(next);
-                PendingRows[] leftovers = await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b => Bucket(b).CommitGenerationAsync(generations[b])));
+                await UploadManifestAsync(manifest);
+                PendingRows[] leftovers = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).CommitGenerationAsync(generations[b])));
                 await RehomeLockedAsync(leftovers, d);
                 _pendingOperations = await CountPendingAsync(CancellationToken.None);
             }
@@ -118,13 +114,13 @@ public sealed partial class IndexGrain
             }
 
             outcome = state.State.LastRebuild!;
-            logger.LogInformation("Index {Index} switched to generation {Generation}: {Count} vectors, built in {Seconds:F1} s", _name, generation, state.State.Count, clock.Elapsed.TotalSeconds);
-            await CleanUpStoreAsync(generation, previousGeneration);
+            logger.LogInformation("Index {Index} switched to generation {Generation}: {Count} vectors, built in {Seconds:F1} s", _name, generation, state.State.Manifest!.Count, clock.Elapsed.TotalSeconds);
+            await CleanUpStoreAsync(generation, previous?.Generation ?? 0);
         }
         catch (Exception e) when (!committed)
         {
             outcome = new RebuildOutcome(generation, false, e.Message, clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow, [.. run.Jobs.Select(j => j.Silo)]);
-            logger.LogWarning(e, "Rebuild of index {Index} to generation {Generation} failed in phase {Phase}; generation {Serving} keeps serving", _name, generation, run.Phase, state.State.Generation);
+            logger.LogWarning(e, "Rebuild of index {Index} to generation {Generation} failed in phase {Phase}; generation {Serving} keeps serving", _name, generation, run.Phase, state.State.Manifest?.Generation ?? 0);
             await AbandonAsync(run);
             state.State.LastRebuild = outcome;
             await TryWriteStateAsync();
@@ -152,7 +148,7 @@ public sealed partial class IndexGrain
         await _writeGate.WaitAsync();
         try
         {
-            return await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b =>
+            return await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b =>
                 Bucket(b).ExportPendingAsync(fromFile || !state.State.Exists ? null : StoreNames.Pending(_name, generation, b))));
         }
         finally
@@ -164,11 +160,11 @@ public sealed partial class IndexGrain
     /// <summary>The current generation minus every id touched since, plus the live pending rows: the index's data now.</summary>
     private async Task<IVectorSource> OwnDataSourceAsync(long generation, PendingExport[] exports, string work)
     {
-        IndexState s = state.State;
+        IndexManifest manifest = state.State.Manifest!;
         string current = Path.Combine(work, "current");
-        foreach (BucketFiles files in s.Buckets.Where(f => f.Count > 0))
+        foreach (BucketManifest files in manifest.Buckets.Where(f => f.Count > 0))
         {
-            foreach (string relative in files.ToEngine().FileNames())
+            foreach (string relative in files.FileNames())
             {
                 await store.DownloadAsync(StoreNames.InIndex(_name, relative), Path.Combine(current, relative));
             }
@@ -186,22 +182,21 @@ public sealed partial class IndexGrain
         }
 
         var excluded = exports.SelectMany(e => e.TouchedIds).ToHashSet();
-        IndexManifest manifest = ToEngineManifest(s);
-        return await Task.Run(() => new GenerationSource(current, manifest, s.Dimensions, excluded, spills));
+        return await Task.Run(() => new GenerationSource(current, manifest, manifest.Dimensions, excluded, spills));
     }
 
     /// <summary>Starts the eight jobs round robin over the active silos, then follows them until all succeed or one is lost.</summary>
-    private async Task<BucketFiles[]> RunJobsAsync(RebuildRun run, int dimensions, long indexCount, BuildSettings settings)
+    private async Task<BucketManifest[]> RunJobsAsync(RebuildRun run, int dimensions, long indexCount, IndexBuildOptions settings)
     {
         SiloAddress[] silos = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).Order()];
-        var jobs = new IBuildJobGrain[GrainKeys.BucketCount];
+        var jobs = new IBuildJobGrain[LshHasher.BucketCount];
 
         // Where each job goes, before any starts, so status shows the whole plan from the first job on.
-        run.Jobs = [.. Enumerable.Range(0, jobs.Length).Select(b => new BuildJobStatus(b, BuildJobState.Running, "starting", 0, 0, silos[b % silos.Length].ToString(), null, null))];
+        run.Jobs = [.. Enumerable.Range(0, jobs.Length).Select(b => new BuildJobStatus(b, BuildJobState.Running, "starting", 0, 0, silos[b % silos.Length].ToString(), null))];
         for (int b = 0; b < jobs.Length; b++)
         {
             jobs[b] = GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, run.Generation, b));
-            var request = new BuildJobRequest(_name, run.Generation, b, dimensions, StoreNames.Spill(_name, run.Generation, b), settings.Clusters, settings.MinPointsPerCluster, settings.Iterations, settings.MaxPointsPerCentroid, settings.Seed, indexCount, settings.Storage);
+            var request = new BuildJobRequest(_name, run.Generation, b, dimensions, StoreNames.Spill(_name, run.Generation, b), settings.Clusters, settings.MinPointsPerCluster, settings.Iterations, settings.MaxPointsPerCentroid, settings.Seed, indexCount, (IndexStorage)settings.Storage);
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[b % silos.Length]);
             try
             {
@@ -216,7 +211,8 @@ public sealed partial class IndexGrain
         while (true)
         {
             DelayDeactivation(TimeSpan.FromMinutes(5));
-            BuildJobStatus[] statuses = await Task.WhenAll(jobs.Select((job, b) => PollAsync(job, b)));
+            BuildJobReport[] reports = await Task.WhenAll(jobs.Select((job, b) => PollAsync(job, b)));
+            BuildJobStatus[] statuses = [.. reports.Select(r => r.Status)];
             run.Jobs = statuses;
             if (statuses.FirstOrDefault(s => s.State is BuildJobState.Failed or BuildJobState.Unknown) is { } bad)
             {
@@ -227,23 +223,23 @@ public sealed partial class IndexGrain
 
             if (statuses.All(s => s.State == BuildJobState.Succeeded))
             {
-                return [.. statuses.Select(s => s.Result!)];
+                return [.. reports.Select(r => r.Result!)];
             }
 
             await Task.Delay(options.Value.JobPollInterval);
         }
     }
 
-    private static async Task<BuildJobStatus> PollAsync(IBuildJobGrain job, int bucket)
+    private static async Task<BuildJobReport> PollAsync(IBuildJobGrain job, int bucket)
     {
         try
         {
-            BuildJobStatus status = await job.GetStatusAsync();
-            return status.State == BuildJobState.Unknown ? status with { Bucket = bucket } : status;
+            BuildJobReport report = await job.GetStatusAsync();
+            return report.Status.State == BuildJobState.Unknown ? report with { Status = report.Status with { Bucket = bucket } } : report;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new BuildJobStatus(bucket, BuildJobState.Unknown, "unreachable", 0, 0, "", null, e.Message);
+            return new BuildJobReport(new BuildJobStatus(bucket, BuildJobState.Unknown, "unreachable", 0, 0, "", e.Message));
         }
     }
 
@@ -275,9 +271,9 @@ public sealed partial class IndexGrain
     private async Task AbandonAsync(RebuildRun run)
     {
         long generation = run.Generation;
-        await BestEffort(Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b =>
+        await BestEffort(Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b =>
             GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, generation, b)).CancelAsync())));
-        await BestEffort(Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b => Bucket(b).AbortGenerationAsync(generation))));
+        await BestEffort(Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).AbortGenerationAsync(generation))));
         await BestEffort(store.DeletePrefixAsync(StoreNames.GenerationPrefix(_name, generation)));
     }
 
@@ -302,13 +298,13 @@ public sealed partial class IndexGrain
     }
 
     /// <summary>The engine's manifest of the generation, next to its files in the store, so the store's index folder opens with the engine too.</summary>
-    private async Task UploadManifestAsync(IndexState s)
+    private async Task UploadManifestAsync(IndexManifest manifest)
     {
         string local = Path.Combine(options.Value.WorkDirectory, $"manifest-{Guid.NewGuid():N}");
         Directory.CreateDirectory(local);
         try
         {
-            ManifestStore.Write(local, ToEngineManifest(s));
+            ManifestStore.Write(local, manifest);
             await store.UploadAsync(ManifestStore.PathIn(local), StoreNames.Manifest(_name));
         }
         finally
@@ -317,26 +313,16 @@ public sealed partial class IndexGrain
         }
     }
 
-    private static IndexManifest ToEngineManifest(IndexState s) => new()
+    /// <summary>The serving generation's build settings (or the defaults, for a first build) with the request's overrides.</summary>
+    private IndexBuildOptions OptionsFor(BuildRequest request)
     {
-        Dimensions = s.Dimensions,
-        Count = s.Count,
-        Generation = s.Generation,
-        Lsh = new LshManifest([.. Enumerable.Range(0, LshHasher.PlaneCount).Select(p => s.Planes.AsSpan(p * s.Dimensions, s.Dimensions).ToArray())], s.Thresholds),
-        Buckets = [.. s.Buckets.Select(b => b.ToEngine())],
-        Build = new BuildManifest(s.Source, s.Settings.Clusters, s.Settings.MinPointsPerCluster, s.Settings.Iterations, s.Settings.MaxPointsPerCentroid, s.Settings.Seed, s.LastRebuild?.FinishedUtc ?? DateTimeOffset.UtcNow, s.LastRebuild?.Seconds ?? 0),
-        Defaults = new SearchDefaults(s.DefaultLshProbes, s.DefaultNProbe),
-    };
-
-    private BuildSettings SettingsFor(BuildRequest request)
-    {
-        BuildSettings s = state.State.Settings;
+        IndexBuildOptions s = state.State.Manifest?.Build.ToOptions() ?? new IndexBuildOptions();
         return s with
         {
             Clusters = request.Clusters ?? s.Clusters,
             Seed = request.Seed ?? s.Seed,
             Iterations = request.Iterations ?? s.Iterations,
-            Storage = request.Storage ?? s.Storage,
+            Storage = (VectorStorage?)request.Storage ?? s.Storage,
         };
     }
 

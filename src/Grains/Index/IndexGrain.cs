@@ -1,6 +1,8 @@
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Lsh;
+using HyperdOrleans.Engine.Storage;
+using HyperdOrleans.Grains.Buckets;
 using HyperdOrleans.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,7 +21,7 @@ public sealed partial class IndexGrain(
     IIndexFileStore store,
     IClusterMembershipService membership,
     IOptions<HyperdOptions> options,
-    ILogger<IndexGrain> logger) : Grain, IIndexGrain
+    ILogger<IndexGrain> logger) : Grain, IIndexGrain, IIndexRoutingGrain
 {
     /// <summary>Held by a mutation, and by a rebuild while it snapshots or commits: they must not interleave.</summary>
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -31,10 +33,10 @@ public sealed partial class IndexGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _name = this.GetPrimaryKeyString();
-        GrainKeys.ValidateIndexName(_name);
-        if (state.State.Exists)
+        IndexNames.Validate(_name);
+        if (state.State.Manifest is { } manifest)
         {
-            _hasher = HasherOf(state.State);
+            _hasher = manifest.ToHasher();
             try
             {
                 _pendingOperations = await CountPendingAsync(cancellationToken);
@@ -65,9 +67,9 @@ public sealed partial class IndexGrain(
             Engine.Io.VectorFile file = Engine.Io.VectorFile.Open(request.SourcePath, request.RawDimensions);
 
             // Appends recorded meanwhile keep the index's dimensions: a file of other dimensions is another index.
-            if (state.State.Exists && file.Dimensions != state.State.Dimensions)
+            if (state.State.Manifest is { } manifest && file.Dimensions != manifest.Dimensions)
             {
-                throw new ArgumentException($"index '{_name}' has {state.State.Dimensions} dimensions but '{request.SourcePath}' has {file.Dimensions}: build it under another index name.", nameof(request));
+                throw new ArgumentException($"index '{_name}' has {manifest.Dimensions} dimensions but '{request.SourcePath}' has {file.Dimensions}: build it under another index name.", nameof(request));
             }
         }
 
@@ -86,27 +88,45 @@ public sealed partial class IndexGrain(
         return Status();
     }
 
-    public Task<SearchInfo> GetSearchInfoAsync(CancellationToken cancellationToken = default)
+    public Task<IndexManifest> GetManifestAsync(CancellationToken cancellationToken = default) => Task.FromResult(RequireExisting());
+
+    public async Task<IndexStatus> SetDefaultsAsync(IndexDefaults defaults, CancellationToken cancellationToken = default)
     {
-        IndexState s = RequireExisting();
-        return Task.FromResult(new SearchInfo(_name, s.Dimensions, s.Generation, s.Count, s.Planes, s.Thresholds, s.DefaultLshProbes, s.DefaultNProbe, Engine.SearchParameters.DefaultRerank));
+        ArgumentNullException.ThrowIfNull(defaults);
+        RequireExisting();
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            // Under the gate: a rebuild's commit carries the defaults of the manifest it replaces over to the new one.
+            IndexManifest next = IndexViews.WithDefaults(RequireExisting(), defaults);
+            state.State.Manifest = next;
+            await state.WriteStateAsync(cancellationToken);
+            await UploadManifestAsync(next);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        logger.LogInformation("Index {Index}: default search settings set to {LshProbes} LSH probes, nprobe {NProbe}", _name, defaults.LshProbes, defaults.NProbe);
+        return Status();
     }
 
     public async Task<MutationResult> AppendAsync(VectorBatch batch, CancellationToken cancellationToken = default)
     {
-        IndexState s = RequireExisting();
+        int d = RequireExisting().Dimensions;
         ArgumentNullException.ThrowIfNull(batch.Ids);
         ArgumentNullException.ThrowIfNull(batch.Vectors);
         ValidateIds(batch.Ids);
-        if (batch.Vectors.Length != (long)batch.Ids.Length * s.Dimensions)
+        if (batch.Vectors.Length != (long)batch.Ids.Length * d)
         {
-            throw new ArgumentException($"{batch.Ids.Length} ids need {(long)batch.Ids.Length * s.Dimensions} values ({s.Dimensions} dimensions each, the index's); got {batch.Vectors.Length}.", nameof(batch));
+            throw new ArgumentException($"{batch.Ids.Length} ids need {(long)batch.Ids.Length * d} values ({d} dimensions each, the index's); got {batch.Vectors.Length}.", nameof(batch));
         }
 
         float[] unit = batch.Vectors.ToArray();
         try
         {
-            VectorMath.NormalizeRows(unit, s.Dimensions, 0, "appended vector");
+            VectorMath.NormalizeRows(unit, d, 0, "appended vector");
         }
         catch (InvalidVectorException e)
         {
@@ -135,7 +155,7 @@ public sealed partial class IndexGrain(
         try
         {
             var mutation = new BucketMutation(ids, [], []);
-            await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b => Bucket(b).ApplyAsync(mutation, cancellationToken)));
+            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).ApplyAsync(mutation, cancellationToken)));
             _pendingOperations += ids.Length;
         }
         finally
@@ -152,14 +172,14 @@ public sealed partial class IndexGrain(
     /// </summary>
     private async Task ApplyLockedAsync(long[] ids, float[] unit, CancellationToken cancellationToken)
     {
-        int d = state.State.Dimensions;
-        var rows = new List<int>[GrainKeys.BucketCount];
+        int d = state.State.Manifest!.Dimensions;
+        var rows = new List<int>[LshHasher.BucketCount];
         for (int i = 0; i < ids.Length; i++)
         {
             (rows[_hasher!.Hash(unit.AsSpan(i * d, d))] ??= []).Add(i);
         }
 
-        await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b =>
+        await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b =>
         {
             List<int> mine = rows[b] ?? [];
             var vectors = new float[mine.Count * d];
@@ -185,14 +205,10 @@ public sealed partial class IndexGrain(
         return (await StartRebuildAsync(new BuildRequest())).Accepted;
     }
 
-    private IndexStatus Status()
-    {
-        IndexState s = state.State;
-        return new IndexStatus(_name, s.Exists, s.Dimensions, s.Generation, s.Count, s.Buckets, _rebuild?.ToProgress(), s.LastRebuild, _pendingOperations, new ProbeDefaults(s.DefaultLshProbes, s.DefaultNProbe));
-    }
+    private IndexStatus Status() => IndexViews.Status(_name, state.State.Manifest, _rebuild?.ToProgress(), state.State.LastRebuild, _pendingOperations);
 
-    private IndexState RequireExisting() =>
-        state.State.Exists ? state.State : throw new KeyNotFoundException($"index '{_name}' does not exist (no build has completed); build it first.");
+    private IndexManifest RequireExisting() =>
+        state.State.Manifest ?? throw new KeyNotFoundException($"index '{_name}' does not exist (no build has completed); build it first.");
 
     private static void ValidateIds(long[] ids)
     {
@@ -213,11 +229,9 @@ public sealed partial class IndexGrain(
 
     private async Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {
-        BucketStatus[] statuses = await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount).Select(b => Bucket(b).StatusAsync(cancellationToken)));
+        BucketStatus[] statuses = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).StatusAsync(cancellationToken)));
         return statuses.Max(x => x.PendingOperations);
     }
 
     private IBucketGrain Bucket(int bucket) => GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(_name, bucket));
-
-    private static LshHasher HasherOf(IndexState s) => new(s.Dimensions, s.Planes, s.Thresholds);
 }

@@ -1,5 +1,7 @@
 using HyperdOrleans.Abstractions;
+using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Search;
+using HyperdOrleans.Grains.Buckets;
 
 namespace HyperdOrleans.Grains.Search;
 
@@ -15,7 +17,7 @@ internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, l
     {
         ProbePlan plan = pass.Plan;
         var calls = new List<(int[] Members, Task<BucketSearchResult> Call)>();
-        for (int b = 0; b < GrainKeys.BucketCount; b++)
+        for (int b = 0; b < LshHasher.BucketCount; b++)
         {
             if (plan.QueryCount(b) == 0)
             {

@@ -1,13 +1,14 @@
-using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine.Search;
+using HyperdOrleans.Engine.Storage;
 
 namespace HyperdOrleans.Grains.Search;
 
 /// <summary>
-/// A coordinator's cached routing for one index generation: its info and the engine's search flow over the
-/// generation's planes and every bucket's centroids (fetched once per generation). Immutable.
+/// A coordinator's cached routing for one index generation: its manifest (planes, sizes, defaults) as of
+/// <see cref="FetchedAt"/> and the engine's search flow over the planes and every bucket's centroids (fetched once
+/// per generation). Immutable.
 /// </summary>
-internal sealed record IndexRoute(SearchInfo Info, SearchFlow Flow)
+internal sealed record IndexRoute(IndexManifest Manifest, SearchFlow Flow, long FetchedAt)
 {
-    public long Generation => Info.Generation;
+    public long Generation => Manifest.Generation;
 }

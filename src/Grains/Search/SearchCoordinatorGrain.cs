@@ -4,6 +4,9 @@ using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Search;
+using HyperdOrleans.Engine.Storage;
+using HyperdOrleans.Grains.Buckets;
+using HyperdOrleans.Grains.Index;
 using HyperdOrleans.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -16,7 +19,8 @@ namespace HyperdOrleans.Grains.Search;
 /// so the cluster plans, scans, merges and fills short answers exactly as the engine does. A reentrant stateless
 /// worker: every silo runs local activations (up to one per core), so clients spread queries over the whole
 /// cluster through their gateways and no activation is a bottleneck. Each activation caches an index's route
-/// (planes, generation, every bucket's centroids) and refreshes it when a bucket serves a newer generation.
+/// (its manifest and every bucket's centroids), re-reads the manifest every <see cref="HyperdOptions.RouteRefreshInterval"/>
+/// (so new defaults apply) and rebuilds the route when a bucket serves a newer generation.
 /// </summary>
 [StatelessWorker, Reentrant]
 public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILocalSiloDetails silo) : Grain, ISearchCoordinatorGrain
@@ -30,7 +34,7 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
 
     public async Task<SearchResponse> SearchAsync(string index, SearchRequest request, CancellationToken cancellationToken = default)
     {
-        GrainKeys.ValidateIndexName(index);
+        IndexNames.Validate(index);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Queries);
         long started = Stopwatch.GetTimestamp();
@@ -60,12 +64,12 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
     /// <summary>Checks the request against the route's generation, then runs the flow off the activation's turn.</summary>
     private async Task<Neighbor[][]> AnswerAsync(string index, IndexRoute route, SearchRequest request, CancellationToken cancellationToken)
     {
-        SearchInfo info = route.Info;
+        IndexManifest info = route.Manifest;
         SearchOptions? o = request.Options;
         var parameters = new SearchParameters(
-            o?.LshProbes ?? info.DefaultLshProbes,
-            o?.NProbe ?? info.DefaultNProbe,
-            o?.Rerank ?? info.DefaultRerank,
+            o?.LshProbes ?? info.Defaults.LshProbes,
+            o?.NProbe ?? info.Defaults.NProbe,
+            o?.Rerank ?? SearchParameters.DefaultRerank,
             (ProbeBudget)(o?.Budget ?? SearchBudget.Shared));
         PreparedQueries batch;
         try
@@ -102,16 +106,23 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
 
     private async Task<IndexRoute> RouteAsync(string index, bool refresh, CancellationToken cancellationToken)
     {
-        if (!refresh && _routes.TryGetValue(index, out IndexRoute? cached))
+        _routes.TryGetValue(index, out IndexRoute? cached);
+        if (!refresh && cached is not null && Stopwatch.GetElapsedTime(cached.FetchedAt) < options.Value.RouteRefreshInterval)
         {
             return cached;
         }
 
         for (int attempt = 0; ; attempt++)
         {
-            SearchInfo info = await GrainFactory.GetGrain<IIndexGrain>(index).GetSearchInfoAsync(cancellationToken);
-            BucketCentroids[] centroids = await Task.WhenAll(Enumerable.Range(0, GrainKeys.BucketCount)
-                .Select(b => GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).GetCentroidsAsync(info.Generation, cancellationToken)));
+            IndexManifest manifest = await GrainFactory.GetGrain<IIndexRoutingGrain>(index).GetManifestAsync(cancellationToken);
+            if (cached is not null && cached.Generation == manifest.Generation)
+            {
+                // Same generation: same planes and centroids; only the defaults may have changed.
+                return _routes[index] = cached with { Manifest = manifest, FetchedAt = Stopwatch.GetTimestamp() };
+            }
+
+            BucketCentroids[] centroids = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
+                .Select(b => GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).GetCentroidsAsync(manifest.Generation, cancellationToken)));
             if (centroids.Any(c => c.Stale) && attempt < MaxRouteRefreshes)
             {
                 // The index grain switched generations between the two calls: ask again.
@@ -123,10 +134,9 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
                 throw new InvalidOperationException($"index '{index}' is switching generations; the query was not answered, retry it.");
             }
 
-            int d = info.Dimensions;
-            var hasher = new LshHasher(d, info.Planes, info.Thresholds);
+            int d = manifest.Dimensions;
             var planner = new SharedProbePlanner([.. centroids.Select(c => c.Rows.Length == 0 ? null : new CentroidScorer(c.Rows, d))]);
-            var route = new IndexRoute(info, new SearchFlow(hasher, planner));
+            var route = new IndexRoute(manifest, new SearchFlow(manifest.ToHasher(), planner), Stopwatch.GetTimestamp());
             _routes[index] = route;
             return route;
         }

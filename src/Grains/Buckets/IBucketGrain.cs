@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace HyperdOrleans.Abstractions;
+namespace HyperdOrleans.Grains.Buckets;
 
 /// <summary>
 /// One LSH bucket of an index (key: <c>index/bucket</c>, see <see cref="GrainKeys"/>). Serves its generation's

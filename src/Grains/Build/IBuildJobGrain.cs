@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace HyperdOrleans.Abstractions;
+namespace HyperdOrleans.Grains.Build;
 
 /// <summary>
 /// One bucket's build job of one rebuild (key: <c>index/generation/bucket</c>): downloads its spill file,
@@ -16,7 +16,7 @@ public interface IBuildJobGrain : IGrainWithStringKey
     Task StartAsync(BuildJobRequest request, CancellationToken cancellationToken = default);
 
     [Alias("GetStatusAsync"), AlwaysInterleave]
-    Task<BuildJobStatus> GetStatusAsync(CancellationToken cancellationToken = default);
+    Task<BuildJobReport> GetStatusAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Cancels a running job (its rebuild failed elsewhere).</summary>
     [Alias("CancelAsync"), AlwaysInterleave]

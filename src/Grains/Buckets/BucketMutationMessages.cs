@@ -1,0 +1,22 @@
+using HyperdOrleans.Engine.Storage;
+
+namespace HyperdOrleans.Grains.Buckets;
+
+/// <summary>
+/// One mutation as a bucket records it: the upserts that hash to it (unit vectors) and the ids of the whole
+/// mutation, which hide older copies of those ids wherever they are.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hyperd.BucketMutation")]
+public sealed record BucketMutation([property: Id(0)] long[] AffectedIds, [property: Id(1)] long[] UpsertIds, [property: Id(2)] float[] UpsertUnitVectors);
+
+/// <summary>A bucket's share of a rebuild's source: ids whose file copies are gone, its live pending rows' count, and the watermark.</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.PendingExport")]
+public sealed record PendingExport([property: Id(0)] long Watermark, [property: Id(1)] long[] TouchedIds, [property: Id(2)] long Rows);
+
+/// <summary>Live pending rows (unit vectors), handed back after a generation switch to be placed by the new planes.</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.PendingRows")]
+public sealed record PendingRows([property: Id(0)] long[] Ids, [property: Id(1)] float[] UnitVectors);
+
+/// <summary>A generation a bucket is asked to serve: its files and the watermark of pending data folded into them.</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.BucketGeneration")]
+public sealed record BucketGeneration([property: Id(0)] long Generation, [property: Id(1)] BucketManifest Files, [property: Id(2)] long Watermark, [property: Id(3)] int Dimensions);

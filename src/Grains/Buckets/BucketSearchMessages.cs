@@ -1,0 +1,38 @@
+using HyperdOrleans.Abstractions;
+
+namespace HyperdOrleans.Grains.Buckets;
+
+/// <summary>
+/// One bucket's share of a planned pass, for one generation: queries already normalised by the coordinator; query i
+/// scans <c>Clusters[ClusterOffsets[i] .. ClusterOffsets[i + 1]]</c> (possibly none: it still sees the pending rows).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hyperd.BucketSearchRequest")]
+public sealed record BucketSearchRequest(
+    [property: Id(0)] long Generation,
+    [property: Id(1)] int Dimensions,
+    [property: Id(2)] float[] UnitQueries,
+    [property: Id(3)] int K,
+    [property: Id(4)] int Rerank,
+    [property: Id(5)] int[] ClusterOffsets,
+    [property: Id(6)] int[] Clusters);
+
+/// <summary>
+/// A bucket's centroids (row-major, clusters × dimensions; empty for an empty bucket), for a coordinator that ranks
+/// several buckets' centroids together. <see cref="Stale"/> as in <see cref="BucketSearchResult"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hyperd.BucketCentroids")]
+public sealed record BucketCentroids(
+    [property: Id(0)] long Generation,
+    [property: Id(1)] bool Stale,
+    [property: Id(2)] float[] Rows);
+
+/// <summary>
+/// A bucket's answer. <see cref="Stale"/> means the bucket no longer serves the requested generation
+/// (it serves <see cref="Generation"/>): the coordinator refreshes its routing and asks again.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hyperd.BucketSearchResult")]
+public sealed record BucketSearchResult(
+    [property: Id(0)] long Generation,
+    [property: Id(1)] bool Stale,
+    [property: Id(2)] QueryResult[] Results,
+    [property: Id(3)] long VectorsScanned);

@@ -1,0 +1,13 @@
+namespace HyperdOrleans.Grains.Buckets;
+
+/// <summary>A bucket grain's view of itself.</summary>
+[GenerateSerializer, Immutable, Alias("hyperd.BucketStatus")]
+public sealed record BucketStatus(
+    [property: Id(0)] string Index,
+    [property: Id(1)] int Bucket,
+    [property: Id(2)] long Generation,
+    [property: Id(3)] long Count,
+    [property: Id(4)] int Clusters,
+    [property: Id(5)] long PendingRows,
+    [property: Id(6)] long PendingOperations,
+    [property: Id(7)] string Silo);
