@@ -1,4 +1,6 @@
 using System.CommandLine;
+using HyperdOrleans.Abstractions;
+using HyperdOrleans.Cli.Cluster;
 using HyperdOrleans.Cli.Console;
 using HyperdOrleans.Cli.Work;
 using HyperdOrleans.Engine.Search;
@@ -11,14 +13,21 @@ namespace HyperdOrleans.Cli.Commands;
 /// <c>hyperd tune</c>: the cheapest lshProbes/nprobe that reach a recall@k target, recorded as the index's defaults
 /// (which search and bench use when no probes are given). Measured on real queries when the user gives them
 /// (<c>--queries</c>), else on the index's own rows held out as queries with a margin above the target (see
-/// docs/decisions/tuning-margin.md). Exits with <see cref="ExitCodes.TargetNotReached"/>, recording nothing, when
-/// no setting reaches the target.
+/// docs/decisions/tuning-margin.md). With <c>--cluster</c> the same measurement runs on the engine files of the
+/// generation the cluster serves (answers are equal by construction) and the choice is recorded through the client SDK,
+/// so every coordinator searches with it. Exits with <see cref="ExitCodes.TargetNotReached"/>, recording nothing,
+/// when no setting reaches the target.
 /// </summary>
 internal static class TuneCommand
 {
     public static Command Create(CliContext context)
     {
-        Option<string> index = CliOptions.Path("--index", "Index directory (made by 'hyperd build') to tune.");
+        Option<string> index = CliOptions.Path("--index", "Index directory (made by 'hyperd build') to tune. With --cluster: names the index and holds the embedded silo's data.", required: false);
+        Option<string?> engineIndex = new("--engine-index")
+        {
+            Description = "With --cluster: engine index directory holding the generation the cluster serves (a copy of the index's folder in the cluster's file store); default with an embedded silo: its store.",
+            HelpName = "path",
+        };
         Option<double> target = new("--target-recall") { Description = "Recall@k the defaults must reach on the sample (more than 0, at most 1).", DefaultValueFactory = _ => 0.95 };
         Option<int> k = CliOptions.K();
         Option<int> sample = new("--sample") { Description = "Without --queries: rows of the index used as held-out queries (seeded, uniform).", DefaultValueFactory = _ => new TuningOptions().SampleSize, HelpName = "count" };
@@ -48,11 +57,13 @@ internal static class TuneCommand
             }
         });
 
-        var command = new Command("tune", "Find the cheapest lshProbes/nprobe reaching a recall target (on real queries with --queries, else on the index's own rows with a margin), and record them as its defaults.")
+        var command = new Command("tune", "Find the cheapest lshProbes/nprobe reaching a recall target (on real queries with --queries, else on the index's own rows with a margin), and record them as its defaults (in the cluster with --cluster).")
         {
-            index, target, k, sample, queries, threads, seed, dryRun, json,
+            index, target, k, sample, queries, threads, seed, dryRun, json, engineIndex,
         };
-        command.SetGuardedAction(context, (parsed, cancellationToken) =>
+        ClusterOptionSet cluster = ClusterOptionSet.Create();
+        cluster.AddTo(command);
+        command.SetGuardedAsyncAction(context, async (parsed, cancellationToken) =>
         {
             var options = new TuningOptions
             {
@@ -62,13 +73,66 @@ internal static class TuneCommand
                 Threads = parsed.GetValue(threads),
                 Seed = parsed.GetValue(seed),
             };
-            return Tune(context, parsed.GetValue(index)!, parsed.GetValue(queries), options, parsed.GetValue(dryRun), parsed.GetValue(json), cancellationToken);
+            var run = new TuneRun(parsed.GetValue(queries), options, parsed.GetValue(dryRun), parsed.GetValue(json));
+            if (cluster.Resolve(parsed, parsed.GetValue(index), parsed.GetValue(engineIndex)) is { } choice)
+            {
+                await using ClusterSession session = await ClusterSession.ConnectAsync(context, choice, options.Threads, cancellationToken);
+                return await TuneClusterAsync(context, session, run, cancellationToken);
+            }
+
+            return TuneEngine(context, ClusterOptionSet.RequireIndex(parsed.GetValue(index)), run, cancellationToken);
         });
         return command;
     }
 
-    private static int Tune(CliContext context, string directory, string? queriesPath, TuningOptions options, bool dryRun, string? jsonPath, CancellationToken cancellationToken)
+    private static int TuneEngine(CliContext context, string directory, TuneRun run, CancellationToken cancellationToken)
     {
+        TuningResult result = Measure(context, directory, run, cancellationToken);
+        if (Verdict(context, result, run, directory) is { } exit)
+        {
+            return exit;
+        }
+
+        TunedDefaults.Record(result, DateTimeOffset.UtcNow);
+        context.Ui.WriteLine($"recorded lshProbes={result.Chosen.LshProbes} nprobe={result.Chosen.NProbe} as {directory}'s defaults");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Measures on the engine files of the generation the cluster serves (the embedded silo's store, or
+    /// <c>--engine-index</c>), then records the choice with <see cref="Client.HyperdClient.SetDefaultsAsync"/>.
+    /// </summary>
+    private static async Task<int> TuneClusterAsync(CliContext context, ClusterSession session, TuneRun run, CancellationToken cancellationToken)
+    {
+        ClusterIndexInfo info = await ClusterIndexInfo.ReadAsync(session, cancellationToken);
+        if (session.EngineDirectory is not { } directory || !Engine.Storage.ManifestStore.Exists(directory))
+        {
+            throw new CliException($"index '{session.Name}': the cluster's files are not on this machine; give --engine-index with a copy of the index's folder from the cluster's file store.");
+        }
+
+        TuningResult result = Measure(context, directory, run, cancellationToken);
+        if (result.Generation != info.Status.Generation)
+        {
+            throw new CliException($"{directory} holds generation {result.Generation} but the cluster serves generation {info.Status.Generation} of index '{session.Name}': give --engine-index with the files of the generation it serves.");
+        }
+
+        string where = $"index '{session.Name}' in the {session.Choice.Target.Description}";
+        if (Verdict(context, result, run, where) is { } exit)
+        {
+            return exit;
+        }
+
+        TuningPoint chosen = result.Chosen;
+        var tuning = new IndexTuning(result.TargetRecall, result.K, result.SampleSize, chosen.Recall, chosen.DotsPerQuery, DateTimeOffset.UtcNow);
+        IndexStatus status = await session.Client.SetDefaultsAsync(session.Name, new IndexDefaults(chosen.LshProbes, chosen.NProbe, tuning), cancellationToken);
+        context.Ui.WriteLine($"recorded lshProbes={status.Defaults!.LshProbes} nprobe={status.Defaults.NProbe} as {where}'s defaults (every coordinator uses them within a few seconds)");
+        return ExitCodes.Success;
+    }
+
+    private static TuningResult Measure(CliContext context, string directory, TuneRun run, CancellationToken cancellationToken)
+    {
+        TuningOptions options = run.Options;
+        string? queriesPath = run.QueriesPath;
         TuningResult result;
         using (VectorIndex opened = VectorIndex.Open(directory))
         {
@@ -91,12 +155,18 @@ internal static class TuneCommand
         }
 
         TuningReport.Print(context, result);
-        if (jsonPath is not null)
+        if (run.JsonPath is { } jsonPath)
         {
             TuningReport.WriteJson(jsonPath, result);
             context.Ui.WriteLine($"wrote the curve to {jsonPath}");
         }
 
+        return result;
+    }
+
+    /// <summary>The exit code when nothing is to be recorded (target not reached, or a dry run); null to record.</summary>
+    private static int? Verdict(CliContext context, TuningResult result, TuneRun run, string where)
+    {
         TuningPoint chosen = result.Chosen;
         if (!result.Reached)
         {
@@ -104,14 +174,14 @@ internal static class TuneCommand
             return ExitCodes.TargetNotReached;
         }
 
-        if (dryRun)
+        if (run.DryRun)
         {
-            context.Ui.WriteLine($"dry run: lshProbes={chosen.LshProbes} nprobe={chosen.NProbe} not recorded; {directory}'s defaults are unchanged");
+            context.Ui.WriteLine($"dry run: lshProbes={chosen.LshProbes} nprobe={chosen.NProbe} not recorded; {where}'s defaults are unchanged");
             return ExitCodes.Success;
         }
 
-        TunedDefaults.Record(result, DateTimeOffset.UtcNow);
-        context.Ui.WriteLine($"recorded lshProbes={chosen.LshProbes} nprobe={chosen.NProbe} as {directory}'s defaults");
-        return ExitCodes.Success;
+        return null;
     }
+
+    private sealed record TuneRun(string? QueriesPath, TuningOptions Options, bool DryRun, string? JsonPath);
 }
