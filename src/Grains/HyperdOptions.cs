@@ -30,6 +30,12 @@ public sealed class HyperdOptions
     /// </summary>
     public TimeSpan RouteRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Warm the search path while the silo starts (about a second of one core, before it takes requests), so the first
+    /// queries run at nearly steady speed. Tests that start many silos may turn it off.
+    /// </summary>
+    public bool WarmUpOnStart { get; set; } = true;
+
     /// <summary>The largest k a query may ask for.</summary>
     public int MaxK { get; set; } = 10_000;
 

@@ -59,6 +59,7 @@ public sealed class HyperdTestCluster : IAsyncDisposable
                 o.BuildThreads = 1;
                 o.JobPollInterval = TimeSpan.FromMilliseconds(50);
                 o.RouteRefreshInterval = TimeSpan.FromMilliseconds(200);
+                o.WarmUpOnStart = false;
                 o.RebuildPendingThreshold = 0;
 
                 // Small passes, so that a test batch of 64 queries is planned and fanned out in several.

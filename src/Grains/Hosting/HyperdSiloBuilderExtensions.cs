@@ -21,6 +21,7 @@ public static class HyperdSiloBuilderExtensions
 
         silo.Services.AddSingleton<LocalFileCache>();
         silo.Services.TryAddSingleton<IBuildJobGate, OpenBuildJobGate>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloWarmUp>();
         return silo;
     }
 
