@@ -60,4 +60,27 @@ public sealed class Sq8CliTests(TinyDataFixture data) : IClassFixture<TinyDataFi
         Assert.Contains("stored as f32", error);
         Assert.Contains("--rebuild", error);
     }
+
+    /// <summary>An SQ8 build through the cluster writes the codes, and cluster search with --rerank answers as the engine does on those files.</summary>
+    [Fact]
+    public void Cluster_build_with_storage_sq8_then_search_with_rerank_matches_the_engine()
+    {
+        string index = data.PathFor("sq8-cluster");
+        string store = Path.Combine(index, "cluster", "store", "sq8-cluster");
+        string clusterResults = data.PathFor("sq8-cluster.ivecs");
+        string engineResults = data.PathFor("sq8-cluster-engine.ivecs");
+        string[] probes = ["--queries", data.QueriesPath, "--k", "5", "--lsh-probes", "3", "--nprobe", "2", "--rerank", "1"];
+
+        CliRun build = CliRun.Of("build", "--cluster", "embedded", "--input", data.BasePath, "--index", index, "--clusters", "8", "--storage", "sq8", "--threads", "2").Succeeded();
+        CliRun.Of(["search", "--cluster", "embedded", "--index", index, "--out", clusterResults, .. probes]).Succeeded();
+        CliRun.Of(["search", "--index", store, "--latency-queries", "0", "--out", engineResults, .. probes]).Succeeded();
+
+        Assert.Contains("sq8 codes", build.Output);
+        using (VectorIndex copy = VectorIndex.Open(store))
+        {
+            Assert.True(copy.IsQuantized);
+        }
+
+        Assert.Equal(IvecsReader.ReadAll(engineResults), IvecsReader.ReadAll(clusterResults));
+    }
 }

@@ -50,7 +50,7 @@ internal static class ClusterBenchRunner
         ClusterIndexInfo info = await ClusterIndexInfo.ReadAsync(session, cancellationToken);
         IndexStatus status = info.Status;
         QuerySet queries = QuerySet.Load(queriesPath, status.Dimensions, settings.Generate is null ? settings.QueryCount : null);
-        SearchParameters probes = CliOptions.Probes(info.Defaults, settings.LshProbes, settings.NProbe, budget: settings.Budget);
+        SearchParameters probes = CliOptions.Probes(info.Defaults, settings.LshProbes, settings.NProbe, settings.Rerank, settings.Budget);
         int k = settings.K;
         if (k > status.Count)
         {
@@ -137,7 +137,7 @@ internal static class ClusterBenchRunner
         IndexStatus status = await session.Client.StatusAsync(session.Name, cancellationToken);
         if (settings.Rebuild || !status.Exists)
         {
-            return await ClusterBuildRun.BuildAsync(context, session, input.Path, settings.Dimensions, settings.Clusters, settings.Seed, cancellationToken);
+            return await ClusterBuildRun.BuildAsync(context, session, input.Path, settings.Dimensions, settings.Clusters, settings.Seed, settings.Storage, cancellationToken);
         }
 
         string? source = session.EngineDirectory is { } directory && ManifestStore.Exists(directory) ? ManifestStore.Read(directory).Build.Source : null;

@@ -29,12 +29,20 @@ internal static class ClusterBuildRun
         return choice.EmbeddedData is not null || File.Exists(path) ? VectorFile.Open(path, rawDimensions) : null;
     }
 
-    public static async Task<ClusterBuildOutcome> BuildAsync(CliContext context, ClusterSession session, string sourcePath, int? rawDimensions, int clusters, int seed, CancellationToken cancellationToken)
+    public static async Task<ClusterBuildOutcome> BuildAsync(
+        CliContext context,
+        ClusterSession session,
+        string sourcePath,
+        int? rawDimensions,
+        int clusters,
+        int seed,
+        VectorStorage storage,
+        CancellationToken cancellationToken)
     {
         string path = Path.GetFullPath(sourcePath);
         if (CheckSource(session.Choice, path, rawDimensions) is { } file)
         {
-            context.Ui.WriteLine($"building index '{session.Name}' in the cluster from {path}: {file.Count:N0} x {file.Dimensions} ({file.Format}), {new IndexBuildOptions { Clusters = clusters }.DescribeClusters()}, seed {seed}");
+            context.Ui.WriteLine($"building index '{session.Name}' in the cluster from {path}: {file.Count:N0} x {file.Dimensions} ({file.Format}), {new IndexBuildOptions { Clusters = clusters }.DescribeClusters()}, {StorageText(storage)}, seed {seed}");
         }
         else
         {
@@ -45,7 +53,7 @@ internal static class ClusterBuildRun
         IndexStatus started;
         try
         {
-            started = await session.Client.BuildAsync(session.Name, new BuildRequest(path, rawDimensions, clusters, seed), wait: false, cancellationToken);
+            started = await session.Client.BuildAsync(session.Name, new BuildRequest(path, rawDimensions, clusters, seed, Storage: (IndexStorage)storage), wait: false, cancellationToken);
         }
         catch (InvalidOperationException e)
         {
@@ -67,6 +75,8 @@ internal static class ClusterBuildRun
             + $"index grain: {outcome.GrainSeconds:F1} s, bucket jobs on {outcome.JobSilos.Distinct().Count()} silo(s)");
         return outcome;
     }
+
+    private static string StorageText(VectorStorage storage) => storage == VectorStorage.Sq8 ? "sq8 codes and float32 lists" : "float32 lists";
 
     private static async Task<IndexStatus> Follow(ClusterSession session, long generation, ProgressState state, CancellationToken cancellationToken)
     {

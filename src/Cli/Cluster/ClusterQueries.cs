@@ -12,7 +12,7 @@ internal static class ClusterQueries
     /// <summary>Through the client SDK; every answer must come from <paramref name="generation"/> (null: any), so both sides measure the same index.</summary>
     public static BatchSearch Cluster(HyperdClient client, string name, int k, SearchParameters probes, long? generation, CancellationToken cancellationToken)
     {
-        var options = new SearchOptions(probes.LshProbes, probes.NProbe, (SearchBudget)probes.Budget);
+        var options = new SearchOptions(probes.LshProbes, probes.NProbe, (SearchBudget)probes.Budget, probes.Rerank);
         return async rows =>
         {
             SearchResponse response = await client.SearchRowsAsync(name, rows, k, options, cancellationToken);

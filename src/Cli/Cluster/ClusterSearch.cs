@@ -26,7 +26,7 @@ internal static class ClusterSearch
         ClusterIndexInfo info = await ClusterIndexInfo.ReadAsync(session, cancellationToken);
         int d = info.Status.Dimensions;
         QuerySet set = QuerySet.Load(request.Queries, d);
-        SearchParameters probes = CliOptions.Probes(info.Defaults, request.LshProbes, request.NProbe, budget: request.Budget);
+        SearchParameters probes = CliOptions.Probes(info.Defaults, request.LshProbes, request.NProbe, request.Rerank, request.Budget);
         context.Ui.WriteLine($"index '{session.Name}': {info.Status.Count:N0} x {d}, generation {info.Status.Generation}; {set.Count:N0} queries from {set.Path}");
         context.Ui.WriteLine($"k {request.K}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, budget {CliOptions.BudgetName(probes.Budget)}, batches of {batchSize}, {clientCount} client(s)");
 

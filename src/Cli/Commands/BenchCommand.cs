@@ -123,11 +123,6 @@ internal static class BenchCommand
             };
             if (choice is not null)
             {
-                if (settings.Storage != Engine.Build.VectorStorage.Float32)
-                {
-                    throw new CliException("--storage sq8 is not available with --cluster yet: cluster builds write float32 lists.");
-                }
-
                 var clusterSettings = new ClusterBenchSettings(choice, [.. parsed.GetValue(clients)!.Distinct()], parsed.GetValue(batch), parsed.GetValue(rounds), parsed.GetValue(seconds));
                 ClusterBenchReport.Print(context, await ClusterBenchRunner.RunAsync(context, settings, clusterSettings, cancellationToken));
                 return ExitCodes.Success;

@@ -35,11 +35,6 @@ internal static class BuildCommand
         {
             if (cluster.Resolve(parsed, parsed.GetValue(index)) is { } choice)
             {
-                if (CliOptions.ParseStorage(parsed.GetValue(storage)) != VectorStorage.Float32)
-                {
-                    throw new CliException("--storage sq8 is not available with --cluster yet: cluster builds write float32 lists.");
-                }
-
                 if (CliOptions.ParseLshPlanes(parsed.GetValue(planes)) != LshPlanes.Principal)
                 {
                     throw new CliException("--lsh-planes random is not available with --cluster: cluster builds fit principal planes.");
@@ -47,7 +42,7 @@ internal static class BuildCommand
 
                 ClusterBuildRun.CheckSource(choice, parsed.GetValue(input)!, parsed.GetValue(dims));
                 await using ClusterSession session = await ClusterSession.ConnectAsync(context, choice, parsed.GetValue(threads), cancellationToken);
-                await ClusterBuildRun.BuildAsync(context, session, parsed.GetValue(input)!, parsed.GetValue(dims), parsed.GetValue(clusters), parsed.GetValue(seed), cancellationToken);
+                await ClusterBuildRun.BuildAsync(context, session, parsed.GetValue(input)!, parsed.GetValue(dims), parsed.GetValue(clusters), parsed.GetValue(seed), CliOptions.ParseStorage(parsed.GetValue(storage)), cancellationToken);
                 return ExitCodes.Success;
             }
 
