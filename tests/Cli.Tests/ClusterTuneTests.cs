@@ -58,6 +58,39 @@ public sealed partial class ClusterTuneTests(TinyDataFixture data) : IClassFixtu
         Assert.Contains("give --engine-index", run.Output + run.Error);
     }
 
+    /// <summary><c>bench --target-recall</c> tunes before it measures (engine and cluster), and measures at the setting it recorded.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Bench_with_a_target_recall_measures_at_the_tuned_setting(bool cluster)
+    {
+        string index = data.PathFor(cluster ? "bench-tuned-cluster" : "bench-tuned-engine");
+        string[] args = ["bench", "--input", data.BasePath, "--queries", data.QueriesPath, "--index", index, "--clusters", "8", "--k", "5", "--threads", "2",
+            "--target-recall", "0.6", "--latency-queries", "0", "--rounds", "1", "--seconds", "0.2"];
+
+        CliRun run = CliRun.Of(cluster ? [.. args, "--cluster", "embedded"] : args).Succeeded();
+
+        Match recorded = Recorded().Match(run.Output);
+        Assert.True(recorded.Success, run.Output);
+        Assert.Contains("chosen: lshProbes=", run.Output);
+        Assert.Contains($"lsh-probes {recorded.Groups[1].Value}, nprobe {recorded.Groups[2].Value}", run.Output);
+        string directory = cluster ? Path.Combine(index, "cluster", "store", "bench-tuned-cluster") : index;
+        using VectorIndex copy = VectorIndex.Open(directory);
+        Assert.Equal(0.6, copy.Manifest.Tuning!.TargetRecall);
+        if (cluster)
+        {
+            Assert.Contains("cluster / exact", run.Output);
+        }
+    }
+
+    [Fact]
+    public void Bench_refuses_a_target_recall_with_explicit_probes()
+    {
+        string error = CliRun.Of("bench", "--generate", "clustered", "--n", "1000", "--index", data.PathFor("never"), "--target-recall", "0.9", "--nprobe", "3").FailedWithOneLine();
+
+        Assert.Contains("--target-recall chooses the probes", error);
+    }
+
     [GeneratedRegex(@"recorded lshProbes=(\d+) nprobe=(\d+) as .*")]
     private static partial Regex Recorded();
 }

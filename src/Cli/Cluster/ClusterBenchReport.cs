@@ -27,10 +27,11 @@ internal static class ClusterBenchReport
         context.Ui.Write(quality);
 
         var speed = new Table().Title("throughput and latency per request")
-            .AddColumns("clients", "cluster q/s", "engine q/s", "cluster / engine", "cluster p50", "cluster p99", "engine p50", "engine p99");
+            .AddColumns("clients", "cluster q/s", "cluster / exact", "engine q/s", "cluster / engine", "cluster p50", "cluster p99", "engine p50", "engine p99");
         foreach (LoadComparison load in o.Loads)
         {
             double cluster = Median(load.Cluster);
+            string overExact = $"{cluster / o.Exact.QueriesPerSecond:F1}x";
             LatencyStats clusterLatency = LatencyStats.Of(load.Cluster.SelectMany(l => l.RequestSeconds));
             if (load.Engine is { } engineRuns)
             {
@@ -39,6 +40,7 @@ internal static class ClusterBenchReport
                 speed.AddRow(
                     $"{load.Clients}",
                     $"{cluster:N0}",
+                    overExact,
                     $"{engine:N0}",
                     $"{cluster / engine:P0}{(cluster / engine >= OverheadGoal ? string.Empty : " (below 80 %)")}",
                     Formats.Milliseconds(clusterLatency.P50),
@@ -48,7 +50,7 @@ internal static class ClusterBenchReport
             }
             else
             {
-                speed.AddRow($"{load.Clients}", $"{cluster:N0}", "n/a", "n/a", Formats.Milliseconds(clusterLatency.P50), Formats.Milliseconds(clusterLatency.P99), "n/a", "n/a");
+                speed.AddRow($"{load.Clients}", $"{cluster:N0}", overExact, "n/a", "n/a", Formats.Milliseconds(clusterLatency.P50), Formats.Milliseconds(clusterLatency.P99), "n/a", "n/a");
             }
         }
 
@@ -56,6 +58,7 @@ internal static class ClusterBenchReport
         context.Ui.WriteLine($"q/s: median of {s.Rounds} round(s) of {s.Seconds:0.###} s per client count and side, engine and cluster alternating; each client sends batches of {s.Batch} queries and waits for each answer.");
         context.Ui.WriteLine($"cluster: the client SDK through the gateway ({s.Choice.Target.Description}); engine: VectorIndex.SearchBatch in this process, {o.EngineThreads} threads per request{(o.EngineNote is null ? string.Empty : $" (not measured: {o.EngineNote})")}.");
         context.Ui.WriteLine($"latency: per request (one batch), every request of every round; goal: cluster q/s at least {OverheadGoal:P0} of the engine's.");
+        context.Ui.WriteLine($"cluster / exact: the cluster's q/s over batched exact search's ({o.Exact.QueriesPerSecond:N0} q/s), at recall@{o.K} {o.ClusterRecall:F4}.");
     }
 
     private static double Median(LoadResult[] runs)

@@ -47,6 +47,10 @@ internal static class ClusterBenchRunner
         (VectorFile input, string queriesPath) = BenchRunner.ResolveData(context, settings, cancellationToken);
         await using ClusterSession session = await ClusterSession.ConnectAsync(context, cluster.Choice, settings.Threads, cancellationToken);
         ClusterBuildOutcome? build = await EnsureIndexAsync(context, session, input, settings, cancellationToken);
+        if (settings.Tuning is { } tuning && await ProbeTuning.TuneClusterAsync(context, session, tuning, cancellationToken) != ExitCodes.Success)
+        {
+            throw new CliException($"--target-recall {settings.TargetRecall} was not reached (see above); lower it, or rebuild with more clusters.");
+        }
         ClusterIndexInfo info = await ClusterIndexInfo.ReadAsync(session, cancellationToken);
         IndexStatus status = info.Status;
         QuerySet queries = QuerySet.Load(queriesPath, status.Dimensions, settings.Generate is null ? settings.QueryCount : null);

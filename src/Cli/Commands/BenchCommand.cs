@@ -38,6 +38,11 @@ internal static class BenchCommand
         Option<int> batch = CliOptions.Batch();
         Option<int> rounds = new("--rounds") { Description = "With --cluster: timed rounds per client count and side (cluster, engine), alternating; the median is reported.", DefaultValueFactory = _ => 3 };
         Option<double> seconds = new("--seconds") { Description = "With --cluster: length of one timed round.", DefaultValueFactory = _ => 2.0 };
+        Option<double?> targetRecall = new("--target-recall")
+        {
+            Description = "Before measuring, tune the index's default probes to the cheapest setting whose recall@k on held-out rows of the index reaches this target "
+                + "with a margin (as 'hyperd tune'; with --cluster, recorded in the cluster). Measured after the build, so the bench shows the speed at that recall.",
+        };
         Option<string?> engineIndex = new("--engine-index") { Description = "With --cluster: engine index directory holding the generation the cluster serves, for the engine-alone comparison (default with an embedded silo: its store).", HelpName = "path" };
         ClusterOptionSet cluster = ClusterOptionSet.Create();
         foreach (Option<int?> positive in new[] { queryCount, dims })
@@ -51,6 +56,13 @@ internal static class BenchCommand
             });
         }
 
+        targetRecall.Validators.Add(result =>
+        {
+            if (CliOptions.TryGet(result, out double? value) && !(value is > 0 and <= 1))
+            {
+                result.AddError($"--target-recall must be more than 0 and at most 1, got {value}.");
+            }
+        });
         rounds.Validators.Add(result =>
         {
             if (CliOptions.TryGet(result, out int value) && value < 1)
@@ -69,7 +81,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmark an index against exact search: recall, queries/s, speed-up, latency, first-second speed; with --cluster, the cluster against the engine alone.")
         {
             input, queries, generate, n, queryCount, dims, dataDir, index, rebuild, clusters, seed, k, lshProbes, nprobe, threads, latencyQueries,
-            rerank, budget, storage, clients, batch, rounds, seconds, engineIndex,
+            rerank, budget, storage, clients, batch, rounds, seconds, targetRecall, engineIndex,
         };
         cluster.AddTo(command);
         command.Validators.Add(result =>
@@ -91,6 +103,10 @@ internal static class BenchCommand
             else if (hasGenerate && result.GetResult(queries) is not null)
             {
                 result.AddError("--generate makes its own queries; drop --queries (or use --input).");
+            }
+            else if (result.GetResult(targetRecall) is not null && (result.GetResult(lshProbes) is not null || result.GetResult(nprobe) is not null))
+            {
+                result.AddError("--target-recall chooses the probes: drop --lsh-probes and --nprobe.");
             }
         });
 
@@ -120,6 +136,7 @@ internal static class BenchCommand
                 Threads = parsed.GetValue(threads),
                 LatencyQueries = parsed.GetValue(latencyQueries),
                 Batch = parsed.GetValue(batch),
+                TargetRecall = parsed.GetValue(targetRecall),
             };
             if (choice is not null)
             {

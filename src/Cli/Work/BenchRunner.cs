@@ -38,6 +38,10 @@ internal static class BenchRunner
     {
         (VectorFile input, string queriesPath) = ResolveData(context, settings, cancellationToken);
         BuildOutcome? build = BenchIndex.Ensure(context, input, settings, cancellationToken);
+        if (settings.Tuning is { } tuning && ProbeTuning.TuneEngine(context, settings.Index, tuning, cancellationToken) != ExitCodes.Success)
+        {
+            throw new CliException($"--target-recall {settings.TargetRecall} was not reached (see above); lower it, or rebuild with more clusters.");
+        }
 
         using VectorIndex index = VectorIndex.Open(settings.Index);
         QuerySet queries = QuerySet.Load(queriesPath, index.Dimensions, settings.Generate is null ? settings.QueryCount : null);

@@ -50,4 +50,12 @@ internal sealed record BenchSettings
 
     /// <summary>Queries per request: the cluster's requests, and the engine's batches in the first-second measure.</summary>
     public int Batch { get; init; } = Commands.CliOptions.DefaultBatch;
+
+    /// <summary>Tune the index's defaults to the cheapest setting reaching this recall@k before measuring (null: keep them).</summary>
+    public double? TargetRecall { get; init; }
+
+    /// <summary>The tuning run <see cref="TargetRecall"/> asks for: rows of the index with the margin, the choice printed in one line.</summary>
+    public TuneRun? Tuning => TargetRecall is double target
+        ? new TuneRun(null, new Engine.Tuning.TuningOptions { TargetRecall = target, K = K, Threads = Threads, Seed = Seed }, DryRun: false, JsonPath: null, Curve: false)
+        : null;
 }

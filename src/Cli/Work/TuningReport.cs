@@ -39,9 +39,15 @@ internal static class TuningReport
             : "+ reaches the target on the given queries");
         context.Ui.WriteLine($"dots/query: centroids scored plus rows scanned, the cost the choice minimises (q/s: one batched run of the sample, all threads, for reference)");
         context.Ui.WriteLine($"exact answers of the sample in {r.ExactSeconds:F1} s; {r.Curve.Count} settings measured in {r.SweepSeconds:F1} s");
+        PrintChoice(context, r);
+    }
+
+    /// <summary>The chosen setting in one line (nothing when the target was not reached: the caller says so).</summary>
+    public static void PrintChoice(CliContext context, TuningResult r)
+    {
         if (r.Reached)
         {
-            context.Ui.WriteLine($"chosen: lshProbes={r.Chosen.LshProbes} nprobe={r.Chosen.NProbe}: recall@{r.K} {r.Chosen.Recall:F4}{(r.FromIndex ? $" (margin {r.Chosen.Margin:F4})" : string.Empty)}, {r.Chosen.DotsPerQuery:N0} dot products per query ({r.Chosen.DotsPerQuery / r.IndexCount:P2} of exact search)");
+            context.Ui.WriteLine($"chosen: lshProbes={r.Chosen.LshProbes} nprobe={r.Chosen.NProbe}: recall@{r.K} {r.Chosen.Recall:F4}{(r.FromIndex ? $" (margin {r.Chosen.Margin:F4})" : string.Empty)} on {r.SampleSize:N0} {(r.FromIndex ? "held-out rows of the index" : "queries")}, {r.Chosen.DotsPerQuery:N0} dot products per query ({r.Chosen.DotsPerQuery / r.IndexCount:P2} of exact search)");
         }
     }
 
