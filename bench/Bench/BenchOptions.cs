@@ -143,7 +143,10 @@ public sealed record BenchOptions
                 "--append" => o with { Append = true },
                 "--prepare-only" => o with { PrepareOnly = true },
                 "--python" => o with { Python = Value() },
-                "--clock" => o with { Clock = Value() is "wall" or "cpu" ? args[i] : throw new ArgumentException($"--clock must be wall or cpu, got '{args[i]}'.") },
+                "--clock" => o with
+                {
+                    Clock = Value() is "wall" or "cpu" ? args[i] : throw new ArgumentException($"--clock must be wall or cpu, got '{args[i]}'."),
+                },
                 _ => throw new ArgumentException($"unknown option '{name}'."),
             };
         }
@@ -159,7 +162,16 @@ public sealed record BenchOptions
         return o;
     }
 
-    public static readonly string[] AllMethods = [MethodNames.Engine, MethodNames.EnginePerBucket, MethodNames.EngineNoLsh, MethodNames.EngineRandomPlanes, MethodNames.EngineSq8, MethodNames.Exact, MethodNames.Cluster, MethodNames.USearch, MethodNames.Faiss];
+    public static readonly string[] AllMethods = [
+        MethodNames.Engine,
+        MethodNames.EnginePerBucket,
+        MethodNames.EngineNoLsh,
+        MethodNames.EngineRandomPlanes,
+        MethodNames.EngineSq8,
+        MethodNames.Exact,
+        MethodNames.Cluster,
+        MethodNames.USearch,
+        MethodNames.Faiss];
 
     public static BenchOptions ForSuite(string suite) => suite switch
     {

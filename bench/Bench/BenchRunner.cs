@@ -29,7 +29,8 @@ public static class BenchRunner
         };
         string loadAtStart = MachineInfo.LoadAverage();
         run.LoadAverage = $"{loadAtStart} at start";
-        log.WriteLine($"suite {options.Suite}: {string.Join(", ", options.Datasets)}; methods {string.Join(", ", options.Methods)}; {options.Threads} threads; cache {options.CacheDirectory}");
+        log.WriteLine($"suite {options.Suite}: {string.Join(", ", options.Datasets)}; methods {string.Join(", ", options.Methods)}; "
+            + $"{options.Threads} threads; cache {options.CacheDirectory}");
         string? faissUnavailable = options.Methods.Contains(MethodNames.Faiss) ? FaissMethod.Unavailable(options) : null;
         if (faissUnavailable is not null)
         {
@@ -48,7 +49,12 @@ public static class BenchRunner
         {
             foreach (string name in options.Datasets)
             {
-                using Dataset prepared = DatasetCatalog.Prepare(name, options.CacheDirectory, options.QueriesFor(DatasetCatalog.CountOf(name)), options.Threads, log);
+                using Dataset prepared = DatasetCatalog.Prepare(
+                    name,
+                    options.CacheDirectory,
+                    options.QueriesFor(DatasetCatalog.CountOf(name)),
+                    options.Threads,
+                    log);
                 log.WriteLine($"[{name}] ready: {prepared.Count:N0} rows, {prepared.QueryCount:N0} queries with ground truth");
             }
 
@@ -57,7 +63,12 @@ public static class BenchRunner
 
         foreach (string name in options.Datasets)
         {
-            using Dataset data = DatasetCatalog.Prepare(name, options.CacheDirectory, options.QueriesFor(DatasetCatalog.CountOf(name)), options.Threads, log);
+            using Dataset data = DatasetCatalog.Prepare(
+                name,
+                options.CacheDirectory,
+                options.QueriesFor(DatasetCatalog.CountOf(name)),
+                options.Threads,
+                log);
             var result = new DatasetResult
             {
                 Name = data.Name,
@@ -71,7 +82,8 @@ public static class BenchRunner
             bool peers = data.Count <= options.PeerMaxN;
             if (!peers)
             {
-                result.Notes.Add($"USearch and FAISS skipped at N = {data.Count:N0} (above --peer-max-n {options.PeerMaxN:N0}): both hold the whole index in memory.");
+                result.Notes.Add($"USearch and FAISS skipped at N = {data.Count:N0} (above --peer-max-n {options.PeerMaxN:N0}): both hold the whole "
+                    + $"index in memory.");
             }
 
             foreach (string method in options.Methods)
@@ -134,7 +146,8 @@ public static class BenchRunner
         {
             run();
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or DllNotFoundException or EntryPointNotFoundException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is InvalidOperationException or IOException or DllNotFoundException or EntryPointNotFoundException
+            or System.ComponentModel.Win32Exception)
         {
             log.WriteLine($"  {method} failed: {e.Message}");
             result.Notes.Add($"{method} failed: {e.Message}");

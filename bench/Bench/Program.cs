@@ -11,7 +11,9 @@ if (rerender >= 0 && rerender + 1 < args.Length)
 {
     // Re-renders report.md and the charts beside an existing results.json, measuring nothing.
     string results = args[rerender + 1];
-    HyperdOrleans.Bench.Report.ReportWriter.Write(HyperdOrleans.Bench.Report.ReportWriter.Read(results), Path.GetDirectoryName(Path.GetFullPath(results))!);
+    HyperdOrleans.Bench.Report.ReportWriter.Write(
+        HyperdOrleans.Bench.Report.ReportWriter.Read(results),
+        Path.GetDirectoryName(Path.GetFullPath(results))!);
     Console.WriteLine($"report: {Path.Combine(Path.GetDirectoryName(results)!, "report.md")}");
     return 0;
 }

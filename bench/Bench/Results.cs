@@ -35,7 +35,14 @@ public sealed class BenchResults
 }
 
 /// <summary>One invocation's part of a report: what was run, on which commit, and how loaded the machine was.</summary>
-public sealed record RunStage(string CommandLine, string Commit, DateTimeOffset StartedUtc, double Seconds, string LoadAverage, string Datasets, string Methods)
+public sealed record RunStage(
+    string CommandLine,
+    string Commit,
+    DateTimeOffset StartedUtc,
+    double Seconds,
+    string LoadAverage,
+    string Datasets,
+    string Methods)
 {
     public static RunStage Of(BenchResults run) => new(
         run.CommandLine,
@@ -178,7 +185,13 @@ public sealed record SearchPoint
 /// measured), both against the settled baseline before the index was opened; and the resident pages of mapped files
 /// (RssFile) against the index's size on disk.
 /// </summary>
-public sealed record SearchMemoryResult(string Method, long BaselineRssAnonBytes, long PeakRssAnonBytes, long RssFileBytes, long IndexBytes, long? HeldRssAnonBytes = null)
+public sealed record SearchMemoryResult(
+    string Method,
+    long BaselineRssAnonBytes,
+    long PeakRssAnonBytes,
+    long RssFileBytes,
+    long IndexBytes,
+    long? HeldRssAnonBytes = null)
 {
     /// <summary>The sweep's peak over the baseline.</summary>
     [JsonIgnore]
@@ -196,7 +209,18 @@ public sealed record SearchMemoryResult(string Method, long BaselineRssAnonBytes
 /// <c>hyperd tune</c>'s choice for a data set's engine index (recall@10 target on held-out rows of the index) and what
 /// that setting reaches on the data set's real queries.
 /// </summary>
-public sealed record TuningSummary(string Method, double Target, int Sample, bool Reached, int LshProbes, int NProbe, double SampleRecall, double QueryRecall, double DotsPerQuery, double QueriesPerSecond, double TuneSeconds);
+public sealed record TuningSummary(
+    string Method,
+    double Target,
+    int Sample,
+    bool Reached,
+    int LshProbes,
+    int NProbe,
+    double SampleRecall,
+    double QueryRecall,
+    double DotsPerQuery,
+    double QueriesPerSecond,
+    double TuneSeconds);
 
 public sealed record CourseScoreResult(string Method, int LshProbes, int NProbe, int K, int Queries, double Score, double RecallAt10);
 

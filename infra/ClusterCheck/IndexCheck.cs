@@ -94,7 +94,8 @@ internal static class IndexCheck
 
     private static string Describe(RebuildOutcome? outcome) => outcome is null
         ? "no rebuild outcome"
-        : $"rebuild {outcome.Seconds:F1} s on the silos, bucket jobs per silo: {string.Join(", ", outcome.JobSilos.GroupBy(Endpoint).Select(g => $"{g.Key} x{g.Count()}"))}";
+        : $"rebuild {outcome.Seconds:F1} s on the silos, bucket jobs per silo: "
+            + $"{string.Join(", ", outcome.JobSilos.GroupBy(Endpoint).Select(g => $"{g.Key} x{g.Count()}"))}";
 
     /// <summary><c>S127.0.0.1:11112:154624540</c> (address, port, generation of the silo) reads as <c>127.0.0.1:11112</c>.</summary>
     private static string Endpoint(string silo)

@@ -14,7 +14,11 @@ internal sealed record SampleSettings(int K, string Index, bool Rebuild, string 
         {
             throw new ArgumentException($"--k must be 1-100, got {k}.");
         }
-        return new SampleSettings(k, Value(args, "--index") ?? "glove", args.Contains("--rebuild"), Value(args, "--cache") ?? GloveFiles.DefaultCacheDirectory);
+        return new SampleSettings(
+            k,
+            Value(args, "--index") ?? "glove",
+            args.Contains("--rebuild"),
+            Value(args, "--cache") ?? GloveFiles.DefaultCacheDirectory);
     }
 
     /// <summary>

@@ -18,7 +18,8 @@ public interface IIndexGrain : IGrainWithStringKey
     [Alias("StatusAsync"), AlwaysInterleave]
     Task<IndexStatus> StatusAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Waits until no rebuild runs or <paramref name="maxWait"/> passes, then returns the status (a long poll: keep each call under the response timeout).</summary>
+    /// <summary>Waits until no rebuild runs or <paramref name="maxWait"/> passes, then returns the status (a long poll: keep
+    /// each call under the response timeout).</summary>
     [Alias("WaitForRebuildAsync"), AlwaysInterleave]
     Task<IndexStatus> WaitForRebuildAsync(TimeSpan maxWait, CancellationToken cancellationToken = default);
 

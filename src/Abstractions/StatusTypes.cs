@@ -55,7 +55,8 @@ public sealed record IndexDefaults(
     [property: Id(1)] int NProbe,
     [property: Id(2)] IndexTuning? Tuning = null);
 
-/// <summary>How tuned defaults were chosen: the recall@k target and what the defaults reached on a sample of that many queries, at that cost.</summary>
+/// <summary>How tuned defaults were chosen: the recall@k target and what the defaults reached on a sample of that many
+/// queries, at that cost.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.IndexTuning")]
 public sealed record IndexTuning(
     [property: Id(0)] double TargetRecall,

@@ -13,11 +13,13 @@ public static class Hyperd
     /// <summary>Runs hyperd on the process's console (progress bars on a terminal, plain lines when redirected).</summary>
     public static int Run(string[] args) => Run(args, CliContext.ForProcessConsole());
 
-    /// <summary>Runs hyperd writing results to <paramref name="output"/> and errors to <paramref name="error"/>, without colours or live progress.</summary>
+    /// <summary>Runs hyperd writing results to <paramref name="output"/> and errors to <paramref name="error"/>, without
+    /// colours or live progress.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, CliContext.ForWriters(output, error));
 
     public static RootCommand CreateRootCommand(CliContext context) =>
-        new("hyperd: generate vector data, build a HyperdOrleans index (LSH x IVF-Flat, cosine), search it, tune its probes and benchmark it against exact search.")
+        new("hyperd: generate vector data, build a HyperdOrleans index (LSH x IVF-Flat, cosine), search it, tune its probes and benchmark it "
+            + "against exact search.")
         {
             GenerateCommand.Create(context),
             BuildCommand.Create(context),
@@ -33,7 +35,9 @@ public static class Hyperd
         if (parsed.Errors.Count > 0)
         {
             // System.CommandLine would print the whole help after the errors: one line that points to it reads better in a log.
-            string errors = string.Join("; ", parsed.Errors.Select(e => string.Join(' ', e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.')));
+            string errors = string.Join(
+                "; ",
+                parsed.Errors.Select(e => string.Join(' ', e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.')));
             context.Error.WriteLine($"hyperd: {errors} (see '{string.Join(' ', HelpPath(parsed))} --help').");
             return ExitCodes.BadInput;
         }

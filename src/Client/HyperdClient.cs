@@ -66,7 +66,8 @@ public sealed class HyperdClient(IGrainFactory grains)
 
             throw new InvalidOperationException(status.LastRebuild is { Generation: var g, Succeeded: false, Error: var error } && g == generation
                 ? $"rebuild of index '{index}' to generation {generation} failed: {error} (generation {status.Generation} keeps serving)"
-                : $"rebuild of index '{index}' to generation {generation} did not complete, its index grain restarted (generation {status.Generation} keeps serving)");
+                : $"rebuild of index '{index}' to generation {generation} did not complete, its index grain restarted (generation "
+                    + $"{status.Generation} keeps serving)");
         }
     }
 
@@ -79,11 +80,21 @@ public sealed class HyperdClient(IGrainFactory grains)
         Index(index).DeleteAsync(ids, cancellationToken);
 
     /// <summary>The top <paramref name="k"/> of one query vector.</summary>
-    public async Task<QueryResult> SearchAsync(string index, float[] query, int k, SearchOptions? options = null, CancellationToken cancellationToken = default) =>
+    public async Task<QueryResult> SearchAsync(
+        string index,
+        float[] query,
+        int k,
+        SearchOptions? options = null,
+        CancellationToken cancellationToken = default) =>
         (await Coordinator().SearchAsync(index, new SearchRequest(query, k, options), cancellationToken)).Results[0];
 
     /// <summary>The top <paramref name="k"/> of each query of a batch.</summary>
-    public async Task<QueryResult[]> SearchAsync(string index, IReadOnlyList<float[]> queries, int k, SearchOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<QueryResult[]> SearchAsync(
+        string index,
+        IReadOnlyList<float[]> queries,
+        int k,
+        SearchOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         if (queries.Count == 0)
         {
@@ -100,7 +111,12 @@ public sealed class HyperdClient(IGrainFactory grains)
     }
 
     /// <summary>The top <paramref name="k"/> of each row of a row-major batch, with the generation that answered.</summary>
-    public Task<SearchResponse> SearchRowsAsync(string index, float[] rows, int k, SearchOptions? options = null, CancellationToken cancellationToken = default) =>
+    public Task<SearchResponse> SearchRowsAsync(
+        string index,
+        float[] rows,
+        int k,
+        SearchOptions? options = null,
+        CancellationToken cancellationToken = default) =>
         Coordinator().SearchAsync(index, new SearchRequest(rows, k, options), cancellationToken);
 
     /// <summary>The index's generation, counts, pending data and rebuild progress per bucket.</summary>

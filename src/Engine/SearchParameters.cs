@@ -47,7 +47,10 @@ public sealed record SearchParameters(
 
         if (!Enum.IsDefined(Budget))
         {
-            throw new ArgumentOutOfRangeException(nameof(Budget), Budget, $"budget must be {ProbeBudget.Shared} or {ProbeBudget.PerBucket}, got {(int)Budget}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(Budget),
+                Budget,
+                $"budget must be {ProbeBudget.Shared} or {ProbeBudget.PerBucket}, got {(int)Budget}.");
         }
     }
 }

@@ -8,7 +8,9 @@ namespace HyperdOrleans.Silo;
 public sealed class EmbeddedSiloSettings
 {
     /// <summary>Where the embedded default keeps grain state, cluster files and its cache.</summary>
-    public string DataDirectory { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "hyperd");
+    public string DataDirectory { get; set; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+        "hyperd");
 
     public int SiloPort { get; set; } = 11111;
 

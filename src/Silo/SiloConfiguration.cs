@@ -18,7 +18,13 @@ public static class SiloConfiguration
         {
             var settings = new EmbeddedSiloSettings();
             section.Bind(settings);
-            silo.UseHyperdEmbedded(settings.DataDirectory, settings.SiloPort, settings.GatewayPort, settings.ServiceId, settings.ClusterId, o => section.Bind(o));
+            silo.UseHyperdEmbedded(
+                settings.DataDirectory,
+                settings.SiloPort,
+                settings.GatewayPort,
+                settings.ServiceId,
+                settings.ClusterId,
+                o => section.Bind(o));
         }
 
         silo.AddDashboardIfEnabled(configuration);

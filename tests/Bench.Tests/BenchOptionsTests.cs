@@ -12,7 +12,17 @@ public sealed class BenchOptionsTests
         Assert.Equal(["uniform-1m", "uniform-5m", "uniform-20m", "clustered-1m", "clustered-20m", "glove-100"], full.Datasets);
         Assert.Equal(BenchOptions.AllMethods, full.Methods);
 
-        BenchOptions custom = BenchOptions.Parse(["--suite", "full", "--datasets", "glove-100", "--methods", "engine,exact", "--threads", "1", "--clock", "cpu"]);
+        BenchOptions custom = BenchOptions.Parse([
+            "--suite",
+            "full",
+            "--datasets",
+            "glove-100",
+            "--methods",
+            "engine,exact",
+            "--threads",
+            "1",
+            "--clock",
+            "cpu"]);
         Assert.Equal(["glove-100"], custom.Datasets);
         Assert.Equal(["engine", "exact"], custom.Methods);
         Assert.Equal(1, custom.Threads);

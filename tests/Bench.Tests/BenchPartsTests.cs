@@ -14,8 +14,12 @@ public sealed class BenchPartsTests : IDisposable
     public void GloveParserStreamsRowsAcrossTinyReads()
     {
         string path = Path.Combine(_root, "glove.json");
-        string Row(float a) => "[" + string.Join(",", Enumerable.Range(0, 100).Select(i => (a + (i * 0.001f)).ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + ",1.5,3]";
-        File.WriteAllText(path, $$"""{"size":2,"dimensions":100,"words":["the","king"],"vectors":{"the":{{Row(-0.5f)}},"king":{{Row(0.25f)}}},"unkVector":{{Row(0f)}}}""");
+        string Row(float a) => "[" + string.Join(
+            ",",
+            Enumerable.Range(0, 100).Select(i => (a + (i * 0.001f)).ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + ",1.5,3]";
+        File.WriteAllText(path, $$"""
+            {"size":2,"dimensions":100,"words":["the","king"],"vectors":{"the":{{Row(-0.5f)}},"king":{{Row(0.25f)}}},"unkVector":{{Row(0f)}}}
+            """);
         var rows = new List<(string Word, float[] Vector)>();
 
         long count = GloveLoader.Parse(path, (word, vector, index) => rows.Add((word, vector)), bufferBytes: 16);

@@ -10,7 +10,10 @@ public sealed class ReportPartsTests
     [Fact]
     public void AppendReplacesOnlyTheMethodsRunNowAndKeepsEveryStage()
     {
-        BenchResults earlier = Run("first", Set("uniform-1m", 1000, Point("engine", 0.9, 100), Point("usearch", 0.95, 50)), Set("glove-100", 500, Point("engine", 0.8, 10)));
+        BenchResults earlier = Run(
+            "first",
+            Set("uniform-1m", 1000, Point("engine", 0.9, 100), Point("usearch", 0.95, 50)),
+            Set("glove-100", 500, Point("engine", 0.8, 10)));
         BenchResults now = Run("second", Set("uniform-1m", 1000, Point("engine", 0.97, 300)), Set("uniform-20m", 500, Point("engine", 0.5, 5)));
 
         BenchResults merged = ResultsMerge.Merge(earlier, now, ["engine"]);
@@ -53,7 +56,13 @@ public sealed class ReportPartsTests
     [Fact]
     public void APeerThatBeatsTheEngineIsNamedWithItsReason()
     {
-        DatasetResult data = Set("glove-100", 1000, Point("engine", 0.96, 2500), Point("usearch", 0.963, 3200), Point("engine-nolsh", 0.964, 7000), Point("faiss", 0.97, 1700));
+        DatasetResult data = Set(
+            "glove-100",
+            1000,
+            Point("engine", 0.96, 2500),
+            Point("usearch", 0.963, 3200),
+            Point("engine-nolsh", 0.964, 7000),
+            Point("faiss", 0.97, 1700));
         var md = new StringBuilder();
 
         Verdicts.Append(md, data, p => p.QueriesPerSecond, "q/s");
@@ -100,7 +109,17 @@ public sealed class ReportPartsTests
     }
 
     private static BuildResult Build(string method, int threads, double seconds, string note) =>
-        new() { Method = method, Count = 20_000_000, Threads = threads, Seconds = seconds, PeakRssAnonBytes = 1, PeakHwmBytes = 1, RawBytes = 1, Note = note };
+        new()
+        {
+            Method = method,
+            Count = 20_000_000,
+            Threads = threads,
+            Seconds = seconds,
+            PeakRssAnonBytes = 1,
+            PeakHwmBytes = 1,
+            RawBytes = 1,
+            Note = note,
+        };
 
     private static SearchPoint Point(string method, double recall, double qps) =>
         new() { Method = method, Setting = "s", RecallAt10 = recall, QueriesPerSecond = qps };

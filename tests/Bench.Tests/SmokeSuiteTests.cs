@@ -64,7 +64,9 @@ public sealed class SmokeSuiteTests : IDisposable
         JsonElement tuning = Assert.Single(data.GetProperty("Tunings").EnumerateArray());
         Assert.True(tuning.GetProperty("Reached").GetBoolean());
         Assert.True(tuning.GetProperty("SampleRecall").GetDouble() >= 0.95);
-        Assert.True(tuning.GetProperty("QueryRecall").GetDouble() >= 0.90, $"recall {tuning.GetProperty("QueryRecall").GetDouble()} on the queries at the tuned setting");
+        Assert.True(
+            tuning.GetProperty("QueryRecall").GetDouble() >= 0.90,
+            $"recall {tuning.GetProperty("QueryRecall").GetDouble()} on the queries at the tuned setting");
 
         // engine-sq8 sweeps the same grid: every point pairs with an engine point, reading fewer bytes per query.
         Assert.Contains("### Compact storage", report, StringComparison.Ordinal);
@@ -72,8 +74,11 @@ public sealed class SmokeSuiteTests : IDisposable
         Assert.Equal(points.Count(p => p.GetProperty("Method").GetString() == "engine"), sq8.Length);
         foreach (JsonElement s in sq8)
         {
-            JsonElement f = points.Single(p => p.GetProperty("Method").GetString() == "engine" && p.GetProperty("Setting").GetString() == s.GetProperty("Setting").GetString());
-            Assert.True(s.GetProperty("BytesPerQuery").GetDouble() < f.GetProperty("BytesPerQuery").GetDouble() / 2, $"{s.GetProperty("Setting")}: sq8 reads {s.GetProperty("BytesPerQuery")} bytes/query, float32 {f.GetProperty("BytesPerQuery")}");
+            JsonElement f = points.Single(p => p.GetProperty("Method").GetString() == "engine"
+                && p.GetProperty("Setting").GetString() == s.GetProperty("Setting").GetString());
+            Assert.True(
+                s.GetProperty("BytesPerQuery").GetDouble() < f.GetProperty("BytesPerQuery").GetDouble() / 2,
+                $"{s.GetProperty("Setting")}: sq8 reads {s.GetProperty("BytesPerQuery")} bytes/query, float32 {f.GetProperty("BytesPerQuery")}");
         }
 
         JsonElement sq8Build = Assert.Single(data.GetProperty("Builds").EnumerateArray(), b => b.GetProperty("Method").GetString() == "engine-sq8");
@@ -88,7 +93,9 @@ public sealed class SmokeSuiteTests : IDisposable
         // of native memory are as large as the index.)
         Assert.Contains("| method | held with the index open MB |", report, StringComparison.Ordinal);
         JsonElement[] memory = [.. data.GetProperty("SearchMemory").EnumerateArray()];
-        Assert.Equal(points.Select(p => p.GetProperty("Method").GetString()).Where(m => m!.StartsWith("engine", StringComparison.Ordinal)).Distinct().Count(), memory.Length);
+        Assert.Equal(
+            points.Select(p => p.GetProperty("Method").GetString()).Where(m => m!.StartsWith("engine", StringComparison.Ordinal)).Distinct().Count(),
+            memory.Length);
         foreach (JsonElement m in memory)
         {
             long held = m.GetProperty("HeldRssAnonBytes").GetInt64();

@@ -36,7 +36,16 @@ public sealed class BadInputTests(TinyDataFixture data) : IClassFixture<TinyData
     [InlineData("--nprobe", "0", "--nprobe must be at least 1")]
     public void Out_of_range_search_settings_are_refused(string option, string value, string message)
     {
-        string error = CliRun.Of("search", "--index", data.IndexPath, "--queries", data.QueriesPath, option, value, "--out", data.PathFor("r.ivecs")).FailedWithOneLine();
+        string error = CliRun.Of(
+            "search",
+            "--index",
+            data.IndexPath,
+            "--queries",
+            data.QueriesPath,
+            option,
+            value,
+            "--out",
+            data.PathFor("r.ivecs")).FailedWithOneLine();
 
         Assert.Contains(message, error);
     }
@@ -44,7 +53,16 @@ public sealed class BadInputTests(TinyDataFixture data) : IClassFixture<TinyData
     [Fact]
     public void K_beyond_the_index_size_is_refused()
     {
-        string error = CliRun.Of("search", "--index", data.IndexPath, "--queries", data.QueriesPath, "--k", "5000", "--out", data.PathFor("r.ivecs")).FailedWithOneLine();
+        string error = CliRun.Of(
+            "search",
+            "--index",
+            data.IndexPath,
+            "--queries",
+            data.QueriesPath,
+            "--k",
+            "5000",
+            "--out",
+            data.PathFor("r.ivecs")).FailedWithOneLine();
 
         Assert.Contains("k must be between 1 and", error);
     }
@@ -52,7 +70,14 @@ public sealed class BadInputTests(TinyDataFixture data) : IClassFixture<TinyData
     [Fact]
     public void A_directory_without_an_index_is_named()
     {
-        string error = CliRun.Of("search", "--index", data.PathFor("no-index"), "--queries", data.QueriesPath, "--out", data.PathFor("r.ivecs")).FailedWithOneLine();
+        string error = CliRun.Of(
+            "search",
+            "--index",
+            data.PathFor("no-index"),
+            "--queries",
+            data.QueriesPath,
+            "--out",
+            data.PathFor("r.ivecs")).FailedWithOneLine();
 
         Assert.Contains("no built index", error);
     }

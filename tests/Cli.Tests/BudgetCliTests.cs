@@ -15,7 +15,8 @@ public sealed class BudgetCliTests(TinyDataFixture data) : IClassFixture<TinyDat
         using VectorIndex index = VectorIndex.Open(data.IndexPath);
         float[] queries = VectorFile.Open(data.QueriesPath).ReadRows(0, TinyDataFixture.Queries);
         int[][] Expected(ProbeBudget budget) =>
-            [.. index.SearchBatch(queries, K, new SearchParameters(3, 1, Budget: budget), threads: 1).Select(e => e.Select(n => (int)n.Id).ToArray())];
+            [.. index.SearchBatch(queries, K, new SearchParameters(3, 1, Budget: budget), threads: 1)
+                .Select(e => e.Select(n => (int)n.Id).ToArray())];
         int[][] shared = Expected(ProbeBudget.Shared);
         int[][] perBucket = Expected(ProbeBudget.PerBucket);
 
@@ -34,7 +35,16 @@ public sealed class BudgetCliTests(TinyDataFixture data) : IClassFixture<TinyDat
     [Fact]
     public void A_bad_budget_is_refused()
     {
-        CliRun run = CliRun.Of("search", "--index", data.IndexPath, "--queries", data.QueriesPath, "--out", data.PathFor("bad-budget.ivecs"), "--budget", "global");
+        CliRun run = CliRun.Of(
+            "search",
+            "--index",
+            data.IndexPath,
+            "--queries",
+            data.QueriesPath,
+            "--out",
+            data.PathFor("bad-budget.ivecs"),
+            "--budget",
+            "global");
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("global", run.Error);

@@ -6,7 +6,14 @@ public sealed class ClusterBadInputTests(TinyDataFixture data) : IClassFixture<T
     [Fact]
     public void An_unknown_cluster_kind_is_named()
     {
-        string error = CliRun.Of("search", "--cluster", "nowhere", "--queries", data.QueriesPath, "--out", data.PathFor("r.ivecs")).FailedWithOneLine();
+        string error = CliRun.Of(
+            "search",
+            "--cluster",
+            "nowhere",
+            "--queries",
+            data.QueriesPath,
+            "--out",
+            data.PathFor("r.ivecs")).FailedWithOneLine();
 
         Assert.Contains("'nowhere' is not a cluster", error);
     }
@@ -22,7 +29,8 @@ public sealed class ClusterBadInputTests(TinyDataFixture data) : IClassFixture<T
     [Fact]
     public void Azure_without_a_connection_string_says_which_variable_to_set()
     {
-        if (new[] { "Hyperd__Client__AzureStorageConnectionString", "Hyperd__Azure__ConnectionString" }.Any(v => Environment.GetEnvironmentVariable(v) is { Length: > 0 }))
+        string[] connectionVariables = ["Hyperd__Client__AzureStorageConnectionString", "Hyperd__Azure__ConnectionString"];
+        if (connectionVariables.Any(v => Environment.GetEnvironmentVariable(v) is { Length: > 0 }))
         {
             return; // configured on this machine: there is nothing missing to report
         }

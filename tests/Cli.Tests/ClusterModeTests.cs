@@ -14,7 +14,20 @@ public sealed class EmbeddedClusterFixture : IDisposable
     public EmbeddedClusterFixture()
     {
         Data = new TinyDataFixture();
-        Build = CliRun.Of("build", "--cluster", "embedded", "--input", Data.BasePath, "--index", ClusterIndex, "--clusters", "8", "--threads", "2", "--seed", "7").Succeeded();
+        Build = CliRun.Of(
+            "build",
+            "--cluster",
+            "embedded",
+            "--input",
+            Data.BasePath,
+            "--index",
+            ClusterIndex,
+            "--clusters",
+            "8",
+            "--threads",
+            "2",
+            "--seed",
+            "7").Succeeded();
     }
 
     public TinyDataFixture Data { get; }
@@ -52,7 +65,20 @@ public sealed class ClusterModeTests(EmbeddedClusterFixture cluster) : IClassFix
         string engineResults = Data.PathFor("engine-search.ivecs");
         string[] common = ["--queries", Data.QueriesPath, "--k", $"{K}", "--lsh-probes", "2", "--nprobe", "2"];
 
-        CliRun run = CliRun.Of(["search", "--cluster", "embedded", "--index", cluster.ClusterIndex, "--batch", "7", "--clients", "3", "--timing", "--out", clusterResults, .. common]).Succeeded();
+        CliRun run = CliRun.Of([
+            "search",
+            "--cluster",
+            "embedded",
+            "--index",
+            cluster.ClusterIndex,
+            "--batch",
+            "7",
+            "--clients",
+            "3",
+            "--timing",
+            "--out",
+            clusterResults,
+            .. common]).Succeeded();
         CliRun.Of(["search", "--index", Data.IndexPath, "--latency-queries", "0", "--out", engineResults, .. common]).Succeeded();
 
         int[][] rows = IvecsReader.ReadAll(clusterResults);
@@ -68,7 +94,18 @@ public sealed class ClusterModeTests(EmbeddedClusterFixture cluster) : IClassFix
     {
         string results = Data.PathFor("cluster-plain.ivecs");
 
-        CliRun run = CliRun.Of("search", "--cluster", "embedded", "--index", cluster.ClusterIndex, "--queries", Data.QueriesPath, "--k", $"{K}", "--out", results).Succeeded();
+        CliRun run = CliRun.Of(
+            "search",
+            "--cluster",
+            "embedded",
+            "--index",
+            cluster.ClusterIndex,
+            "--queries",
+            Data.QueriesPath,
+            "--k",
+            $"{K}",
+            "--out",
+            results).Succeeded();
 
         Assert.Equal(TinyDataFixture.Queries, IvecsReader.ReadAll(results).Length);
         Assert.DoesNotContain("queries/s", run.Output);
@@ -106,8 +143,30 @@ public sealed class ClusterModeTests(EmbeddedClusterFixture cluster) : IClassFix
     [Fact]
     public void Cluster_errors_come_back_as_one_line()
     {
-        string unknown = CliRun.Of("search", "--cluster", "embedded", "--index", cluster.ClusterIndex, "--name", "never-built", "--queries", Data.QueriesPath, "--out", Data.PathFor("x.ivecs")).FailedWithOneLine();
-        string bigK = CliRun.Of("search", "--cluster", "embedded", "--index", cluster.ClusterIndex, "--queries", Data.QueriesPath, "--k", "5000", "--out", Data.PathFor("x.ivecs")).FailedWithOneLine();
+        string unknown = CliRun.Of(
+            "search",
+            "--cluster",
+            "embedded",
+            "--index",
+            cluster.ClusterIndex,
+            "--name",
+            "never-built",
+            "--queries",
+            Data.QueriesPath,
+            "--out",
+            Data.PathFor("x.ivecs")).FailedWithOneLine();
+        string bigK = CliRun.Of(
+            "search",
+            "--cluster",
+            "embedded",
+            "--index",
+            cluster.ClusterIndex,
+            "--queries",
+            Data.QueriesPath,
+            "--k",
+            "5000",
+            "--out",
+            Data.PathFor("x.ivecs")).FailedWithOneLine();
 
         Assert.Contains("'never-built' has no built generation", unknown);
         Assert.Contains("k must be between 1 and", bigK);

@@ -16,9 +16,33 @@ public sealed partial class ClusterTuneTests(TinyDataFixture data) : IClassFixtu
     public void Cluster_tune_records_defaults_that_cluster_search_then_uses()
     {
         string index = data.PathFor("tuned-cluster");
-        CliRun.Of("build", "--cluster", "embedded", "--input", data.BasePath, "--index", index, "--clusters", "8", "--threads", "2", "--seed", "7").Succeeded();
+        CliRun.Of(
+            "build",
+            "--cluster",
+            "embedded",
+            "--input",
+            data.BasePath,
+            "--index",
+            index,
+            "--clusters",
+            "8",
+            "--threads",
+            "2",
+            "--seed",
+            "7").Succeeded();
 
-        CliRun tune = CliRun.Of("tune", "--cluster", "embedded", "--index", index, "--target-recall", "0.6", "--sample", "300", "--threads", "2").Succeeded();
+        CliRun tune = CliRun.Of(
+            "tune",
+            "--cluster",
+            "embedded",
+            "--index",
+            index,
+            "--target-recall",
+            "0.6",
+            "--sample",
+            "300",
+            "--threads",
+            "2").Succeeded();
 
         Match recorded = Recorded().Match(tune.Output);
         Assert.True(recorded.Success, tune.Output);
@@ -32,13 +56,25 @@ public sealed partial class ClusterTuneTests(TinyDataFixture data) : IClassFixtu
 
         string clusterResults = data.PathFor("tuned-cluster.ivecs");
         string engineResults = data.PathFor("tuned-engine.ivecs");
-        CliRun.Of("search", "--cluster", "embedded", "--index", index, "--queries", data.QueriesPath, "--k", "5", "--out", clusterResults).Succeeded();
+        CliRun.Of(
+            "search",
+            "--cluster",
+            "embedded",
+            "--index",
+            index,
+            "--queries",
+            data.QueriesPath,
+            "--k",
+            "5",
+            "--out",
+            clusterResults).Succeeded();
         CliRun.Of(
             "search", "--index", Path.Combine(index, "cluster", "store", "tuned-cluster"), "--queries", data.QueriesPath, "--k", "5",
             "--lsh-probes", $"{chosen.LshProbes}", "--nprobe", $"{chosen.NProbe}", "--out", engineResults).Succeeded();
         Assert.Equal(IvecsReader.ReadAll(engineResults), IvecsReader.ReadAll(clusterResults));
 
-        // The check has teeth only if the tuned setting answers differently from the build's defaults (6 of 8 buckets, 50 clusters: all of them here).
+        // The check has teeth only if the tuned setting answers differently from the build's defaults (6 of 8 buckets, 50
+        // clusters: all of them here).
         string untuned = data.PathFor("untuned-engine.ivecs");
         CliRun.Of(
             "search", "--index", Path.Combine(index, "cluster", "store", "tuned-cluster"), "--queries", data.QueriesPath, "--k", "5",
@@ -52,7 +88,16 @@ public sealed partial class ClusterTuneTests(TinyDataFixture data) : IClassFixtu
         string index = data.PathFor("tuned-elsewhere");
         CliRun.Of("build", "--cluster", "embedded", "--input", data.BasePath, "--index", index, "--clusters", "8", "--threads", "2").Succeeded();
 
-        CliRun run = CliRun.Of("tune", "--cluster", "embedded", "--index", index, "--engine-index", data.PathFor("no-such-folder"), "--sample", "100");
+        CliRun run = CliRun.Of(
+            "tune",
+            "--cluster",
+            "embedded",
+            "--index",
+            index,
+            "--engine-index",
+            data.PathFor("no-such-folder"),
+            "--sample",
+            "100");
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("give --engine-index", run.Output + run.Error);
@@ -65,8 +110,9 @@ public sealed partial class ClusterTuneTests(TinyDataFixture data) : IClassFixtu
     public void Bench_with_a_target_recall_measures_at_the_tuned_setting(bool cluster)
     {
         string index = data.PathFor(cluster ? "bench-tuned-cluster" : "bench-tuned-engine");
-        string[] args = ["bench", "--input", data.BasePath, "--queries", data.QueriesPath, "--index", index, "--clusters", "8", "--k", "5", "--threads", "2",
-            "--target-recall", "0.6", "--latency-queries", "0", "--rounds", "1", "--seconds", "0.2"];
+        string[] args = [
+            "bench", "--input", data.BasePath, "--queries", data.QueriesPath, "--index", index, "--clusters", "8", "--k", "5",
+            "--threads", "2", "--target-recall", "0.6", "--latency-queries", "0", "--rounds", "1", "--seconds", "0.2"];
 
         CliRun run = CliRun.Of(cluster ? [.. args, "--cluster", "embedded"] : args).Succeeded();
 
@@ -86,7 +132,18 @@ public sealed partial class ClusterTuneTests(TinyDataFixture data) : IClassFixtu
     [Fact]
     public void Bench_refuses_a_target_recall_with_explicit_probes()
     {
-        string error = CliRun.Of("bench", "--generate", "clustered", "--n", "1000", "--index", data.PathFor("never"), "--target-recall", "0.9", "--nprobe", "3").FailedWithOneLine();
+        string error = CliRun.Of(
+            "bench",
+            "--generate",
+            "clustered",
+            "--n",
+            "1000",
+            "--index",
+            data.PathFor("never"),
+            "--target-recall",
+            "0.9",
+            "--nprobe",
+            "3").FailedWithOneLine();
 
         Assert.Contains("--target-recall chooses the probes", error);
     }

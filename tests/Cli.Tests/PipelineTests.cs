@@ -37,11 +37,33 @@ public sealed class PipelineTests(TinyDataFixture data) : IClassFixture<TinyData
         const int K = 5;
         string results = data.PathFor("search.ivecs");
 
-        CliRun run = CliRun.Of("search", "--index", data.IndexPath, "--queries", data.QueriesPath, "--k", $"{K}", "--lsh-probes", "2", "--nprobe", "2", "--threads", "2", "--timing", "--latency-queries", "10", "--out", results).Succeeded();
+        CliRun run = CliRun.Of(
+            "search",
+            "--index",
+            data.IndexPath,
+            "--queries",
+            data.QueriesPath,
+            "--k",
+            $"{K}",
+            "--lsh-probes",
+            "2",
+            "--nprobe",
+            "2",
+            "--threads",
+            "2",
+            "--timing",
+            "--latency-queries",
+            "10",
+            "--out",
+            results).Succeeded();
 
         int[][] rows = IvecsReader.ReadAll(results);
         using VectorIndex index = VectorIndex.Open(data.IndexPath);
-        Neighbor[][] expected = index.SearchBatch(VectorFile.Open(data.QueriesPath).ReadRows(0, TinyDataFixture.Queries), K, new SearchParameters(2, 2), threads: 1);
+        Neighbor[][] expected = index.SearchBatch(
+            VectorFile.Open(data.QueriesPath).ReadRows(0, TinyDataFixture.Queries),
+            K,
+            new SearchParameters(2, 2),
+            threads: 1);
         Assert.Equal(TinyDataFixture.Queries, rows.Length);
         Assert.All(rows, row => Assert.Equal(K, row.Length));
         Assert.Equal(expected.Select(e => e.Select(n => (int)n.Id)), rows);
@@ -52,7 +74,18 @@ public sealed class PipelineTests(TinyDataFixture data) : IClassFixture<TinyData
     [Fact]
     public void Bench_on_given_files_reports_recall_speed_latency_and_first_second()
     {
-        CliRun run = CliRun.Of("bench", "--input", data.BasePath, "--queries", data.QueriesPath, "--index", data.IndexPath, "--k", "5", "--latency-queries", "10").Succeeded();
+        CliRun run = CliRun.Of(
+            "bench",
+            "--input",
+            data.BasePath,
+            "--queries",
+            data.QueriesPath,
+            "--index",
+            data.IndexPath,
+            "--k",
+            "5",
+            "--latency-queries",
+            "10").Succeeded();
 
         Assert.Contains("index: reusing", run.Output);
         foreach (string measure in new[] { "recall@5", "speed-up", "exact", "latency p99", "first second" })
@@ -72,7 +105,24 @@ public sealed class PipelineTests(TinyDataFixture data) : IClassFixture<TinyData
     {
         string cache = data.PathFor("cache");
         string index = data.PathFor("bench-index");
-        string[] args = ["bench", "--generate", "clustered", "--n", "2000", "--dims", "8", "--query-count", "20", "--data-dir", cache, "--index", index, "--clusters", "4", "--latency-queries", "5"];
+        string[] args = [
+            "bench",
+            "--generate",
+            "clustered",
+            "--n",
+            "2000",
+            "--dims",
+            "8",
+            "--query-count",
+            "20",
+            "--data-dir",
+            cache,
+            "--index",
+            index,
+            "--clusters",
+            "4",
+            "--latency-queries",
+            "5"];
 
         CliRun first = CliRun.Of(args).Succeeded();
         CliRun second = CliRun.Of(args).Succeeded();

@@ -15,9 +15,27 @@ public sealed class SearchCommandTests(TinyDataFixture data) : IClassFixture<Tin
         string results = data.PathFor("exhaustive.ivecs");
 
         // 8 LSH probes and more clusters per bucket than any bucket has: the index scans every row.
-        CliRun run = CliRun.Of("search", "--index", data.IndexPath, "--queries", data.QueriesPath, "--k", $"{K}", "--lsh-probes", "8", "--nprobe", "1000", "--threads", "2", "--out", results).Succeeded();
+        CliRun run = CliRun.Of(
+            "search",
+            "--index",
+            data.IndexPath,
+            "--queries",
+            data.QueriesPath,
+            "--k",
+            $"{K}",
+            "--lsh-probes",
+            "8",
+            "--nprobe",
+            "1000",
+            "--threads",
+            "2",
+            "--out",
+            results).Succeeded();
 
-        Neighbor[][] exact = ExactSearch.Search(VectorFile.Open(data.BasePath), VectorFile.Open(data.QueriesPath).ReadRows(0, TinyDataFixture.Queries), K).Neighbors;
+        Neighbor[][] exact = ExactSearch.Search(
+            VectorFile.Open(data.BasePath),
+            VectorFile.Open(data.QueriesPath).ReadRows(0, TinyDataFixture.Queries),
+            K).Neighbors;
         Assert.Equal(exact.Select(e => e.Select(n => (int)n.Id)), IvecsReader.ReadAll(results));
         Assert.Contains($"wrote {TinyDataFixture.Queries} rows of {K} ids", run.Output);
         foreach (string timing in new[] { "queries/s", "latency", "p50", "p99", "first pass" })
@@ -29,9 +47,25 @@ public sealed class SearchCommandTests(TinyDataFixture data) : IClassFixture<Tin
     [Fact]
     public void Timing_prints_warmed_throughput_the_first_pass_and_latency_percentiles()
     {
-        CliRun run = CliRun.Of("search", "--index", data.IndexPath, "--queries", data.QueriesPath, "--k", $"{K}", "--threads", "2", "--timing", "--latency-queries", "10", "--out", data.PathFor("timed.ivecs")).Succeeded();
+        CliRun run = CliRun.Of(
+            "search",
+            "--index",
+            data.IndexPath,
+            "--queries",
+            data.QueriesPath,
+            "--k",
+            $"{K}",
+            "--threads",
+            "2",
+            "--timing",
+            "--latency-queries",
+            "10",
+            "--out",
+            data.PathFor("timed.ivecs")).Succeeded();
 
-        Assert.Matches(@"throughput: [\d,]+ queries/s \(all 40 queries as one batch on 2 threads: .*median of \d+ runs after a warm-up\)", run.Output);
+        Assert.Matches(
+            @"throughput: [\d,]+ queries/s \(all 40 queries as one batch on 2 threads: .*median of \d+ runs after a warm-up\)",
+            run.Output);
         Assert.Matches(@"first pass: [\d,]+ queries/s", run.Output);
         Assert.Matches(@"latency: p50 .*, p99 .* \(each of the first 10 queries sent alone", run.Output);
     }

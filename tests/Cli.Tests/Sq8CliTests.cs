@@ -16,7 +16,26 @@ public sealed class Sq8CliTests(TinyDataFixture data) : IClassFixture<TinyDataFi
         string results = data.PathFor("sq8-search.ivecs");
 
         CliRun build = CliRun.Of("build", "--input", data.BasePath, "--index", index, "--storage", "sq8", "--threads", "2").Succeeded();
-        CliRun search = CliRun.Of("search", "--index", index, "--queries", data.QueriesPath, "--k", $"{K}", "--lsh-probes", "2", "--nprobe", "2", "--rerank", "3", "--threads", "2", "--latency-queries", "0", "--out", results).Succeeded();
+        CliRun search = CliRun.Of(
+            "search",
+            "--index",
+            index,
+            "--queries",
+            data.QueriesPath,
+            "--k",
+            $"{K}",
+            "--lsh-probes",
+            "2",
+            "--nprobe",
+            "2",
+            "--rerank",
+            "3",
+            "--threads",
+            "2",
+            "--latency-queries",
+            "0",
+            "--out",
+            results).Succeeded();
 
         Assert.Contains("storage sq8", build.Output);
         Assert.Contains("storage sq8", search.Output);
@@ -24,7 +43,11 @@ public sealed class Sq8CliTests(TinyDataFixture data) : IClassFixture<TinyDataFi
         using VectorIndex opened = VectorIndex.Open(index);
         Assert.True(opened.IsQuantized);
         Assert.All(opened.Manifest.Buckets.Where(b => b.Count > 0), b => Assert.True(File.Exists(Path.Combine(index, b.CodesFile!))));
-        Neighbor[][] expected = opened.SearchBatch(VectorFile.Open(data.QueriesPath).ReadRows(0, TinyDataFixture.Queries), K, new SearchParameters(2, 2, 3), threads: 1);
+        Neighbor[][] expected = opened.SearchBatch(
+            VectorFile.Open(data.QueriesPath).ReadRows(0, TinyDataFixture.Queries),
+            K,
+            new SearchParameters(2, 2, 3),
+            threads: 1);
         Assert.Equal(expected.Select(e => e.Select(n => (int)n.Id)), IvecsReader.ReadAll(results));
     }
 
@@ -49,10 +72,36 @@ public sealed class Sq8CliTests(TinyDataFixture data) : IClassFixture<TinyDataFi
     public void Bench_with_storage_sq8_reports_bytes_scanned_and_refuses_a_float32_index()
     {
         string index = data.PathFor("sq8-bench-index");
-        string[] args = ["bench", "--input", data.BasePath, "--queries", data.QueriesPath, "--index", index, "--storage", "sq8", "--k", "5", "--latency-queries", "5", "--threads", "2"];
+        string[] args = [
+            "bench",
+            "--input",
+            data.BasePath,
+            "--queries",
+            data.QueriesPath,
+            "--index",
+            index,
+            "--storage",
+            "sq8",
+            "--k",
+            "5",
+            "--latency-queries",
+            "5",
+            "--threads",
+            "2"];
 
         CliRun run = CliRun.Of(args).Succeeded();
-        string error = CliRun.Of("bench", "--input", data.BasePath, "--queries", data.QueriesPath, "--index", data.IndexPath, "--storage", "sq8", "--k", "5").FailedWithOneLine();
+        string error = CliRun.Of(
+            "bench",
+            "--input",
+            data.BasePath,
+            "--queries",
+            data.QueriesPath,
+            "--index",
+            data.IndexPath,
+            "--storage",
+            "sq8",
+            "--k",
+            "5").FailedWithOneLine();
 
         Assert.Contains("scanned/query", run.Output);
         Assert.Contains("8-bit codes", run.Output);
@@ -61,7 +110,8 @@ public sealed class Sq8CliTests(TinyDataFixture data) : IClassFixture<TinyDataFi
         Assert.Contains("--rebuild", error);
     }
 
-    /// <summary>An SQ8 build through the cluster writes the codes, and cluster search with --rerank answers as the engine does on those files.</summary>
+    /// <summary>An SQ8 build through the cluster writes the codes, and cluster search with --rerank answers as the engine does
+    /// on those files.</summary>
     [Fact]
     public void Cluster_build_with_storage_sq8_then_search_with_rerank_matches_the_engine()
     {
@@ -71,7 +121,20 @@ public sealed class Sq8CliTests(TinyDataFixture data) : IClassFixture<TinyDataFi
         string engineResults = data.PathFor("sq8-cluster-engine.ivecs");
         string[] probes = ["--queries", data.QueriesPath, "--k", "5", "--lsh-probes", "3", "--nprobe", "2", "--rerank", "1"];
 
-        CliRun build = CliRun.Of("build", "--cluster", "embedded", "--input", data.BasePath, "--index", index, "--clusters", "8", "--storage", "sq8", "--threads", "2").Succeeded();
+        CliRun build = CliRun.Of(
+            "build",
+            "--cluster",
+            "embedded",
+            "--input",
+            data.BasePath,
+            "--index",
+            index,
+            "--clusters",
+            "8",
+            "--storage",
+            "sq8",
+            "--threads",
+            "2").Succeeded();
         CliRun.Of(["search", "--cluster", "embedded", "--index", index, "--out", clusterResults, .. probes]).Succeeded();
         CliRun.Of(["search", "--index", store, "--latency-queries", "0", "--out", engineResults, .. probes]).Succeeded();
 

@@ -17,12 +17,26 @@ public sealed partial class TuneQueriesTests(TinyDataFixture data) : IClassFixtu
     {
         string json = data.PathFor("tune-queries.json");
 
-        CliRun run = CliRun.Of("tune", "--index", data.IndexPath, "--queries", data.QueriesPath, "--target-recall", $"{Target}", "--threads", "2", "--dry-run", "--json", json).Succeeded();
+        CliRun run = CliRun.Of(
+            "tune",
+            "--index",
+            data.IndexPath,
+            "--queries",
+            data.QueriesPath,
+            "--target-recall",
+            $"{Target}",
+            "--threads",
+            "2",
+            "--dry-run",
+            "--json",
+            json).Succeeded();
 
         Assert.Contains($"on {TinyDataFixture.Queries} queries from {data.QueriesPath}", run.Output);
         Match chosen = Chosen().Match(run.Output);
         Assert.True(chosen.Success, run.Output);
-        var probes = new SearchParameters(int.Parse(chosen.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(chosen.Groups[2].Value, CultureInfo.InvariantCulture));
+        var probes = new SearchParameters(
+            int.Parse(chosen.Groups[1].Value, CultureInfo.InvariantCulture),
+            int.Parse(chosen.Groups[2].Value, CultureInfo.InvariantCulture));
         double reported = double.Parse(chosen.Groups[3].Value, CultureInfo.InvariantCulture);
 
         float[] queries = VectorFile.Open(data.QueriesPath).ReadRows(0, TinyDataFixture.Queries);
@@ -43,7 +57,19 @@ public sealed partial class TuneQueriesTests(TinyDataFixture data) : IClassFixtu
     {
         string json = data.PathFor("tune-margin.json");
 
-        CliRun run = CliRun.Of("tune", "--index", data.IndexPath, "--target-recall", $"{Target}", "--sample", "300", "--threads", "2", "--dry-run", "--json", json).Succeeded();
+        CliRun run = CliRun.Of(
+            "tune",
+            "--index",
+            data.IndexPath,
+            "--target-recall",
+            $"{Target}",
+            "--sample",
+            "300",
+            "--threads",
+            "2",
+            "--dry-run",
+            "--json",
+            json).Succeeded();
 
         Assert.Contains("margin", run.Output);
         using JsonDocument result = JsonDocument.Parse(File.ReadAllBytes(json));
@@ -55,7 +81,8 @@ public sealed partial class TuneQueriesTests(TinyDataFixture data) : IClassFixtu
 
         // Every cheaper setting measured missed the lifted target, even those whose recall alone reached it.
         double cost = chosen.GetProperty("dotsPerQuery").GetDouble();
-        foreach (JsonElement point in result.RootElement.GetProperty("curve").EnumerateArray().Where(p => p.GetProperty("dotsPerQuery").GetDouble() < cost))
+        foreach (JsonElement point in result.RootElement.GetProperty("curve").EnumerateArray()
+            .Where(p => p.GetProperty("dotsPerQuery").GetDouble() < cost))
         {
             Assert.True(point.GetProperty("recall").GetDouble() - point.GetProperty("margin").GetDouble() < Target, point.ToString());
         }
@@ -67,7 +94,9 @@ public sealed partial class TuneQueriesTests(TinyDataFixture data) : IClassFixtu
         string other = data.PathFor("other-dims.fvecs");
         CliRun.Of("generate", "--kind", "clustered", "--n", "10", "--dims", "8", "--out", other).Succeeded();
 
-        Assert.Contains("holds 8-dimensional vectors, but 16 were expected", CliRun.Of("tune", "--index", data.IndexPath, "--queries", other, "--dry-run").FailedWithOneLine());
+        Assert.Contains(
+            "holds 8-dimensional vectors, but 16 were expected",
+            CliRun.Of("tune", "--index", data.IndexPath, "--queries", other, "--dry-run").FailedWithOneLine());
     }
 
     [GeneratedRegex(@"chosen: lshProbes=(\d) nprobe=(\d+): recall@10 ([0-9.]+)")]

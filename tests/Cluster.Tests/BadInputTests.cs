@@ -21,7 +21,8 @@ public sealed class BadInputTests(SharedClusterFixture fixture)
         var huge = await Assert.ThrowsAnyAsync<ArgumentException>(() => client.SearchAsync(Index, fixture.Data.Query(0), 1_000_000));
         Assert.Contains("got 1000000", huge.Message);
 
-        var probes = await Assert.ThrowsAnyAsync<ArgumentException>(() => client.SearchAsync(Index, fixture.Data.Query(0), 10, new SearchOptions(LshProbes: 9)));
+        var probes = await Assert.ThrowsAnyAsync<ArgumentException>(
+            () => client.SearchAsync(Index, fixture.Data.Query(0), 10, new SearchOptions(LshProbes: 9)));
         Assert.Contains("lshProbes must be between 1 and 8", probes.Message);
 
         var zeroVector = await Assert.ThrowsAnyAsync<ArgumentException>(() => client.SearchAsync(Index, new float[TestData.Dimensions], 10));

@@ -33,16 +33,28 @@ public sealed class ClusterSearchTests(SharedClusterFixture fixture)
     public async Task ClusterResultsEqualEngineResults(IndexStorage storage, int? lshProbes, int? nprobe, SearchBudget? budget, int? rerank, int k)
     {
         string index = $"twin-{storage}".ToLowerInvariant();
-        IndexStatus status = await Twins.GetOrAdd(storage, s => Within.Phase($"first build of '{index}'", fixture.Hyperd.Client.BuildAsync(index, new BuildRequest(fixture.Data.Path, Clusters: 200, Storage: s))));
+        IndexStatus status = await Twins.GetOrAdd(
+            storage,
+            s => Within.Phase(
+                $"first build of '{index}'",
+                fixture.Hyperd.Client.BuildAsync(index, new BuildRequest(fixture.Data.Path, Clusters: 200, Storage: s))));
 
         // The store's index folder is an engine index directory: open the same generation with the engine alone.
         using VectorIndex engine = VectorIndex.Open(Path.Combine(fixture.Hyperd.StoreRoot, index));
         Assert.Equal(status.Generation, engine.Generation);
         Assert.Equal(storage == IndexStorage.Sq8, engine.IsQuantized);
         SearchParameters defaults = engine.DefaultParameters;
-        var parameters = new SearchParameters(lshProbes ?? defaults.LshProbes, nprobe ?? defaults.NProbe, rerank ?? defaults.Rerank, (ProbeBudget)(budget ?? SearchBudget.Shared));
+        var parameters = new SearchParameters(
+            lshProbes ?? defaults.LshProbes,
+            nprobe ?? defaults.NProbe,
+            rerank ?? defaults.Rerank,
+            (ProbeBudget)(budget ?? SearchBudget.Shared));
         Neighbor[][] expected = engine.SearchBatch(fixture.Data.Queries, k, parameters);
-        SearchResponse actual = await fixture.Hyperd.Client.SearchRowsAsync(index, fixture.Data.Queries, k, new SearchOptions(lshProbes, nprobe, budget, rerank));
+        SearchResponse actual = await fixture.Hyperd.Client.SearchRowsAsync(
+            index,
+            fixture.Data.Queries,
+            k,
+            new SearchOptions(lshProbes, nprobe, budget, rerank));
 
         Assert.Equal(status.Generation, actual.Generation);
         Assert.Equal(expected.Length, actual.Results.Length);

@@ -24,7 +24,9 @@ public sealed class EmbeddedSiloTests
             QueryResult before;
             await using (var running = await StartAsync(root, siloPort, gatewayPort))
             {
-                IndexStatus built = await Within.Phase("build on the embedded silo", running.Client.BuildAsync("embedded", new BuildRequest(data.Path)));
+                IndexStatus built = await Within.Phase(
+                    "build on the embedded silo",
+                    running.Client.BuildAsync("embedded", new BuildRequest(data.Path)));
                 Assert.Equal(data.Count, built.Count);
                 await running.Client.AppendAsync("embedded", [77_000], data.ExtraRow(0));
                 before = await running.Client.SearchAsync("embedded", data.Query(0), 10);

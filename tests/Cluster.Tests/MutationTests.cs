@@ -79,7 +79,9 @@ public sealed class MutationTests(SharedClusterFixture fixture)
 
             // The rebuild's snapshot preceded both: they stay pending, and the new planes re-home the append.
             Assert.Equal(2, after.PendingOperations);
-            Assert.Equal(FirstNewId + 500, (await hyperd.Client.SearchAsync(index, fixture.Data.ExtraRow(50), 1, new SearchOptions(LshProbes: 1))).Ids[0]);
+            Assert.Equal(
+                FirstNewId + 500,
+                (await hyperd.Client.SearchAsync(index, fixture.Data.ExtraRow(50), 1, new SearchOptions(LshProbes: 1))).Ids[0]);
             QueryResult three = await hyperd.Client.SearchAsync(index, fixture.Data.BaseRow(3), 5);
             Assert.DoesNotContain(3L, three.Ids);
         }

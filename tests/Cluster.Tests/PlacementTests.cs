@@ -22,7 +22,8 @@ public sealed class PlacementTests(SharedClusterFixture fixture)
 
         await fixture.Hyperd.Client.SearchAsync(index, fixture.Data.Query(0), 10);
         IGrainFactory grains = fixture.Hyperd.Cluster.Client;
-        BucketStatus[] buckets = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).StatusAsync()));
+        BucketStatus[] buckets = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
+            .Select(b => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).StatusAsync()));
         Assert.True(buckets.Select(b => b.Silo).Distinct().Count() > 1, $"bucket grains all live on {buckets[0].Silo}");
         Assert.All(buckets, b => Assert.Equal(status.Generation, b.Generation));
         Assert.Equal(fixture.Data.Count, buckets.Sum(b => b.Count));

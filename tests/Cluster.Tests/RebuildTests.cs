@@ -96,7 +96,9 @@ public sealed class RebuildTests(SharedClusterFixture fixture)
         QueryResult before = await hyperd.Client.SearchAsync(index, fixture.Data.Query(9), 10);
 
         hyperd.Gate.FailBucket = 5;
-        var failed = await Within.Phase("the failing rebuild", Assert.ThrowsAsync<InvalidOperationException>(() => hyperd.Client.BuildAsync(index, new BuildRequest())));
+        var failed = await Within.Phase(
+            "the failing rebuild",
+            Assert.ThrowsAsync<InvalidOperationException>(() => hyperd.Client.BuildAsync(index, new BuildRequest())));
         Assert.Contains("bucket 5 failed: injected failure", failed.Message);
         IndexStatus status = await hyperd.Client.StatusAsync(index);
         Assert.Equal(first.Generation, status.Generation);

@@ -49,7 +49,9 @@ public sealed class SiloFailureTests : IAsyncLifetime
         Assert.Contains(running.Rebuild!.Jobs, j => j.Silo == victim.SiloAddress.ToString());
         await Within.Phase("stopping a silo that runs build jobs", _hyperd.Cluster.StopSiloAsync(victim));
 
-        var failed = await Within.Phase("the abandoned rebuild to be reported", Assert.ThrowsAsync<InvalidOperationException>(() => _hyperd.Client.WaitForRebuildAsync(index, abandoned)));
+        var failed = await Within.Phase(
+            "the abandoned rebuild to be reported",
+            Assert.ThrowsAsync<InvalidOperationException>(() => _hyperd.Client.WaitForRebuildAsync(index, abandoned)));
         Assert.Contains($"generation {first.Generation} keeps serving", failed.Message);
         _hyperd.Gate.Open();
 

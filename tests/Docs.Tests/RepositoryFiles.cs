@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace HyperdOrleans.Docs.Tests;
 
-/// <summary>Finds the repository root and the Markdown files committed in it.</summary>
+/// <summary>Finds the repository root and the files committed in it.</summary>
 internal static class RepositoryFiles
 {
     private static readonly string[] SkippedFolders = ["bin", "obj", "node_modules", ".git"];
@@ -14,7 +14,11 @@ internal static class RepositoryFiles
     /// Committed Markdown files, relative to <see cref="Root"/> with '/' separators: <c>git ls-files '*.md'</c>, or a
     /// directory walk (without bin, obj, node_modules and .git) where git or the repository's history is not available.
     /// </summary>
-    public static IReadOnlyList<string> Markdown() => FromGit() ?? FromWalk();
+    public static IReadOnlyList<string> Markdown() => Committed("*.md");
+
+    /// <summary>Committed files whose names match <paramref name="pattern"/> (a file-name wildcard such as <c>*.cs</c>), as
+    /// <see cref="Markdown"/>.</summary>
+    public static IReadOnlyList<string> Committed(string pattern) => FromGit(pattern) ?? FromWalk(pattern);
 
     private static string FindRoot()
     {
@@ -29,7 +33,7 @@ internal static class RepositoryFiles
         throw new InvalidOperationException($"no HyperdOrleans.sln above {AppContext.BaseDirectory}: run the tests from the repository.");
     }
 
-    private static List<string>? FromGit()
+    private static List<string>? FromGit(string pattern)
     {
         try
         {
@@ -40,7 +44,7 @@ internal static class RepositoryFiles
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (string arg in new[] { "ls-files", "-z", "--", "*.md" })
+            foreach (string arg in new[] { "ls-files", "-z", "--", pattern })
             {
                 start.ArgumentList.Add(arg);
             }
@@ -54,7 +58,7 @@ internal static class RepositoryFiles
                 return null;
             }
 
-            // A file deleted in the work tree but not yet in the index is no longer a doc anyone reads.
+            // A file deleted in the work tree but not yet in the index is no longer one anyone reads.
             List<string> files = [.. output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Where(f => File.Exists(Path.Combine(Root, f)))];
             return files.Count > 0 ? files : null;
         }
@@ -64,12 +68,13 @@ internal static class RepositoryFiles
         }
     }
 
-    private static List<string> FromWalk() =>
-        [.. Walk(new DirectoryInfo(Root)).Select(f => Path.GetRelativePath(Root, f.FullName).Replace('\\', '/')).Order(StringComparer.Ordinal)];
+    private static List<string> FromWalk(string pattern) =>
+        [.. Walk(new DirectoryInfo(Root), pattern).Select(f => Path.GetRelativePath(Root, f.FullName).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)];
 
-    private static IEnumerable<FileInfo> Walk(DirectoryInfo dir)
+    private static IEnumerable<FileInfo> Walk(DirectoryInfo dir, string pattern)
     {
-        foreach (FileInfo file in dir.EnumerateFiles("*.md"))
+        foreach (FileInfo file in dir.EnumerateFiles(pattern))
         {
             yield return file;
         }
@@ -81,7 +86,7 @@ internal static class RepositoryFiles
                 continue;
             }
 
-            foreach (FileInfo file in Walk(sub))
+            foreach (FileInfo file in Walk(sub, pattern))
             {
                 yield return file;
             }

@@ -90,7 +90,15 @@ public sealed class BlockedScanTests
 
         for (int first = 0; first < Queries; first += lanes)
         {
-            TopK[] blocked = Scan(lanes, centroids, ids, queries.AsSpan(first * D, Math.Min(lanes, Queries - first) * D).ToArray(), D, Probes, exact: false, default(AllRows));
+            TopK[] blocked = Scan(
+                lanes,
+                centroids,
+                ids,
+                queries.AsSpan(first * D, Math.Min(lanes, Queries - first) * D).ToArray(),
+                D,
+                Probes,
+                exact: false,
+                default(AllRows));
             for (int q = 0; q < Math.Min(lanes, Queries - first); q++)
             {
                 var scores = new float[Centroids];

@@ -27,7 +27,13 @@ public sealed class ClusteredIndexFixture : IDisposable
         try
         {
             Base = TestVectors.WriteSynthetic(_folder.File("base.fvecs"), SyntheticKind.Clustered, Dimensions, Count, Seed);
-            Queries = TestVectors.WriteSynthetic(_folder.File("queries.fvecs"), SyntheticKind.Clustered, Dimensions, QueryCount, Seed, SyntheticData.Stream.Queries)
+            Queries = TestVectors.WriteSynthetic(
+                _folder.File("queries.fvecs"),
+                SyntheticKind.Clustered,
+                Dimensions,
+                QueryCount,
+                Seed,
+                SyntheticData.Stream.Queries)
                 .ReadRows(0, QueryCount);
             IndexDirectory = _folder.File("index");
             Manifest = IndexBuilder.Build(new VectorFileSource(Base), IndexDirectory, new IndexBuildOptions());

@@ -32,20 +32,32 @@ public sealed class DeterminismTests : IDisposable
         AssertSameIndex(a, b);
         foreach (BucketManifest bucket in a.Buckets.Where(x => x.Count > 0))
         {
-            Assert.Equal(File.ReadAllBytes(Path.Combine(_folder.File("a"), bucket.ListsFile!)), File.ReadAllBytes(Path.Combine(_folder.File("b"), bucket.ListsFile!)));
-            Assert.Equal(File.ReadAllBytes(Path.Combine(_folder.File("a"), bucket.CentroidsFile!)), File.ReadAllBytes(Path.Combine(_folder.File("b"), bucket.CentroidsFile!)));
+            Assert.Equal(
+                File.ReadAllBytes(Path.Combine(_folder.File("a"), bucket.ListsFile!)),
+                File.ReadAllBytes(Path.Combine(_folder.File("b"), bucket.ListsFile!)));
+            Assert.Equal(
+                File.ReadAllBytes(Path.Combine(_folder.File("a"), bucket.CentroidsFile!)),
+                File.ReadAllBytes(Path.Combine(_folder.File("b"), bucket.CentroidsFile!)));
         }
 
         using VectorIndex indexA = VectorIndex.Open(_folder.File("a"));
         using VectorIndex indexB = VectorIndex.Open(_folder.File("b"));
-        TestVectors.AssertIdentical(indexA.SearchBatch(_queries, 10, new SearchParameters(2, 5)), indexB.SearchBatch(_queries, 10, new SearchParameters(2, 5)));
+        TestVectors.AssertIdentical(
+            indexA.SearchBatch(_queries, 10, new SearchParameters(2, 5)),
+            indexB.SearchBatch(_queries, 10, new SearchParameters(2, 5)));
     }
 
     [Fact]
     public void ThreadCountDoesNotChangeTheIndex()
     {
-        IndexManifest one = IndexBuilder.Build(_source, _folder.File("one"), new IndexBuildOptions { MinPointsPerCluster = 50, Seed = 9, Threads = 1 });
-        IndexManifest three = IndexBuilder.Build(_source, _folder.File("three"), new IndexBuildOptions { MinPointsPerCluster = 50, Seed = 9, Threads = 3 });
+        IndexManifest one = IndexBuilder.Build(
+            _source,
+            _folder.File("one"),
+            new IndexBuildOptions { MinPointsPerCluster = 50, Seed = 9, Threads = 1 });
+        IndexManifest three = IndexBuilder.Build(
+            _source,
+            _folder.File("three"),
+            new IndexBuildOptions { MinPointsPerCluster = 50, Seed = 9, Threads = 3 });
 
         AssertSameIndex(one, three);
     }

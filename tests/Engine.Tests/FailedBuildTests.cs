@@ -59,7 +59,12 @@ public sealed class FailedBuildTests : IDisposable
             }
         });
 
-        Assert.ThrowsAny<OperationCanceledException>(() => IndexBuilder.Build(new VectorFileSource(next), _index, Options, cancelWhileWriting, cancel.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => IndexBuilder.Build(
+            new VectorFileSource(next),
+            _index,
+            Options,
+            cancelWhileWriting,
+            cancel.Token));
 
         // The failure really happened half-way: the new generation's folder held files when the build stopped.
         Assert.Contains(halfWritten, path => path.StartsWith(ManifestStore.GenerationFolder(2), StringComparison.Ordinal));

@@ -31,7 +31,9 @@ public sealed class GenerationTests : IDisposable
         Assert.Equal(2, second.Generation);
         Assert.Equal(2, ManifestStore.Read(index).Generation);
         Assert.All(second.Buckets, b => Assert.StartsWith(ManifestStore.GenerationFolder(2) + Path.DirectorySeparatorChar, b.ListsFile));
-        Assert.True(Directory.Exists(Path.Combine(index, ManifestStore.GenerationFolder(1))), "the previous generation must stay on disk for its readers");
+        Assert.True(
+            Directory.Exists(Path.Combine(index, ManifestStore.GenerationFolder(1))),
+            "the previous generation must stay on disk for its readers");
         Assert.Equal(1, reader1.Generation);
         TestVectors.AssertIdentical(answers1, reader1.SearchBatch(_queries, K));
 

@@ -11,7 +11,8 @@ public sealed class IvecsRoundTripTests : IDisposable
     public void WrittenRowsReadBackEqual()
     {
         var random = new Random(1);
-        int[][] rows = [.. Enumerable.Range(0, 50).Select(r => Enumerable.Range(0, r % 13).Select(_ => random.Next(int.MinValue, int.MaxValue)).ToArray())];
+        int[][] rows = [.. Enumerable.Range(0, 50)
+            .Select(r => Enumerable.Range(0, r % 13).Select(_ => random.Next(int.MinValue, int.MaxValue)).ToArray())];
         string path = _folder.File("ids.ivecs");
         using (var writer = new IvecsWriter(path))
         {

@@ -27,7 +27,9 @@ public sealed class LshHasherTests
             double[] margins = Margins(vector);
             for (int i = 2; i < order.Length; i++)
             {
-                Assert.True(FlipCost(margins, own, order[i - 1]) <= FlipCost(margins, own, order[i]) + 1e-5, $"vector {v}: bucket {order[i - 1]} probed before cheaper bucket {order[i]}");
+                Assert.True(
+                    FlipCost(margins, own, order[i - 1]) <= FlipCost(margins, own, order[i]) + 1e-5,
+                    $"vector {v}: bucket {order[i - 1]} probed before cheaper bucket {order[i]}");
             }
         }
     }

@@ -130,7 +130,14 @@ public sealed class ManifestRoundTripTests : IDisposable
             Count = 80,
             Generation = 3,
             Lsh = new LshManifest([Plane(), Plane(), Plane()], [0.1f, -0.25f, 1f / 3f]),
-            Buckets = [.. Enumerable.Range(0, 8).Select(b => new BucketManifest(b, 10, 2, $"gen-000003/bucket-{b}.centroids", "0123456789abcdef", $"gen-000003/bucket-{b}.lists", "fedcba9876543210"))],
+            Buckets = [.. Enumerable.Range(0, 8).Select(b => new BucketManifest(
+                b,
+                10,
+                2,
+                $"gen-000003/bucket-{b}.centroids",
+                "0123456789abcdef",
+                $"gen-000003/bucket-{b}.lists",
+                "fedcba9876543210"))],
             Build = new BuildManifest("/data/base.fvecs", 1000, 100, 20, 64, 42, new DateTimeOffset(2025, 1, 2, 3, 4, 5, 678, TimeSpan.Zero), 12.5),
             Defaults = new SearchDefaults(4, 32),
         };

@@ -80,7 +80,9 @@ public sealed class PrincipalPlanesTests
         const int K = 10;
         const int Probes = 4;
         float[] rows = TestVectors.Unit(TestVectors.SyntheticRows(SyntheticKind.Clustered, D, 30_000, seed: 8, centers: 200), D);
-        float[] queries = TestVectors.Unit(TestVectors.SyntheticRows(SyntheticKind.Clustered, D, 300, seed: 8, SyntheticData.Stream.Queries, centers: 200), D);
+        float[] queries = TestVectors.Unit(
+            TestVectors.SyntheticRows(SyntheticKind.Clustered, D, 300, seed: 8, SyntheticData.Stream.Queries, centers: 200),
+            D);
         double principal = Coverage(LshHasher.Fit(rows, D, seed: 9, LshPlanes.Principal));
         double random = Coverage(LshHasher.Fit(rows, D, seed: 9, LshPlanes.Random));
         Assert.True(principal > random, $"true neighbours in {Probes} probed buckets: principal {principal:F3}, random {random:F3}");

@@ -77,18 +77,32 @@ public sealed class ProbeTunerTests(TunedIndexFixture fixture, ITestOutputHelper
             Assert.All(points[..^1], p => Assert.True(p.Recall < fixture.Options.SaturatedRecall, $"the sweep went on after {p}"));
             for (int i = 1; i < points.Length; i++)
             {
-                Assert.True(points[i].NProbe > points[i - 1].NProbe && points[i].Recall >= points[i - 1].Recall && points[i].DotsPerQuery > points[i - 1].DotsPerQuery, $"{points[i - 1]} then {points[i]}");
-                Assert.True(i == points.Length - 1 || points[i].Recall - points[i - 1].Recall >= fixture.Options.MinGain, $"the sweep went on after a step that gained nothing: {points[i - 1]} then {points[i]}");
+                Assert.True(
+                    points[i].NProbe > points[i - 1].NProbe && points[i].Recall >= points[i - 1].Recall
+                        && points[i].DotsPerQuery > points[i - 1].DotsPerQuery,
+                    $"{points[i - 1]} then {points[i]}");
+                Assert.True(
+                    i == points.Length - 1 || points[i].Recall - points[i - 1].Recall >= fixture.Options.MinGain,
+                    $"the sweep went on after a step that gained nothing: {points[i - 1]} then {points[i]}");
             }
 
             // Only a row's last point may reach the target or cost more than the cheapest point that reached it before.
-            Assert.All(points[..^1], p => Assert.True(!p.Reaches(Result.TargetRecall) && p.DotsPerQuery <= cheapestReaching, $"the sweep went on after {p}, which could not be beaten further along its row"));
+            Assert.All(
+                points[..^1],
+                p => Assert.True(
+                    !p.Reaches(Result.TargetRecall) && p.DotsPerQuery <= cheapestReaching,
+                    $"the sweep went on after {p}, which could not be beaten further along its row"));
 
             // A row ends at the target, past the cheapest cost that reached it, at saturation, on a level stretch, or at the end of the grid.
             TuningPoint last = points[^1];
             bool levelled = points.Length > 1 && last.Recall - points[^2].Recall < fixture.Options.MinGain;
-            Assert.True(last.Reaches(Result.TargetRecall) || last.DotsPerQuery > cheapestReaching || last.Recall >= fixture.Options.SaturatedRecall || levelled || points.Length == TuningOptions.DefaultNProbes.Count(n => n < 64) + 1, $"row {row.Key} stopped at {last}");
-            cheapestReaching = Math.Min(cheapestReaching, points.Where(p => p.Reaches(Result.TargetRecall)).Select(p => p.DotsPerQuery).DefaultIfEmpty(double.PositiveInfinity).Min());
+            Assert.True(
+                last.Reaches(Result.TargetRecall) || last.DotsPerQuery > cheapestReaching || last.Recall >= fixture.Options.SaturatedRecall
+                    || levelled || points.Length == TuningOptions.DefaultNProbes.Count(n => n < 64) + 1,
+                $"row {row.Key} stopped at {last}");
+            cheapestReaching = Math.Min(
+                cheapestReaching,
+                points.Where(p => p.Reaches(Result.TargetRecall)).Select(p => p.DotsPerQuery).DefaultIfEmpty(double.PositiveInfinity).Min());
         }
     }
 

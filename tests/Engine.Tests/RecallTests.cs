@@ -58,7 +58,9 @@ public sealed class RecallTests(ClusteredIndexFixture fixture, ITestOutputHelper
             {
                 for (int q = 0; q < perQuery.Length; q++)
                 {
-                    Assert.True(perQuery[q] >= previous[q], $"query {q}: recall fell from {previous[q]} to {perQuery[q]} going from {ladder[s - 1]} to {ladder[s]}");
+                    Assert.True(
+                        perQuery[q] >= previous[q],
+                        $"query {q}: recall fell from {previous[q]} to {perQuery[q]} going from {ladder[s - 1]} to {ladder[s]}");
                 }
             }
 

@@ -134,7 +134,8 @@ public sealed class SharedBudgetTests(ClusteredIndexFixture fixture)
         TopK[] heaps = [new TopK(K)];
         var scratch = new SearchScratch();
 
-        var outOfRange = Assert.Throws<ArgumentOutOfRangeException>(() => bucket.SearchAssigned(unit, [0], [0, 1], [bucket.Clusters], heaps, scratch, excluded: null));
+        var outOfRange = Assert.Throws<ArgumentOutOfRangeException>(
+            () => bucket.SearchAssigned(unit, [0], [0, 1], [bucket.Clusters], heaps, scratch, excluded: null));
         Assert.Contains($"clusters 0 to {bucket.Clusters - 1}", outOfRange.Message);
         Assert.Throws<ArgumentException>(() => bucket.SearchAssigned(unit, [0], [0], [1], heaps, scratch, excluded: null));
         Assert.Throws<ArgumentException>(() => bucket.SearchAssigned(unit, [0], [0, 2], [1], heaps, scratch, excluded: null));
@@ -147,7 +148,8 @@ public sealed class SharedBudgetTests(ClusteredIndexFixture fixture)
     [Fact]
     public void UnknownBudgetIsRejected()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => fixture.Index.SearchBatch(fixture.Queries, K, new SearchParameters(Budget: (ProbeBudget)7)));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(
+            () => fixture.Index.SearchBatch(fixture.Queries, K, new SearchParameters(Budget: (ProbeBudget)7)));
         Assert.Equal("Budget", e.ParamName);
     }
 

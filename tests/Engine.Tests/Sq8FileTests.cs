@@ -118,7 +118,9 @@ public sealed class Sq8FileTests(Sq8IndexFixture fixture) : IClassFixture<Sq8Ind
         using VectorIndex reopened = VectorIndex.Open(index, verify: true);
 
         Assert.False(reopened.IsQuantized);
-        Assert.Equal(fixture.Float32.SearchBatch(fixture.Queries, 10, new SearchParameters(2, 5)), reopened.SearchBatch(fixture.Queries, 10, new SearchParameters(2, 5)));
+        Assert.Equal(
+            fixture.Float32.SearchBatch(fixture.Queries, 10, new SearchParameters(2, 5)),
+            reopened.SearchBatch(fixture.Queries, 10, new SearchParameters(2, 5)));
     }
 
     [Fact]

@@ -25,7 +25,13 @@ public sealed class Sq8IndexFixture : IDisposable
         {
             Base = TestVectors.WriteSynthetic(_folder.File("base.fvecs"), SyntheticKind.Clustered, Dimensions, Count, Seed);
             UnitBase = TestVectors.Unit(Base.ReadRows(0, Count), Dimensions);
-            Queries = TestVectors.WriteSynthetic(_folder.File("queries.fvecs"), SyntheticKind.Clustered, Dimensions, QueryCount, Seed, SyntheticData.Stream.Queries)
+            Queries = TestVectors.WriteSynthetic(
+                _folder.File("queries.fvecs"),
+                SyntheticKind.Clustered,
+                Dimensions,
+                QueryCount,
+                Seed,
+                SyntheticData.Stream.Queries)
                 .ReadRows(0, QueryCount);
             Float32Directory = _folder.File("f32");
             Sq8Directory = _folder.File("sq8");

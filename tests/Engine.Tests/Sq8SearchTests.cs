@@ -61,7 +61,10 @@ public sealed class Sq8SearchTests(Sq8IndexFixture fixture, ITestOutputHelper ou
     [Fact]
     public void MoreRerankNeverLowersRecall()
     {
-        double[] recalls = [.. new[] { 1, 2, 4, 16 }.Select(r => Recall.AtK(fixture.Sq8.SearchBatch(fixture.Queries, K, new SearchParameters(6, 50, r)), fixture.Exact, K))];
+        double[] recalls = [.. new[] { 1, 2, 4, 16 }.Select(r => Recall.AtK(
+            fixture.Sq8.SearchBatch(fixture.Queries, K, new SearchParameters(6, 50, r)),
+            fixture.Exact,
+            K))];
 
         output.WriteLine($"recall@{K} by rerank 1, 2, 4, 16: {string.Join(", ", recalls.Select(r => r.ToString("F4")))}");
         for (int i = 1; i < recalls.Length; i++)
@@ -115,7 +118,8 @@ public sealed class Sq8SearchTests(Sq8IndexFixture fixture, ITestOutputHelper ou
         fixture.Float32.SearchBatch(fixture.Queries, K, parameters, threads: 2, f32);
         fixture.Sq8.SearchBatch(fixture.Queries, K, parameters, threads: 2, sq8);
 
-        output.WriteLine($"bytes/query float32 {f32.BytesPerQuery:N0}, sq8 {sq8.BytesPerQuery:N0} ({sq8.RerankBytes / (double)sq8.Queries:N0} of them re-rank)");
+        output.WriteLine($"bytes/query float32 {f32.BytesPerQuery:N0}, sq8 {sq8.BytesPerQuery:N0} ({sq8.RerankBytes / (double)sq8.Queries:N0} of "
+            + $"them re-rank)");
         Assert.Equal(Sq8IndexFixture.QueryCount, f32.Queries);
         Assert.Equal(f32.RowsScanned, sq8.RowsScanned); // same centroids, same clusters probed
         Assert.Equal(f32.BytesScanned, sq8.BytesScanned * 4);
@@ -146,7 +150,10 @@ public sealed class Sq8SearchTests(Sq8IndexFixture fixture, ITestOutputHelper ou
     {
         // 4 clusters per bucket: about 1,900 rows each, so the code scan takes several 256-row blocks and a remainder.
         using var folder = new TempDirectory("sq8-blocks");
-        IndexBuilder.Build(new VectorFileSource(fixture.Base), folder.Path, Sq8IndexFixture.Options with { Storage = VectorStorage.Sq8, Clusters = 4, MinPointsPerCluster = 1 });
+        IndexBuilder.Build(
+            new VectorFileSource(fixture.Base),
+            folder.Path,
+            Sq8IndexFixture.Options with { Storage = VectorStorage.Sq8, Clusters = 4, MinPointsPerCluster = 1 });
         using VectorIndex index = VectorIndex.Open(folder.Path);
         Assert.True(index.Manifest.Buckets.Min(b => b.Count / b.Clusters) > 1000);
 
@@ -177,7 +184,8 @@ public sealed class Sq8SearchTests(Sq8IndexFixture fixture, ITestOutputHelper ou
     [Fact]
     public void RerankBelowOneIsRefused()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => fixture.Sq8.Search(fixture.Queries.AsSpan(0, D), K, new SearchParameters(2, 5, 0)));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => fixture.Sq8.Search(fixture.Queries.AsSpan(0, D), K, new SearchParameters(2, 5, 0)));
 
         Assert.Contains("rerank", error.Message);
     }
@@ -187,7 +195,10 @@ public sealed class Sq8SearchTests(Sq8IndexFixture fixture, ITestOutputHelper ou
     {
         using var folder = new TempDirectory("sq8-bad-storage");
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => IndexBuilder.Build(new Io.VectorFileSource(fixture.Base), folder.File("index"), new IndexBuildOptions { Storage = (VectorStorage)7 }));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => IndexBuilder.Build(
+            new Io.VectorFileSource(fixture.Base),
+            folder.File("index"),
+            new IndexBuildOptions { Storage = (VectorStorage)7 }));
 
         Assert.Contains("storage", error.Message);
     }

@@ -29,7 +29,13 @@ internal static class TestVectors
     }
 
     /// <summary>Synthetic rows in memory (the same rows <see cref="SyntheticData.WriteFile"/> writes).</summary>
-    public static float[] SyntheticRows(SyntheticKind kind, int dimensions, int count, int seed, SyntheticData.Stream stream = SyntheticData.Stream.Base, int centers = SyntheticData.DefaultCenters)
+    public static float[] SyntheticRows(
+        SyntheticKind kind,
+        int dimensions,
+        int count,
+        int seed,
+        SyntheticData.Stream stream = SyntheticData.Stream.Base,
+        int centers = SyntheticData.DefaultCenters)
     {
         var rows = new float[count * dimensions];
         new SyntheticData(kind, dimensions, seed, stream, centers).Fill(rows);
@@ -37,7 +43,14 @@ internal static class TestVectors
     }
 
     /// <summary>Writes a synthetic set and opens it.</summary>
-    public static VectorFile WriteSynthetic(string path, SyntheticKind kind, int dimensions, long count, int seed, SyntheticData.Stream stream = SyntheticData.Stream.Base, int centers = SyntheticData.DefaultCenters)
+    public static VectorFile WriteSynthetic(
+        string path,
+        SyntheticKind kind,
+        int dimensions,
+        long count,
+        int seed,
+        SyntheticData.Stream stream = SyntheticData.Stream.Base,
+        int centers = SyntheticData.DefaultCenters)
     {
         new SyntheticData(kind, dimensions, seed, stream, centers).WriteFile(path, count);
         return VectorFile.Open(path, dimensions);
@@ -94,5 +107,6 @@ internal static class TestVectors
 
     /// <summary>Every file under <paramref name="folder"/>, relative and sorted, for before/after comparisons.</summary>
     public static string[] Listing(string folder) =>
-        [.. Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(folder, p)).Order(StringComparer.Ordinal)];
+        [.. Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(folder, p))
+            .Order(StringComparer.Ordinal)];
 }

@@ -22,7 +22,16 @@ public sealed class TunedDefaultsTests(TunedIndexFixture fixture)
 
         IndexManifest manifest = ManifestStore.Read(copy); // verifies the recomputed checksum
         Assert.Equal(new SearchDefaults(result.Chosen.LshProbes, result.Chosen.NProbe), manifest.Defaults);
-        Assert.Equal(new TuningManifest(manifest.Generation, TunedIndexFixture.Target, TunedIndexFixture.K, 1000, result.Chosen.Recall, result.Chosen.DotsPerQuery, When), manifest.Tuning);
+        Assert.Equal(
+            new TuningManifest(
+                manifest.Generation,
+                TunedIndexFixture.Target,
+                TunedIndexFixture.K,
+                1000,
+                result.Chosen.Recall,
+                result.Chosen.DotsPerQuery,
+                When),
+            manifest.Tuning);
         using VectorIndex index = VectorIndex.Open(copy, verify: true);
         Assert.Equal(result.Chosen.Parameters, index.DefaultParameters);
 
@@ -53,7 +62,9 @@ public sealed class TunedDefaultsTests(TunedIndexFixture fixture)
         string copy = fixture.CopyIndex("switched");
         byte[] before = File.ReadAllBytes(ManifestStore.PathIn(copy));
 
-        var error = Assert.Throws<IOException>(() => TunedDefaults.Record(fixture.Result with { IndexDirectory = copy, Generation = fixture.Result.Generation + 1 }, When));
+        var error = Assert.Throws<IOException>(() => TunedDefaults.Record(
+            fixture.Result with { IndexDirectory = copy, Generation = fixture.Result.Generation + 1 },
+            When));
 
         Assert.Contains("tune it again", error.Message);
         Assert.Equal(before, File.ReadAllBytes(ManifestStore.PathIn(copy)));
@@ -96,7 +107,8 @@ public sealed class TunedDefaultsTests(TunedIndexFixture fixture)
         Assert.False(result.Reached);
         Assert.Equal(result.Curve.Max(p => p.Recall), result.Chosen.Recall);
         Assert.True(result.Chosen.Recall < 1.0);
-        var error = Assert.Throws<InvalidOperationException>(() => TunedDefaults.Record(result with { IndexDirectory = fixture.CopyIndex("unreached") }, When));
+        var error = Assert.Throws<InvalidOperationException>(
+            () => TunedDefaults.Record(result with { IndexDirectory = fixture.CopyIndex("unreached") }, When));
         Assert.Contains("not reached", error.Message);
     }
 

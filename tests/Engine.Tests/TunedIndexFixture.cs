@@ -28,7 +28,13 @@ public sealed class TunedIndexFixture : IDisposable
         try
         {
             Base = TestVectors.WriteSynthetic(_folder.File("base.fvecs"), SyntheticKind.Clustered, Dimensions, Count, Seed);
-            Queries = TestVectors.WriteSynthetic(_folder.File("queries.fvecs"), SyntheticKind.Clustered, Dimensions, QueryCount, Seed, SyntheticData.Stream.Queries)
+            Queries = TestVectors.WriteSynthetic(
+                _folder.File("queries.fvecs"),
+                SyntheticKind.Clustered,
+                Dimensions,
+                QueryCount,
+                Seed,
+                SyntheticData.Stream.Queries)
                 .ReadRows(0, QueryCount);
             IndexDirectory = _folder.File("index");
             IndexBuilder.Build(new VectorFileSource(Base), IndexDirectory, BuildOptions);

@@ -74,7 +74,11 @@ public sealed class AzureIndexTests(AzuriteFixture azurite, ITestOutputHelper ou
 
             // The cluster files really live in the blob container, under the generation's folder.
             var blobs = new List<string>();
-            await foreach (var blob in new BlobServiceClient(conn).GetBlobContainerClient(container).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{index}/", CancellationToken.None))
+            await foreach (var blob in new BlobServiceClient(conn).GetBlobContainerClient(container).GetBlobsAsync(
+                Azure.Storage.Blobs.Models.BlobTraits.None,
+                Azure.Storage.Blobs.Models.BlobStates.None,
+                $"{index}/",
+                CancellationToken.None))
             {
                 blobs.Add(blob.Name);
             }
@@ -126,7 +130,8 @@ public sealed class AzureIndexTests(AzuriteFixture azurite, ITestOutputHelper ou
         return settings;
     }
 
-    private static int Port(Dictionary<string, string?> settings, string key) => int.Parse(settings[key]!, System.Globalization.CultureInfo.InvariantCulture);
+    private static int Port(Dictionary<string, string?> settings, string key)
+        => int.Parse(settings[key]!, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A silo host configured by the silo program's own <see cref="SiloConfiguration.Configure"/>.</summary>
     private static async Task<IHost> StartHyperdSiloAsync(Dictionary<string, string?> settings)

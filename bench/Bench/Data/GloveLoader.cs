@@ -102,7 +102,12 @@ public static class GloveLoader
 
     private static void Run(string file, string arguments, string directory)
     {
-        var info = new ProcessStartInfo(file, arguments) { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true };
+        var info = new ProcessStartInfo(file, arguments)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
         using Process process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}.");
         Task<string> error = process.StandardError.ReadToEndAsync();
         process.StandardOutput.ReadToEnd();
@@ -166,9 +171,11 @@ public static class GloveLoader
         public void Verify(string path)
         {
             var problems = new List<string>();
-            if (_first != "the" || _firstVector is null || Math.Abs(_firstVector[0] - -0.038194f) > 1e-5f || Math.Abs(_firstVector[1] - -0.24487f) > 1e-5f || Math.Abs(_firstVector[2] - 0.72812f) > 1e-5f)
+            if (_first != "the" || _firstVector is null || Math.Abs(_firstVector[0] - -0.038194f) > 1e-5f
+                || Math.Abs(_firstVector[1] - -0.24487f) > 1e-5f || Math.Abs(_firstVector[2] - 0.72812f) > 1e-5f)
             {
-                problems.Add($"the first row is '{_first}' starting {string.Join(", ", _firstVector?.Take(3) ?? [])}; expected 'the' starting -0.038194, -0.24487, 0.72812");
+                problems.Add($"the first row is '{_first}' starting {string.Join(", ", _firstVector?.Take(3) ?? [])}; expected 'the' starting "
+                    + $"-0.038194, -0.24487, 0.72812");
             }
 
             double prince = Cosine("king", "prince");
@@ -193,7 +200,8 @@ public static class GloveLoader
                 throw new InvalidDataException($"'{path}' fails its sanity checks: {string.Join("; ", problems)}.");
             }
 
-            Summary = $"sanity: 'the' first, cos(king, prince) {prince:F2}, cos(king, queen) {queen:F2}, no zero rows, norms {_minNorm:F2}-{_maxNorm:F1}";
+            Summary = $"sanity: 'the' first, cos(king, prince) {prince:F2}, cos(king, queen) {queen:F2}, no zero rows, norms "
+                + $"{_minNorm:F2}-{_maxNorm:F1}";
         }
 
         private double Cosine(string a, string b) =>

@@ -90,7 +90,9 @@ public static class GroundTruthCache
             var row = new Neighbor[k];
             for (int i = 0; i < k; i++, at += 12)
             {
-                row[i] = new Neighbor(BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at)), BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(at + 8)));
+                row[i] = new Neighbor(
+                    BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at)),
+                    BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(at + 8)));
             }
 
             truth[q] = row;

@@ -58,11 +58,16 @@ internal sealed class ClusterMethod(BenchOptions options, Dataset data, DatasetR
                     MethodNames.Cluster,
                     $"lshProbes={l}, nprobe={p}",
                     (count, k) => Search(client, data.Queries.AsSpan(0, count * data.Dimensions).ToArray(), k, settings).GetAwaiter().GetResult(),
-                    (q, k) => Search(client, data.Queries.AsSpan(q * data.Dimensions, data.Dimensions).ToArray(), k, settings).GetAwaiter().GetResult()[0],
+                    (q, k) => Search(
+                        client,
+                        data.Queries.AsSpan(q * data.Dimensions, data.Dimensions).ToArray(),
+                        k,
+                        settings).GetAwaiter().GetResult()[0],
                     options.LatencyQueries);
                 point = point with { LshProbes = l, NProbe = p };
                 result.Points.Add(point);
-                log.WriteLine($"  {MethodNames.Cluster,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  {point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
+                log.WriteLine($"  {MethodNames.Cluster,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  "
+                    + $"{point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
             }
         }
         finally

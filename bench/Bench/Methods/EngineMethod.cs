@@ -25,7 +25,11 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
 {
     public const int ClustersPerBucket = 1000;
 
-    public void Run(bool lsh, VectorStorage storage = VectorStorage.Float32, LshPlanes planes = LshPlanes.Principal, ProbeBudget budget = ProbeBudget.Shared)
+    public void Run(
+        bool lsh,
+        VectorStorage storage = VectorStorage.Float32,
+        LshPlanes planes = LshPlanes.Principal,
+        ProbeBudget budget = ProbeBudget.Shared)
     {
         bool sq8 = storage == VectorStorage.Sq8;
         bool perBucket = budget == ProbeBudget.PerBucket;
@@ -86,20 +90,33 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
                 data,
                 method,
                 lsh ? $"lshProbes={l}, nprobe={p}" : $"nprobe={p}",
-                (count, k) => index.SearchBatch(data.Queries.AsSpan(0, count * data.Dimensions), k, parameters, options.Threads, count == data.QueryCount && k == 10 ? stats : null),
+                (count, k) => index.SearchBatch(
+                    data.Queries.AsSpan(0, count * data.Dimensions),
+                    k,
+                    parameters,
+                    options.Threads,
+                    count == data.QueryCount && k == 10 ? stats : null),
                 (q, k) => index.Search(data.Queries.AsSpan(q * data.Dimensions, data.Dimensions), k, parameters),
                 options.LatencyQueries);
             point = point with { LshProbes = l, NProbe = p, BytesPerQuery = stats.BytesPerQuery };
             result.Points.Add(point);
-            log.WriteLine($"  {method,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  {point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
+            log.WriteLine($"  {method,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  "
+                + $"{point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
         }
 
         ProcessMemory end = memory.Sample();
         long searchPeak = memory.PeakRssAnonBytes ?? 0;
         long held = SettledMemory.RssAnonBytes();
         long baseline = memory.Baseline.RssAnonBytes;
-        result.SearchMemory.Add(new SearchMemoryResult(method, baseline, searchPeak, end.ResidentFileBytes, SearchMeasure.DirectoryBytes(directory), held));
-        log.WriteLine($"  {method}: searching peaked at {(searchPeak - baseline) / 1e6:F0} MB of own memory over the baseline and holds {(held - baseline) / 1e6:F0} MB with the index open; mapped pages resident {end.ResidentFileBytes / 1e6:F0} MB");
+        result.SearchMemory.Add(new SearchMemoryResult(
+            method,
+            baseline,
+            searchPeak,
+            end.ResidentFileBytes,
+            SearchMeasure.DirectoryBytes(directory),
+            held));
+        log.WriteLine($"  {method}: searching peaked at {(searchPeak - baseline) / 1e6:F0} MB of own memory over the baseline and holds "
+            + $"{(held - baseline) / 1e6:F0} MB with the index open; mapped pages resident {end.ResidentFileBytes / 1e6:F0} MB");
         if (method == MethodNames.Engine)
         {
             CourseScores(index);
@@ -114,7 +131,10 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
         using VectorIndex index = VectorIndex.Open(directory, verify: false);
         var parameters = index.DefaultParameters with { Budget = budget };
         var load = new ConcurrentLoad(data.Queries, data.Dimensions, FirstCalls.Batch);
-        FirstCallSpeed speed = FirstSecond.MeasureAsync(load, rows => Task.FromResult(index.SearchBatch(rows, 10, parameters, options.Threads)), FirstCalls.Batch)
+        FirstCallSpeed speed = FirstSecond.MeasureAsync(
+            load,
+            rows => Task.FromResult(index.SearchBatch(rows, 10, parameters, options.Threads)),
+            FirstCalls.Batch)
             .GetAwaiter().GetResult();
         FirstCalls.Record(result, method: MethodNames.Engine, speed, fresh, log);
     }
@@ -127,7 +147,8 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
     {
         using VectorIndex index = VectorIndex.Open(directory, verify: false);
         int n = Math.Min(data.QueryCount, 500);
-        foreach (SearchParameters parameters in new[] { new SearchParameters(lsh ? 2 : 1, 2, Budget: budget), new SearchParameters(lsh ? 8 : 1, 10, Budget: budget) })
+        SearchParameters[] settings = [new(lsh ? 2 : 1, 2, Budget: budget), new(lsh ? 8 : 1, 10, Budget: budget)];
+        foreach (SearchParameters parameters in settings)
         {
             for (int round = 0; round < 3; round++)
             {
@@ -166,7 +187,8 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             double score = CourseScore.Mean(answers, positions, K, data.Count);
             double recall = Recall.AtK(answers, data.GroundTruth.Take(n).ToList(), K);
             result.CourseScores.Add(new CourseScoreResult(MethodNames.Engine, settings[s].LshProbes, settings[s].NProbe, K, n, score, recall));
-            log.WriteLine($"  course score (lshProbes={settings[s].LshProbes}, nprobe={settings[s].NProbe}): {score:F2} over {n} queries (recall@10 {recall:F4})");
+            log.WriteLine($"  course score (lshProbes={settings[s].LshProbes}, nprobe={settings[s].NProbe}): {score:F2} over {n} queries (recall@10 "
+                + $"{recall:F4})");
         }
     }
 
@@ -190,7 +212,8 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             Directory.Delete(directory, recursive: true);
         }
 
-        log.WriteLine($"  {method}: building ({build.Threads} threads, {build.DescribeClusters()}, LSH {(build.LshEnabled ? $"on, {build.LshPlanes} planes" : "off")}, storage {build.Storage})...");
+        log.WriteLine($"  {method}: building ({build.Threads} threads, {build.DescribeClusters()}, LSH "
+            + $"{(build.LshEnabled ? $"on, {build.LshPlanes} planes" : "off")}, storage {build.Storage})...");
         // Aggressive: also hands the heap's free pages back, so the baseline does not carry the last build's heap.
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -222,7 +245,9 @@ internal sealed class EngineMethod(BenchOptions options, Dataset data, DatasetRe
             };
         }
 
-        log.WriteLine($"  {method}: built in {built.Seconds:F1} s ({built.CpuSeconds:F1} CPU-s), {built.Clusters} clusters, peak RssAnon {built.PeakRssAnonBytes / 1e6:F0} MB (baseline {built.BaselineRssAnonBytes / 1e6:F0} MB), VmHWM {built.PeakHwmBytes / 1e6:F0} MB, {built.IndexBytes / 1e6:F0} MB on disk");
+        log.WriteLine($"  {method}: built in {built.Seconds:F1} s ({built.CpuSeconds:F1} CPU-s), {built.Clusters} clusters, peak RssAnon "
+            + $"{built.PeakRssAnonBytes / 1e6:F0} MB (baseline {built.BaselineRssAnonBytes / 1e6:F0} MB), VmHWM {built.PeakHwmBytes / 1e6:F0} MB, "
+            + $"{built.IndexBytes / 1e6:F0} MB on disk");
         File.WriteAllText(record, JsonSerializer.Serialize(built));
         return built;
     }

@@ -19,7 +19,9 @@ internal static class EngineTuning
     public static void Run(VectorIndex index, BenchOptions options, Dataset data, DatasetResult result, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
-        TuningResult tuned = ProbeTuner.Tune(index, new TuningOptions { TargetRecall = Target, K = 10, SampleSize = Sample, Threads = options.Threads, Seed = DatasetCatalog.Seed });
+        TuningResult tuned = ProbeTuner.Tune(
+            index,
+            new TuningOptions { TargetRecall = Target, K = 10, SampleSize = Sample, Threads = options.Threads, Seed = DatasetCatalog.Seed });
         double seconds = clock.Elapsed.TotalSeconds;
         SearchParameters chosen = tuned.Chosen.Parameters;
 
@@ -29,7 +31,20 @@ internal static class EngineTuning
         double qps = data.QueryCount / clock.Elapsed.TotalSeconds;
         double recall = Recall.AtK(answers, data.GroundTruth, 10);
 
-        result.Tunings.Add(new TuningSummary(MethodNames.Engine, Target, tuned.SampleSize, tuned.Reached, chosen.LshProbes, chosen.NProbe, tuned.Chosen.Recall, recall, tuned.Chosen.DotsPerQuery, qps, seconds));
-        log.WriteLine($"  tune (target {Target}, {tuned.SampleSize} held-out rows, {tuned.Curve.Count} settings in {seconds:F1} s): lshProbes={chosen.LshProbes}, nprobe={chosen.NProbe}{(tuned.Reached ? "" : " (target not reached: best recall)")}; recall@10 {tuned.Chosen.Recall:F4} on the sample, {recall:F4} on the queries, {qps:F0} q/s");
+        result.Tunings.Add(new TuningSummary(
+            MethodNames.Engine,
+            Target,
+            tuned.SampleSize,
+            tuned.Reached,
+            chosen.LshProbes,
+            chosen.NProbe,
+            tuned.Chosen.Recall,
+            recall,
+            tuned.Chosen.DotsPerQuery,
+            qps,
+            seconds));
+        log.WriteLine($"  tune (target {Target}, {tuned.SampleSize} held-out rows, {tuned.Curve.Count} settings in {seconds:F1} s): "
+            + $"lshProbes={chosen.LshProbes}, nprobe={chosen.NProbe}{(tuned.Reached ? "" : " (target not reached: best recall)")}; recall@10 "
+            + $"{tuned.Chosen.Recall:F4} on the sample, {recall:F4} on the queries, {qps:F0} q/s");
     }
 }

@@ -73,6 +73,7 @@ internal sealed class ExactMethod(BenchOptions options, Dataset data, DatasetRes
     private void Add(SearchPoint point)
     {
         result.Points.Add(point);
-        log.WriteLine($"  {point.Method,-30} recall@10 {point.RecallAt10:F4}  {point.QueriesPerSecond,9:F1} q/s ({point.QueriesPerCpuSecond:F1} per CPU-s)  p50 {point.LatencyP50Ms:F2} ms  ({point.Queries} queries)");
+        log.WriteLine($"  {point.Method,-30} recall@10 {point.RecallAt10:F4}  {point.QueriesPerSecond,9:F1} q/s ({point.QueriesPerCpuSecond:F1} per "
+            + $"CPU-s)  p50 {point.LatencyP50Ms:F2} ms  ({point.Queries} queries)");
     }
 }

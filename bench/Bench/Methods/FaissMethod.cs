@@ -77,14 +77,16 @@ internal sealed class FaissMethod(BenchOptions options, Dataset data, DatasetRes
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"faiss_ivf.py failed with exit code {process.ExitCode}: {string.Join(Environment.NewLine, errors.TakeLast(15))}");
+            throw new InvalidOperationException($"faiss_ivf.py failed with exit code {process.ExitCode}: "
+                + $"{string.Join(Environment.NewLine, errors.TakeLast(15))}");
         }
 
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement root = doc.RootElement;
         string[] blas = [.. root.GetProperty("blas").EnumerateArray().Select(e => e.GetString() ?? "")];
         bool openBlas = blas.Any(b => b.Contains("openblas", StringComparison.OrdinalIgnoreCase));
-        string note = $"FAISS {root.GetProperty("faiss_version").GetString()} (Debian python3-faiss, a generic build without AVX2/AVX-512 kernels); BLAS loaded: {(blas.Length == 0 ? "none found" : string.Join(", ", blas))}"
+        string note = $"FAISS {root.GetProperty("faiss_version").GetString()} (Debian python3-faiss, a generic build without AVX2/AVX-512 kernels); "
+            + $"BLAS loaded: {(blas.Length == 0 ? "none found" : string.Join(", ", blas))}"
             + (openBlas ? "" : " — NOT OpenBLAS: the reference BLAS makes FAISS 15-37x slower, an unfair peer");
         if (!run.Notes.Contains(note))
         {
@@ -105,7 +107,8 @@ internal sealed class FaissMethod(BenchOptions options, Dataset data, DatasetRes
             Note = $"train {root.GetProperty("train_seconds").GetDouble():F1} s; memory of the whole python process",
         };
         result.Builds.Add(build);
-        log.WriteLine($"  faiss: built in {build.Seconds:F1} s (train {root.GetProperty("train_seconds").GetDouble():F1} s), peak RssAnon {build.PeakRssAnonBytes / 1e6:F0} MB, VmHWM {build.PeakHwmBytes / 1e6:F0} MB");
+        log.WriteLine($"  faiss: built in {build.Seconds:F1} s (train {root.GetProperty("train_seconds").GetDouble():F1} s), peak RssAnon "
+            + $"{build.PeakRssAnonBytes / 1e6:F0} MB, VmHWM {build.PeakHwmBytes / 1e6:F0} MB");
 
         foreach (JsonElement p in root.GetProperty("points").EnumerateArray())
         {
@@ -129,7 +132,8 @@ internal sealed class FaissMethod(BenchOptions options, Dataset data, DatasetRes
                 Queries = data.QueryCount,
             };
             result.Points.Add(point);
-            log.WriteLine($"  {MethodNames.Faiss,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  {point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
+            log.WriteLine($"  {MethodNames.Faiss,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  "
+                + $"{point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
         }
 
         Directory.Delete(output, recursive: true);
@@ -144,7 +148,9 @@ internal sealed class FaissMethod(BenchOptions options, Dataset data, DatasetRes
             using Process process = Process.Start(info)!;
             string error = process.StandardError.ReadToEnd();
             process.WaitForExit();
-            return process.ExitCode == 0 ? null : $"{options.Python} cannot import faiss ({error.Trim().Split('\n').LastOrDefault()}): apt-get install -y python3-faiss libopenblas0-pthread";
+            return process.ExitCode == 0 ? null
+                : $"{options.Python} cannot import faiss ({error.Trim().Split('\n').LastOrDefault()}): apt-get install -y python3-faiss "
+                    + $"libopenblas0-pthread";
         }
         catch (System.ComponentModel.Win32Exception e)
         {

@@ -20,6 +20,7 @@ internal static class FirstCalls
     public static void Record(DatasetResult result, string method, FirstCallSpeed speed, bool fresh, TextWriter log)
     {
         result.FirstCalls.Add(new FirstCallResult(method, speed.FirstSecondQueriesPerSecond, speed.SteadyQueriesPerSecond, speed.Batch, fresh));
-        log.WriteLine($"  {method}: first second {speed.FirstSecondQueriesPerSecond:F0} q/s, {speed.Ratio:P0} of steady {speed.SteadyQueriesPerSecond:F0} q/s ({(fresh ? "fresh process" : "code already compiled by an earlier method")})");
+        log.WriteLine($"  {method}: first second {speed.FirstSecondQueriesPerSecond:F0} q/s, {speed.Ratio:P0} of steady "
+            + $"{speed.SteadyQueriesPerSecond:F0} q/s ({(fresh ? "fresh process" : "code already compiled by an earlier method")})");
     }
 }

@@ -61,14 +61,22 @@ internal sealed unsafe class USearchMethod(BenchOptions options, Dataset data, D
             Note = $"HNSW M={Connectivity}, ef_construction={ExpansionAdd}; SIMD: {index.HardwareAcceleration()}",
         };
         result.Builds.Add(build);
-        log.WriteLine($"  usearch: built in {seconds:F1} s ({cpuSeconds:F1} CPU-s), {build.MemoryBytes / 1e6:F0} MB in memory, peak RssAnon {build.PeakRssAnonBytes / 1e6:F0} MB (baseline {build.BaselineRssAnonBytes / 1e6:F0} MB), SIMD {index.HardwareAcceleration()}");
+        log.WriteLine($"  usearch: built in {seconds:F1} s ({cpuSeconds:F1} CPU-s), {build.MemoryBytes / 1e6:F0} MB in memory, peak RssAnon "
+            + $"{build.PeakRssAnonBytes / 1e6:F0} MB (baseline {build.BaselineRssAnonBytes / 1e6:F0} MB), SIMD {index.HardwareAcceleration()}");
 
         foreach (int ef in options.EfSearch)
         {
             USearchNative.ChangeExpansionSearch(handle, ef);
-            SearchPoint point = SearchMeasure.Run(data, MethodNames.USearch, $"ef={ef}", (count, k) => Batch(handle, count, k), (q, k) => One(handle, q, k), options.LatencyQueries);
+            SearchPoint point = SearchMeasure.Run(
+                data,
+                MethodNames.USearch,
+                $"ef={ef}",
+                (count, k) => Batch(handle, count, k),
+                (q, k) => One(handle, q, k),
+                options.LatencyQueries);
             result.Points.Add(point with { Ef = ef });
-            log.WriteLine($"  {MethodNames.USearch,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  {point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
+            log.WriteLine($"  {MethodNames.USearch,-13} {point.Setting,-26} recall@10 {point.RecallAt10:F4}  recall@100 {point.RecallAt100:F4}  "
+                + $"{point.QueriesPerSecond,9:F0} q/s ({point.QueriesPerCpuSecond:F0} per CPU-s)  p50 {point.LatencyP50Ms:F3} ms");
         }
     }
 

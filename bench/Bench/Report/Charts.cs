@@ -18,12 +18,18 @@ public static class Charts
     {
         if (string.IsNullOrWhiteSpace(Fonts.Default))
         {
-            throw new InvalidOperationException("ScottPlot found no font (Fonts.Default is empty): charts would have no text. Install one, e.g. apt-get install -y fonts-dejavu-core.");
+            throw new InvalidOperationException("ScottPlot found no font (Fonts.Default is empty): charts would have no text. Install one, e.g. "
+                + "apt-get install -y fonts-dejavu-core.");
         }
     }
 
     /// <summary>Recall@10 against speed (log), one series per method, each drawn as its Pareto frontier; plus the engine at lshProbes 6.</summary>
-    public static void RecallVersusSpeed(string path, string title, IReadOnlyList<SearchPoint> points, Func<SearchPoint, double> speed, string speedLabel)
+    public static void RecallVersusSpeed(
+        string path,
+        string title,
+        IReadOnlyList<SearchPoint> points,
+        Func<SearchPoint, double> speed,
+        string speedLabel)
     {
         var plot = new Plot();
         var series = new List<(string Label, List<SearchPoint> Points, bool Line)>();
@@ -65,7 +71,13 @@ public static class Charts
     }
 
     /// <summary>One value per build against N (log), one series per method.</summary>
-    public static void BuildVersusN(string path, string title, string yLabel, IReadOnlyList<BuildResult> builds, Func<BuildResult, double> value, IReadOnlyList<(string Label, double[] Xs, double[] Ys)>? extra = null)
+    public static void BuildVersusN(
+        string path,
+        string title,
+        string yLabel,
+        IReadOnlyList<BuildResult> builds,
+        Func<BuildResult, double> value,
+        IReadOnlyList<(string Label, double[] Xs, double[] Ys)>? extra = null)
     {
         var plot = new Plot();
         foreach (IGrouping<string, BuildResult> method in builds.GroupBy(b => b.Method))

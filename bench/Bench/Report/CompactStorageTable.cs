@@ -9,7 +9,9 @@ internal static class CompactStorageTable
     public static void Append(StringBuilder md, DatasetResult data, Func<SearchPoint, double> speed, string speedLabel)
     {
         var pairs = data.Points.Where(p => p.Method == MethodNames.Engine)
-            .Select(f => (F32: f, Sq8: data.Points.FirstOrDefault(s => s.Method == MethodNames.EngineSq8 && s.LshProbes == f.LshProbes && s.NProbe == f.NProbe)))
+            .Select(f => (
+                F32: f,
+                Sq8: data.Points.FirstOrDefault(s => s.Method == MethodNames.EngineSq8 && s.LshProbes == f.LshProbes && s.NProbe == f.NProbe)))
             .Where(p => p.Sq8 is not null)
             .ToList();
         if (pairs.Count == 0)
@@ -22,15 +24,18 @@ internal static class CompactStorageTable
         md.AppendLine("### Compact storage");
         md.AppendLine();
         md.AppendLine("The engine with float32 lists against engine-sq8 (the same build plus 8-bit codes per bucket: the scan scores codes, the");
-        md.AppendLine($"best k × {Engine.SearchParameters.DefaultRerank} per probed bucket are re-scored exactly from the float32 rows). Bytes/query counts the list data each query's");
+        md.AppendLine($"best k × {Engine.SearchParameters.DefaultRerank} per probed bucket are re-scored exactly from the float32 rows). "
+            + $"Bytes/query counts the list data each query's");
         md.AppendLine("scan reads (a row probed by a query counts once per query) plus the re-ranked float32 rows.");
         md.AppendLine($"Index on disk: float32 {Mb(f32Bytes)} MB, sq8 {Mb(sq8Bytes)} MB (the float32 lists stay for re-rank and rebuilds).");
         md.AppendLine();
-        md.AppendLine($"| setting | recall@10 f32 | recall@10 sq8 | {speedLabel} f32 | {speedLabel} sq8 | KB/query f32 | KB/query sq8 | bytes f32 / sq8 |");
+        md.AppendLine($"| setting | recall@10 f32 | recall@10 sq8 | {speedLabel} f32 | {speedLabel} sq8 | KB/query f32 | KB/query sq8 | bytes f32 / "
+            + $"sq8 |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach ((SearchPoint f, SearchPoint? s) in pairs)
         {
-            md.AppendLine($"| {f.Setting} | {f.RecallAt10:F4} | {s!.RecallAt10:F4} | {speed(f):N0} | {speed(s):N0} | {Kb(f.BytesPerQuery)} | {Kb(s.BytesPerQuery)} | {Ratio(f.BytesPerQuery, s.BytesPerQuery)} |");
+            md.AppendLine($"| {f.Setting} | {f.RecallAt10:F4} | {s!.RecallAt10:F4} | {speed(f):N0} | {speed(s):N0} | {Kb(f.BytesPerQuery)} | "
+                + $"{Kb(s.BytesPerQuery)} | {Ratio(f.BytesPerQuery, s.BytesPerQuery)} |");
         }
 
         md.AppendLine();
@@ -40,5 +45,6 @@ internal static class CompactStorageTable
 
     private static string Kb(double bytes) => double.IsNaN(bytes) ? "" : (bytes / 1024).ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Ratio(double a, double b) => double.IsNaN(a) || double.IsNaN(b) || b <= 0 ? "" : (a / b).ToString("F2", CultureInfo.InvariantCulture) + "x";
+    private static string Ratio(double a, double b)
+        => double.IsNaN(a) || double.IsNaN(b) || b <= 0 ? "" : (a / b).ToString("F2", CultureInfo.InvariantCulture) + "x";
 }

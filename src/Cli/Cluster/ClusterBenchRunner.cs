@@ -42,7 +42,11 @@ internal sealed record ClusterBenchOutcome(
 /// </summary>
 internal static class ClusterBenchRunner
 {
-    public static async Task<ClusterBenchOutcome> RunAsync(CliContext context, BenchSettings settings, ClusterBenchSettings cluster, CancellationToken cancellationToken)
+    public static async Task<ClusterBenchOutcome> RunAsync(
+        CliContext context,
+        BenchSettings settings,
+        ClusterBenchSettings cluster,
+        CancellationToken cancellationToken)
     {
         (VectorFile input, string queriesPath) = BenchRunner.ResolveData(context, settings, cancellationToken);
         await using ClusterSession session = await ClusterSession.ConnectAsync(context, cluster.Choice, settings.Threads, cancellationToken);
@@ -64,8 +68,10 @@ internal static class ClusterBenchRunner
         (VectorIndex? engine, string? engineNote) = OpenEngine(session, status.Generation);
         using VectorIndex? engineIndex = engine;
         int engineThreads = QueryTimer.EffectiveThreads(settings.Threads);
-        context.Ui.WriteLine($"searching: {queries.Count:N0} queries, k {k}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, budget {CliOptions.BudgetName(probes.Budget)}, batches of {cluster.Batch}, clients {string.Join(' ', cluster.Clients)}; "
-            + (engine is null ? $"engine alone: not measured ({engineNote})" : $"engine alone: {engine.Directory}, {engineThreads} threads per request"));
+        context.Ui.WriteLine($"searching: {queries.Count:N0} queries, k {k}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, budget "
+            + $"{CliOptions.BudgetName(probes.Budget)}, batches of {cluster.Batch}, clients {string.Join(' ', cluster.Clients)}; "
+            + (engine is null ? $"engine alone: not measured ({engineNote})"
+                : $"engine alone: {engine.Directory}, {engineThreads} threads per request"));
 
         var load = new ConcurrentLoad(queries.Rows, status.Dimensions, cluster.Batch);
         BatchSearch throughCluster = ClusterQueries.Cluster(session.Client, session.Name, k, probes, status.Generation, cancellationToken);
@@ -73,7 +79,8 @@ internal static class ClusterBenchRunner
 
         // First, before anything else searches: the silo's first second after it started (or rebuilt) against its steady state.
         FirstCallSpeed firstCall = await FirstSecond.MeasureAsync(load, throughCluster, cluster.Batch);
-        context.Ui.WriteLine($"first second: cluster {firstCall.FirstSecondQueriesPerSecond:N0} q/s, {firstCall.Ratio:P0} of its steady {firstCall.SteadyQueriesPerSecond:N0} q/s");
+        context.Ui.WriteLine($"first second: cluster {firstCall.FirstSecondQueriesPerSecond:N0} q/s, {firstCall.Ratio:P0} of its steady "
+            + $"{firstCall.SteadyQueriesPerSecond:N0} q/s");
 
         // The answers recall is measured on, then untimed warm-up of both paths (JIT, activations, connections).
         (Neighbor[][] clusterAnswers, _) = await load.AnswerAllAsync(1, throughCluster);
@@ -136,21 +143,38 @@ internal static class ClusterBenchRunner
     }
 
     /// <summary>Reuses the cluster's index when it holds this data, builds it when missing or asked to, refuses other data.</summary>
-    private static async Task<ClusterBuildOutcome?> EnsureIndexAsync(CliContext context, ClusterSession session, VectorFile input, BenchSettings settings, CancellationToken cancellationToken)
+    private static async Task<ClusterBuildOutcome?> EnsureIndexAsync(
+        CliContext context,
+        ClusterSession session,
+        VectorFile input,
+        BenchSettings settings,
+        CancellationToken cancellationToken)
     {
         IndexStatus status = await session.Client.StatusAsync(session.Name, cancellationToken);
         if (settings.Rebuild || !status.Exists)
         {
-            return await ClusterBuildRun.BuildAsync(context, session, input.Path, settings.Dimensions, settings.Clusters, settings.Seed, settings.Storage, cancellationToken);
+            return await ClusterBuildRun.BuildAsync(
+                context,
+                session,
+                input.Path,
+                settings.Dimensions,
+                settings.Clusters,
+                settings.Seed,
+                settings.Storage,
+                cancellationToken);
         }
 
-        string? source = session.EngineDirectory is { } directory && ManifestStore.Exists(directory) ? ManifestStore.Read(directory).Build.Source : null;
+        string? source = session.EngineDirectory is { } directory
+            && ManifestStore.Exists(directory) ? ManifestStore.Read(directory).Build.Source : null;
         if (status.Count != input.Count || status.Dimensions != input.Dimensions || (source is not null && source != input.Path))
         {
-            throw new CliException($"index '{session.Name}' in the cluster holds {status.Count:N0} x {status.Dimensions}{(source is null ? string.Empty : $" from '{source}'")}, not {input.Count:N0} x {input.Dimensions} from '{input.Path}'; add --rebuild to rebuild it, or pick another --name.");
+            throw new CliException($"index '{session.Name}' in the cluster holds {status.Count:N0} x "
+                + $"{status.Dimensions}{(source is null ? string.Empty : $" from '{source}'")}, not {input.Count:N0} x {input.Dimensions} from "
+                + $"'{input.Path}'; add --rebuild to rebuild it, or pick another --name.");
         }
 
-        context.Ui.WriteLine($"index: reusing '{session.Name}' in the cluster (generation {status.Generation}, rebuilt in {status.LastRebuild?.Seconds ?? 0:F1} s)");
+        context.Ui.WriteLine($"index: reusing '{session.Name}' in the cluster (generation {status.Generation}, rebuilt in "
+            + $"{status.LastRebuild?.Seconds ?? 0:F1} s)");
         return null;
     }
 

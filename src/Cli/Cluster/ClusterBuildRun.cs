@@ -42,18 +42,24 @@ internal static class ClusterBuildRun
         string path = Path.GetFullPath(sourcePath);
         if (CheckSource(session.Choice, path, rawDimensions) is { } file)
         {
-            context.Ui.WriteLine($"building index '{session.Name}' in the cluster from {path}: {file.Count:N0} x {file.Dimensions} ({file.Format}), {new IndexBuildOptions { Clusters = clusters }.DescribeClusters()}, {StorageText(storage)}, seed {seed}");
+            context.Ui.WriteLine($"building index '{session.Name}' in the cluster from {path}: {file.Count:N0} x {file.Dimensions} ({file.Format}), "
+                + $"{new IndexBuildOptions { Clusters = clusters }.DescribeClusters()}, {StorageText(storage)}, seed {seed}");
         }
         else
         {
-            context.Ui.WriteLine($"building index '{session.Name}' in the cluster from {path} (not on this machine: the index grain's silo must read it)");
+            context.Ui.WriteLine($"building index '{session.Name}' in the cluster from {path} (not on this machine: the index grain's silo must "
+                + $"read it)");
         }
 
         var clock = Stopwatch.StartNew();
         IndexStatus started;
         try
         {
-            started = await session.Client.BuildAsync(session.Name, new BuildRequest(path, rawDimensions, clusters, seed, Storage: (IndexStorage)storage), wait: false, cancellationToken);
+            started = await session.Client.BuildAsync(
+                session.Name,
+                new BuildRequest(path, rawDimensions, clusters, seed, Storage: (IndexStorage)storage),
+                wait: false,
+                cancellationToken);
         }
         catch (InvalidOperationException e)
         {
@@ -71,7 +77,8 @@ internal static class ClusterBuildRun
         RebuildOutcome? last = final.LastRebuild;
         var outcome = new ClusterBuildOutcome(final, seconds, last?.Seconds ?? seconds, last?.JobSilos ?? []);
         ClusterStatusReport.PrintBuckets(context, final);
-        context.Ui.WriteLine($"rebuild: {seconds:F1} s for {final.Count:N0} vectors ({final.Count / seconds:N0} vectors/s), generation {final.Generation}; "
+        context.Ui.WriteLine($"rebuild: {seconds:F1} s for {final.Count:N0} vectors ({final.Count / seconds:N0} vectors/s), generation "
+            + $"{final.Generation}; "
             + $"index grain: {outcome.GrainSeconds:F1} s, bucket jobs on {outcome.JobSilos.Distinct().Count()} silo(s)");
         return outcome;
     }
@@ -118,7 +125,10 @@ internal static class ClusterBuildRun
             double within = job.Total > 0 ? (double)job.Done / job.Total : 0;
             double fraction = job.State == BuildJobState.Succeeded ? 1 : step < 0 ? 0 : (step + within) / BucketSteps.Length;
             string phase = job.State == BuildJobState.Succeeded ? "done" : job.Phase;
-            state.Set($"bucket {job.Bucket}", spread ? $"bucket {job.Bucket} {phase} on {ShortSilo(job.Silo)}" : $"bucket {job.Bucket} {phase}", fraction);
+            state.Set(
+                $"bucket {job.Bucket}",
+                spread ? $"bucket {job.Bucket} {phase} on {ShortSilo(job.Silo)}" : $"bucket {job.Bucket} {phase}",
+                fraction);
         }
     }
 

@@ -29,7 +29,9 @@ internal sealed record ClusterChoice(ClusterTarget Target, string Name, string? 
         string? data = target.Kind != ClusterKind.Embedded ? null
             : siloData is not null ? Path.GetFullPath(siloData)
             : index is not null ? Path.Combine(Path.GetFullPath(index), "cluster")
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "hyperd");
+            : Path.Combine(
+                Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+                "hyperd");
         return new ClusterChoice(target, resolved, data, engineIndex is null ? null : Path.GetFullPath(engineIndex));
     }
 

@@ -13,7 +13,8 @@ internal sealed record ClusterIndexInfo(IndexStatus Status, SearchParameters Def
         IndexStatus status = await session.Client.StatusAsync(session.Name, cancellationToken);
         if (!status.Exists)
         {
-            throw new CliException($"index '{session.Name}' has no built generation in the {session.Choice.Target.Description}; build it first (hyperd build --cluster ... --name {session.Name}).");
+            throw new CliException($"index '{session.Name}' has no built generation in the {session.Choice.Target.Description}; build it first "
+                + $"(hyperd build --cluster ... --name {session.Name}).");
         }
 
         // A silo without the field answers queries with the compiled defaults, which are the engine's.

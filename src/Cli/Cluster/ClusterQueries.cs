@@ -9,8 +9,15 @@ namespace HyperdOrleans.Cli.Cluster;
 /// <summary>The two ways a batch is answered in a cluster benchmark: through the cluster, or by the engine alone on the same files.</summary>
 internal static class ClusterQueries
 {
-    /// <summary>Through the client SDK; every answer must come from <paramref name="generation"/> (null: any), so both sides measure the same index.</summary>
-    public static BatchSearch Cluster(HyperdClient client, string name, int k, SearchParameters probes, long? generation, CancellationToken cancellationToken)
+    /// <summary>Through the client SDK; every answer must come from <paramref name="generation"/> (null: any), so both sides
+    /// measure the same index.</summary>
+    public static BatchSearch Cluster(
+        HyperdClient client,
+        string name,
+        int k,
+        SearchParameters probes,
+        long? generation,
+        CancellationToken cancellationToken)
     {
         var options = new SearchOptions(probes.LshProbes, probes.NProbe, (SearchBudget)probes.Budget, probes.Rerank);
         return async rows =>
@@ -18,14 +25,16 @@ internal static class ClusterQueries
             SearchResponse response = await client.SearchRowsAsync(name, rows, k, options, cancellationToken);
             if (generation is long expected && response.Generation != expected)
             {
-                throw new CliException($"index '{name}' switched from generation {expected} to {response.Generation} during the run (a rebuild ran); measure again.");
+                throw new CliException($"index '{name}' switched from generation {expected} to {response.Generation} during the run (a rebuild "
+                    + $"ran); measure again.");
             }
 
             return ToNeighbors(response.Results);
         };
     }
 
-    /// <summary>The engine in this process: each request is one <see cref="VectorIndex.SearchBatch"/> on <paramref name="threads"/> threads.</summary>
+    /// <summary>The engine in this process: each request is one <see cref="VectorIndex.SearchBatch"/> on <paramref
+    /// name="threads"/> threads.</summary>
     public static BatchSearch Engine(VectorIndex index, int k, SearchParameters probes, int threads) =>
         rows => Task.FromResult(index.SearchBatch(rows, k, probes, threads));
 

@@ -21,14 +21,22 @@ internal static class ClusterSearch
     /// </summary>
     private static readonly TimeSpan MinWarmUp = TimeSpan.FromSeconds(1);
 
-    public static async Task RunAsync(CliContext context, ClusterSession session, SearchRun request, int batchSize, int clientCount, CancellationToken cancellationToken)
+    public static async Task RunAsync(
+        CliContext context,
+        ClusterSession session,
+        SearchRun request,
+        int batchSize,
+        int clientCount,
+        CancellationToken cancellationToken)
     {
         ClusterIndexInfo info = await ClusterIndexInfo.ReadAsync(session, cancellationToken);
         int d = info.Status.Dimensions;
         QuerySet set = QuerySet.Load(request.Queries, d);
         SearchParameters probes = CliOptions.Probes(info.Defaults, request.LshProbes, request.NProbe, request.Rerank, request.Budget);
-        context.Ui.WriteLine($"index '{session.Name}': {info.Status.Count:N0} x {d}, generation {info.Status.Generation}; {set.Count:N0} queries from {set.Path}");
-        context.Ui.WriteLine($"k {request.K}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, budget {CliOptions.BudgetName(probes.Budget)}, batches of {batchSize}, {clientCount} client(s)");
+        context.Ui.WriteLine($"index '{session.Name}': {info.Status.Count:N0} x {d}, generation {info.Status.Generation}; {set.Count:N0} queries "
+            + $"from {set.Path}");
+        context.Ui.WriteLine($"k {request.K}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, budget {CliOptions.BudgetName(probes.Budget)}, "
+            + $"batches of {batchSize}, {clientCount} client(s)");
 
         var load = new ConcurrentLoad(set.Rows, d, batchSize);
         BatchSearch search = ClusterQueries.Cluster(session.Client, session.Name, request.K, probes, null, cancellationToken);
@@ -50,8 +58,10 @@ internal static class ClusterSearch
 
         (_, LoadResult pass) = await load.AnswerAllAsync(clientCount, search);
         LatencyStats latency = LatencyStats.Of(pass.RequestSeconds);
-        context.Ui.WriteLine($"throughput: {pass.QueriesPerSecond:N0} queries/s ({pass.Requests:N0} requests in {pass.Seconds:F3} s: one pass after {passes} warm-up pass(es))");
+        context.Ui.WriteLine($"throughput: {pass.QueriesPerSecond:N0} queries/s ({pass.Requests:N0} requests in {pass.Seconds:F3} s: one pass after "
+            + $"{passes} warm-up pass(es))");
         context.Ui.WriteLine($"first pass: {first.QueriesPerSecond:N0} queries/s ({first.Seconds:F3} s: the answers written, before any warm-up)");
-        context.Ui.WriteLine($"latency per request of up to {batchSize} queries: p50 {Formats.Milliseconds(latency.P50)}, p99 {Formats.Milliseconds(latency.P99)}");
+        context.Ui.WriteLine($"latency per request of up to {batchSize} queries: p50 {Formats.Milliseconds(latency.P50)}, p99 "
+            + $"{Formats.Milliseconds(latency.P99)}");
     }
 }

@@ -46,7 +46,11 @@ internal sealed class ClusterSession : IAsyncDisposable
     /// </summary>
     public string? EngineDirectory => Choice.EngineIndex ?? _folders?.EngineDirectory(Choice.Name);
 
-    public static async Task<ClusterSession> ConnectAsync(CliContext context, ClusterChoice choice, int buildThreads, CancellationToken cancellationToken)
+    public static async Task<ClusterSession> ConnectAsync(
+        CliContext context,
+        ClusterChoice choice,
+        int buildThreads,
+        CancellationToken cancellationToken)
     {
         ClusterTarget target = choice.Target;
         string logPath = Path.Combine(choice.EmbeddedData ?? Path.Combine(Path.GetTempPath(), "hyperd-logs"), "hyperd-cli.log");
@@ -82,7 +86,13 @@ internal sealed class ClusterSession : IAsyncDisposable
         await StopAsync(_silo);
     }
 
-    private static IHost CreateSilo(EmbeddedSiloFolders folders, int siloPort, int gatewayPort, ClusterTarget target, int buildThreads, string logPath)
+    private static IHost CreateSilo(
+        EmbeddedSiloFolders folders,
+        int siloPort,
+        int gatewayPort,
+        ClusterTarget target,
+        int buildThreads,
+        string logPath)
     {
         HostApplicationBuilder builder = QuietBuilder(logPath);
         builder.UseOrleans(silo => folders.Configure(silo, siloPort, gatewayPort, target, buildThreads));
@@ -124,7 +134,8 @@ internal sealed class ClusterSession : IAsyncDisposable
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not CliException)
         {
             string reason = e is OperationCanceledException
-                ? $"no answer within {ConnectTimeout.TotalSeconds:F0} s ({(target.Kind == ClusterKind.Azure ? "are silos of that cluster running?" : "is a silo running with that gateway port?")})"
+                ? $"no answer within {ConnectTimeout.TotalSeconds:F0} s "
+                    + $"({(target.Kind == ClusterKind.Azure ? "are silos of that cluster running?" : "is a silo running with that gateway port?")})"
                 : OneLine(e.Message);
             throw new CliException($"could not {what} the {target.Description}: {reason}");
         }

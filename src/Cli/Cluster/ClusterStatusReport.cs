@@ -15,19 +15,23 @@ internal static class ClusterStatusReport
         }
         else
         {
-            context.Ui.WriteLine($"index '{status.Index}': generation {status.Generation}, {status.Count:N0} vectors x {status.Dimensions}, pending operations {status.PendingOperations:N0} (appends and deletes since the generation was built)");
+            context.Ui.WriteLine($"index '{status.Index}': generation {status.Generation}, {status.Count:N0} vectors x {status.Dimensions}, pending "
+                + $"operations {status.PendingOperations:N0} (appends and deletes since the generation was built)");
             PrintBuckets(context, status);
         }
 
         if (status.Rebuild is { } rebuild)
         {
             TimeSpan running = DateTimeOffset.UtcNow - rebuild.StartedUtc;
-            string partition = rebuild.PartitionTotal > 0 ? $", partition {100.0 * rebuild.PartitionDone / rebuild.PartitionTotal:F0}%" : string.Empty;
-            context.Ui.WriteLine($"rebuild running: generation {rebuild.Generation}, phase {rebuild.Phase}{partition}, for {running.TotalSeconds:F0} s");
+            string partition = rebuild.PartitionTotal > 0 ? $", partition {100.0 * rebuild.PartitionDone / rebuild.PartitionTotal:F0}%"
+                : string.Empty;
+            context.Ui.WriteLine($"rebuild running: generation {rebuild.Generation}, phase {rebuild.Phase}{partition}, for "
+                + $"{running.TotalSeconds:F0} s");
             foreach (BuildJobStatus job in rebuild.Jobs)
             {
                 string progress = job.Total > 0 ? $" {100.0 * job.Done / job.Total:F0}%" : string.Empty;
-                context.Ui.WriteLine($"  bucket {job.Bucket}: {job.State.ToString().ToLowerInvariant()}, {job.Phase}{progress} on {ClusterBuildRun.ShortSilo(job.Silo)}");
+                context.Ui.WriteLine($"  bucket {job.Bucket}: {job.State.ToString().ToLowerInvariant()}, {job.Phase}{progress} on "
+                    + $"{ClusterBuildRun.ShortSilo(job.Silo)}");
             }
         }
         else
@@ -38,7 +42,8 @@ internal static class ClusterStatusReport
         if (status.LastRebuild is { } last)
         {
             string result = last.Succeeded ? "succeeded" : $"failed: {last.Error}";
-            context.Ui.WriteLine($"last rebuild: generation {last.Generation} {result} in {last.Seconds:F1} s at {last.FinishedUtc:u}, bucket jobs on {last.JobSilos.Distinct().Count()} silo(s)");
+            context.Ui.WriteLine($"last rebuild: generation {last.Generation} {result} in {last.Seconds:F1} s at {last.FinishedUtc:u}, bucket jobs "
+                + $"on {last.JobSilos.Distinct().Count()} silo(s)");
         }
     }
 

@@ -58,7 +58,8 @@ internal sealed record ClusterTarget(ClusterKind Kind, int GatewayPort, string? 
             string? connection = NonEmpty(client.AzureStorageConnectionString) ?? NonEmpty(configuration["Hyperd:Azure:ConnectionString"]);
             if (connection is null)
             {
-                throw new CliException("--cluster azure needs a storage connection string: set Hyperd__Client__AzureStorageConnectionString (or Hyperd__Azure__ConnectionString, as 'source infra/.run/cluster.env' does).");
+                throw new CliException("--cluster azure needs a storage connection string: set Hyperd__Client__AzureStorageConnectionString (or "
+                    + "Hyperd__Azure__ConnectionString, as 'source infra/.run/cluster.env' does).");
             }
 
             return new ClusterTarget(ClusterKind.Azure, 0, connection, clusterId, serviceId);
@@ -67,7 +68,11 @@ internal sealed record ClusterTarget(ClusterKind Kind, int GatewayPort, string? 
         if (lower == "localhost" || lower.StartsWith("localhost:", StringComparison.Ordinal))
         {
             int port = client.GatewayPort;
-            if (lower.Length > "localhost".Length && (!int.TryParse(trimmed["localhost:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
+            if (lower.Length > "localhost".Length && (!int.TryParse(
+                trimmed["localhost:".Length..],
+                NumberStyles.None,
+                CultureInfo.InvariantCulture,
+                out port) || port is < 1 or > 65535))
             {
                 throw new CliException($"--cluster '{value}': the gateway port must be a number from 1 to 65535.");
             }

@@ -17,12 +17,31 @@ internal static class BenchCommand
     {
         Option<string> input = CliOptions.Path("--input", "Base vectors (.fvecs, .npy, raw with --dims). Or use --generate.", required: false);
         Option<string> queries = CliOptions.Path("--queries", "Query vectors (required with --input).", required: false);
-        Option<string> generate = CliOptions.Kind("--generate", "Generate the data instead of --input: uniform or clustered, cached in --data-dir.", required: false);
+        Option<string> generate = CliOptions.Kind(
+            "--generate",
+            "Generate the data instead of --input: uniform or clustered, cached in --data-dir.",
+            required: false);
         Option<long> n = CliOptions.Count("--n", "Base vectors to generate (with --generate).", required: false);
-        Option<int?> queryCount = new("--query-count") { Description = $"Queries to generate (default {BenchRunner.DefaultGeneratedQueries}), or to take from the start of --queries (default all)." };
-        Option<int?> dims = new("--dims") { Description = $"Dimensions of generated data (default {CliOptions.DefaultDimensions}) or of a raw --input." };
-        Option<string> dataDir = new("--data-dir") { Description = "Where generated data is cached.", DefaultValueFactory = _ => DatasetCache.DefaultFolder(), HelpName = "path" };
-        Option<string> index = CliOptions.Path("--index", "Index directory: built if it holds no index (or with --rebuild), otherwise reused. With --cluster: names the index and holds the embedded silo's data.", required: false);
+        Option<int?> queryCount = new("--query-count")
+        {
+            Description = $"Queries to generate (default {BenchRunner.DefaultGeneratedQueries}), or to take from the start of --queries (default "
+                + $"all).",
+        };
+        Option<int?> dims = new("--dims")
+        {
+            Description = $"Dimensions of generated data (default {CliOptions.DefaultDimensions}) or of a raw --input.",
+        };
+        Option<string> dataDir = new("--data-dir")
+        {
+            Description = "Where generated data is cached.",
+            DefaultValueFactory = _ => DatasetCache.DefaultFolder(),
+            HelpName = "path",
+        };
+        Option<string> index = CliOptions.Path(
+            "--index",
+            "Index directory: built if it holds no index (or with --rebuild), otherwise reused. With --cluster: names the index and holds the "
+                + "embedded silo's data.",
+            required: false);
         Option<bool> rebuild = new("--rebuild") { Description = "Build the index even if one exists." };
         Option<int> clusters = CliOptions.Clusters();
         Option<int> seed = CliOptions.Seed();
@@ -36,14 +55,25 @@ internal static class BenchCommand
         Option<int> latencyQueries = CliOptions.LatencyQueries();
         Option<int[]> clients = CliOptions.Clients([4], several: true);
         Option<int> batch = CliOptions.Batch();
-        Option<int> rounds = new("--rounds") { Description = "With --cluster: timed rounds per client count and side (cluster, engine), alternating; the median is reported.", DefaultValueFactory = _ => 3 };
+        Option<int> rounds = new("--rounds")
+        {
+            Description = "With --cluster: timed rounds per client count and side (cluster, engine), alternating; the median is reported.",
+            DefaultValueFactory = _ => 3,
+        };
         Option<double> seconds = new("--seconds") { Description = "With --cluster: length of one timed round.", DefaultValueFactory = _ => 2.0 };
         Option<double?> targetRecall = new("--target-recall")
         {
-            Description = "Before measuring, tune the index's default probes to the cheapest setting whose recall@k on held-out rows of the index reaches this target "
-                + "with a margin (as 'hyperd tune'; with --cluster, recorded in the cluster). Measured after the build, so the bench shows the speed at that recall.",
+            Description = "Before measuring, tune the index's default probes to the cheapest setting whose recall@k on held-out rows of the index "
+                + "reaches this target "
+                + "with a margin (as 'hyperd tune'; with --cluster, recorded in the cluster). Measured after the build, so the bench shows the "
+                + "speed at that recall.",
         };
-        Option<string?> engineIndex = new("--engine-index") { Description = "With --cluster: engine index directory holding the generation the cluster serves, for the engine-alone comparison (default with an embedded silo: its store).", HelpName = "path" };
+        Option<string?> engineIndex = new("--engine-index")
+        {
+            Description = "With --cluster: engine index directory holding the generation the cluster serves, for the engine-alone comparison "
+                + "(default with an embedded silo: its store).",
+            HelpName = "path",
+        };
         ClusterOptionSet cluster = ClusterOptionSet.Create();
         foreach (Option<int?> positive in new[] { queryCount, dims })
         {
@@ -78,7 +108,10 @@ internal static class BenchCommand
             }
         });
 
-        var command = new Command("bench", "Benchmark an index against exact search: recall, queries/s, speed-up, latency, first-second speed; with --cluster, the cluster against the engine alone.")
+        var command = new Command(
+            "bench",
+            "Benchmark an index against exact search: recall, queries/s, speed-up, latency, first-second speed; with --cluster, the cluster against "
+                + "the engine alone.")
         {
             input, queries, generate, n, queryCount, dims, dataDir, index, rebuild, clusters, seed, k, lshProbes, nprobe, threads, latencyQueries,
             rerank, budget, storage, clients, batch, rounds, seconds, targetRecall, engineIndex,
@@ -140,7 +173,12 @@ internal static class BenchCommand
             };
             if (choice is not null)
             {
-                var clusterSettings = new ClusterBenchSettings(choice, [.. parsed.GetValue(clients)!.Distinct()], parsed.GetValue(batch), parsed.GetValue(rounds), parsed.GetValue(seconds));
+                var clusterSettings = new ClusterBenchSettings(
+                    choice,
+                    [.. parsed.GetValue(clients)!.Distinct()],
+                    parsed.GetValue(batch),
+                    parsed.GetValue(rounds),
+                    parsed.GetValue(seconds));
                 ClusterBenchReport.Print(context, await ClusterBenchRunner.RunAsync(context, settings, clusterSettings, cancellationToken));
                 return ExitCodes.Success;
             }

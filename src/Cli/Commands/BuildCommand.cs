@@ -16,8 +16,14 @@ internal static class BuildCommand
 {
     public static Command Create(CliContext context)
     {
-        Option<string> input = CliOptions.Path("--input", "Vectors to index: .fvecs, .npy, or raw float32 (with --dims). Ids are row numbers. With --cluster the silos read it.");
-        Option<string> index = CliOptions.Path("--index", "Index directory to build into (created if missing; a new generation replaces the served one atomically). With --cluster: names the index and holds the embedded silo's data.", required: false);
+        Option<string> input = CliOptions.Path(
+            "--input",
+            "Vectors to index: .fvecs, .npy, or raw float32 (with --dims). Ids are row numbers. With --cluster the silos read it.");
+        Option<string> index = CliOptions.Path(
+            "--index",
+            "Index directory to build into (created if missing; a new generation replaces the served one atomically). With --cluster: names the "
+                + "index and holds the embedded silo's data.",
+            required: false);
         Option<int?> dims = CliOptions.RawDimensions();
         Option<int> clusters = CliOptions.Clusters();
         Option<int> threads = CliOptions.Threads();
@@ -42,7 +48,15 @@ internal static class BuildCommand
 
                 ClusterBuildRun.CheckSource(choice, parsed.GetValue(input)!, parsed.GetValue(dims));
                 await using ClusterSession session = await ClusterSession.ConnectAsync(context, choice, parsed.GetValue(threads), cancellationToken);
-                await ClusterBuildRun.BuildAsync(context, session, parsed.GetValue(input)!, parsed.GetValue(dims), parsed.GetValue(clusters), parsed.GetValue(seed), CliOptions.ParseStorage(parsed.GetValue(storage)), cancellationToken);
+                await ClusterBuildRun.BuildAsync(
+                    context,
+                    session,
+                    parsed.GetValue(input)!,
+                    parsed.GetValue(dims),
+                    parsed.GetValue(clusters),
+                    parsed.GetValue(seed),
+                    CliOptions.ParseStorage(parsed.GetValue(storage)),
+                    cancellationToken);
                 return ExitCodes.Success;
             }
 

@@ -10,12 +10,23 @@ internal sealed record ClusterOptionSet(Option<string?> Cluster, Option<string?>
         new Option<string?>("--cluster")
         {
             Description = $"Run against a HyperdOrleans cluster through the client SDK instead of the engine: {ClusterTarget.Usage}. "
-                + "embedded hosts a silo in this process; azure reads Hyperd__Client__AzureStorageConnectionString (or Hyperd__Azure__ConnectionString, "
-                + "Hyperd__ClusterId, Hyperd__ServiceId as infra/.run/cluster.env sets them). Default: env Hyperd__Client__Cluster, else engine mode.",
+                + "embedded hosts a silo in this process; azure reads Hyperd__Client__AzureStorageConnectionString (or "
+                + "Hyperd__Azure__ConnectionString, "
+                + "Hyperd__ClusterId, Hyperd__ServiceId as infra/.run/cluster.env sets them). Default: env Hyperd__Client__Cluster, else engine "
+                + "mode.",
             HelpName = "cluster",
         },
-        new Option<string?>("--name") { Description = $"Index name in the cluster (default: the --index folder's name, else '{ClusterChoice.DefaultName}').", HelpName = "name" },
-        new Option<string?>("--silo-data") { Description = "Data directory of the embedded silo: grain state, index files, cache (default: <index>/cluster, else the silo host's default).", HelpName = "path" });
+        new Option<string?>("--name")
+        {
+            Description = $"Index name in the cluster (default: the --index folder's name, else '{ClusterChoice.DefaultName}').",
+            HelpName = "name",
+        },
+        new Option<string?>("--silo-data")
+        {
+            Description = "Data directory of the embedded silo: grain state, index files, cache (default: <index>/cluster, else the silo host's "
+                + "default).",
+            HelpName = "path",
+        });
 
     public void AddTo(Command command)
     {

@@ -10,11 +10,15 @@ namespace HyperdOrleans.Cli.Commands;
 internal static class CommandRunner
 {
     public static void SetGuardedAction(this Command command, CliContext context, Func<ParseResult, CancellationToken, int> work) =>
-        command.SetAction((parsed, cancellationToken) => Task.Run(() => Guard(context, () => work(parsed, cancellationToken)), CancellationToken.None));
+        command.SetAction((parsed, cancellationToken) => Task.Run(
+            () => Guard(context, () => work(parsed, cancellationToken)),
+            CancellationToken.None));
 
     /// <summary>The same for work that awaits (cluster calls), so no thread blocks while the cluster answers.</summary>
     public static void SetGuardedAsyncAction(this Command command, CliContext context, Func<ParseResult, CancellationToken, Task<int>> work) =>
-        command.SetAction((parsed, cancellationToken) => Task.Run(() => GuardAsync(context, () => work(parsed, cancellationToken)), CancellationToken.None));
+        command.SetAction((parsed, cancellationToken) => Task.Run(
+            () => GuardAsync(context, () => work(parsed, cancellationToken)),
+            CancellationToken.None));
 
     private static int Guard(CliContext context, Func<int> work) => GuardAsync(context, () => Task.FromResult(work())).GetAwaiter().GetResult();
 

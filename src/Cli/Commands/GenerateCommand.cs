@@ -12,12 +12,21 @@ internal static class GenerateCommand
 {
     public static Command Create(CliContext context)
     {
-        Option<string> kind = CliOptions.Kind("--kind", "uniform: every component uniform in [0,1) (the course workload, hard for any ANN index); clustered: a Gaussian mixture, like real embeddings.", required: true);
+        Option<string> kind = CliOptions.Kind(
+            "--kind",
+            "uniform: every component uniform in [0,1) (the course workload, hard for any ANN index); clustered: a Gaussian mixture, like real "
+                + "embeddings.",
+            required: true);
         Option<long> n = CliOptions.Count("--n", "Base vectors to write.");
         Option<int> dims = CliOptions.Dimensions();
         Option<int> seed = CliOptions.Seed();
-        Option<string> output = CliOptions.Path("--out", "Base file to write; the extension picks the format: .fvecs, .npy, anything else raw float32.");
-        Option<long> queries = CliOptions.Count("--queries", "Query vectors to write as well (from the generator's query stream: same clustered centres, different rows).", required: false);
+        Option<string> output = CliOptions.Path(
+            "--out",
+            "Base file to write; the extension picks the format: .fvecs, .npy, anything else raw float32.");
+        Option<long> queries = CliOptions.Count(
+            "--queries",
+            "Query vectors to write as well (from the generator's query stream: same clustered centres, different rows).",
+            required: false);
         Option<string> queriesOutput = CliOptions.Path("--queries-out", "Query file to write (required with --queries).", required: false);
 
         var command = new Command("generate", "Write a synthetic data set (and queries) to a vector file.")
@@ -47,7 +56,8 @@ internal static class GenerateCommand
             SyntheticFiles.Write(context, requests, cancellationToken);
             foreach (SyntheticRequest request in requests)
             {
-                context.Ui.WriteLine($"wrote {request.Count:N0} {request.Label} vectors ({dataKind.ToString().ToLowerInvariant()}, {d} dims, seed {s}) to {request.Path}");
+                context.Ui.WriteLine($"wrote {request.Count:N0} {request.Label} vectors ({dataKind.ToString().ToLowerInvariant()}, {d} dims, seed "
+                    + $"{s}) to {request.Path}");
             }
 
             context.Ui.WriteLine($"in {clock.Elapsed.TotalSeconds:F1} s");

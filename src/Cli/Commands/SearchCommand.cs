@@ -14,7 +14,10 @@ internal static class SearchCommand
 {
     public static Command Create(CliContext context)
     {
-        Option<string> index = CliOptions.Path("--index", "Index directory (made by 'hyperd build'). With --cluster: names the index and holds the embedded silo's data.", required: false);
+        Option<string> index = CliOptions.Path(
+            "--index",
+            "Index directory (made by 'hyperd build'). With --cluster: names the index and holds the embedded silo's data.",
+            required: false);
         Option<string> queries = CliOptions.Path("--queries", "Query vectors (.fvecs, .npy, or raw float32 of the index's dimensions).");
         Option<int> k = CliOptions.K();
         Option<int?> lshProbes = CliOptions.LshProbes();
@@ -24,8 +27,10 @@ internal static class SearchCommand
         Option<int> threads = CliOptions.Threads();
         Option<bool> timing = new("--timing")
         {
-            Description = "Also measure, after a warm-up so the JIT is not timed: queries/s of the whole batch (median of repeated runs; with --cluster, one warmed pass) "
-                + "and latency percentiles (engine: --latency-queries sent one at a time; cluster: per request). Without it nothing is timed or repeated.",
+            Description = "Also measure, after a warm-up so the JIT is not timed: queries/s of the whole batch (median of repeated runs; with "
+                + "--cluster, one warmed pass) "
+                + "and latency percentiles (engine: --latency-queries sent one at a time; cluster: per request). Without it nothing is timed or "
+                + "repeated.",
         };
         Option<int> latencyQueries = CliOptions.LatencyQueries();
         latencyQueries.Description = "With --timing: how many queries (from the start) to also send one at a time, for latency (0: skip).";
@@ -34,7 +39,9 @@ internal static class SearchCommand
         Option<int[]> clients = CliOptions.Clients([1], several: false);
         ClusterOptionSet cluster = ClusterOptionSet.Create();
 
-        var command = new Command("search", "Search an index with a query file (in the engine, or in a cluster with --cluster) and write the ids; --timing also measures.")
+        var command = new Command(
+            "search",
+            "Search an index with a query file (in the engine, or in a cluster with --cluster) and write the ids; --timing also measures.")
         {
             index, queries, k, lshProbes, nprobe, rerank, budget, threads, timing, latencyQueries, output, batch, clients,
         };
@@ -51,7 +58,13 @@ internal static class SearchCommand
                 return ExitCodes.Success;
             }
 
-            EngineSearch.Run(context, ClusterOptionSet.RequireIndex(parsed.GetValue(index)), request, parsed.GetValue(threads), parsed.GetValue(latencyQueries), cancellationToken);
+            EngineSearch.Run(
+                context,
+                ClusterOptionSet.RequireIndex(parsed.GetValue(index)),
+                request,
+                parsed.GetValue(threads),
+                parsed.GetValue(latencyQueries),
+                cancellationToken);
             return ExitCodes.Success;
         });
         return command;

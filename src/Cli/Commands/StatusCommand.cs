@@ -14,7 +14,10 @@ internal static class StatusCommand
 {
     public static Command Create(CliContext context)
     {
-        Option<string> index = CliOptions.Path("--index", "Index directory. With --cluster: names the index and holds the embedded silo's data.", required: false);
+        Option<string> index = CliOptions.Path(
+            "--index",
+            "Index directory. With --cluster: names the index and holds the embedded silo's data.",
+            required: false);
         ClusterOptionSet cluster = ClusterOptionSet.Create();
         var command = new Command("status", "Show an index: generation, vectors, pending appends and deletes, rebuild progress.") { index };
         cluster.AddTo(command);
@@ -34,7 +37,8 @@ internal static class StatusCommand
             }
 
             IndexManifest manifest = ManifestStore.Read(directory);
-            context.Ui.WriteLine($"index {Path.GetFullPath(directory)}: generation {manifest.Generation}, {manifest.Count:N0} vectors x {manifest.Dimensions}, built from {manifest.Build.Source} in {manifest.Build.Seconds:F1} s");
+            context.Ui.WriteLine($"index {Path.GetFullPath(directory)}: generation {manifest.Generation}, {manifest.Count:N0} vectors x "
+                + $"{manifest.Dimensions}, built from {manifest.Build.Source} in {manifest.Build.Seconds:F1} s");
             context.Ui.WriteLine("engine index: no pending data and no background rebuild (a build writes a whole new generation)");
             return ExitCodes.Success;
         });

@@ -19,20 +19,36 @@ internal static class TuneCommand
 {
     public static Command Create(CliContext context)
     {
-        Option<string> index = CliOptions.Path("--index", "Index directory (made by 'hyperd build') to tune. With --cluster: names the index and holds the embedded silo's data.", required: false);
+        Option<string> index = CliOptions.Path(
+            "--index",
+            "Index directory (made by 'hyperd build') to tune. With --cluster: names the index and holds the embedded silo's data.",
+            required: false);
         Option<string?> engineIndex = new("--engine-index")
         {
-            Description = "With --cluster: engine index directory holding the generation the cluster serves (a copy of the index's folder in the cluster's file store); default with an embedded silo: its store.",
+            Description = "With --cluster: engine index directory holding the generation the cluster serves (a copy of the index's folder in the "
+                + "cluster's file store); default with an embedded silo: its store.",
             HelpName = "path",
         };
-        Option<double> target = new("--target-recall") { Description = "Recall@k the defaults must reach on the sample (more than 0, at most 1).", DefaultValueFactory = _ => 0.95 };
+        Option<double> target = new("--target-recall")
+        {
+            Description = "Recall@k the defaults must reach on the sample (more than 0, at most 1).",
+            DefaultValueFactory = _ => 0.95,
+        };
         Option<int> k = CliOptions.K();
-        Option<int> sample = new("--sample") { Description = "Without --queries: rows of the index used as held-out queries (seeded, uniform).", DefaultValueFactory = _ => new TuningOptions().SampleSize, HelpName = "count" };
+        Option<int> sample = new("--sample")
+        {
+            Description = "Without --queries: rows of the index used as held-out queries (seeded, uniform).",
+            DefaultValueFactory = _ => new TuningOptions().SampleSize,
+            HelpName = "count",
+        };
         Option<string?> queries = new("--queries")
         {
-            Description = "Real queries (.fvecs, .npy, or raw float32 of the index's dimensions; all rows are used): recall is measured against their exact answers and must reach the target as is. "
-                + "Without it, rows of the index stand in for queries; they are easier than new queries, so a setting must reach the target by a margin: "
-                + "its sample recall less 1.645 standard errors (the spread of per-query recall over the sample, the one-sided 95 % bound) must reach it.",
+            Description = "Real queries (.fvecs, .npy, or raw float32 of the index's dimensions; all rows are used): recall is measured against "
+                + "their exact answers and must reach the target as is. "
+                + "Without it, rows of the index stand in for queries; they are easier than new queries, so a setting must reach the target by a "
+                + "margin: "
+                + "its sample recall less 1.645 standard errors (the spread of per-query recall over the sample, the one-sided 95 % bound) must "
+                + "reach it.",
             HelpName = "path",
         };
         Option<int> threads = CliOptions.Threads();
@@ -54,7 +70,10 @@ internal static class TuneCommand
             }
         });
 
-        var command = new Command("tune", "Find the cheapest lshProbes/nprobe reaching a recall target (on real queries with --queries, else on the index's own rows with a margin), and record them as its defaults (in the cluster with --cluster).")
+        var command = new Command(
+            "tune",
+            "Find the cheapest lshProbes/nprobe reaching a recall target (on real queries with --queries, else on the index's own rows with a "
+                + "margin), and record them as its defaults (in the cluster with --cluster).")
         {
             index, target, k, sample, queries, threads, seed, dryRun, json, engineIndex,
         };

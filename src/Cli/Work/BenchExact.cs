@@ -14,7 +14,8 @@ internal static class BenchExact
     public static ExactRun Run(CliContext context, VectorFile input, float[] queries, int k, int threads, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        context.Ui.WriteLine($"exact: batched search of {queries.Length / input.Dimensions:N0} queries over {input.Count:N0} rows (a normalised copy of the base in {Path.GetTempPath()} while it runs)");
+        context.Ui.WriteLine($"exact: batched search of {queries.Length / input.Dimensions:N0} queries over {input.Count:N0} rows (a normalised "
+            + $"copy of the base in {Path.GetTempPath()} while it runs)");
 
         // The copy is temporary: a bench keeps the index, not a second copy of the data.
         using UnitBase unit = UnitBase.WriteTemporary(input, Path.GetTempPath());

@@ -14,9 +14,23 @@ internal static class BenchReport
         var table = new Table().Title($"hyperd bench: {o.Input.Count:N0} x {o.Input.Dimensions}, {o.Queries.Count:N0} queries")
             .AddColumns("measure", "value", "how");
         table.AddRow($"recall@{o.K}", $"{o.Recall:F4}", "index answers vs exact top k (ties count)");
-        table.AddRow("index", $"{o.Index.QueriesPerSecond:N0} q/s", $"all queries in one batch, {o.Index.Threads} threads, median of {o.Index.Runs} runs; lsh-probes {o.Probes.LshProbes}, nprobe {o.Probes.NProbe}, {CliOptions.BudgetName(o.Probes.Budget)}");
-        table.AddRow("scanned/query", $"{o.Scanned.BytesPerQuery / 1024:N0} KiB", $"{o.Scanned.RowsPerQuery:N0} rows of {(o.Scanned.RerankRows > 0 ? "8-bit codes" : "float32")} per query{(o.Scanned.RerankRows > 0 ? $", plus {(double)o.Scanned.RerankRows / o.Scanned.Queries:N0} float32 rows re-ranked (rerank {o.Probes.Rerank})" : string.Empty)}");
-        table.AddRow("index size", Formats.Bytes(o.IndexBytes), o.Scanned.RerankRows > 0 ? "centroids, float32 lists and sq8 codes on disk" : "centroids and float32 lists on disk");
+        table.AddRow(
+            "index",
+            $"{o.Index.QueriesPerSecond:N0} q/s",
+            $"all queries in one batch, {o.Index.Threads} threads, median of {o.Index.Runs} runs; lsh-probes {o.Probes.LshProbes}, nprobe "
+                + $"{o.Probes.NProbe}, {CliOptions.BudgetName(o.Probes.Budget)}");
+        bool codes = o.Scanned.RerankRows > 0;
+        string reranked = codes
+            ? $", plus {(double)o.Scanned.RerankRows / o.Scanned.Queries:N0} float32 rows re-ranked (rerank {o.Probes.Rerank})"
+            : string.Empty;
+        table.AddRow(
+            "scanned/query",
+            $"{o.Scanned.BytesPerQuery / 1024:N0} KiB",
+            $"{o.Scanned.RowsPerQuery:N0} rows of {(codes ? "8-bit codes" : "float32")} per query{reranked}");
+        table.AddRow(
+            "index size",
+            Formats.Bytes(o.IndexBytes),
+            o.Scanned.RerankRows > 0 ? "centroids, float32 lists and sq8 codes on disk" : "centroids and float32 lists on disk");
         table.AddRow("first second", $"{o.FirstCall.FirstSecondQueriesPerSecond:N0} q/s", FirstCallText(o.FirstCall, "the freshly opened index"));
         table.AddRow("exact", $"{o.Exact.QueriesPerSecond:N0} q/s", ExactText(o.Exact));
         table.AddRow("speed-up", $"{o.Index.QueriesPerSecond / o.Exact.QueriesPerSecond:N1}x", "index q/s / exact q/s");
@@ -30,7 +44,11 @@ internal static class BenchReport
         if (o.Build is { } build)
         {
             table.AddRow("build peak RssAnon", Formats.Bytes(build.PeakRssAnon), "own heap and buffers, sampled every 50 ms");
-            table.AddRow("build peak VmHWM", Formats.Bytes(build.PeakVmHwm), build.PeakCoversBuildOnly ? "peak resident set incl. mapped files, build only" : "peak resident set incl. mapped files, whole process");
+            table.AddRow(
+                "build peak VmHWM",
+                Formats.Bytes(build.PeakVmHwm),
+                build.PeakCoversBuildOnly ? "peak resident set incl. mapped files, build only"
+                    : "peak resident set incl. mapped files, whole process");
         }
 
         context.Ui.Write(table);

@@ -52,18 +52,23 @@ internal static class BenchRunner
             throw new CliException($"--k {k} asks for more neighbours than the index's {index.Count:N0} vectors.");
         }
 
-        context.Ui.WriteLine($"searching: {queries.Count:N0} queries, k {k}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, budget {CliOptions.BudgetName(probes.Budget)}, {IndexBuildRun.ThreadsText(settings.Threads)}");
+        context.Ui.WriteLine($"searching: {queries.Count:N0} queries, k {k}, lsh-probes {probes.LshProbes}, nprobe {probes.NProbe}, budget "
+            + $"{CliOptions.BudgetName(probes.Budget)}, {IndexBuildRun.ThreadsText(settings.Threads)}");
 
         // First, before anything else searches in this process: a fresh open's first second is what a short run gets.
         var load = new ConcurrentLoad(queries.Rows, index.Dimensions, settings.Batch);
-        FirstCallSpeed firstCall = FirstSecond.MeasureAsync(load, rows => Task.FromResult(index.SearchBatch(rows, k, probes, settings.Threads)), settings.Batch)
+        FirstCallSpeed firstCall = FirstSecond.MeasureAsync(
+            load,
+            rows => Task.FromResult(index.SearchBatch(rows, k, probes, settings.Threads)),
+            settings.Batch)
             .GetAwaiter().GetResult();
         QueryTimer.WarmUp(index, queries.Rows, k, probes, settings.Threads);
         cancellationToken.ThrowIfCancellationRequested();
         Throughput batch = QueryTimer.Batched(index, queries.Rows, k, probes, settings.Threads);
         var scanned = new SearchStats();
         index.SearchBatch(queries.Rows, k, probes, settings.Threads, scanned);
-        LatencyStats? latency = settings.LatencyQueries > 0 ? QueryTimer.SingleQueries(index, queries.Rows, settings.LatencyQueries, k, probes) : null;
+        LatencyStats? latency = settings.LatencyQueries > 0 ? QueryTimer.SingleQueries(index, queries.Rows, settings.LatencyQueries, k, probes)
+            : null;
 
         ExactRun exact = BenchExact.Run(context, input, queries.Rows, k, settings.Threads, cancellationToken);
 
@@ -95,7 +100,15 @@ internal static class BenchRunner
         if (settings.Generate is { } kind)
         {
             int dimensions = settings.Dimensions ?? CliOptions.DefaultDimensions;
-            DatasetFiles files = DatasetCache.Ensure(context, kind, settings.Count, dimensions, settings.Seed, settings.QueryCount ?? DefaultGeneratedQueries, settings.DataFolder, cancellationToken);
+            DatasetFiles files = DatasetCache.Ensure(
+                context,
+                kind,
+                settings.Count,
+                dimensions,
+                settings.Seed,
+                settings.QueryCount ?? DefaultGeneratedQueries,
+                settings.DataFolder,
+                cancellationToken);
             return (VectorFile.Open(files.BasePath, dimensions), files.QueriesPath);
         }
 

@@ -56,6 +56,11 @@ internal sealed record BenchSettings
 
     /// <summary>The tuning run <see cref="TargetRecall"/> asks for: rows of the index with the margin, the choice printed in one line.</summary>
     public TuneRun? Tuning => TargetRecall is double target
-        ? new TuneRun(null, new Engine.Tuning.TuningOptions { TargetRecall = target, K = K, Threads = Threads, Seed = Seed }, DryRun: false, JsonPath: null, Curve: false)
+        ? new TuneRun(
+            null,
+            new Engine.Tuning.TuningOptions { TargetRecall = target, K = K, Threads = Threads, Seed = Seed },
+            DryRun: false,
+            JsonPath: null,
+            Curve: false)
         : null;
 }

@@ -22,9 +22,11 @@ internal static class BuildReport
         }
 
         context.Ui.Write(buckets);
-        context.Ui.WriteLine($"build: {outcome.Seconds:F1} s for {manifest.Count:N0} vectors ({manifest.Count / outcome.Seconds:N0} vectors/s), generation {manifest.Generation}");
+        context.Ui.WriteLine($"build: {outcome.Seconds:F1} s for {manifest.Count:N0} vectors ({manifest.Count / outcome.Seconds:N0} vectors/s), "
+            + $"generation {manifest.Generation}");
         context.Ui.WriteLine($"peak memory: RssAnon {Formats.Bytes(outcome.PeakRssAnon)} (the process's own heap and buffers, sampled every 50 ms)");
         string scope = outcome.PeakCoversBuildOnly ? "during the build" : "since process start";
-        context.Ui.WriteLine($"             VmHWM   {Formats.Bytes(outcome.PeakVmHwm)} (peak resident set {scope}, including resident pages of memory-mapped files)");
+        context.Ui.WriteLine($"             VmHWM   {Formats.Bytes(outcome.PeakVmHwm)} (peak resident set {scope}, including resident pages of "
+            + $"memory-mapped files)");
     }
 }

@@ -22,7 +22,15 @@ internal static class DatasetCache
         return Path.Combine(root, "hyperd");
     }
 
-    public static DatasetFiles Ensure(CliContext context, SyntheticKind kind, long count, int dimensions, int seed, int queryCount, string folder, CancellationToken cancellationToken)
+    public static DatasetFiles Ensure(
+        CliContext context,
+        SyntheticKind kind,
+        long count,
+        int dimensions,
+        int seed,
+        int queryCount,
+        string folder,
+        CancellationToken cancellationToken)
     {
         string name = kind.ToString().ToLowerInvariant();
 

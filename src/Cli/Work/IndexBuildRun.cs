@@ -14,9 +14,16 @@ internal sealed record BuildOutcome(IndexManifest Manifest, double Seconds, long
 /// <summary>Builds an index with progress and memory sampling, then prints the summary. Shared by build and bench.</summary>
 internal static class IndexBuildRun
 {
-    public static BuildOutcome Build(CliContext context, VectorFile input, string indexDirectory, IndexBuildOptions options, CancellationToken cancellationToken)
+    public static BuildOutcome Build(
+        CliContext context,
+        VectorFile input,
+        string indexDirectory,
+        IndexBuildOptions options,
+        CancellationToken cancellationToken)
     {
-        context.Ui.WriteLine($"building {indexDirectory} from {input.Path}: {input.Count:N0} x {input.Dimensions} ({input.Format}), {options.DescribeClusters()}, storage {Commands.CliOptions.StorageName(options.Storage)}, {ThreadsText(options.Threads)}, seed {options.Seed}");
+        context.Ui.WriteLine($"building {indexDirectory} from {input.Path}: {input.Count:N0} x {input.Dimensions} ({input.Format}), "
+            + $"{options.DescribeClusters()}, storage {Commands.CliOptions.StorageName(options.Storage)}, {ThreadsText(options.Threads)}, seed "
+            + $"{options.Seed}");
         bool peakReset = ProcessMemory.TryResetPeak();
         var sampler = new PeakMemorySampler(intervalMs: 50);
         var clock = Stopwatch.StartNew();
@@ -24,7 +31,12 @@ internal static class IndexBuildRun
         try
         {
             manifest = ProgressDisplay.Run(context, state =>
-                IndexBuilder.Build(new VectorFileSource(input), indexDirectory, options, new BuildProgressAdapter(state, cancellationToken), cancellationToken));
+                IndexBuilder.Build(
+                    new VectorFileSource(input),
+                    indexDirectory,
+                    options,
+                    new BuildProgressAdapter(state, cancellationToken),
+                    cancellationToken));
         }
         finally
         {

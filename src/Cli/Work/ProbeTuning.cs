@@ -43,13 +43,15 @@ internal static class ProbeTuning
         ClusterIndexInfo info = await ClusterIndexInfo.ReadAsync(session, cancellationToken);
         if (session.EngineDirectory is not { } directory || !Engine.Storage.ManifestStore.Exists(directory))
         {
-            throw new CliException($"index '{session.Name}': the cluster's files are not on this machine; give --engine-index with a copy of the index's folder from the cluster's file store.");
+            throw new CliException($"index '{session.Name}': the cluster's files are not on this machine; give --engine-index with a copy of the "
+                + $"index's folder from the cluster's file store.");
         }
 
         TuningResult result = Measure(context, directory, run, cancellationToken);
         if (result.Generation != info.Status.Generation)
         {
-            throw new CliException($"{directory} holds generation {result.Generation} but the cluster serves generation {info.Status.Generation} of index '{session.Name}': give --engine-index with the files of the generation it serves.");
+            throw new CliException($"{directory} holds generation {result.Generation} but the cluster serves generation {info.Status.Generation} of "
+                + $"index '{session.Name}': give --engine-index with the files of the generation it serves.");
         }
 
         string where = $"index '{session.Name}' in the {session.Choice.Target.Description}";
@@ -60,8 +62,12 @@ internal static class ProbeTuning
 
         TuningPoint chosen = result.Chosen;
         var tuning = new IndexTuning(result.TargetRecall, result.K, result.SampleSize, chosen.Recall, chosen.DotsPerQuery, DateTimeOffset.UtcNow);
-        IndexStatus status = await session.Client.SetDefaultsAsync(session.Name, new IndexDefaults(chosen.LshProbes, chosen.NProbe, tuning), cancellationToken);
-        context.Ui.WriteLine($"recorded lshProbes={status.Defaults!.LshProbes} nprobe={status.Defaults.NProbe} as the defaults of {where} (every coordinator uses them within a few seconds)");
+        IndexStatus status = await session.Client.SetDefaultsAsync(
+            session.Name,
+            new IndexDefaults(chosen.LshProbes, chosen.NProbe, tuning),
+            cancellationToken);
+        context.Ui.WriteLine($"recorded lshProbes={status.Defaults!.LshProbes} nprobe={status.Defaults.NProbe} as the defaults of {where} (every "
+            + $"coordinator uses them within a few seconds)");
         return ExitCodes.Success;
     }
 
@@ -72,17 +78,25 @@ internal static class ProbeTuning
         TuningResult result;
         using (VectorIndex opened = VectorIndex.Open(directory))
         {
-            context.Ui.WriteLine($"index {opened.Directory}: {opened.Count:N0} x {opened.Dimensions}, generation {opened.Generation}, defaults lsh-probes {opened.DefaultParameters.LshProbes}, nprobe {opened.DefaultParameters.NProbe}");
+            context.Ui.WriteLine($"index {opened.Directory}: {opened.Count:N0} x {opened.Dimensions}, generation {opened.Generation}, defaults "
+                + $"lsh-probes {opened.DefaultParameters.LshProbes}, nprobe {opened.DefaultParameters.NProbe}");
             QuerySet? real = queriesPath is null ? null : QuerySet.Load(queriesPath, opened.Dimensions);
             context.Ui.WriteLine(real is null
-                ? $"target recall@{options.K} >= {options.TargetRecall} less a margin of {options.MarginZ} standard errors, on {Math.Min(options.SampleSize, opened.Count):N0} rows of the index held out as queries (seed {options.Seed}), {IndexBuildRun.ThreadsText(options.Threads)}"
-                : $"target recall@{options.K} >= {options.TargetRecall} on {real.Count:N0} queries from {real.Path}, {IndexBuildRun.ThreadsText(options.Threads)}");
+                ? $"target recall@{options.K} >= {options.TargetRecall} less a margin of {options.MarginZ} standard errors, on "
+                    + $"{Math.Min(options.SampleSize, opened.Count):N0} rows of the index held out as queries (seed {options.Seed}), "
+                    + $"{IndexBuildRun.ThreadsText(options.Threads)}"
+                : $"target recall@{options.K} >= {options.TargetRecall} on {real.Count:N0} queries from {real.Path}, "
+                    + $"{IndexBuildRun.ThreadsText(options.Threads)}");
             result = ProgressDisplay.Run(context, state =>
             {
                 var progress = new CallbackProgress<TuningProgress>(p =>
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    state.Set(p.Phase, p.Phase switch { "sample" => "reading the sample", "exact" => "exact answers", _ => "sweeping settings" }, p.Done, p.Total);
+                    state.Set(
+                        p.Phase,
+                        p.Phase switch { "sample" => "reading the sample", "exact" => "exact answers", _ => "sweeping settings" },
+                        p.Done,
+                        p.Total);
                 });
                 return real is null
                     ? ProbeTuner.Tune(opened, options, progress, cancellationToken)
@@ -114,7 +128,9 @@ internal static class ProbeTuning
         TuningPoint chosen = result.Chosen;
         if (!result.Reached)
         {
-            context.Error.WriteLine($"hyperd: target recall@{result.K} {result.TargetRecall} not reached: the best setting measured, lshProbes={chosen.LshProbes} nprobe={chosen.NProbe}, reaches {chosen.Recall:F4} on the {(result.FromIndex ? "sample" : "queries")}; nothing recorded (lower --target-recall, or rebuild with more clusters).");
+            context.Error.WriteLine($"hyperd: target recall@{result.K} {result.TargetRecall} not reached: the best setting measured, "
+                + $"lshProbes={chosen.LshProbes} nprobe={chosen.NProbe}, reaches {chosen.Recall:F4} on the "
+                + $"{(result.FromIndex ? "sample" : "queries")}; nothing recorded (lower --target-recall, or rebuild with more clusters).");
             return ExitCodes.TargetNotReached;
         }
 

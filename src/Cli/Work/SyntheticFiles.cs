@@ -4,7 +4,14 @@ using HyperdOrleans.Evaluation.Data;
 namespace HyperdOrleans.Cli.Work;
 
 /// <summary>One synthetic file to write: which generator stream, how many rows, where.</summary>
-internal sealed record SyntheticRequest(SyntheticKind Kind, int Dimensions, int Seed, SyntheticData.Stream Stream, long Count, string Path, string Label);
+internal sealed record SyntheticRequest(
+    SyntheticKind Kind,
+    int Dimensions,
+    int Seed,
+    SyntheticData.Stream Stream,
+    long Count,
+    string Path,
+    string Label);
 
 /// <summary>
 /// Writes synthetic data sets with progress. Each file is written under a temporary name and renamed when
@@ -30,7 +37,9 @@ internal static class SyntheticFiles
         Directory.CreateDirectory(folder);
 
         // The extension stays last: the writer picks the format (.fvecs, .npy, raw) from it.
-        string temporary = Path.Combine(folder, $".{Path.GetFileNameWithoutExtension(full)}.{Environment.ProcessId}.partial{Path.GetExtension(full)}");
+        string temporary = Path.Combine(
+            folder,
+            $".{Path.GetFileNameWithoutExtension(full)}.{Environment.ProcessId}.partial{Path.GetExtension(full)}");
         try
         {
             state.Set(request.Label, request.Label, 0, request.Count);

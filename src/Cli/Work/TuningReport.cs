@@ -24,7 +24,14 @@ internal static class TuningReport
         foreach (TuningPoint p in r.Curve)
         {
             string mark = p == r.Chosen ? (r.Reached ? "chosen" : "best") : p.Reaches(r.TargetRecall) ? "+" : "";
-            string[] cells = [mark, $"{p.LshProbes}", $"{p.NProbe}", $"{p.Recall:F4}", .. r.FromIndex ? [$"{p.Margin:F4}"] : Array.Empty<string>(), $"{p.DotsPerQuery:N0}", $"{p.QueriesPerSecond:N0}"];
+            string[] cells = [
+                mark,
+                $"{p.LshProbes}",
+                $"{p.NProbe}",
+                $"{p.Recall:F4}",
+                .. r.FromIndex ? [$"{p.Margin:F4}"] : Array.Empty<string>(),
+                $"{p.DotsPerQuery:N0}",
+                $"{p.QueriesPerSecond:N0}"];
             table.AddRow(cells);
         }
 
@@ -35,9 +42,11 @@ internal static class TuningReport
 
         context.Ui.Write(table);
         context.Ui.WriteLine(r.FromIndex
-            ? "+ reaches the target with its margin (recall - margin >= target; margin: 1.645 standard errors of the sample's recall, as rows of the index are easier queries than new ones; --queries measures real ones)"
+            ? "+ reaches the target with its margin (recall - margin >= target; margin: 1.645 standard errors of the sample's recall, as rows of "
+                + "the index are easier queries than new ones; --queries measures real ones)"
             : "+ reaches the target on the given queries");
-        context.Ui.WriteLine($"dots/query: centroids scored plus rows scanned, the cost the choice minimises (q/s: one batched run of the sample, all threads, for reference)");
+        context.Ui.WriteLine($"dots/query: centroids scored plus rows scanned, the cost the choice minimises (q/s: one batched run of the sample, "
+            + $"all threads, for reference)");
         context.Ui.WriteLine($"exact answers of the sample in {r.ExactSeconds:F1} s; {r.Curve.Count} settings measured in {r.SweepSeconds:F1} s");
         PrintChoice(context, r);
     }
@@ -47,7 +56,10 @@ internal static class TuningReport
     {
         if (r.Reached)
         {
-            context.Ui.WriteLine($"chosen: lshProbes={r.Chosen.LshProbes} nprobe={r.Chosen.NProbe}: recall@{r.K} {r.Chosen.Recall:F4}{(r.FromIndex ? $" (margin {r.Chosen.Margin:F4})" : string.Empty)} on {r.SampleSize:N0} {(r.FromIndex ? "held-out rows of the index" : "queries")}, {r.Chosen.DotsPerQuery:N0} dot products per query ({r.Chosen.DotsPerQuery / r.IndexCount:P2} of exact search)");
+            context.Ui.WriteLine($"chosen: lshProbes={r.Chosen.LshProbes} nprobe={r.Chosen.NProbe}: recall@{r.K} "
+                + $"{r.Chosen.Recall:F4}{(r.FromIndex ? $" (margin {r.Chosen.Margin:F4})" : string.Empty)} on {r.SampleSize:N0} "
+                + $"{(r.FromIndex ? "held-out rows of the index" : "queries")}, {r.Chosen.DotsPerQuery:N0} dot products per query "
+                + $"({r.Chosen.DotsPerQuery / r.IndexCount:P2} of exact search)");
         }
     }
 

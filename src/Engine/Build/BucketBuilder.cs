@@ -55,9 +55,25 @@ public static class BucketBuilder
         {
             var scorer = new CentroidScorer(centroids, dimensions);
             long[] sizes = AssignToFile(spillFile, labelsPath, dimensions, n, scorer, threads, bucket, progress, cancellationToken);
-            ulong listsChecksum = Place(spillFile, labelsPath, Path.Combine(indexDirectory, listsName), dimensions, sizes, bucket, n, progress, cancellationToken);
+            ulong listsChecksum = Place(
+                spillFile,
+                labelsPath,
+                Path.Combine(indexDirectory, listsName),
+                dimensions,
+                sizes,
+                bucket,
+                n,
+                progress,
+                cancellationToken);
             ulong centroidsChecksum = CentroidsFile.Write(Path.Combine(indexDirectory, centroidsName), centroids, dimensions);
-            var entry = new BucketManifest(bucket, n, k, centroidsName, ManifestStore.FormatChecksum(centroidsChecksum), listsName, ManifestStore.FormatChecksum(listsChecksum));
+            var entry = new BucketManifest(
+                bucket,
+                n,
+                k,
+                centroidsName,
+                ManifestStore.FormatChecksum(centroidsChecksum),
+                listsName,
+                ManifestStore.FormatChecksum(listsChecksum));
             return quantizer is null ? entry : WriteCodes(entry, quantizer, indexDirectory, generationFolder, dimensions, bucket, cancellationToken);
         }
         finally
@@ -67,7 +83,14 @@ public static class BucketBuilder
     }
 
     /// <summary>Encodes the bucket's finished lists file into its codes file, cluster by cluster in the same order.</summary>
-    private static BucketManifest WriteCodes(BucketManifest entry, ScalarQuantizer quantizer, string indexDirectory, string generationFolder, int dimensions, int bucket, CancellationToken cancellationToken)
+    private static BucketManifest WriteCodes(
+        BucketManifest entry,
+        ScalarQuantizer quantizer,
+        string indexDirectory,
+        string generationFolder,
+        int dimensions,
+        int bucket,
+        CancellationToken cancellationToken)
     {
         string codesName = Path.Combine(generationFolder, $"bucket-{bucket}.sq8");
         using InvertedLists lists = InvertedLists.Open(Path.Combine(indexDirectory, entry.ListsFile!), dimensions, entry.Clusters, verify: false);
@@ -100,7 +123,16 @@ public static class BucketBuilder
         return seen == n ? sample : throw new InvalidDataException($"spill file '{spillFile}' changed while it was read.");
     }
 
-    private static long[] AssignToFile(string spillFile, string labelsPath, int d, long n, CentroidScorer scorer, int threads, int bucket, IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
+    private static long[] AssignToFile(
+        string spillFile,
+        string labelsPath,
+        int d,
+        long n,
+        CentroidScorer scorer,
+        int threads,
+        int bucket,
+        IProgress<BuildProgress>? progress,
+        CancellationToken cancellationToken)
     {
         var sizes = new long[scorer.Count];
         var rows = new float[BlockRows * d];
@@ -137,7 +169,16 @@ public static class BucketBuilder
         return sizes;
     }
 
-    private static ulong Place(string spillFile, string labelsPath, string listsPath, int d, long[] sizes, int bucket, long n, IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
+    private static ulong Place(
+        string spillFile,
+        string labelsPath,
+        string listsPath,
+        int d,
+        long[] sizes,
+        int bucket,
+        long n,
+        IProgress<BuildProgress>? progress,
+        CancellationToken cancellationToken)
     {
         var rows = new float[BlockRows * d];
         var ids = new long[BlockRows];

@@ -19,7 +19,11 @@ public static class BucketPartitioner
         public long Total => Counts.Sum();
     }
 
-    public static LshHasher FitHasher(IVectorSource source, IndexBuildOptions options, IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
+    public static LshHasher FitHasher(
+        IVectorSource source,
+        IndexBuildOptions options,
+        IProgress<BuildProgress>? progress,
+        CancellationToken cancellationToken)
     {
         int d = source.Dimensions;
         if (!options.LshEnabled)
@@ -31,7 +35,12 @@ public static class BucketPartitioner
         return LshHasher.Fit(sample, d, options.Seed, options.LshPlanes);
     }
 
-    public static Result Partition(IVectorSource source, LshHasher hasher, string spillDirectory, IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
+    public static Result Partition(
+        IVectorSource source,
+        LshHasher hasher,
+        string spillDirectory,
+        IProgress<BuildProgress>? progress,
+        CancellationToken cancellationToken)
     {
         int d = source.Dimensions;
         Directory.CreateDirectory(spillDirectory);
@@ -74,7 +83,12 @@ public static class BucketPartitioner
     }
 
     /// <summary>Algorithm R over the whole stream: every row equally likely, the same sample for the same seed.</summary>
-    private static float[] ReservoirSample(IVectorSource source, int size, int seed, IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
+    private static float[] ReservoirSample(
+        IVectorSource source,
+        int size,
+        int seed,
+        IProgress<BuildProgress>? progress,
+        CancellationToken cancellationToken)
     {
         int d = source.Dimensions;
         int capacity = (int)Math.Min(size, source.Count);

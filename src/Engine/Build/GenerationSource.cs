@@ -18,7 +18,12 @@ public sealed class GenerationSource : IVectorSource
     private readonly IReadOnlyList<string> _spillFiles;
 
     /// <param name="manifest">The generation to read back, or null for none (spills only).</param>
-    public GenerationSource(string indexDirectory, IndexManifest? manifest, int dimensions, IReadOnlySet<long> excluded, IReadOnlyList<string> spillFiles)
+    public GenerationSource(
+        string indexDirectory,
+        IndexManifest? manifest,
+        int dimensions,
+        IReadOnlySet<long> excluded,
+        IReadOnlyList<string> spillFiles)
     {
         _indexDirectory = indexDirectory;
         _manifest = manifest ?? EmptyManifest(dimensions);
@@ -27,7 +32,9 @@ public sealed class GenerationSource : IVectorSource
         Dimensions = dimensions;
         if (manifest is not null && manifest.Dimensions != dimensions)
         {
-            throw new ArgumentException($"generation {manifest.Generation} has {manifest.Dimensions} dimensions, not {dimensions}.", nameof(manifest));
+            throw new ArgumentException(
+                $"generation {manifest.Generation} has {manifest.Dimensions} dimensions, not {dimensions}.",
+                nameof(manifest));
         }
 
         Count = CountRows();

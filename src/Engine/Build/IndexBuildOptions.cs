@@ -62,7 +62,10 @@ public sealed record IndexBuildOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MinPointsPerCluster, 1, nameof(MinPointsPerCluster));
         if (!(ClustersPerSqrtN >= 0 && double.IsFinite(ClustersPerSqrtN)))
         {
-            throw new ArgumentOutOfRangeException(nameof(ClustersPerSqrtN), ClustersPerSqrtN, $"clusters per √N must be a finite number of at least 0, got {ClustersPerSqrtN}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(ClustersPerSqrtN),
+                ClustersPerSqrtN,
+                $"clusters per √N must be a finite number of at least 0, got {ClustersPerSqrtN}.");
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(Threads, nameof(Threads));
@@ -76,7 +79,10 @@ public sealed record IndexBuildOptions
 
         if (!(QuantizerTrim >= 0 && QuantizerTrim < 0.5))
         {
-            throw new ArgumentOutOfRangeException(nameof(QuantizerTrim), QuantizerTrim, $"the quantiser trim must be at least 0 and below 0.5, got {QuantizerTrim}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(QuantizerTrim),
+                QuantizerTrim,
+                $"the quantiser trim must be at least 0 and below 0.5, got {QuantizerTrim}.");
         }
     }
 

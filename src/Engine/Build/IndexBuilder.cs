@@ -16,7 +16,12 @@ public static class IndexBuilder
 {
     private const string SpillFolder = "spill";
 
-    public static IndexManifest Build(IVectorSource source, string indexDirectory, IndexBuildOptions? options = null, IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static IndexManifest Build(
+        IVectorSource source,
+        string indexDirectory,
+        IndexBuildOptions? options = null,
+        IProgress<BuildProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         options ??= new IndexBuildOptions();
         options.Validate();
@@ -37,10 +42,22 @@ public static class IndexBuilder
         {
             LshHasher hasher = BucketPartitioner.FitHasher(source, options, progress, cancellationToken);
             BucketPartitioner.Result partition = BucketPartitioner.Partition(source, hasher, spillDirectory, progress, cancellationToken);
-            BucketManifest[] buckets = BuildBuckets(partition, source.Dimensions, indexDirectory, generationFolder, options, progress, cancellationToken);
+            BucketManifest[] buckets = BuildBuckets(
+                partition,
+                source.Dimensions,
+                indexDirectory,
+                generationFolder,
+                options,
+                progress,
+                cancellationToken);
             Directory.Delete(spillDirectory, recursive: true);
 
-            IndexManifest manifest = IndexManifest.ForGeneration(generation, hasher, buckets, BuildManifest.Of(source.Name, options, clock.Elapsed.TotalSeconds), previous);
+            IndexManifest manifest = IndexManifest.ForGeneration(
+                generation,
+                hasher,
+                buckets,
+                BuildManifest.Of(source.Name, options, clock.Elapsed.TotalSeconds),
+                previous);
             ManifestStore.Write(indexDirectory, manifest);
             PruneGenerations(indexDirectory, keep: [generation, previous?.Generation ?? generation]);
             return manifest;
@@ -53,7 +70,14 @@ public static class IndexBuilder
     }
 
     /// <summary>Runs the bucket jobs, up to the build's threads at a time, largest first so the tail is short.</summary>
-    private static BucketManifest[] BuildBuckets(BucketPartitioner.Result partition, int dimensions, string indexDirectory, string generationFolder, IndexBuildOptions options, IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
+    private static BucketManifest[] BuildBuckets(
+        BucketPartitioner.Result partition,
+        int dimensions,
+        string indexDirectory,
+        string generationFolder,
+        IndexBuildOptions options,
+        IProgress<BuildProgress>? progress,
+        CancellationToken cancellationToken)
     {
         int threads = options.EffectiveThreads;
         int jobs = Math.Min(threads, LshHasher.BucketCount);
@@ -62,7 +86,17 @@ public static class IndexBuilder
         int[] order = [.. Enumerable.Range(0, LshHasher.BucketCount).OrderByDescending(b => partition.Counts[b])];
         Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken }, bucket =>
         {
-            results[bucket] = BucketBuilder.Build(bucket, partition.SpillFiles[bucket], partition.Total, dimensions, indexDirectory, generationFolder, options, innerThreads, progress, cancellationToken);
+            results[bucket] = BucketBuilder.Build(
+                bucket,
+                partition.SpillFiles[bucket],
+                partition.Total,
+                dimensions,
+                indexDirectory,
+                generationFolder,
+                options,
+                innerThreads,
+                progress,
+                cancellationToken);
             File.Delete(partition.SpillFiles[bucket]);
         });
         return results;

@@ -15,7 +15,8 @@ public static class SpillFile
     {
         long length = new FileInfo(path).Length;
         long record = RecordBytes(dimensions);
-        return length % record == 0 ? length / record : throw new InvalidDataException($"spill file '{path}' has {length} bytes, not whole {record}-byte records: truncated?");
+        return length % record == 0 ? length / record
+            : throw new InvalidDataException($"spill file '{path}' has {length} bytes, not whole {record}-byte records: truncated?");
     }
 
     /// <summary>Appends records; not thread-safe.</summary>

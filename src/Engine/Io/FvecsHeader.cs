@@ -25,7 +25,8 @@ internal static class FvecsHeader
         long stride = sizeof(int) + ((long)d * sizeof(float));
         if (stream.Length % stride != 0)
         {
-            throw new InvalidDataException($"'{path}' has {stream.Length} bytes, not a whole number of {d}-dimensional .fvecs rows ({stride} bytes each): truncated?");
+            throw new InvalidDataException($"'{path}' has {stream.Length} bytes, not a whole number of {d}-dimensional .fvecs rows ({stride} bytes "
+                + $"each): truncated?");
         }
 
         return new VectorFile(path, VectorFileFormat.Fvecs, d, stream.Length / stride, 0);

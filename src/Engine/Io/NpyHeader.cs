@@ -45,7 +45,8 @@ internal static partial class NpyHeader
         Match descr = DescrPattern().Match(dict);
         if (!descr.Success || descr.Groups[1].Value is not ("<f4" or "float32"))
         {
-            throw new InvalidDataException($"'{path}' holds dtype {(descr.Success ? descr.Groups[1].Value : "?")}; little-endian float32 ('<f4') is required.");
+            throw new InvalidDataException($"'{path}' holds dtype {(descr.Success ? descr.Groups[1].Value : "?")}; little-endian float32 ('<f4') is "
+                + $"required.");
         }
 
         if (FortranPattern().Match(dict) is { Success: true } fortran && fortran.Groups[1].Value == "True")

@@ -48,7 +48,9 @@ public sealed class BucketIndex : IDisposable
         int clusters = centroids.Length / dimensions;
         if (clusters != entry.Clusters)
         {
-            throw new IndexFormatException(centroidsPath, $"holds {clusters} centroids; the manifest says bucket {entry.Bucket} has {entry.Clusters}.");
+            throw new IndexFormatException(
+                centroidsPath,
+                $"holds {clusters} centroids; the manifest says bucket {entry.Bucket} has {entry.Clusters}.");
         }
 
         InvertedLists lists = InvertedLists.Open(listsPath, dimensions, clusters, verify);
@@ -95,11 +97,21 @@ public sealed class BucketIndex : IDisposable
     /// candidates per query by code and re-scores them exactly.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void SearchAssigned(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, ReadOnlySpan<int> offsets, ReadOnlySpan<int> clusters, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded, int rerank = SearchParameters.DefaultRerank)
+    public void SearchAssigned(
+        ReadOnlySpan<float> unitQueries,
+        ReadOnlySpan<int> queryIndexes,
+        ReadOnlySpan<int> offsets,
+        ReadOnlySpan<int> clusters,
+        TopK[] heaps,
+        SearchScratch scratch,
+        Predicate<long>? excluded,
+        int rerank = SearchParameters.DefaultRerank)
     {
         if (offsets.Length != queryIndexes.Length + 1 || offsets[0] != 0 || offsets[^1] != clusters.Length)
         {
-            throw new ArgumentException($"offsets must hold {queryIndexes.Length + 1} row starts from 0 to {clusters.Length}, got {offsets.Length} values.", nameof(offsets));
+            throw new ArgumentException(
+                $"offsets must hold {queryIndexes.Length + 1} row starts from 0 to {clusters.Length}, got {offsets.Length} values.",
+                nameof(offsets));
         }
 
         int[] pairCluster = scratch.Rent(ref scratch.PairClusters, clusters.Length);
@@ -135,7 +147,17 @@ public sealed class BucketIndex : IDisposable
     /// holds how many pairs name cluster c.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ScanPairs(ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, int[] pairCluster, int[] pairQuery, int[] clusterCount, int pairs, TopK[] heaps, SearchScratch scratch, Predicate<long>? excluded, int rerank)
+    private void ScanPairs(
+        ReadOnlySpan<float> unitQueries,
+        ReadOnlySpan<int> queryIndexes,
+        int[] pairCluster,
+        int[] pairQuery,
+        int[] clusterCount,
+        int pairs,
+        TopK[] heaps,
+        SearchScratch scratch,
+        Predicate<long>? excluded,
+        int rerank)
     {
         int d = Dimensions;
         int p = pairs;
@@ -205,7 +227,13 @@ public sealed class BucketIndex : IDisposable
     /// the few left one query at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ScanCluster<TFilter>(int cluster, ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queries, TopK[] heaps, SearchScratch scratch, TFilter filter)
+    private void ScanCluster<TFilter>(
+        int cluster,
+        ReadOnlySpan<float> unitQueries,
+        ReadOnlySpan<int> queries,
+        TopK[] heaps,
+        SearchScratch scratch,
+        TFilter filter)
         where TFilter : struct, IRowFilter
     {
         int d = Dimensions;
@@ -267,7 +295,14 @@ public sealed class BucketIndex : IDisposable
     /// the dot-product loop stays free of heap branches and the filter compares whole SIMD vectors of scores.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScanList<TFilter>(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids, ReadOnlySpan<float> query, TopK heap, int d, float[] rowScores, TFilter filter)
+    private static void ScanList<TFilter>(
+        ReadOnlySpan<float> vectors,
+        ReadOnlySpan<long> ids,
+        ReadOnlySpan<float> query,
+        TopK heap,
+        int d,
+        float[] rowScores,
+        TFilter filter)
         where TFilter : struct, IRowFilter
     {
         ReadOnlySpan<float> scores = ScoreRows(vectors, query, d, rowScores.AsSpan(0, ids.Length));
@@ -312,7 +347,10 @@ public sealed class BucketIndex : IDisposable
     {
         if (expected is not null && expected != ManifestStore.FormatChecksum(actual))
         {
-            throw new IndexFormatException(path, $"header checksum {ManifestStore.FormatChecksum(actual)} differs from the manifest's {expected}: the file was replaced or corrupted.");
+            throw new IndexFormatException(
+                path,
+                $"header checksum {ManifestStore.FormatChecksum(actual)} differs from the manifest's {expected}: the file was replaced or "
+                    + $"corrupted.");
         }
     }
 

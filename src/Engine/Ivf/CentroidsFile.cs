@@ -19,7 +19,12 @@ public static class CentroidsFile
         using (MappedFile file = MappedFile.CreateWrite(temp, length))
         {
             centroids.CopyTo(file.Slice<float>(offsets[0], centroids.Length));
-            checksum = SectionedFile.WriteHeader(file, new SectionedFile.FileHeader(Magic, SectionedFile.CurrentVersion, dimensions, k, k), Tags, offsets, lengths);
+            checksum = SectionedFile.WriteHeader(
+                file,
+                new SectionedFile.FileHeader(Magic, SectionedFile.CurrentVersion, dimensions, k, k),
+                Tags,
+                offsets,
+                lengths);
             file.Flush();
         }
 
@@ -46,7 +51,9 @@ public static class CentroidsFile
         long expected = (long)header.Clusters * dimensions * sizeof(float);
         if (read.Sections[0].Length != expected)
         {
-            throw new IndexFormatException(path, $"section 'CENT' has {read.Sections[0].Length} bytes; {header.Clusters} centroids of {dimensions} floats need {expected}.");
+            throw new IndexFormatException(
+                path,
+                $"section 'CENT' has {read.Sections[0].Length} bytes; {header.Clusters} centroids of {dimensions} floats need {expected}.");
         }
 
         float[] centroids = file.Slice<float>(read.Sections[0].Offset, header.Clusters * dimensions).ToArray();

@@ -63,7 +63,10 @@ public sealed unsafe class InvertedLists : IDisposable
             {
                 if (read.Sections[i].Length != expected[i])
                 {
-                    throw new IndexFormatException(path, $"section '{read.Sections[i].Tag}' has {read.Sections[i].Length} bytes; {header.Clusters} clusters of {header.Count} vectors need {expected[i]}.");
+                    throw new IndexFormatException(
+                        path,
+                        $"section '{read.Sections[i].Tag}' has {read.Sections[i].Length} bytes; {header.Clusters} clusters of {header.Count} "
+                            + $"vectors need {expected[i]}.");
                 }
             }
 
@@ -78,10 +81,20 @@ public sealed unsafe class InvertedLists : IDisposable
 
             if (offsets[0] != 0 || offsets[header.Clusters] != header.Count)
             {
-                throw new IndexFormatException(path, $"offset table spans rows {offsets[0]} to {offsets[header.Clusters]}; the file holds {header.Count}.");
+                throw new IndexFormatException(
+                    path,
+                    $"offset table spans rows {offsets[0]} to {offsets[header.Clusters]}; the file holds {header.Count}.");
             }
 
-            return new InvertedLists(file, dimensions, header.Clusters, header.Count, read.Sections[0].Offset, read.Sections[1].Offset, read.Sections[2].Offset, read.HeaderChecksum);
+            return new InvertedLists(
+                file,
+                dimensions,
+                header.Clusters,
+                header.Count,
+                read.Sections[0].Offset,
+                read.Sections[1].Offset,
+                read.Sections[2].Offset,
+                read.HeaderChecksum);
         }
         catch
         {

@@ -46,7 +46,8 @@ public sealed class InvertedListsWriter : IDisposable
         long row = _cursor[cluster]++;
         if (row >= _clusterStart[cluster + 1])
         {
-            throw new InvalidOperationException($"cluster {cluster} received more rows than its counted size {_clusterStart[cluster + 1] - _clusterStart[cluster]}.");
+            throw new InvalidOperationException($"cluster {cluster} received more rows than its counted size "
+                + $"{_clusterStart[cluster + 1] - _clusterStart[cluster]}.");
         }
 
         vector.CopyTo(file.Slice<float>(_offsets[1] + (row * _dimensions * sizeof(float)), _dimensions));
@@ -61,11 +62,17 @@ public sealed class InvertedListsWriter : IDisposable
         {
             if (_cursor[c] != _clusterStart[c + 1])
             {
-                throw new InvalidOperationException($"cluster {c} received {_cursor[c] - _clusterStart[c]} rows of its counted {_clusterStart[c + 1] - _clusterStart[c]}.");
+                throw new InvalidOperationException($"cluster {c} received {_cursor[c] - _clusterStart[c]} rows of its counted "
+                    + $"{_clusterStart[c + 1] - _clusterStart[c]}.");
             }
         }
 
-        var header = new SectionedFile.FileHeader(InvertedListsFile.Magic, SectionedFile.CurrentVersion, _dimensions, _clusterStart.Length - 1, _count);
+        var header = new SectionedFile.FileHeader(
+            InvertedListsFile.Magic,
+            SectionedFile.CurrentVersion,
+            _dimensions,
+            _clusterStart.Length - 1,
+            _count);
         ulong checksum = SectionedFile.WriteHeader(file, header, InvertedListsFile.Tags, _offsets, _lengths);
         file.Flush();
         file.Dispose();

@@ -36,7 +36,10 @@ public sealed unsafe class QuantizedLists : IDisposable
             int d = lists.Dimensions;
             if (header.Dimensions != d || header.Clusters != lists.Clusters || header.Count != lists.Count)
             {
-                throw new IndexFormatException(path, $"holds {header.Count} codes of {header.Dimensions} dimensions in {header.Clusters} clusters; its lists file has {lists.Count} of {d} in {lists.Clusters}.");
+                throw new IndexFormatException(
+                    path,
+                    $"holds {header.Count} codes of {header.Dimensions} dimensions in {header.Clusters} clusters; its lists file has {lists.Count} "
+                        + $"of {d} in {lists.Clusters}.");
             }
 
             long[] expected = QuantizedListsFile.SectionLengths(d, header.Clusters, header.Count);
@@ -44,7 +47,10 @@ public sealed unsafe class QuantizedLists : IDisposable
             {
                 if (read.Sections[i].Length != expected[i])
                 {
-                    throw new IndexFormatException(path, $"section '{read.Sections[i].Tag}' has {read.Sections[i].Length} bytes; {header.Clusters} clusters of {header.Count} codes need {expected[i]}.");
+                    throw new IndexFormatException(
+                        path,
+                        $"section '{read.Sections[i].Tag}' has {read.Sections[i].Length} bytes; {header.Clusters} clusters of {header.Count} codes "
+                            + $"need {expected[i]}.");
                 }
             }
 
@@ -65,7 +71,9 @@ public sealed unsafe class QuantizedLists : IDisposable
             {
                 if (!float.IsFinite(min[j]) || !float.IsFinite(step[j]) || step[j] <= 0)
                 {
-                    throw new IndexFormatException(path, $"dimension {j} has min {min[j]} and step {step[j]}; the step must be positive and both finite.");
+                    throw new IndexFormatException(
+                        path,
+                        $"dimension {j} has min {min[j]} and step {step[j]}; the step must be positive and both finite.");
                 }
             }
 

@@ -67,7 +67,13 @@ internal sealed class QuantizedScan
     /// streamed from memory once per query, giving back the bytes SQ8 saves.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ScanCluster(QuantizedLists codes, InvertedLists lists, int cluster, ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queries, Predicate<long>? excluded)
+    public void ScanCluster(
+        QuantizedLists codes,
+        InvertedLists lists,
+        int cluster,
+        ReadOnlySpan<float> unitQueries,
+        ReadOnlySpan<int> queries,
+        Predicate<long>? excluded)
     {
         int d = lists.Dimensions;
         int rows = lists.ListSize(cluster);
@@ -167,7 +173,12 @@ internal sealed class QuantizedScan
 
     /// <summary>Re-scores each query's candidates from their float32 rows into <paramref name="heaps"/>; empties the candidates.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Rerank(InvertedLists lists, ReadOnlySpan<float> unitQueries, ReadOnlySpan<int> queryIndexes, TopK[] heaps, ref SearchCounters counters)
+    public void Rerank(
+        InvertedLists lists,
+        ReadOnlySpan<float> unitQueries,
+        ReadOnlySpan<int> queryIndexes,
+        TopK[] heaps,
+        ref SearchCounters counters)
     {
         int d = lists.Dimensions;
         foreach (int q in queryIndexes)

@@ -116,7 +116,13 @@ public static class SphericalKMeans
     }
 
     /// <summary>k-means++ seeding with D² weights, where D² = 2 − 2·cos for unit vectors.</summary>
-    private static float[] SeedPlusPlus(float[] points, int dimensions, int k, Random random, KMeansOptions options, CancellationToken cancellationToken)
+    private static float[] SeedPlusPlus(
+        float[] points,
+        int dimensions,
+        int k,
+        Random random,
+        KMeansOptions options,
+        CancellationToken cancellationToken)
     {
         int n = points.Length / dimensions;
         var centroids = new float[k * dimensions];

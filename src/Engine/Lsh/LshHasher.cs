@@ -22,7 +22,8 @@ public sealed class LshHasher
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
         if (planes.Length != PlaneCount * dimensions || thresholds.Length != PlaneCount)
         {
-            throw new ArgumentException($"LSH needs {PlaneCount} planes of {dimensions} values and {PlaneCount} thresholds; got {planes.Length} values and {thresholds.Length} thresholds.");
+            throw new ArgumentException($"LSH needs {PlaneCount} planes of {dimensions} values and {PlaneCount} thresholds; got {planes.Length} "
+                + $"values and {thresholds.Length} thresholds.");
         }
 
         if (!planes.All(float.IsFinite) || !thresholds.All(float.IsFinite))

@@ -19,7 +19,13 @@ public static class ExactSearch
     public sealed record Result(Neighbor[][] Neighbors, long[][]? Positions);
 
     /// <summary>Exact top-k over a vector file; the file's rows are normalised (and validated) as they stream.</summary>
-    public static Result Search(VectorFile source, ReadOnlySpan<float> queries, int k, int threads = 0, Neighbor[][]? approximate = null, IProgress<long>? progress = null)
+    public static Result Search(
+        VectorFile source,
+        ReadOnlySpan<float> queries,
+        int k,
+        int threads = 0,
+        Neighbor[][]? approximate = null,
+        IProgress<long>? progress = null)
     {
         float[] unit = VectorIndex.PrepareQueries(queries, source.Dimensions);
         var state = new State(unit, source.Dimensions, k, approximate);
@@ -44,7 +50,12 @@ public static class ExactSearch
     /// <see cref="Build.GenerationSource"/>), with the source's own ids. Rows are scored as stored, not re-normalised,
     /// so scores equal the index's own.
     /// </summary>
-    public static Result SearchUnitRows(IVectorSource unitSource, ReadOnlySpan<float> queries, int k, int threads = 0, IProgress<long>? progress = null)
+    public static Result SearchUnitRows(
+        IVectorSource unitSource,
+        ReadOnlySpan<float> queries,
+        int k,
+        int threads = 0,
+        IProgress<long>? progress = null)
     {
         int d = unitSource.Dimensions;
         float[] unit = VectorIndex.PrepareQueries(queries, d);
@@ -65,7 +76,13 @@ public static class ExactSearch
     }
 
     /// <summary>Exact top-k over unit rows in memory (ids are row numbers).</summary>
-    public static Result Search(float[] unitBase, int dimensions, ReadOnlySpan<float> queries, int k, int threads = 0, Neighbor[][]? approximate = null)
+    public static Result Search(
+        float[] unitBase,
+        int dimensions,
+        ReadOnlySpan<float> queries,
+        int k,
+        int threads = 0,
+        Neighbor[][]? approximate = null)
     {
         float[] unit = VectorIndex.PrepareQueries(queries, dimensions);
         var state = new State(unit, dimensions, k, approximate);

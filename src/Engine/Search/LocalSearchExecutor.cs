@@ -16,7 +16,15 @@ internal sealed class LocalSearchExecutor(BucketIndex?[] buckets, SearchScratch 
         {
             if (buckets[b] is { } bucket && plan.QueryCount(b) > 0)
             {
-                bucket.SearchAssigned(pass.UnitQueries, plan.Queries(b), plan.Offsets(b), plan.Clusters(b), pass.Heaps, scratch, excluded: null, pass.Rerank);
+                bucket.SearchAssigned(
+                    pass.UnitQueries,
+                    plan.Queries(b),
+                    plan.Offsets(b),
+                    plan.Clusters(b),
+                    pass.Heaps,
+                    scratch,
+                    excluded: null,
+                    pass.Rerank);
             }
         }
 

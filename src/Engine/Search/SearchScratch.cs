@@ -54,7 +54,8 @@ public sealed class SearchScratch
     internal QuantizedScan BeginQuantized(ReadOnlySpan<int> queryIndexes, TopK[] heaps, int rerank) =>
         (_quantized ??= new QuantizedScan()).Begin(queryIndexes, heaps, rerank);
 
-    /// <summary>Ends a batch: the plan is emptied; the buffers stay for the next batch (a <see cref="ScratchPool"/> releases them when idle).</summary>
+    /// <summary>Ends a batch: the plan is emptied; the buffers stay for the next batch (a <see cref="ScratchPool"/> releases
+    /// them when idle).</summary>
     public void EndBatch() => Plan.Clear();
 
     /// <summary>

@@ -48,7 +48,14 @@ public sealed class SharedProbePlanner
     /// next plan.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public ProbePlan Plan(ReadOnlySpan<float> unitQueries, int dimensions, ReadOnlySpan<int> queries, ReadOnlySpan<int> probeOrders, int lshProbes, int nprobe, SearchScratch scratch)
+    public ProbePlan Plan(
+        ReadOnlySpan<float> unitQueries,
+        int dimensions,
+        ReadOnlySpan<int> queries,
+        ReadOnlySpan<int> probeOrders,
+        int lshProbes,
+        int nprobe,
+        SearchScratch scratch)
     {
         new SearchParameters(lshProbes, nprobe).Validate(LshHasher.BucketCount);
         long budget = (long)lshProbes * nprobe;
@@ -66,7 +73,13 @@ public sealed class SharedProbePlanner
             float[] scores = ScoreSlice(unitQueries, dimensions, slice, probeOrders, lshProbes, scratch);
             for (int i = 0; i < slice.Length; i++)
             {
-                Choose(plan, slice[i], scores.AsSpan(i * TotalClusters, TotalClusters), probeOrders.Slice(slice[i] * LshHasher.BucketCount, lshProbes), budget, scratch.Candidates);
+                Choose(
+                    plan,
+                    slice[i],
+                    scores.AsSpan(i * TotalClusters, TotalClusters),
+                    probeOrders.Slice(slice[i] * LshHasher.BucketCount, lshProbes),
+                    budget,
+                    scratch.Candidates);
             }
         }
 
@@ -87,7 +100,14 @@ public sealed class SharedProbePlanner
     /// (all of a bucket's clusters when it has fewer), ranked per bucket with a heap per query.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public ProbePlan PlanPerBucket(ReadOnlySpan<float> unitQueries, int d, ReadOnlySpan<int> queries, ReadOnlySpan<int> probeOrders, int lshProbes, int nprobe, SearchScratch scratch)
+    public ProbePlan PlanPerBucket(
+        ReadOnlySpan<float> unitQueries,
+        int d,
+        ReadOnlySpan<int> queries,
+        ReadOnlySpan<int> probeOrders,
+        int lshProbes,
+        int nprobe,
+        SearchScratch scratch)
     {
         new SearchParameters(lshProbes, nprobe).Validate(LshHasher.BucketCount);
         ProbePlan plan = scratch.Plan;
@@ -163,7 +183,17 @@ public sealed class SharedProbePlanner
     /// per query of the slice, across buckets): blocks of queries as one small matrix product, the few left one at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RankInto(CentroidScorer quantizer, long[] ids, ReadOnlySpan<float> unitQueries, int d, ReadOnlySpan<int> slice, int[] members, int count, TopK[] heaps, bool byMember, SearchScratch scratch)
+    private static void RankInto(
+        CentroidScorer quantizer,
+        long[] ids,
+        ReadOnlySpan<float> unitQueries,
+        int d,
+        ReadOnlySpan<int> slice,
+        int[] members,
+        int count,
+        TopK[] heaps,
+        bool byMember,
+        SearchScratch scratch)
     {
         int next = 0;
         while (BlockedScan.BlockLanes(count - next, BucketIndex.MinCentroidBlockQueries, minLanes: 8) is int lanes and > 0)
@@ -195,7 +225,15 @@ public sealed class SharedProbePlanner
     /// leaves the registers only if it beats the heap), so no score is written out; as per-bucket ranking costs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PlanByHeaps(ProbePlan plan, ReadOnlySpan<float> unitQueries, int d, ReadOnlySpan<int> slice, ReadOnlySpan<int> probeOrders, int lshProbes, int budget, SearchScratch scratch)
+    private void PlanByHeaps(
+        ProbePlan plan,
+        ReadOnlySpan<float> unitQueries,
+        int d,
+        ReadOnlySpan<int> slice,
+        ReadOnlySpan<int> probeOrders,
+        int lshProbes,
+        int budget,
+        SearchScratch scratch)
     {
         TopK[] heaps = scratch.BudgetHeaps(slice.Length, budget);
         int[] members = scratch.Rent(ref scratch.PlanMembers, slice.Length);
@@ -228,7 +266,8 @@ public sealed class SharedProbePlanner
         }
     }
 
-    /// <summary>The positions in <paramref name="slice"/> of the queries that probe bucket <paramref name="bucket"/>, into <paramref name="members"/>.</summary>
+    /// <summary>The positions in <paramref name="slice"/> of the queries that probe bucket <paramref name="bucket"/>, into
+    /// <paramref name="members"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Members(int bucket, ReadOnlySpan<int> slice, ReadOnlySpan<int> probeOrders, int lshProbes, int[] members)
     {
@@ -253,7 +292,13 @@ public sealed class SharedProbePlanner
     /// one small matrix product, the few left one at a time (both round alike, so a query ranks the same in any batch).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private float[] ScoreSlice(ReadOnlySpan<float> unitQueries, int d, ReadOnlySpan<int> slice, ReadOnlySpan<int> probeOrders, int lshProbes, SearchScratch scratch)
+    private float[] ScoreSlice(
+        ReadOnlySpan<float> unitQueries,
+        int d,
+        ReadOnlySpan<int> slice,
+        ReadOnlySpan<int> probeOrders,
+        int lshProbes,
+        SearchScratch scratch)
     {
         float[] scores = scratch.Rent(ref scratch.PlanScores, slice.Length * TotalClusters);
         int[] members = scratch.Rent(ref scratch.PlanMembers, slice.Length);
@@ -282,7 +327,9 @@ public sealed class SharedProbePlanner
                 for (int l = 0; l < take; l++)
                 {
                     int i = members[next + l];
-                    Span<float> row = scores.AsSpan((i * TotalClusters) + RowStart(probeOrders.Slice(slice[i] * LshHasher.BucketCount, lshProbes), b), clusters);
+                    Span<float> row = scores.AsSpan(
+                        (i * TotalClusters) + RowStart(probeOrders.Slice(slice[i] * LshHasher.BucketCount, lshProbes), b),
+                        clusters);
                     for (int c = 0; c < clusters; c++)
                     {
                         row[c] = tile[(c * lanes) + l];
@@ -361,7 +408,8 @@ public sealed class SharedProbePlanner
 
     private int Clusters(int bucket) => _quantizers[bucket]?.Count ?? 0;
 
-    /// <summary>Where <paramref name="bucket"/>'s scores start in the row of a query probing <paramref name="probed"/>: after the buckets it probes first.</summary>
+    /// <summary>Where <paramref name="bucket"/>'s scores start in the row of a query probing <paramref name="probed"/>: after
+    /// the buckets it probes first.</summary>
     private int RowStart(ReadOnlySpan<int> probed, int bucket)
     {
         int start = 0;

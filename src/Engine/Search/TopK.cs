@@ -95,7 +95,8 @@ public sealed class TopK
     /// <summary>Whether the heap already holds <paramref name="id"/> (linear: k is small).</summary>
     public bool Contains(long id) => Array.IndexOf(_ids, id, 0, _count) >= 0;
 
-    /// <summary>The kept ids in heap order into <paramref name="destination"/>; empties the heap. For callers that need the set, not the order.</summary>
+    /// <summary>The kept ids in heap order into <paramref name="destination"/>; empties the heap. For callers that need the
+    /// set, not the order.</summary>
     internal int DrainIds(Span<long> destination)
     {
         int count = _count;

@@ -102,7 +102,8 @@ public sealed class VectorIndex : IDisposable
     public Neighbor[][] SearchBatch(ReadOnlySpan<float> queries, int k, SearchParameters? parameters = null, int threads = 0) =>
         SearchBatch(queries, k, parameters, threads, stats: null);
 
-    /// <summary>As <see cref="SearchBatch(ReadOnlySpan{float}, int, SearchParameters?, int)"/>, adding what the scan read to <paramref name="stats"/>.</summary>
+    /// <summary>As <see cref="SearchBatch(ReadOnlySpan{float}, int, SearchParameters?, int)"/>, adding what the scan read to
+    /// <paramref name="stats"/>.</summary>
     public Neighbor[][] SearchBatch(ReadOnlySpan<float> queries, int k, SearchParameters? parameters, int threads, SearchStats? stats)
     {
         SearchParameters p = parameters ?? DefaultParameters;
@@ -123,7 +124,18 @@ public sealed class VectorIndex : IDisposable
                     scratch.Counters = default;
 
                     // The local executor never yields: the flow completes on this worker's thread.
-                    Flow.SearchAsync(batch, first, end, k, p, Count, new LocalSearchExecutor(_buckets, scratch), scratch, results, PairsPerPass, CancellationToken.None)
+                    Flow.SearchAsync(
+                        batch,
+                        first,
+                        end,
+                        k,
+                        p,
+                        Count,
+                        new LocalSearchExecutor(_buckets, scratch),
+                        scratch,
+                        results,
+                        PairsPerPass,
+                        CancellationToken.None)
                         .AsTask().GetAwaiter().GetResult();
                     stats?.Add(end - first, scratch.Counters);
                 }
@@ -136,7 +148,8 @@ public sealed class VectorIndex : IDisposable
         return results;
     }
 
-    /// <summary>How many (query, cluster) pairs one pass of a worker plans and scans at most (<see cref="SearchFlow.DefaultPairsPerPass"/>). Tests lower it.</summary>
+    /// <summary>How many (query, cluster) pairs one pass of a worker plans and scans at most (<see
+    /// cref="SearchFlow.DefaultPairsPerPass"/>). Tests lower it.</summary>
     internal long PairsPerPass { get; set; } = SearchFlow.DefaultPairsPerPass;
 
     /// <summary>Checks shape and values of a query batch and returns a normalised copy.</summary>
@@ -144,7 +157,8 @@ public sealed class VectorIndex : IDisposable
     {
         if (queries.Length == 0 || queries.Length % dimensions != 0)
         {
-            throw new InvalidVectorException($"queries hold {queries.Length} values, not whole {dimensions}-dimensional rows (the index has {dimensions} dimensions).");
+            throw new InvalidVectorException($"queries hold {queries.Length} values, not whole {dimensions}-dimensional rows (the index has "
+                + $"{dimensions} dimensions).");
         }
 
         float[] unit = queries.ToArray();

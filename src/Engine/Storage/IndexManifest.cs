@@ -50,7 +50,12 @@ public sealed record IndexManifest
     /// The manifest of a newly built generation: its planes, buckets and build, with the search defaults (and the tuning
     /// that chose them) carried over from <paramref name="previous"/>, the generation it replaces.
     /// </summary>
-    public static IndexManifest ForGeneration(long generation, LshHasher hasher, BucketManifest[] buckets, BuildManifest build, IndexManifest? previous) => new()
+    public static IndexManifest ForGeneration(
+        long generation,
+        LshHasher hasher,
+        BucketManifest[] buckets,
+        BuildManifest build,
+        IndexManifest? previous) => new()
     {
         Dimensions = hasher.Dimensions,
         Count = buckets.Sum(b => b.Count),
@@ -119,7 +124,16 @@ public sealed record BuildManifest(
 
     /// <summary>The record of a build that ran with <paramref name="options"/> over <paramref name="source"/>.</summary>
     public static BuildManifest Of(string source, IndexBuildOptions options, double seconds) =>
-        new(source, options.Clusters, options.MinPointsPerCluster, options.Iterations, options.MaxPointsPerCentroid, options.Seed, DateTimeOffset.UtcNow, seconds, options.Storage);
+        new(
+            source,
+            options.Clusters,
+            options.MinPointsPerCluster,
+            options.Iterations,
+            options.MaxPointsPerCentroid,
+            options.Seed,
+            DateTimeOffset.UtcNow,
+            seconds,
+            options.Storage);
 }
 
 public sealed record SearchDefaults(int LshProbes, int NProbe);

@@ -83,7 +83,8 @@ public static class ManifestStore
         return Validate(origin, manifest ?? throw new IndexFormatException(origin, "the manifest is empty."));
     }
 
-    private static byte[] Serialize(IndexManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.IndexManifest);
+    private static byte[] Serialize(IndexManifest manifest)
+        => JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.IndexManifest);
 
     /// <summary>xxHash64 of the manifest's bytes with the digits of its top-level checksum (if any) read as zeros.</summary>
     private static ulong ContentChecksum(byte[] json)
@@ -145,7 +146,8 @@ public static class ManifestStore
             Fail($"generation {m.Generation} is not positive.");
         }
 
-        if (m.Lsh.Planes.Length != LshHasher.PlaneCount || m.Lsh.Planes.Any(p => p.Length != m.Dimensions) || m.Lsh.Thresholds.Length != LshHasher.PlaneCount)
+        if (m.Lsh.Planes.Length != LshHasher.PlaneCount || m.Lsh.Planes.Any(p => p.Length != m.Dimensions)
+            || m.Lsh.Thresholds.Length != LshHasher.PlaneCount)
         {
             Fail($"LSH needs {LshHasher.PlaneCount} planes of {m.Dimensions} values and {LshHasher.PlaneCount} thresholds.");
         }
@@ -177,9 +179,12 @@ public static class ManifestStore
             Fail($"default probes ({m.Defaults.LshProbes}, {m.Defaults.NProbe}) are out of range.");
         }
 
-        if (m.Tuning is { } t && (t.Generation < 1 || t.Generation > m.Generation || !(t.TargetRecall is > 0 and <= 1) || t.K < 1 || t.SampleSize < 1 || !(t.SampleRecall is >= 0 and <= 1)))
+        if (m.Tuning is { } t
+            && (t.Generation < 1 || t.Generation > m.Generation || !(t.TargetRecall is > 0 and <= 1) || t.K < 1 || t.SampleSize < 1
+                || !(t.SampleRecall is >= 0 and <= 1)))
         {
-            Fail($"tuning record is inconsistent (generation {t.Generation}, target {t.TargetRecall}, k {t.K}, sample {t.SampleSize}, recall {t.SampleRecall}).");
+            Fail($"tuning record is inconsistent (generation {t.Generation}, target {t.TargetRecall}, k {t.K}, sample {t.SampleSize}, recall "
+                + $"{t.SampleRecall}).");
         }
 
         return m;

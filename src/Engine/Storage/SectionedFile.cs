@@ -44,7 +44,12 @@ public static class SectionedFile
     }
 
     /// <summary>Checksums the sections already written into <paramref name="file"/> and writes the header in front of them.</summary>
-    public static ulong WriteHeader(MappedFile file, FileHeader header, ReadOnlySpan<string> tags, ReadOnlySpan<long> offsets, ReadOnlySpan<long> lengths)
+    public static ulong WriteHeader(
+        MappedFile file,
+        FileHeader header,
+        ReadOnlySpan<string> tags,
+        ReadOnlySpan<long> offsets,
+        ReadOnlySpan<long> lengths)
     {
         int headerBytes = (int)HeaderBytes(tags.Length);
         Span<byte> bytes = file.Slice<byte>(0, headerBytes);
@@ -112,7 +117,9 @@ public static class SectionedFile
         ulong actualHeaderChecksum = XxHash64.HashToUInt64(header[..(headerBytes - sizeof(ulong))]);
         if (storedHeaderChecksum != actualHeaderChecksum)
         {
-            throw new IndexFormatException(path, $"header checksum mismatch (stored {storedHeaderChecksum:x16}, computed {actualHeaderChecksum:x16}): the header is corrupted.");
+            throw new IndexFormatException(
+                path,
+                $"header checksum mismatch (stored {storedHeaderChecksum:x16}, computed {actualHeaderChecksum:x16}): the header is corrupted.");
         }
 
         var fileHeader = new FileHeader(
@@ -137,7 +144,9 @@ public static class SectionedFile
 
             if (offset < headerBytes || length < 0 || offset % Alignment != 0 || offset + length > file.Length)
             {
-                throw new IndexFormatException(path, $"section '{tag}' at offset {offset} with {length} bytes does not fit the file's {file.Length} bytes: truncated?");
+                throw new IndexFormatException(
+                    path,
+                    $"section '{tag}' at offset {offset} with {length} bytes does not fit the file's {file.Length} bytes: truncated?");
             }
 
             if (verifySections)
@@ -145,7 +154,9 @@ public static class SectionedFile
                 ulong actual = Checksum(file, offset, length);
                 if (actual != checksum)
                 {
-                    throw new IndexFormatException(path, $"section '{tag}' checksum mismatch (stored {checksum:x16}, computed {actual:x16}): the data is corrupted.");
+                    throw new IndexFormatException(
+                        path,
+                        $"section '{tag}' checksum mismatch (stored {checksum:x16}, computed {actual:x16}): the data is corrupted.");
                 }
             }
 

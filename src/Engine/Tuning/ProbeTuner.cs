@@ -13,22 +13,43 @@ namespace HyperdOrleans.Engine.Tuning;
 public static class ProbeTuner
 {
     /// <summary>Tunes on <see cref="TuningOptions.SampleSize"/> rows of the index held out as queries, with the margin.</summary>
-    public static TuningResult Tune(VectorIndex index, TuningOptions? options = null, IProgress<TuningProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static TuningResult Tune(
+        VectorIndex index,
+        TuningOptions? options = null,
+        IProgress<TuningProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         options ??= new TuningOptions();
         options.Validate();
         if (options.K + 1 > index.Count)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.K, $"k {options.K} needs an index of more than {options.K} vectors (each query is held out of its own answer); this one has {index.Count}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(options),
+                options.K,
+                $"k {options.K} needs an index of more than {options.K} vectors (each query is held out of its own answer); this one has "
+                    + $"{index.Count}.");
         }
 
         var clock = Stopwatch.StartNew();
-        TuningSample sample = TuningSample.Create(index.Directory, index.Manifest, options.SampleSize, options.K, options.Seed, options.Threads, progress, cancellationToken);
+        TuningSample sample = TuningSample.Create(
+            index.Directory,
+            index.Manifest,
+            options.SampleSize,
+            options.K,
+            options.Seed,
+            options.Threads,
+            progress,
+            cancellationToken);
         return Sweep(index, sample, options, clock.Elapsed.TotalSeconds, progress, cancellationToken);
     }
 
     /// <summary>Tunes on real queries (row-major): recall against their exact answers, no margin.</summary>
-    public static TuningResult Tune(VectorIndex index, ReadOnlySpan<float> queries, TuningOptions? options = null, IProgress<TuningProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static TuningResult Tune(
+        VectorIndex index,
+        ReadOnlySpan<float> queries,
+        TuningOptions? options = null,
+        IProgress<TuningProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         options ??= new TuningOptions();
         options.Validate();
@@ -38,11 +59,24 @@ public static class ProbeTuner
         }
 
         var clock = Stopwatch.StartNew();
-        TuningSample sample = TuningSample.FromQueries(index.Directory, index.Manifest, queries, options.K, options.Threads, progress, cancellationToken);
+        TuningSample sample = TuningSample.FromQueries(
+            index.Directory,
+            index.Manifest,
+            queries,
+            options.K,
+            options.Threads,
+            progress,
+            cancellationToken);
         return Sweep(index, sample, options, clock.Elapsed.TotalSeconds, progress, cancellationToken);
     }
 
-    private static TuningResult Sweep(VectorIndex index, TuningSample sample, TuningOptions options, double exactSeconds, IProgress<TuningProgress>? progress, CancellationToken cancellationToken)
+    private static TuningResult Sweep(
+        VectorIndex index,
+        TuningSample sample,
+        TuningOptions options,
+        double exactSeconds,
+        IProgress<TuningProgress>? progress,
+        CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
 
@@ -81,7 +115,19 @@ public static class ProbeTuner
         }
 
         (TuningPoint chosen, bool reached) = Choose(curve, options.TargetRecall);
-        return new TuningResult(index.Directory, index.Generation, index.Count, options.TargetRecall, options.K, sample.Count, curve, chosen, reached, exactSeconds, clock.Elapsed.TotalSeconds, sample.FromIndex);
+        return new TuningResult(
+            index.Directory,
+            index.Generation,
+            index.Count,
+            options.TargetRecall,
+            options.K,
+            sample.Count,
+            curve,
+            chosen,
+            reached,
+            exactSeconds,
+            clock.Elapsed.TotalSeconds,
+            sample.FromIndex);
     }
 
     /// <summary>
@@ -117,7 +163,13 @@ public static class ProbeTuner
         double[] perQuery = [.. answers.Select((a, q) => Recall.AtK([a], [sample.Exact[q]], k))];
         double recall = perQuery.Average();
         double margin = sample.FromIndex ? options.MarginZ * StandardError(perQuery, recall) : 0;
-        return new TuningPoint(parameters.LshProbes, parameters.NProbe, recall, stats.DotProductsPerQuery, sample.Count / Math.Max(seconds, 1e-9), margin);
+        return new TuningPoint(
+            parameters.LshProbes,
+            parameters.NProbe,
+            recall,
+            stats.DotProductsPerQuery,
+            sample.Count / Math.Max(seconds, 1e-9),
+            margin);
     }
 
     /// <summary>The standard error of a mean: the sample standard deviation over √n (0 for one value).</summary>

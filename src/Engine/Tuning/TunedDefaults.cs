@@ -22,7 +22,8 @@ public static class TunedDefaults
         IndexManifest current = ManifestStore.Read(result.IndexDirectory);
         if (current.Generation != result.Generation)
         {
-            throw new IOException($"'{result.IndexDirectory}' switched from generation {result.Generation} to {current.Generation} while it was tuned; tune it again.");
+            throw new IOException($"'{result.IndexDirectory}' switched from generation {result.Generation} to {current.Generation} while it was "
+                + $"tuned; tune it again.");
         }
 
         IndexManifest tuned = current with

@@ -46,7 +46,10 @@ public sealed record TuningOptions
     {
         if (!(TargetRecall is > 0 and <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(TargetRecall), TargetRecall, $"the target recall must be more than 0 and at most 1, got {TargetRecall}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(TargetRecall),
+                TargetRecall,
+                $"the target recall must be more than 0 and at most 1, got {TargetRecall}.");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(K, 1, nameof(K));
@@ -54,7 +57,9 @@ public sealed record TuningOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Threads, nameof(Threads));
         if (!(SaturatedRecall is > 0 and <= 1) || !(MinGain >= 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(SaturatedRecall), $"saturated recall {SaturatedRecall} must be in (0, 1] and the minimum gain {MinGain} not negative.");
+            throw new ArgumentOutOfRangeException(
+                nameof(SaturatedRecall),
+                $"saturated recall {SaturatedRecall} must be in (0, 1] and the minimum gain {MinGain} not negative.");
         }
 
         if (!(MarginZ >= 0))

@@ -40,7 +40,15 @@ public sealed class TuningSample
 
     public int Count => Exact.Length;
 
-    public static TuningSample Create(string indexDirectory, IndexManifest manifest, int size, int k, int seed, int threads, IProgress<TuningProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static TuningSample Create(
+        string indexDirectory,
+        IndexManifest manifest,
+        int size,
+        int k,
+        int seed,
+        int threads,
+        IProgress<TuningProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         var source = new GenerationSource(indexDirectory, manifest, manifest.Dimensions, new HashSet<long>(), []);
         long[] positions = Positions(source.Count, Math.Min(size, source.Count), Seeds.Derive(seed, SampleStream));
@@ -58,12 +66,21 @@ public sealed class TuningSample
     /// Real queries (row-major, any length; normalised here, as every search does) and their exact top-k over the
     /// generation's rows. Throws <see cref="InvalidVectorException"/> for a zero or non-finite query.
     /// </summary>
-    public static TuningSample FromQueries(string indexDirectory, IndexManifest manifest, ReadOnlySpan<float> queries, int k, int threads, IProgress<TuningProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static TuningSample FromQueries(
+        string indexDirectory,
+        IndexManifest manifest,
+        ReadOnlySpan<float> queries,
+        int k,
+        int threads,
+        IProgress<TuningProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         int d = manifest.Dimensions;
         if (queries.Length == 0 || queries.Length % d != 0)
         {
-            throw new ArgumentException($"{queries.Length} query values are not a whole number of {d}-dimensional rows (at least one).", nameof(queries));
+            throw new ArgumentException(
+                $"{queries.Length} query values are not a whole number of {d}-dimensional rows (at least one).",
+                nameof(queries));
         }
 
         float[] rows = queries.ToArray();
@@ -97,7 +114,11 @@ public sealed class TuningSample
         return positions;
     }
 
-    private static (float[] Rows, long[] Ids) Read(IVectorSource source, long[] positions, IProgress<TuningProgress>? progress, CancellationToken cancellationToken)
+    private static (float[] Rows, long[] Ids) Read(
+        IVectorSource source,
+        long[] positions,
+        IProgress<TuningProgress>? progress,
+        CancellationToken cancellationToken)
     {
         int d = source.Dimensions;
         var rows = new float[positions.Length * d];
@@ -125,7 +146,8 @@ public sealed class TuningSample
         return (rows, ids);
     }
 
-    /// <summary>Relays the exact pass's row count on the reporting thread (<see cref="Progress{T}"/> would post it elsewhere, out of order).</summary>
+    /// <summary>Relays the exact pass's row count on the reporting thread (<see cref="Progress{T}"/> would post it elsewhere,
+    /// out of order).</summary>
     private sealed class ExactProgress(IProgress<TuningProgress> progress, long total) : IProgress<long>
     {
         public void Report(long value) => progress.Report(new TuningProgress("exact", value, total));

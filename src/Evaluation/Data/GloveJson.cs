@@ -65,7 +65,8 @@ public static class GloveJson
                     case JsonTokenType.EndArray when inVectors && reader.CurrentDepth == 2:
                         if (count != ValuesPerRow)
                         {
-                            throw new InvalidDataException($"word #{rows} ('{word}') has {count} values; expected {Dimensions} components, norm and index.");
+                            throw new InvalidDataException($"word #{rows} ('{word}') has {count} values; expected {Dimensions} components, norm and "
+                                + $"index.");
                         }
 
                         row(word!, values.AsSpan(0, Dimensions), rows++);

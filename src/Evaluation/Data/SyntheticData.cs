@@ -26,7 +26,13 @@ public sealed class SyntheticData
     private readonly float _spread;
     private readonly Random _random;
 
-    public SyntheticData(SyntheticKind kind, int dimensions, int seed, Stream stream = Stream.Base, int centers = DefaultCenters, float spread = DefaultSpread)
+    public SyntheticData(
+        SyntheticKind kind,
+        int dimensions,
+        int seed,
+        Stream stream = Stream.Base,
+        int centers = DefaultCenters,
+        float spread = DefaultSpread)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(centers, 1);

@@ -100,7 +100,8 @@ public static unsafe class BatchedExactSearch
         return results;
     }
 
-    /// <summary>One query at a time: a full scan with a <see cref="TensorPrimitives.Dot"/> per row (the per-query exact baseline), lines requested ahead as the engine's one-query scan does.</summary>
+    /// <summary>One query at a time: a full scan with a <see cref="TensorPrimitives.Dot"/> per row (the per-query exact
+    /// baseline), lines requested ahead as the engine's one-query scan does.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Neighbor[] ScanOne(UnitBase unitBase, ReadOnlySpan<float> unitQuery, int k)
     {
@@ -246,8 +247,10 @@ public static unsafe class BatchedExactSearch
     private static void Check512(float* scores, long id, ref BlockState block)
     {
         float* t = block.Thresholds;
-        if (Vector512.GreaterThanAny(Vector512.Load(scores), Vector512.Load(t)) || Vector512.GreaterThanAny(Vector512.Load(scores + 16), Vector512.Load(t + 16))
-            || Vector512.GreaterThanAny(Vector512.Load(scores + 32), Vector512.Load(t + 32)) || Vector512.GreaterThanAny(Vector512.Load(scores + 48), Vector512.Load(t + 48)))
+        if (Vector512.GreaterThanAny(Vector512.Load(scores), Vector512.Load(t))
+            || Vector512.GreaterThanAny(Vector512.Load(scores + 16), Vector512.Load(t + 16))
+            || Vector512.GreaterThanAny(Vector512.Load(scores + 32), Vector512.Load(t + 32))
+                || Vector512.GreaterThanAny(Vector512.Load(scores + 48), Vector512.Load(t + 48)))
         {
             block.Offer(scores, id);
         }
@@ -320,7 +323,8 @@ public static unsafe class BatchedExactSearch
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Check256(float* scores, long id, ref BlockState block)
     {
-        if (Vector256.GreaterThanAny(Vector256.Load(scores), Vector256.Load(block.Thresholds)) || Vector256.GreaterThanAny(Vector256.Load(scores + 8), Vector256.Load(block.Thresholds + 8)))
+        if (Vector256.GreaterThanAny(Vector256.Load(scores), Vector256.Load(block.Thresholds))
+            || Vector256.GreaterThanAny(Vector256.Load(scores + 8), Vector256.Load(block.Thresholds + 8)))
         {
             block.Offer(scores, id);
         }

@@ -98,7 +98,11 @@ public sealed class ConcurrentLoad
         {
             int id = c;
             latencies[id] = [];
-            tasks[id] = Task.Factory.StartNew(() => client(id, latencies[id]), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+            tasks[id] = Task.Factory.StartNew(
+                () => client(id, latencies[id]),
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default).Unwrap();
         }
 
         await Task.WhenAll(tasks);

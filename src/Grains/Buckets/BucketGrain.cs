@@ -88,7 +88,15 @@ public sealed class BucketGrain(
     public Task<BucketStatus> StatusAsync(CancellationToken cancellationToken = default)
     {
         BucketIndex? index = _current?.Index;
-        return Task.FromResult(new BucketStatus(_index, _bucket, _current?.Generation ?? 0, index?.Count ?? 0, index?.Clusters ?? 0, _pending.LiveRows, _pending.Latest.Count, silo.SiloAddress.ToString()));
+        return Task.FromResult(new BucketStatus(
+            _index,
+            _bucket,
+            _current?.Generation ?? 0,
+            index?.Count ?? 0,
+            index?.Clusters ?? 0,
+            _pending.LiveRows,
+            _pending.Latest.Count,
+            silo.SiloAddress.ToString()));
     }
 
     public async Task ApplyAsync(BucketMutation mutation, CancellationToken cancellationToken = default)
@@ -108,7 +116,8 @@ public sealed class BucketGrain(
         {
             // Written from this turn's snapshot: the index grain holds appends back until every bucket answered.
             PendingView pending = _pending;
-            int d = state.State.Current?.Dimensions ?? throw new InvalidOperationException($"bucket {_bucket} of '{_index}' serves no generation yet.");
+            int d = state.State.Current?.Dimensions ?? throw new InvalidOperationException($"bucket {_bucket} of '{_index}' serves no generation "
+                + $"yet.");
             string local = Path.Combine(cache.Root, ".export", $"{Guid.NewGuid():N}.spill");
             Directory.CreateDirectory(Path.GetDirectoryName(local)!);
             try
@@ -157,7 +166,13 @@ public sealed class BucketGrain(
             _prepared = null;
             SetPending(trimmed);
             previous?.Release();
-            logger.LogInformation("Bucket {Index}/{Bucket} serves generation {Generation} ({Count} vectors, {Pending} pending rows kept)", _index, _bucket, generation, next.Index?.Count ?? 0, trimmed.LiveRows);
+            logger.LogInformation(
+                "Bucket {Index}/{Bucket} serves generation {Generation} ({Count} vectors, {Pending} pending rows kept)",
+                _index,
+                _bucket,
+                generation,
+                next.Index?.Count ?? 0,
+                trimmed.LiveRows);
         }
 
         int d = _current.Info.Dimensions;
@@ -200,7 +215,9 @@ public sealed class BucketGrain(
 
             try
             {
-                BucketIndex index = await Task.Run(() => BucketIndex.Open(cache.IndexDirectory(_index), files, generation.Dimensions, verify: true), cancellationToken);
+                BucketIndex index = await Task.Run(
+                    () => BucketIndex.Open(cache.IndexDirectory(_index), files, generation.Dimensions, verify: true),
+                    cancellationToken);
                 string index1 = _index;
                 return new ServingGeneration(generation, index, () => cache.DeleteGeneration(index1, generation.Generation));
             }

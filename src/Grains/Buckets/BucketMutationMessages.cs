@@ -7,7 +7,10 @@ namespace HyperdOrleans.Grains.Buckets;
 /// mutation, which hide older copies of those ids wherever they are.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BucketMutation")]
-public sealed record BucketMutation([property: Id(0)] long[] AffectedIds, [property: Id(1)] long[] UpsertIds, [property: Id(2)] float[] UpsertUnitVectors);
+public sealed record BucketMutation(
+    [property: Id(0)] long[] AffectedIds,
+    [property: Id(1)] long[] UpsertIds,
+    [property: Id(2)] float[] UpsertUnitVectors);
 
 /// <summary>A bucket's share of a rebuild's source: ids whose file copies are gone, its live pending rows' count, and the watermark.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.PendingExport")]
@@ -19,4 +22,8 @@ public sealed record PendingRows([property: Id(0)] long[] Ids, [property: Id(1)]
 
 /// <summary>A generation a bucket is asked to serve: its files and the watermark of pending data folded into them.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BucketGeneration")]
-public sealed record BucketGeneration([property: Id(0)] long Generation, [property: Id(1)] BucketManifest Files, [property: Id(2)] long Watermark, [property: Id(3)] int Dimensions);
+public sealed record BucketGeneration(
+    [property: Id(0)] long Generation,
+    [property: Id(1)] BucketManifest Files,
+    [property: Id(2)] long Watermark,
+    [property: Id(3)] int Dimensions);

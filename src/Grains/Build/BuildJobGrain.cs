@@ -41,7 +41,14 @@ public sealed class BuildJobGrain(
     }
 
     public Task<BuildJobReport> GetStatusAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(_status ?? new BuildJobReport(new BuildJobStatus(-1, BuildJobState.Unknown, "none", 0, 0, silo.SiloAddress.ToString(), null)));
+        Task.FromResult(_status ?? new BuildJobReport(new BuildJobStatus(
+            -1,
+            BuildJobState.Unknown,
+            "none",
+            0,
+            0,
+            silo.SiloAddress.ToString(),
+            null)));
 
     public Task CancelAsync(CancellationToken cancellationToken = default)
     {
@@ -80,7 +87,17 @@ public sealed class BuildJobGrain(
             var progress = new Progress(this, request);
             string folder = Engine.Storage.ManifestStore.GenerationFolder(request.Generation);
             Engine.Storage.BucketManifest built = await Task.Run(
-                () => BucketBuilder.Build(request.Bucket, spill, IndexCountOf(request, spill), request.Dimensions, work, folder, buildOptions, threads, progress, token),
+                () => BucketBuilder.Build(
+                    request.Bucket,
+                    spill,
+                    IndexCountOf(request, spill),
+                    request.Dimensions,
+                    work,
+                    folder,
+                    buildOptions,
+                    threads,
+                    progress,
+                    token),
                 token);
             _status = Status(BuildJobState.Running, "upload", 0, 0);
             if (built.Count > 0)
@@ -94,7 +111,13 @@ public sealed class BuildJobGrain(
             }
 
             _status = Status(BuildJobState.Succeeded, "done", built.Count, built.Count) with { Result = built };
-            logger.LogInformation("Build job {Index}/{Generation}/{Bucket} done: {Count} vectors in {Clusters} clusters", request.Index, request.Generation, request.Bucket, built.Count, built.Clusters);
+            logger.LogInformation(
+                "Build job {Index}/{Generation}/{Bucket} done: {Count} vectors in {Clusters} clusters",
+                request.Index,
+                request.Generation,
+                request.Bucket,
+                built.Count,
+                built.Clusters);
         }
         catch (Exception e)
         {

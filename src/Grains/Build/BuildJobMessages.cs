@@ -3,7 +3,8 @@ using HyperdOrleans.Engine.Storage;
 
 namespace HyperdOrleans.Grains.Build;
 
-/// <summary>What one bucket's build job needs: where its spill is, the build settings, and the rows of the whole index (which set the bucket's share of clusters).</summary>
+/// <summary>What one bucket's build job needs: where its spill is, the build settings, and the rows of the whole index
+/// (which set the bucket's share of clusters).</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BuildJobRequest")]
 public sealed record BuildJobRequest(
     [property: Id(0)] string Index,

@@ -43,7 +43,10 @@ public sealed class FileGrainStorage(string directory, Serializer serializer) : 
         long expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         if (stored != expected)
         {
-            throw new InconsistentStateException($"state '{stateName}' of {grainId} was written elsewhere (version {stored}, this activation read {expected}).", stored.ToString(CultureInfo.InvariantCulture), grainState.ETag ?? "");
+            throw new InconsistentStateException(
+                $"state '{stateName}' of {grainId} was written elsewhere (version {stored}, this activation read {expected}).",
+                stored.ToString(CultureInfo.InvariantCulture),
+                grainState.ETag ?? "");
         }
 
         byte[] payload = serializer.SerializeToArray(grainState.State);
@@ -75,5 +78,9 @@ public sealed class FileGrainStorage(string directory, Serializer serializer) : 
 
     /// <summary>Grain ids hold '/' and other characters a file name cannot: the key is hex-encoded, the type kept readable.</summary>
     private string PathOf(string stateName, GrainId grainId) =>
-        Path.Combine(_directory, stateName, grainId.Type.ToString()!.Replace('/', '_'), Convert.ToHexString(Encoding.UTF8.GetBytes(grainId.Key.ToString()!)) + ".state");
+        Path.Combine(
+            _directory,
+            stateName,
+            grainId.Type.ToString()!.Replace('/', '_'),
+            Convert.ToHexString(Encoding.UTF8.GetBytes(grainId.Key.ToString()!)) + ".state");
 }

@@ -8,7 +8,8 @@ using Orleans.Storage;
 
 namespace HyperdOrleans.Grains.Hosting;
 
-/// <summary>Registers what the HyperdOrleans grains need in a silo. The host also registers an <see cref="IIndexFileStore"/> and a grain storage named <see cref="HyperdStorage.Name"/>.</summary>
+/// <summary>Registers what the HyperdOrleans grains need in a silo. The host also registers an <see
+/// cref="IIndexFileStore"/> and a grain storage named <see cref="HyperdStorage.Name"/>.</summary>
 public static class HyperdSiloBuilderExtensions
 {
     public static ISiloBuilder AddHyperd(this ISiloBuilder silo, Action<HyperdOptions>? configure = null)
@@ -30,7 +31,14 @@ public static class HyperdSiloBuilderExtensions
     /// files in a directory, all under <paramref name="dataDirectory"/>, so the index survives a restart. Also what
     /// a tool uses to host a silo in its own process.
     /// </summary>
-    public static ISiloBuilder UseHyperdEmbedded(this ISiloBuilder silo, string dataDirectory, int siloPort = 11111, int gatewayPort = 30000, string serviceId = "hyperd", string clusterId = "hyperd", Action<HyperdOptions>? configure = null)
+    public static ISiloBuilder UseHyperdEmbedded(
+        this ISiloBuilder silo,
+        string dataDirectory,
+        int siloPort = 11111,
+        int gatewayPort = 30000,
+        string serviceId = "hyperd",
+        string clusterId = "hyperd",
+        Action<HyperdOptions>? configure = null)
     {
         silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
         silo.AddHyperdFileGrainStorage(Path.Combine(dataDirectory, "state"));
@@ -46,7 +54,9 @@ public static class HyperdSiloBuilderExtensions
     /// <summary>Grain state of the HyperdOrleans grains in files under <paramref name="directory"/> (single-silo or shared-disk setups).</summary>
     public static ISiloBuilder AddHyperdFileGrainStorage(this ISiloBuilder silo, string directory)
     {
-        silo.Services.AddKeyedSingleton<IGrainStorage>(HyperdStorage.Name, (sp, _) => new FileGrainStorage(directory, sp.GetRequiredService<Serializer>()));
+        silo.Services.AddKeyedSingleton<IGrainStorage>(
+            HyperdStorage.Name,
+            (sp, _) => new FileGrainStorage(directory, sp.GetRequiredService<Serializer>()));
         return silo;
     }
 

@@ -12,7 +12,10 @@ namespace HyperdOrleans.Grains.Hosting;
 /// round-trips the search messages through the Orleans serializer, so the first queries after a start do not pay
 /// for compiling that code. Off with <see cref="HyperdOptions.WarmUpOnStart"/>.
 /// </summary>
-internal sealed class SiloWarmUp(Serializer serializer, IOptions<HyperdOptions> options, ILogger<SiloWarmUp> logger) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class SiloWarmUp(
+    Serializer serializer,
+    IOptions<HyperdOptions> options,
+    ILogger<SiloWarmUp> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private const int Rounds = 40;
 
@@ -40,7 +43,9 @@ internal sealed class SiloWarmUp(Serializer serializer, IOptions<HyperdOptions> 
                 return;
             }
 
-            logger.LogInformation("Search path warmed up in {Milliseconds:F0} ms", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            logger.LogInformation(
+                "Search path warmed up in {Milliseconds:F0} ms",
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         },
         cancellationToken);
 

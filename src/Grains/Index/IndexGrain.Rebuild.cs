@@ -70,7 +70,8 @@ public sealed partial class IndexGrain
             });
 
             run.Phase = "upload";
-            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => store.UploadAsync(partition.SpillFiles[b], StoreNames.Spill(_name, generation, b))));
+            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
+                .Select(b => store.UploadAsync(partition.SpillFiles[b], StoreNames.Spill(_name, generation, b))));
             TryDelete(Path.Combine(work, "spill"));
 
             run.Phase = "build";
@@ -92,19 +93,31 @@ public sealed partial class IndexGrain
                 // The manifest serving now (SetDefaultsAsync may have changed it since the rebuild started) hands on its defaults.
                 IndexManifest manifest = ManifestStore.Validate(
                     $"generation {generation}",
-                    IndexManifest.ForGeneration(generation, partition.Hasher, built, BuildManifest.Of(source.Name, buildOptions, clock.Elapsed.TotalSeconds), state.State.Manifest));
+                    IndexManifest.ForGeneration(
+                        generation,
+                        partition.Hasher,
+                        built,
+                        BuildManifest.Of(source.Name, buildOptions, clock.Elapsed.TotalSeconds),
+                        state.State.Manifest));
                 var next = new IndexState
                 {
                     Manifest = manifest,
                     LastStartedGeneration = state.State.LastStartedGeneration,
                     Watermarks = [.. exports.Select(e => e.Watermark)],
-                    LastRebuild = new RebuildOutcome(generation, true, null, clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow, [.. run.Jobs.Select(j => j.Silo)]),
+                    LastRebuild = new RebuildOutcome(
+                        generation,
+                        true,
+                        null,
+                        clock.Elapsed.TotalSeconds,
+                        DateTimeOffset.UtcNow,
+                        [.. run.Jobs.Select(j => j.Silo)]),
                 };
                 await WriteStateAsync(next);
                 committed = true;
                 _hasher = partition.Hasher;
                 await UploadManifestAsync(manifest);
-                PendingRows[] leftovers = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).CommitGenerationAsync(generations[b])));
+                PendingRows[] leftovers = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
+                    .Select(b => Bucket(b).CommitGenerationAsync(generations[b])));
                 await RehomeLockedAsync(leftovers, d);
                 _pendingOperations = await CountPendingAsync(CancellationToken.None);
             }
@@ -114,13 +127,30 @@ public sealed partial class IndexGrain
             }
 
             outcome = state.State.LastRebuild!;
-            logger.LogInformation("Index {Index} switched to generation {Generation}: {Count} vectors, built in {Seconds:F1} s", _name, generation, state.State.Manifest!.Count, clock.Elapsed.TotalSeconds);
+            logger.LogInformation(
+                "Index {Index} switched to generation {Generation}: {Count} vectors, built in {Seconds:F1} s",
+                _name,
+                generation,
+                state.State.Manifest!.Count,
+                clock.Elapsed.TotalSeconds);
             await CleanUpStoreAsync(generation, previous?.Generation ?? 0);
         }
         catch (Exception e) when (!committed)
         {
-            outcome = new RebuildOutcome(generation, false, e.Message, clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow, [.. run.Jobs.Select(j => j.Silo)]);
-            logger.LogWarning(e, "Rebuild of index {Index} to generation {Generation} failed in phase {Phase}; generation {Serving} keeps serving", _name, generation, run.Phase, state.State.Manifest?.Generation ?? 0);
+            outcome = new RebuildOutcome(
+                generation,
+                false,
+                e.Message,
+                clock.Elapsed.TotalSeconds,
+                DateTimeOffset.UtcNow,
+                [.. run.Jobs.Select(j => j.Silo)]);
+            logger.LogWarning(
+                e,
+                "Rebuild of index {Index} to generation {Generation} failed in phase {Phase}; generation {Serving} keeps serving",
+                _name,
+                generation,
+                run.Phase,
+                state.State.Manifest?.Generation ?? 0);
             await AbandonAsync(run);
             state.State.LastRebuild = outcome;
             await TryWriteStateAsync();
@@ -188,15 +218,35 @@ public sealed partial class IndexGrain
     /// <summary>Starts the eight jobs round robin over the active silos, then follows them until all succeed or one is lost.</summary>
     private async Task<BucketManifest[]> RunJobsAsync(RebuildRun run, int dimensions, long indexCount, IndexBuildOptions settings)
     {
-        SiloAddress[] silos = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).Order()];
+        SiloAddress[] silos = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)
+            .Order()];
         var jobs = new IBuildJobGrain[LshHasher.BucketCount];
 
         // Where each job goes, before any starts, so status shows the whole plan from the first job on.
-        run.Jobs = [.. Enumerable.Range(0, jobs.Length).Select(b => new BuildJobStatus(b, BuildJobState.Running, "starting", 0, 0, silos[b % silos.Length].ToString(), null))];
+        run.Jobs = [.. Enumerable.Range(0, jobs.Length).Select(b => new BuildJobStatus(
+            b,
+            BuildJobState.Running,
+            "starting",
+            0,
+            0,
+            silos[b % silos.Length].ToString(),
+            null))];
         for (int b = 0; b < jobs.Length; b++)
         {
             jobs[b] = GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, run.Generation, b));
-            var request = new BuildJobRequest(_name, run.Generation, b, dimensions, StoreNames.Spill(_name, run.Generation, b), settings.Clusters, settings.MinPointsPerCluster, settings.Iterations, settings.MaxPointsPerCentroid, settings.Seed, indexCount, (IndexStorage)settings.Storage);
+            var request = new BuildJobRequest(
+                _name,
+                run.Generation,
+                b,
+                dimensions,
+                StoreNames.Spill(_name, run.Generation, b),
+                settings.Clusters,
+                settings.MinPointsPerCluster,
+                settings.Iterations,
+                settings.MaxPointsPerCentroid,
+                settings.Seed,
+                indexCount,
+                (IndexStorage)settings.Storage);
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[b % silos.Length]);
             try
             {
@@ -294,10 +344,12 @@ public sealed partial class IndexGrain
     private long GenerationOf(string name)
     {
         string rest = name[StoreNames.IndexPrefix(_name).Length..];
-        return rest.StartsWith("gen-", StringComparison.Ordinal) && rest.IndexOf('/') is > 4 and int slash && long.TryParse(rest.AsSpan(4, slash - 4), out long g) ? g : 0;
+        return rest.StartsWith("gen-", StringComparison.Ordinal) && rest.IndexOf('/') is > 4 and int slash
+            && long.TryParse(rest.AsSpan(4, slash - 4), out long g) ? g : 0;
     }
 
-    /// <summary>The engine's manifest of the generation, next to its files in the store, so the store's index folder opens with the engine too.</summary>
+    /// <summary>The engine's manifest of the generation, next to its files in the store, so the store's index folder opens with
+    /// the engine too.</summary>
     private async Task UploadManifestAsync(IndexManifest manifest)
     {
         string local = Path.Combine(options.Value.WorkDirectory, $"manifest-{Guid.NewGuid():N}");

@@ -53,12 +53,18 @@ public sealed partial class IndexGrain(
     {
         if (_rebuild is { } running)
         {
-            return new RebuildTicket(false, running.Generation, $"index '{_name}' is already building generation {running.Generation} (phase '{running.Phase}', started {running.StartedUtc:u}); one rebuild runs at a time: wait for it, then retry.");
+            return new RebuildTicket(
+                false,
+                running.Generation,
+                $"index '{_name}' is already building generation {running.Generation} (phase '{running.Phase}', started {running.StartedUtc:u}); "
+                    + $"one rebuild runs at a time: wait for it, then retry.");
         }
 
         if (request.SourcePath is null && !state.State.Exists)
         {
-            throw new ArgumentException($"index '{_name}' has no data to rebuild from: give a source vector file for its first build.", nameof(request));
+            throw new ArgumentException(
+                $"index '{_name}' has no data to rebuild from: give a source vector file for its first build.",
+                nameof(request));
         }
 
         if (request.SourcePath is not null)
@@ -69,7 +75,10 @@ public sealed partial class IndexGrain(
             // Appends recorded meanwhile keep the index's dimensions: a file of other dimensions is another index.
             if (state.State.Manifest is { } manifest && file.Dimensions != manifest.Dimensions)
             {
-                throw new ArgumentException($"index '{_name}' has {manifest.Dimensions} dimensions but '{request.SourcePath}' has {file.Dimensions}: build it under another index name.", nameof(request));
+                throw new ArgumentException(
+                    $"index '{_name}' has {manifest.Dimensions} dimensions but '{request.SourcePath}' has {file.Dimensions}: build it under another "
+                        + $"index name.",
+                    nameof(request));
             }
         }
 
@@ -108,7 +117,11 @@ public sealed partial class IndexGrain(
             _writeGate.Release();
         }
 
-        logger.LogInformation("Index {Index}: default search settings set to {LshProbes} LSH probes, nprobe {NProbe}", _name, defaults.LshProbes, defaults.NProbe);
+        logger.LogInformation(
+            "Index {Index}: default search settings set to {LshProbes} LSH probes, nprobe {NProbe}",
+            _name,
+            defaults.LshProbes,
+            defaults.NProbe);
         return Status();
     }
 
@@ -120,7 +133,9 @@ public sealed partial class IndexGrain(
         ValidateIds(batch.Ids);
         if (batch.Vectors.Length != (long)batch.Ids.Length * d)
         {
-            throw new ArgumentException($"{batch.Ids.Length} ids need {(long)batch.Ids.Length * d} values ({d} dimensions each, the index's); got {batch.Vectors.Length}.", nameof(batch));
+            throw new ArgumentException(
+                $"{batch.Ids.Length} ids need {(long)batch.Ids.Length * d} values ({d} dimensions each, the index's); got {batch.Vectors.Length}.",
+                nameof(batch));
         }
 
         float[] unit = batch.Vectors.ToArray();
@@ -201,11 +216,20 @@ public sealed partial class IndexGrain(
             return false;
         }
 
-        logger.LogInformation("Index {Index}: {Pending} pending operations reached the threshold {Threshold}; rebuilding", _name, _pendingOperations, threshold);
+        logger.LogInformation(
+            "Index {Index}: {Pending} pending operations reached the threshold {Threshold}; rebuilding",
+            _name,
+            _pendingOperations,
+            threshold);
         return (await StartRebuildAsync(new BuildRequest())).Accepted;
     }
 
-    private IndexStatus Status() => IndexViews.Status(_name, state.State.Manifest, _rebuild?.ToProgress(), state.State.LastRebuild, _pendingOperations);
+    private IndexStatus Status() => IndexViews.Status(
+        _name,
+        state.State.Manifest,
+        _rebuild?.ToProgress(),
+        state.State.LastRebuild,
+        _pendingOperations);
 
     private IndexManifest RequireExisting() =>
         state.State.Manifest ?? throw new KeyNotFoundException($"index '{_name}' does not exist (no build has completed); build it first.");
@@ -229,7 +253,8 @@ public sealed partial class IndexGrain(
 
     private async Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {
-        BucketStatus[] statuses = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).StatusAsync(cancellationToken)));
+        BucketStatus[] statuses = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
+            .Select(b => Bucket(b).StatusAsync(cancellationToken)));
         return statuses.Max(x => x.PendingOperations);
     }
 

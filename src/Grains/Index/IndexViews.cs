@@ -7,7 +7,12 @@ namespace HyperdOrleans.Grains.Index;
 /// <summary>The client's views of an index, derived from its manifest (the one model), and the one change a client makes to it directly.</summary>
 internal static class IndexViews
 {
-    public static IndexStatus Status(string index, IndexManifest? m, RebuildProgress? rebuild, RebuildOutcome? lastRebuild, long pendingOperations) => m is null
+    public static IndexStatus Status(
+        string index,
+        IndexManifest? m,
+        RebuildProgress? rebuild,
+        RebuildOutcome? lastRebuild,
+        long pendingOperations) => m is null
         ? new IndexStatus(index, false, 0, 0, 0, [], rebuild, lastRebuild, pendingOperations)
         : new IndexStatus(
             index,
@@ -27,7 +32,8 @@ internal static class IndexViews
         m.Defaults.NProbe,
         m.Tuning is { } t ? new IndexTuning(t.TargetRecall, t.K, t.SampleSize, t.SampleRecall, t.DotsPerQuery, t.TunedUtc) : null);
 
-    /// <summary>The manifest with <paramref name="defaults"/> (and the tuning that chose them, measured on its generation); <see cref="ArgumentException"/> if out of range.</summary>
+    /// <summary>The manifest with <paramref name="defaults"/> (and the tuning that chose them, measured on its generation);
+    /// <see cref="ArgumentException"/> if out of range.</summary>
     public static IndexManifest WithDefaults(IndexManifest m, IndexDefaults defaults)
     {
         if (defaults.LshProbes is < 1 or > LshHasher.BucketCount)
@@ -38,13 +44,22 @@ internal static class IndexViews
         int clusters = m.Buckets.Max(b => b.Clusters);
         if (defaults.NProbe < 1 || defaults.NProbe > clusters)
         {
-            throw new ArgumentException($"NProbe must be between 1 and {clusters} (the most clusters a bucket of generation {m.Generation} has), got {defaults.NProbe}.", nameof(defaults));
+            throw new ArgumentException(
+                $"NProbe must be between 1 and {clusters} (the most clusters a bucket of generation {m.Generation} has), got {defaults.NProbe}.",
+                nameof(defaults));
         }
 
         IndexManifest next = m with
         {
             Defaults = new SearchDefaults(defaults.LshProbes, defaults.NProbe),
-            Tuning = defaults.Tuning is { } t ? new TuningManifest(m.Generation, t.TargetRecall, t.K, t.SampleSize, t.SampleRecall, t.DotsPerQuery, t.TunedUtc) : null,
+            Tuning = defaults.Tuning is { } t ? new TuningManifest(
+                m.Generation,
+                t.TargetRecall,
+                t.K,
+                t.SampleSize,
+                t.SampleRecall,
+                t.DotsPerQuery,
+                t.TunedUtc) : null,
         };
         try
         {

@@ -26,7 +26,14 @@ internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, l
 
             // The plan lives in the caller's scratch: the request carries copies.
             int[] members = plan.Queries(b).ToArray();
-            var request = new BucketSearchRequest(generation, pass.Dimensions, Gather(pass.UnitQueries, members, pass.Dimensions), pass.K, pass.Rerank, plan.Offsets(b).ToArray(), plan.Clusters(b).ToArray());
+            var request = new BucketSearchRequest(
+                generation,
+                pass.Dimensions,
+                Gather(pass.UnitQueries, members, pass.Dimensions),
+                pass.K,
+                pass.Rerank,
+                plan.Offsets(b).ToArray(),
+                plan.Clusters(b).ToArray());
             calls.Add((members, grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(request, cancellationToken)));
         }
 

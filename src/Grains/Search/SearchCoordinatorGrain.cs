@@ -45,8 +45,12 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
             {
                 Neighbor[][] answers = await AnswerAsync(index, route, request, cancellationToken);
                 HyperdMetrics.Queries.Add(answers.Length, new KeyValuePair<string, object?>("index", index));
-                HyperdMetrics.QueryDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("index", index));
-                return new SearchResponse(route.Generation, [.. answers.Select(a => new QueryResult([.. a.Select(n => n.Id)], [.. a.Select(n => n.Score)]))]);
+                HyperdMetrics.QueryDuration.Record(
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                    new KeyValuePair<string, object?>("index", index));
+                return new SearchResponse(
+                    route.Generation,
+                    [.. answers.Select(a => new QueryResult([.. a.Select(n => n.Id)], [.. a.Select(n => n.Score)]))]);
             }
             catch (GenerationChangedException) when (attempt < MaxRouteRefreshes)
             {
@@ -74,7 +78,12 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
         PreparedQueries batch;
         try
         {
-            batch = route.Flow.Prepare(request.Queries, request.K, Math.Min(options.Value.MaxK, info.Count), parameters, $"index '{index}' ({info.Count} vectors in generation {info.Generation})");
+            batch = route.Flow.Prepare(
+                request.Queries,
+                request.K,
+                Math.Min(options.Value.MaxK, info.Count),
+                parameters,
+                $"index '{index}' ({info.Count} vectors in generation {info.Generation})");
         }
         catch (InvalidVectorException e)
         {
@@ -93,7 +102,18 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
                 SearchScratch scratch = PlanScratch.Rent();
                 try
                 {
-                    await route.Flow.SearchAsync(batch, 0, batch.Count, request.K, parameters, info.Count, executor, scratch, results, pairsPerPass, cancellationToken);
+                    await route.Flow.SearchAsync(
+                        batch,
+                        0,
+                        batch.Count,
+                        request.K,
+                        parameters,
+                        info.Count,
+                        executor,
+                        scratch,
+                        results,
+                        pairsPerPass,
+                        cancellationToken);
                 }
                 finally
                 {
@@ -122,7 +142,8 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
             }
 
             BucketCentroids[] centroids = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
-                .Select(b => GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).GetCentroidsAsync(manifest.Generation, cancellationToken)));
+                .Select(b => GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b))
+                    .GetCentroidsAsync(manifest.Generation, cancellationToken)));
             if (centroids.Any(c => c.Stale) && attempt < MaxRouteRefreshes)
             {
                 // The index grain switched generations between the two calls: ask again.

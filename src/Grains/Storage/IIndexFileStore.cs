@@ -8,10 +8,12 @@ namespace HyperdOrleans.Grains.Storage;
 /// </summary>
 public interface IIndexFileStore
 {
-    /// <summary>Stores a local file under <paramref name="name"/>, replacing any older one; readers see the old or the new file, never a part.</summary>
+    /// <summary>Stores a local file under <paramref name="name"/>, replacing any older one; readers see the old or the new
+    /// file, never a part.</summary>
     Task UploadAsync(string localPath, string name, CancellationToken cancellationToken = default);
 
-    /// <summary>Copies <paramref name="name"/> to <paramref name="localPath"/> (written to a temporary name, then renamed). Throws <see cref="FileNotFoundException"/> if absent.</summary>
+    /// <summary>Copies <paramref name="name"/> to <paramref name="localPath"/> (written to a temporary name, then renamed).
+    /// Throws <see cref="FileNotFoundException"/> if absent.</summary>
     Task DownloadAsync(string name, string localPath, CancellationToken cancellationToken = default);
 
     Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default);

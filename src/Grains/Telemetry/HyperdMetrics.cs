@@ -18,13 +18,23 @@ public static class HyperdMetrics
 
     public static readonly Counter<long> Queries = Meter.CreateCounter<long>("hyperd.queries", "{query}", "Queries answered by search coordinators.");
 
-    public static readonly Histogram<double> QueryDuration = Meter.CreateHistogram<double>("hyperd.query.duration", "ms", "Time a coordinator spends on one search request (fan-out and merge).");
+    public static readonly Histogram<double> QueryDuration = Meter.CreateHistogram<double>(
+        "hyperd.query.duration",
+        "ms",
+        "Time a coordinator spends on one search request (fan-out and merge).");
 
-    public static readonly Counter<long> VectorsScanned = Meter.CreateCounter<long>("hyperd.vectors.scanned", "{vector}", "Vectors scored by bucket grains (cluster rows and pending rows).");
+    public static readonly Counter<long> VectorsScanned = Meter.CreateCounter<long>(
+        "hyperd.vectors.scanned",
+        "{vector}",
+        "Vectors scored by bucket grains (cluster rows and pending rows).");
 
-    public static readonly UpDownCounter<long> PendingRows = Meter.CreateUpDownCounter<long>("hyperd.pending.rows", "{vector}", "Appended vectors waiting in bucket grains for the next rebuild.");
+    public static readonly UpDownCounter<long> PendingRows = Meter.CreateUpDownCounter<long>(
+        "hyperd.pending.rows",
+        "{vector}",
+        "Appended vectors waiting in bucket grains for the next rebuild.");
 
-    public static readonly Counter<long> Rebuilds = Meter.CreateCounter<long>("hyperd.rebuilds", "{rebuild}", "Finished rebuilds, tagged by outcome.");
+    public static readonly Counter<long> Rebuilds = Meter.CreateCounter<long>("hyperd.rebuilds", "{rebuild}", "Finished rebuilds, tagged by "
+        + "outcome.");
 
     static HyperdMetrics()
     {

@@ -44,7 +44,14 @@ internal static class BlockedScan
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TFilter>(ReadOnlySpan<float> rows, int rowStep, int elementStride, ReadOnlySpan<long> ids, int d, QueryBlock block, TFilter filter)
+    private static void Run<TFilter>(
+        ReadOnlySpan<float> rows,
+        int rowStep,
+        int elementStride,
+        ReadOnlySpan<long> ids,
+        int d,
+        QueryBlock block,
+        TFilter filter)
         where TFilter : struct, IRowFilter
     {
         switch (block.Lanes)
@@ -74,7 +81,8 @@ internal static class BlockedScan
         return remaining >= minQueries && lanes >= minLanes ? lanes : 0;
     }
 
-    /// <summary>The lanes of the block for <paramref name="queries"/> queries: the narrowest accelerated register that holds them (wider ones split the group).</summary>
+    /// <summary>The lanes of the block for <paramref name="queries"/> queries: the narrowest accelerated register that holds
+    /// them (wider ones split the group).</summary>
     public static int LanesFor(int queries)
     {
         if (queries > 8 && Lanes512.IsHardwareAccelerated)
@@ -91,7 +99,14 @@ internal static class BlockedScan
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TLanes, TVector, TFilter>(ReadOnlySpan<float> rows, int rowStep, int elementStride, ReadOnlySpan<long> ids, int d, QueryBlock block, TFilter filter)
+    private static void Run<TLanes, TVector, TFilter>(
+        ReadOnlySpan<float> rows,
+        int rowStep,
+        int elementStride,
+        ReadOnlySpan<long> ids,
+        int d,
+        QueryBlock block,
+        TFilter filter)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
         where TFilter : struct, IRowFilter
@@ -134,8 +149,10 @@ internal static class BlockedScan
 
             // Once the heaps are full almost no row wins: one branch for all eight rows. A row's mask is taken
             // against the thresholds before any of the eight entered, so it can only say too much; Offer re-checks.
-            uint m0 = TLanes.WinnersMask(s0, thresholds), m1 = TLanes.WinnersMask(s1, thresholds), m2 = TLanes.WinnersMask(s2, thresholds), m3 = TLanes.WinnersMask(s3, thresholds);
-            uint m4 = TLanes.WinnersMask(s4, thresholds), m5 = TLanes.WinnersMask(s5, thresholds), m6 = TLanes.WinnersMask(s6, thresholds), m7 = TLanes.WinnersMask(s7, thresholds);
+            uint m0 = TLanes.WinnersMask(s0, thresholds), m1 = TLanes.WinnersMask(s1, thresholds);
+            uint m2 = TLanes.WinnersMask(s2, thresholds), m3 = TLanes.WinnersMask(s3, thresholds);
+            uint m4 = TLanes.WinnersMask(s4, thresholds), m5 = TLanes.WinnersMask(s5, thresholds);
+            uint m6 = TLanes.WinnersMask(s6, thresholds), m7 = TLanes.WinnersMask(s7, thresholds);
             if ((m0 | m1 | m2 | m3 | m4 | m5 | m6 | m7) == 0)
             {
                 continue;
@@ -175,7 +192,14 @@ internal static class BlockedScan
     /// heap gets the register's score plus the lane's bias (see <see cref="QueryBlock.Bias"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static TVector Offer<TLanes, TVector, TFilter>(TVector scores, TVector thresholds, long id, ref float row, int d, QueryBlock block, TFilter filter)
+    private static TVector Offer<TLanes, TVector, TFilter>(
+        TVector scores,
+        TVector thresholds,
+        long id,
+        ref float row,
+        int d,
+        QueryBlock block,
+        TFilter filter)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct
         where TFilter : struct, IRowFilter

@@ -20,7 +20,8 @@ internal sealed class QueryBlock
 
     public float[] Transposed => _transposed;
 
-    /// <summary>Lane <paramref name="lane"/>'s query as given (row-major), for scoring a winning row exactly; kept only for <see cref="ExactScores"/> blocks.</summary>
+    /// <summary>Lane <paramref name="lane"/>'s query as given (row-major), for scoring a winning row exactly; kept only for
+    /// <see cref="ExactScores"/> blocks.</summary>
     public ReadOnlySpan<float> Query(int lane) => _queries.AsSpan(lane * _dimensions, _dimensions);
 
     /// <summary>The score a row must beat, less the lane's bias, per lane.</summary>
@@ -85,7 +86,8 @@ internal sealed class QueryBlock
         return lane;
     }
 
-    /// <summary>Puts <paramref name="query"/> (unit length, or SQ8 weights with their <paramref name="bias"/>) and its heap in the next lane.</summary>
+    /// <summary>Puts <paramref name="query"/> (unit length, or SQ8 weights with their <paramref name="bias"/>) and its heap in
+    /// the next lane.</summary>
     public void Add(ReadOnlySpan<float> query, TopK heap, float bias = 0f)
     {
         Debug.Assert(bias == 0f || !ExactScores, "exact scores are plain dot products, with no bias");
