@@ -13,15 +13,7 @@ public sealed class BenchOptionsTests
         Assert.Equal(BenchOptions.AllMethods, full.Methods);
 
         BenchOptions custom = BenchOptions.Parse([
-            "--suite",
-            "full",
-            "--datasets",
-            "glove-100",
-            "--methods",
-            "engine,exact",
-            "--threads",
-            "1",
-            "--clock",
+            "--suite", "full", "--datasets", "glove-100", "--methods", "engine,exact", "--threads", "1", "--clock",
             "cpu"]);
         Assert.Equal(["glove-100"], custom.Datasets);
         Assert.Equal(["engine", "exact"], custom.Methods);

@@ -37,14 +37,7 @@ public sealed class BadInputTests(TinyDataFixture data) : IClassFixture<TinyData
     public void Out_of_range_search_settings_are_refused(string option, string value, string message)
     {
         string error = CliRun.Of(
-            "search",
-            "--index",
-            data.IndexPath,
-            "--queries",
-            data.QueriesPath,
-            option,
-            value,
-            "--out",
+            "search", "--index", data.IndexPath, "--queries", data.QueriesPath, option, value, "--out",
             data.PathFor("r.ivecs")).FailedWithOneLine();
 
         Assert.Contains(message, error);
@@ -54,14 +47,7 @@ public sealed class BadInputTests(TinyDataFixture data) : IClassFixture<TinyData
     public void K_beyond_the_index_size_is_refused()
     {
         string error = CliRun.Of(
-            "search",
-            "--index",
-            data.IndexPath,
-            "--queries",
-            data.QueriesPath,
-            "--k",
-            "5000",
-            "--out",
+            "search", "--index", data.IndexPath, "--queries", data.QueriesPath, "--k", "5000", "--out",
             data.PathFor("r.ivecs")).FailedWithOneLine();
 
         Assert.Contains("k must be between 1 and", error);

@@ -7,13 +7,7 @@ public sealed class ClusterBadInputTests(TinyDataFixture data) : IClassFixture<T
     public void An_unknown_cluster_kind_is_named()
     {
         string error = CliRun.Of(
-            "search",
-            "--cluster",
-            "nowhere",
-            "--queries",
-            data.QueriesPath,
-            "--out",
-            data.PathFor("r.ivecs")).FailedWithOneLine();
+            "search", "--cluster", "nowhere", "--queries", data.QueriesPath, "--out", data.PathFor("r.ivecs")).FailedWithOneLine();
 
         Assert.Contains("'nowhere' is not a cluster", error);
     }

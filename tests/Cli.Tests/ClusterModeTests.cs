@@ -15,19 +15,8 @@ public sealed class EmbeddedClusterFixture : IDisposable
     {
         Data = new TinyDataFixture();
         Build = CliRun.Of(
-            "build",
-            "--cluster",
-            "embedded",
-            "--input",
-            Data.BasePath,
-            "--index",
-            ClusterIndex,
-            "--clusters",
-            "8",
-            "--threads",
-            "2",
-            "--seed",
-            "7").Succeeded();
+            "build", "--cluster", "embedded", "--input", Data.BasePath, "--index", ClusterIndex, "--clusters", "8",
+            "--threads", "2", "--seed", "7").Succeeded();
     }
 
     public TinyDataFixture Data { get; }
@@ -95,17 +84,8 @@ public sealed class ClusterModeTests(EmbeddedClusterFixture cluster) : IClassFix
         string results = Data.PathFor("cluster-plain.ivecs");
 
         CliRun run = CliRun.Of(
-            "search",
-            "--cluster",
-            "embedded",
-            "--index",
-            cluster.ClusterIndex,
-            "--queries",
-            Data.QueriesPath,
-            "--k",
-            $"{K}",
-            "--out",
-            results).Succeeded();
+            "search", "--cluster", "embedded", "--index", cluster.ClusterIndex, "--queries", Data.QueriesPath, "--k",
+            $"{K}", "--out", results).Succeeded();
 
         Assert.Equal(TinyDataFixture.Queries, IvecsReader.ReadAll(results).Length);
         Assert.DoesNotContain("queries/s", run.Output);
@@ -144,29 +124,11 @@ public sealed class ClusterModeTests(EmbeddedClusterFixture cluster) : IClassFix
     public void Cluster_errors_come_back_as_one_line()
     {
         string unknown = CliRun.Of(
-            "search",
-            "--cluster",
-            "embedded",
-            "--index",
-            cluster.ClusterIndex,
-            "--name",
-            "never-built",
-            "--queries",
-            Data.QueriesPath,
-            "--out",
-            Data.PathFor("x.ivecs")).FailedWithOneLine();
+            "search", "--cluster", "embedded", "--index", cluster.ClusterIndex, "--name", "never-built", "--queries",
+            Data.QueriesPath, "--out", Data.PathFor("x.ivecs")).FailedWithOneLine();
         string bigK = CliRun.Of(
-            "search",
-            "--cluster",
-            "embedded",
-            "--index",
-            cluster.ClusterIndex,
-            "--queries",
-            Data.QueriesPath,
-            "--k",
-            "5000",
-            "--out",
-            Data.PathFor("x.ivecs")).FailedWithOneLine();
+            "search", "--cluster", "embedded", "--index", cluster.ClusterIndex, "--queries", Data.QueriesPath, "--k",
+            "5000", "--out", Data.PathFor("x.ivecs")).FailedWithOneLine();
 
         Assert.Contains("'never-built' has no built generation", unknown);
         Assert.Contains("k must be between 1 and", bigK);

@@ -17,32 +17,12 @@ public sealed partial class ClusterTuneTests(TinyDataFixture data) : IClassFixtu
     {
         string index = data.PathFor("tuned-cluster");
         CliRun.Of(
-            "build",
-            "--cluster",
-            "embedded",
-            "--input",
-            data.BasePath,
-            "--index",
-            index,
-            "--clusters",
-            "8",
-            "--threads",
-            "2",
-            "--seed",
-            "7").Succeeded();
+            "build", "--cluster", "embedded", "--input", data.BasePath, "--index", index, "--clusters", "8",
+            "--threads", "2", "--seed", "7").Succeeded();
 
         CliRun tune = CliRun.Of(
-            "tune",
-            "--cluster",
-            "embedded",
-            "--index",
-            index,
-            "--target-recall",
-            "0.6",
-            "--sample",
-            "300",
-            "--threads",
-            "2").Succeeded();
+            "tune", "--cluster", "embedded", "--index", index, "--target-recall", "0.6", "--sample", "300",
+            "--threads", "2").Succeeded();
 
         Match recorded = Recorded().Match(tune.Output);
         Assert.True(recorded.Success, tune.Output);
@@ -57,16 +37,7 @@ public sealed partial class ClusterTuneTests(TinyDataFixture data) : IClassFixtu
         string clusterResults = data.PathFor("tuned-cluster.ivecs");
         string engineResults = data.PathFor("tuned-engine.ivecs");
         CliRun.Of(
-            "search",
-            "--cluster",
-            "embedded",
-            "--index",
-            index,
-            "--queries",
-            data.QueriesPath,
-            "--k",
-            "5",
-            "--out",
+            "search", "--cluster", "embedded", "--index", index, "--queries", data.QueriesPath, "--k", "5", "--out",
             clusterResults).Succeeded();
         CliRun.Of(
             "search", "--index", Path.Combine(index, "cluster", "store", "tuned-cluster"), "--queries", data.QueriesPath, "--k", "5",
@@ -133,17 +104,8 @@ public sealed partial class ClusterTuneTests(TinyDataFixture data) : IClassFixtu
     public void Bench_refuses_a_target_recall_with_explicit_probes()
     {
         string error = CliRun.Of(
-            "bench",
-            "--generate",
-            "clustered",
-            "--n",
-            "1000",
-            "--index",
-            data.PathFor("never"),
-            "--target-recall",
-            "0.9",
-            "--nprobe",
-            "3").FailedWithOneLine();
+            "bench", "--generate", "clustered", "--n", "1000", "--index", data.PathFor("never"), "--target-recall",
+            "0.9", "--nprobe", "3").FailedWithOneLine();
 
         Assert.Contains("--target-recall chooses the probes", error);
     }

@@ -38,24 +38,8 @@ public sealed class PipelineTests(TinyDataFixture data) : IClassFixture<TinyData
         string results = data.PathFor("search.ivecs");
 
         CliRun run = CliRun.Of(
-            "search",
-            "--index",
-            data.IndexPath,
-            "--queries",
-            data.QueriesPath,
-            "--k",
-            $"{K}",
-            "--lsh-probes",
-            "2",
-            "--nprobe",
-            "2",
-            "--threads",
-            "2",
-            "--timing",
-            "--latency-queries",
-            "10",
-            "--out",
-            results).Succeeded();
+            "search", "--index", data.IndexPath, "--queries", data.QueriesPath, "--k", $"{K}", "--lsh-probes", "2",
+            "--nprobe", "2", "--threads", "2", "--timing", "--latency-queries", "10", "--out", results).Succeeded();
 
         int[][] rows = IvecsReader.ReadAll(results);
         using VectorIndex index = VectorIndex.Open(data.IndexPath);
@@ -75,17 +59,8 @@ public sealed class PipelineTests(TinyDataFixture data) : IClassFixture<TinyData
     public void Bench_on_given_files_reports_recall_speed_latency_and_first_second()
     {
         CliRun run = CliRun.Of(
-            "bench",
-            "--input",
-            data.BasePath,
-            "--queries",
-            data.QueriesPath,
-            "--index",
-            data.IndexPath,
-            "--k",
-            "5",
-            "--latency-queries",
-            "10").Succeeded();
+            "bench", "--input", data.BasePath, "--queries", data.QueriesPath, "--index", data.IndexPath, "--k", "5",
+            "--latency-queries", "10").Succeeded();
 
         Assert.Contains("index: reusing", run.Output);
         foreach (string measure in new[] { "recall@5", "speed-up", "exact", "latency p99", "first second" })
@@ -106,23 +81,8 @@ public sealed class PipelineTests(TinyDataFixture data) : IClassFixture<TinyData
         string cache = data.PathFor("cache");
         string index = data.PathFor("bench-index");
         string[] args = [
-            "bench",
-            "--generate",
-            "clustered",
-            "--n",
-            "2000",
-            "--dims",
-            "8",
-            "--query-count",
-            "20",
-            "--data-dir",
-            cache,
-            "--index",
-            index,
-            "--clusters",
-            "4",
-            "--latency-queries",
-            "5"];
+            "bench", "--generate", "clustered", "--n", "2000", "--dims", "8", "--query-count", "20", "--data-dir",
+            cache, "--index", index, "--clusters", "4", "--latency-queries", "5"];
 
         CliRun first = CliRun.Of(args).Succeeded();
         CliRun second = CliRun.Of(args).Succeeded();

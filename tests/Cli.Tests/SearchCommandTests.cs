@@ -16,21 +16,8 @@ public sealed class SearchCommandTests(TinyDataFixture data) : IClassFixture<Tin
 
         // 8 LSH probes and more clusters per bucket than any bucket has: the index scans every row.
         CliRun run = CliRun.Of(
-            "search",
-            "--index",
-            data.IndexPath,
-            "--queries",
-            data.QueriesPath,
-            "--k",
-            $"{K}",
-            "--lsh-probes",
-            "8",
-            "--nprobe",
-            "1000",
-            "--threads",
-            "2",
-            "--out",
-            results).Succeeded();
+            "search", "--index", data.IndexPath, "--queries", data.QueriesPath, "--k", $"{K}", "--lsh-probes", "8",
+            "--nprobe", "1000", "--threads", "2", "--out", results).Succeeded();
 
         Neighbor[][] exact = ExactSearch.Search(
             VectorFile.Open(data.BasePath),
@@ -48,20 +35,8 @@ public sealed class SearchCommandTests(TinyDataFixture data) : IClassFixture<Tin
     public void Timing_prints_warmed_throughput_the_first_pass_and_latency_percentiles()
     {
         CliRun run = CliRun.Of(
-            "search",
-            "--index",
-            data.IndexPath,
-            "--queries",
-            data.QueriesPath,
-            "--k",
-            $"{K}",
-            "--threads",
-            "2",
-            "--timing",
-            "--latency-queries",
-            "10",
-            "--out",
-            data.PathFor("timed.ivecs")).Succeeded();
+            "search", "--index", data.IndexPath, "--queries", data.QueriesPath, "--k", $"{K}", "--threads", "2",
+            "--timing", "--latency-queries", "10", "--out", data.PathFor("timed.ivecs")).Succeeded();
 
         Assert.Matches(
             @"throughput: [\d,]+ queries/s \(all 40 queries as one batch on 2 threads: .*median of \d+ runs after a warm-up\)",

@@ -17,25 +17,8 @@ public sealed class Sq8CliTests(TinyDataFixture data) : IClassFixture<TinyDataFi
 
         CliRun build = CliRun.Of("build", "--input", data.BasePath, "--index", index, "--storage", "sq8", "--threads", "2").Succeeded();
         CliRun search = CliRun.Of(
-            "search",
-            "--index",
-            index,
-            "--queries",
-            data.QueriesPath,
-            "--k",
-            $"{K}",
-            "--lsh-probes",
-            "2",
-            "--nprobe",
-            "2",
-            "--rerank",
-            "3",
-            "--threads",
-            "2",
-            "--latency-queries",
-            "0",
-            "--out",
-            results).Succeeded();
+            "search", "--index", index, "--queries", data.QueriesPath, "--k", $"{K}", "--lsh-probes", "2", "--nprobe",
+            "2", "--rerank", "3", "--threads", "2", "--latency-queries", "0", "--out", results).Succeeded();
 
         Assert.Contains("storage sq8", build.Output);
         Assert.Contains("storage sq8", search.Output);
@@ -73,35 +56,13 @@ public sealed class Sq8CliTests(TinyDataFixture data) : IClassFixture<TinyDataFi
     {
         string index = data.PathFor("sq8-bench-index");
         string[] args = [
-            "bench",
-            "--input",
-            data.BasePath,
-            "--queries",
-            data.QueriesPath,
-            "--index",
-            index,
-            "--storage",
-            "sq8",
-            "--k",
-            "5",
-            "--latency-queries",
-            "5",
-            "--threads",
-            "2"];
+            "bench", "--input", data.BasePath, "--queries", data.QueriesPath, "--index", index, "--storage", "sq8",
+            "--k", "5", "--latency-queries", "5", "--threads", "2"];
 
         CliRun run = CliRun.Of(args).Succeeded();
         string error = CliRun.Of(
-            "bench",
-            "--input",
-            data.BasePath,
-            "--queries",
-            data.QueriesPath,
-            "--index",
-            data.IndexPath,
-            "--storage",
-            "sq8",
-            "--k",
-            "5").FailedWithOneLine();
+            "bench", "--input", data.BasePath, "--queries", data.QueriesPath, "--index", data.IndexPath, "--storage",
+            "sq8", "--k", "5").FailedWithOneLine();
 
         Assert.Contains("scanned/query", run.Output);
         Assert.Contains("8-bit codes", run.Output);
@@ -122,19 +83,8 @@ public sealed class Sq8CliTests(TinyDataFixture data) : IClassFixture<TinyDataFi
         string[] probes = ["--queries", data.QueriesPath, "--k", "5", "--lsh-probes", "3", "--nprobe", "2", "--rerank", "1"];
 
         CliRun build = CliRun.Of(
-            "build",
-            "--cluster",
-            "embedded",
-            "--input",
-            data.BasePath,
-            "--index",
-            index,
-            "--clusters",
-            "8",
-            "--storage",
-            "sq8",
-            "--threads",
-            "2").Succeeded();
+            "build", "--cluster", "embedded", "--input", data.BasePath, "--index", index, "--clusters", "8",
+            "--storage", "sq8", "--threads", "2").Succeeded();
         CliRun.Of(["search", "--cluster", "embedded", "--index", index, "--out", clusterResults, .. probes]).Succeeded();
         CliRun.Of(["search", "--index", store, "--latency-queries", "0", "--out", engineResults, .. probes]).Succeeded();
 

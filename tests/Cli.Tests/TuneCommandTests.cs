@@ -15,16 +15,7 @@ public sealed partial class TuneCommandTests(TinyDataFixture data) : IClassFixtu
         string json = data.PathFor("tune.json");
 
         CliRun run = CliRun.Of(
-            "tune",
-            "--index",
-            data.IndexPath,
-            "--target-recall",
-            "0.9",
-            "--sample",
-            "300",
-            "--threads",
-            "2",
-            "--json",
+            "tune", "--index", data.IndexPath, "--target-recall", "0.9", "--sample", "300", "--threads", "2", "--json",
             json).Succeeded();
 
         foreach (string column in new[] { "lshProbes", "nprobe", "recall@10", "dots/query", "q/s", "chosen" })
@@ -51,17 +42,8 @@ public sealed partial class TuneCommandTests(TinyDataFixture data) : IClassFixtu
 
         // Without probes, search answers at the tuned defaults.
         CliRun search = CliRun.Of(
-            "search",
-            "--index",
-            data.IndexPath,
-            "--queries",
-            data.QueriesPath,
-            "--latency-queries",
-            "0",
-            "--threads",
-            "1",
-            "--out",
-            data.PathFor("tuned.ivecs")).Succeeded();
+            "search", "--index", data.IndexPath, "--queries", data.QueriesPath, "--latency-queries", "0", "--threads",
+            "1", "--out", data.PathFor("tuned.ivecs")).Succeeded();
         Assert.Contains($"lsh-probes {chosen.LshProbes}, nprobe {chosen.NProbe}", search.Output);
     }
 
@@ -71,15 +53,7 @@ public sealed partial class TuneCommandTests(TinyDataFixture data) : IClassFixtu
         byte[] before = File.ReadAllBytes(ManifestStore.PathIn(data.IndexPath));
 
         CliRun run = CliRun.Of(
-            "tune",
-            "--index",
-            data.IndexPath,
-            "--target-recall",
-            "0.99",
-            "--sample",
-            "200",
-            "--threads",
-            "2",
+            "tune", "--index", data.IndexPath, "--target-recall", "0.99", "--sample", "200", "--threads", "2",
             "--dry-run").Succeeded();
 
         Assert.Contains("chosen", run.Output);

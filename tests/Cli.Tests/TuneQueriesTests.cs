@@ -18,18 +18,8 @@ public sealed partial class TuneQueriesTests(TinyDataFixture data) : IClassFixtu
         string json = data.PathFor("tune-queries.json");
 
         CliRun run = CliRun.Of(
-            "tune",
-            "--index",
-            data.IndexPath,
-            "--queries",
-            data.QueriesPath,
-            "--target-recall",
-            $"{Target}",
-            "--threads",
-            "2",
-            "--dry-run",
-            "--json",
-            json).Succeeded();
+            "tune", "--index", data.IndexPath, "--queries", data.QueriesPath, "--target-recall", $"{Target}",
+            "--threads", "2", "--dry-run", "--json", json).Succeeded();
 
         Assert.Contains($"on {TinyDataFixture.Queries} queries from {data.QueriesPath}", run.Output);
         Match chosen = Chosen().Match(run.Output);
@@ -58,18 +48,8 @@ public sealed partial class TuneQueriesTests(TinyDataFixture data) : IClassFixtu
         string json = data.PathFor("tune-margin.json");
 
         CliRun run = CliRun.Of(
-            "tune",
-            "--index",
-            data.IndexPath,
-            "--target-recall",
-            $"{Target}",
-            "--sample",
-            "300",
-            "--threads",
-            "2",
-            "--dry-run",
-            "--json",
-            json).Succeeded();
+            "tune", "--index", data.IndexPath, "--target-recall", $"{Target}", "--sample", "300", "--threads", "2",
+            "--dry-run", "--json", json).Succeeded();
 
         Assert.Contains("margin", run.Output);
         using JsonDocument result = JsonDocument.Parse(File.ReadAllBytes(json));

@@ -28,11 +28,7 @@ public sealed class ClusteredIndexFixture : IDisposable
         {
             Base = TestVectors.WriteSynthetic(_folder.File("base.fvecs"), SyntheticKind.Clustered, Dimensions, Count, Seed);
             Queries = TestVectors.WriteSynthetic(
-                _folder.File("queries.fvecs"),
-                SyntheticKind.Clustered,
-                Dimensions,
-                QueryCount,
-                Seed,
+                _folder.File("queries.fvecs"), SyntheticKind.Clustered, Dimensions, QueryCount, Seed,
                 SyntheticData.Stream.Queries)
                 .ReadRows(0, QueryCount);
             IndexDirectory = _folder.File("index");

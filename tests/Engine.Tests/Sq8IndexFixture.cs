@@ -26,11 +26,7 @@ public sealed class Sq8IndexFixture : IDisposable
             Base = TestVectors.WriteSynthetic(_folder.File("base.fvecs"), SyntheticKind.Clustered, Dimensions, Count, Seed);
             UnitBase = TestVectors.Unit(Base.ReadRows(0, Count), Dimensions);
             Queries = TestVectors.WriteSynthetic(
-                _folder.File("queries.fvecs"),
-                SyntheticKind.Clustered,
-                Dimensions,
-                QueryCount,
-                Seed,
+                _folder.File("queries.fvecs"), SyntheticKind.Clustered, Dimensions, QueryCount, Seed,
                 SyntheticData.Stream.Queries)
                 .ReadRows(0, QueryCount);
             Float32Directory = _folder.File("f32");

@@ -51,9 +51,9 @@ internal static class ClusterBenchRunner
         (VectorFile input, string queriesPath) = BenchRunner.ResolveData(context, settings, cancellationToken);
         await using ClusterSession session = await ClusterSession.ConnectAsync(context, cluster.Choice, settings.Threads, cancellationToken);
         ClusterBuildOutcome? build = await EnsureIndexAsync(context, session, input, settings, cancellationToken);
-        if (settings.Tuning is { } tuning && await ProbeTuning.TuneClusterAsync(context, session, tuning, cancellationToken) != ExitCodes.Success)
+        if (settings.Tuning is { } tuning)
         {
-            throw new CliException($"--target-recall {settings.TargetRecall} was not reached (see above); lower it, or rebuild with more clusters.");
+            settings.RequireTuned(await ProbeTuning.TuneClusterAsync(context, session, tuning, cancellationToken));
         }
         ClusterIndexInfo info = await ClusterIndexInfo.ReadAsync(session, cancellationToken);
         IndexStatus status = info.Status;

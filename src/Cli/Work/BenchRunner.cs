@@ -38,9 +38,9 @@ internal static class BenchRunner
     {
         (VectorFile input, string queriesPath) = ResolveData(context, settings, cancellationToken);
         BuildOutcome? build = BenchIndex.Ensure(context, input, settings, cancellationToken);
-        if (settings.Tuning is { } tuning && ProbeTuning.TuneEngine(context, settings.Index, tuning, cancellationToken) != ExitCodes.Success)
+        if (settings.Tuning is { } tuning)
         {
-            throw new CliException($"--target-recall {settings.TargetRecall} was not reached (see above); lower it, or rebuild with more clusters.");
+            settings.RequireTuned(ProbeTuning.TuneEngine(context, settings.Index, tuning, cancellationToken));
         }
 
         using VectorIndex index = VectorIndex.Open(settings.Index);

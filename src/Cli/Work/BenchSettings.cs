@@ -63,4 +63,13 @@ internal sealed record BenchSettings
             JsonPath: null,
             Curve: false)
         : null;
+
+    /// <summary>Stops the bench when tuning for <see cref="TargetRecall"/> ended with <paramref name="exitCode"/> other than success.</summary>
+    public void RequireTuned(int exitCode)
+    {
+        if (exitCode != ExitCodes.Success)
+        {
+            throw new CliException($"--target-recall {TargetRecall} was not reached (see above); lower it, or rebuild with more clusters.");
+        }
+    }
 }

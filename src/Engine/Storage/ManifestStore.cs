@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Hashing;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HyperdOrleans.Engine.Lsh;
@@ -26,22 +27,8 @@ public static class ManifestStore
         }
 
         byte[] json = File.ReadAllBytes(path);
-        IndexManifest? manifest;
-        string? stored;
-        try
-        {
-            manifest = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.IndexManifest);
-            stored = ChecksumAt(json, out _);
-        }
-        catch (JsonException e)
-        {
-            throw new IndexFormatException(path, $"the manifest is not valid JSON: {e.Message}");
-        }
-
-        if (manifest is null)
-        {
-            throw new IndexFormatException(path, "the manifest is empty.");
-        }
+        IndexManifest manifest = Parse(json, path);
+        string? stored = ChecksumAt(json, out _);
 
         // Checked before any field is trusted: a flipped digit in an LSH plane would otherwise be served silently.
         ulong actual = ContentChecksum(json);
@@ -68,19 +55,23 @@ public static class ManifestStore
     public static string ToJson(IndexManifest manifest) => JsonSerializer.Serialize(manifest, ManifestJsonContext.Default.IndexManifest);
 
     /// <summary>Reads <see cref="ToJson"/>'s output and validates it; <paramref name="origin"/> names it in errors.</summary>
-    public static IndexManifest FromJson(string json, string origin)
+    public static IndexManifest FromJson(string json, string origin) => Validate(origin, Parse(Encoding.UTF8.GetBytes(json), origin));
+
+    /// <summary>
+    /// The manifest in <paramref name="json"/>, not yet validated; <see cref="IndexFormatException"/> naming
+    /// <paramref name="origin"/> if it is no manifest.
+    /// </summary>
+    private static IndexManifest Parse(ReadOnlySpan<byte> json, string origin)
     {
-        IndexManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.IndexManifest);
+            return JsonSerializer.Deserialize(json, ManifestJsonContext.Default.IndexManifest)
+                ?? throw new IndexFormatException(origin, "the manifest is empty.");
         }
         catch (JsonException e)
         {
             throw new IndexFormatException(origin, $"the manifest is not valid JSON: {e.Message}");
         }
-
-        return Validate(origin, manifest ?? throw new IndexFormatException(origin, "the manifest is empty."));
     }
 
     private static byte[] Serialize(IndexManifest manifest)
