@@ -2,7 +2,8 @@ namespace HyperdOrleans.Abstractions;
 
 /// <summary>
 /// An index as its grain sees it. <see cref="Exists"/> is false until a first build completes. <see cref="Defaults"/>
-/// are the probes a query without options gets (null from a silo that predates the field).
+/// are the probes a query without options gets (null from a silo that predates the field). <see cref="WriteFault"/> says why
+/// appends and deletes are refused (the write-ahead log lost or damaged acknowledged records), null while they are accepted.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.IndexStatus")]
 public sealed record IndexStatus(
@@ -16,7 +17,8 @@ public sealed record IndexStatus(
     [property: Id(7)] RebuildOutcome? LastRebuild,
     [property: Id(8)] long PendingOperations,
     [property: Id(9)] IndexDefaults? Defaults = null,
-    [property: Id(10)] IndexStorage Storage = IndexStorage.Float32);
+    [property: Id(10)] IndexStorage Storage = IndexStorage.Float32,
+    [property: Id(11)] string? WriteFault = null);
 
 /// <summary>A running rebuild: its phase and each bucket job's progress.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.RebuildProgress")]

@@ -46,4 +46,13 @@ public sealed class HyperdOptions
     /// 8 × 200 clusters, enough for the bucket's blocked scan.
     /// </summary>
     public int MaxPairsPerFanOut { get; set; } = 1 << 19;
+
+    /// <summary>
+    /// How long an append or delete waits for the file store to confirm its write-ahead log record before it fails with a
+    /// <see cref="TimeoutException"/> (and nothing of it applied), so a stalled store fails calls fast instead of holding them.
+    /// </summary>
+    public TimeSpan LogAppendTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A write-ahead log segment is closed and a new one started past this size (and after a failed write).</summary>
+    public long LogSegmentBytes { get; set; } = 64L << 20;
 }

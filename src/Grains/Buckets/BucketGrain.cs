@@ -2,6 +2,7 @@ using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine.Build;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Storage;
+using HyperdOrleans.Grains.Log;
 using HyperdOrleans.Grains.Storage;
 using HyperdOrleans.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -31,15 +32,20 @@ public sealed class BucketGrain(
     private ServingGeneration? _prepared;
     private PendingView _pending = PendingView.Empty;
 
+    /// <summary>The newest log record this bucket holds (or its generation folded in).</summary>
+    private long _applied;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_index, _bucket) = GrainKeys.ParseBucket(this.GetPrimaryKeyString());
-        _pending = PendingView.From(state.State.Batches);
-        HyperdMetrics.PendingRows.Add(_pending.LiveRows);
         if (state.State.Current is { } current)
         {
             _current = await OpenAsync(current, cancellationToken);
+            _applied = current.Watermark;
         }
+
+        // Everything acknowledged since the generation was built; a damaged or shortened log fails the activation loudly.
+        await CatchUpAsync(through: null, cancellationToken);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -96,20 +102,35 @@ public sealed class BucketGrain(
             index?.Clusters ?? 0,
             _pending.LiveRows,
             _pending.Latest.Count,
-            silo.SiloAddress.ToString()));
+            silo.SiloAddress.ToString(),
+            _applied));
     }
 
     public async Task ApplyAsync(BucketMutation mutation, CancellationToken cancellationToken = default)
     {
-        BucketState old = state.State;
-        var batch = new PendingBatch(old.NextSequence, mutation.AffectedIds, mutation.UpsertIds, mutation.UpsertUnitVectors);
-        await WriteAsync(new BucketState { NextSequence = old.NextSequence + 1, Current = old.Current, Batches = [.. old.Batches, batch] });
-        SetPending(_pending.With(batch));
+        if (mutation.Sequence <= _applied)
+        {
+            return; // replayed from the log already (this activation started after the record was written)
+        }
+
+        if (mutation.Sequence > _applied + 1)
+        {
+            // An earlier apply did not arrive (a failed call, a restart of the index grain): the log has it.
+            await CatchUpAsync(mutation.Sequence - 1, cancellationToken);
+        }
+
+        SetPending(_pending.With(new PendingBatch(mutation.Sequence, mutation.AffectedIds, mutation.UpsertIds, mutation.UpsertUnitVectors)));
+        _applied = mutation.Sequence;
     }
 
-    public async Task<PendingExport> ExportPendingAsync(string? storeName, CancellationToken cancellationToken = default)
+    public async Task<PendingExport> ExportPendingAsync(string? storeName, long through, CancellationToken cancellationToken = default)
     {
-        long watermark = state.State.NextSequence - 1;
+        if (through > _applied)
+        {
+            await CatchUpAsync(through, cancellationToken);
+        }
+
+        long watermark = through;
         long[] touched = [.. _pending.Latest.Keys];
         long rows = 0;
         if (storeName is not null)
@@ -158,9 +179,9 @@ public sealed class BucketGrain(
             }
 
             ServingGeneration next = _prepared!;
-            BucketState old = state.State;
             PendingView trimmed = _pending.TrimThrough(next.Watermark);
-            await WriteAsync(new BucketState { NextSequence = old.NextSequence, Current = next.Info, Batches = [.. trimmed.Batches] });
+            await WriteAsync(new BucketState { Current = next.Info });
+            _applied = Math.Max(_applied, next.Watermark);
             ServingGeneration? previous = _current;
             _current = next;
             _prepared = null;
@@ -233,6 +254,40 @@ public sealed class BucketGrain(
         }
     }
 
+
+    /// <summary>
+    /// Applies the log records after <see cref="_applied"/>; with <paramref name="through"/>, fails loudly when the log ends
+    /// before it (the store lost records this bucket was told were acknowledged).
+    /// </summary>
+    private async Task CatchUpAsync(long? through, CancellationToken cancellationToken)
+    {
+        LogContents log = await LogReader.ReadAsync(store, _index, cancellationToken);
+        PendingView pending = _pending;
+        long applied = _applied;
+        foreach (LogRecord record in log.Records)
+        {
+            if (record.Sequence > applied && (through is null || record.Sequence <= through))
+            {
+                if (record.Sequence != applied + 1)
+                {
+                    throw new LogIntegrityException($"bucket {_bucket} of '{_index}' holds sequence {applied} but the log continues at "
+                        + $"{record.Sequence}: acknowledged records are missing.");
+                }
+
+                pending = pending.With(PendingBatch.From(record, _bucket));
+                applied = record.Sequence;
+            }
+        }
+
+        if (through is { } t && applied < t)
+        {
+            throw new LogIntegrityException($"the write-ahead log of index '{_index}' ends at sequence {applied} but {t} was acknowledged: "
+                + "the store lost acknowledged records.");
+        }
+
+        SetPending(pending);
+        _applied = applied;
+    }
 
     private static long WriteSpill(PendingView pending, long watermark, int d, string path)
     {

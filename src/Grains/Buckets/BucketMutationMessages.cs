@@ -3,14 +3,15 @@ using HyperdOrleans.Engine.Storage;
 namespace HyperdOrleans.Grains.Buckets;
 
 /// <summary>
-/// One mutation as a bucket records it: the upserts that hash to it (unit vectors) and the ids of the whole
-/// mutation, which hide older copies of those ids wherever they are.
+/// One logged mutation as a bucket applies it: its sequence in the index's write-ahead log, the upserts that hash to
+/// the bucket (unit vectors) and the ids of the whole mutation, which hide older copies of those ids wherever they are.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("hyperd.BucketMutation")]
+[GenerateSerializer, Immutable, Alias("hyperd.BucketMutation.v2")]
 public sealed record BucketMutation(
-    [property: Id(0)] long[] AffectedIds,
-    [property: Id(1)] long[] UpsertIds,
-    [property: Id(2)] float[] UpsertUnitVectors);
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] long[] AffectedIds,
+    [property: Id(2)] long[] UpsertIds,
+    [property: Id(3)] float[] UpsertUnitVectors);
 
 /// <summary>A bucket's share of a rebuild's source: ids whose file copies are gone, its live pending rows' count, and the watermark.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.PendingExport")]

@@ -1,6 +1,6 @@
 namespace HyperdOrleans.Grains.Buckets;
 
-/// <summary>A bucket grain's view of itself.</summary>
+/// <summary>A bucket grain's view of itself; <see cref="AppliedSequence"/> is the newest log record it holds.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BucketStatus")]
 public sealed record BucketStatus(
     [property: Id(0)] string Index,
@@ -10,4 +10,5 @@ public sealed record BucketStatus(
     [property: Id(4)] int Clusters,
     [property: Id(5)] long PendingRows,
     [property: Id(6)] long PendingOperations,
-    [property: Id(7)] string Silo);
+    [property: Id(7)] string Silo,
+    [property: Id(8)] long AppliedSequence);

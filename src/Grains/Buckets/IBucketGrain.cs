@@ -23,13 +23,19 @@ public interface IBucketGrain : IGrainWithStringKey
     [Alias("StatusAsync"), AlwaysInterleave]
     Task<BucketStatus> StatusAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Records upserts that hash here and tombstones for every id of the same mutation, durably.</summary>
+    /// <summary>
+    /// Holds a mutation the index grain has logged: upserts that hash here and tombstones for every id of it. In memory only
+    /// (the log is the durable copy); a sequence already held is ignored, a gap is filled from the log first.
+    /// </summary>
     [Alias("ApplyAsync")]
     Task ApplyAsync(BucketMutation mutation, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes live pending rows to the file store (when a name is given) and returns the watermark a rebuild folds in.</summary>
+    /// <summary>
+    /// Catches up with the log through <paramref name="through"/>, writes the live pending rows to the file store (when a name is
+    /// given) and returns that watermark, which a rebuild folds in.
+    /// </summary>
     [Alias("ExportPendingAsync"), ResponseTimeout("00:10:00")]
-    Task<PendingExport> ExportPendingAsync(string? storeName, CancellationToken cancellationToken = default);
+    Task<PendingExport> ExportPendingAsync(string? storeName, long through, CancellationToken cancellationToken = default);
 
     /// <summary>Downloads and opens a new generation's files beside the serving one.</summary>
     [Alias("PrepareGenerationAsync"), ResponseTimeout("00:10:00")]

@@ -6,6 +6,7 @@ using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
 using HyperdOrleans.Grains.Buckets;
 using HyperdOrleans.Grains.Build;
+using HyperdOrleans.Grains.Log;
 using HyperdOrleans.Grains.Storage;
 using HyperdOrleans.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -115,6 +116,7 @@ public sealed partial class IndexGrain
                 await WriteStateAsync(next);
                 committed = true;
                 _hasher = partition.Hasher;
+                await FoldLogAsync(exports[0].Watermark);
                 await UploadManifestAsync(manifest);
                 PendingRows[] leftovers = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
                     .Select(b => Bucket(b).CommitGenerationAsync(generations[b])));
@@ -178,8 +180,12 @@ public sealed partial class IndexGrain
         await _writeGate.WaitAsync();
         try
         {
+            // Every bucket holds the log through this sequence (catching up from the log if an apply did not reach it).
+            long through = state.State.Exists
+                ? _log?.LastSequence ?? throw new InvalidOperationException(_writeFault ?? $"index '{_name}' has no write-ahead log open.")
+                : 0;
             return await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b =>
-                Bucket(b).ExportPendingAsync(fromFile || !state.State.Exists ? null : StoreNames.Pending(_name, generation, b))));
+                Bucket(b).ExportPendingAsync(fromFile || !state.State.Exists ? null : StoreNames.Pending(_name, generation, b), through)));
         }
         finally
         {
@@ -316,6 +322,26 @@ public sealed partial class IndexGrain
         {
             await ApplyLockedAsync([.. ids], [.. vectors], CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// The new generation holds every logged write through <paramref name="watermark"/>: the log drops the segments it no
+    /// longer needs, or, if it had lost data, starts over, and writes are accepted again.
+    /// </summary>
+    private async Task FoldLogAsync(long watermark)
+    {
+        if (_writeFault is not null)
+        {
+            _log ??= LogWriter.Open(store, _name, LogContents.Empty, options.Value.LogSegmentBytes);
+            _log.SkipTo(watermark);
+            await _log.ResetAsync(CancellationToken.None);
+            logger.LogWarning("Index {Index}: generation folded in every acknowledged write through {Sequence}; writes accepted again",
+                _name, watermark);
+            _writeFault = null;
+            return;
+        }
+
+        await BestEffort(_log!.TruncateThroughAsync(watermark, CancellationToken.None));
     }
 
     private async Task AbandonAsync(RebuildRun run)

@@ -3,6 +3,7 @@ using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
 using HyperdOrleans.Grains.Buckets;
+using HyperdOrleans.Grains.Log;
 using HyperdOrleans.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,15 @@ public sealed partial class IndexGrain(
     private RebuildRun? _rebuild;
     private long _pendingOperations;
 
+    /// <summary>The write-ahead log of appends and deletes; null when it could not be read (then writes are refused).</summary>
+    private LogWriter? _log;
+
+    /// <summary>Why writes are refused (the log lost or damaged acknowledged records), or null.</summary>
+    private string? _writeFault;
+
+    /// <summary>One automatic recovery rebuild per fault: a second failure is for an operator to look at.</summary>
+    private bool _recoveryTried;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _name = this.GetPrimaryKeyString();
@@ -37,16 +47,62 @@ public sealed partial class IndexGrain(
         if (state.State.Manifest is { } manifest)
         {
             _hasher = manifest.ToHasher();
-            try
-            {
-                _pendingOperations = await CountPendingAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Only the rebuild trigger uses the count: a bucket that cannot start now must not take the index down.
-                logger.LogWarning(e, "Index {Index}: could not count pending operations on activation", _name);
-            }
         }
+
+        await OpenLogAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens the write-ahead log and checks it against what was acknowledged: the watermark the serving generation folded
+    /// in, and the newest record any live bucket holds. Less in the log means the store lost data: writes are refused,
+    /// loudly, until a rebuild folds what the buckets still hold into a generation.
+    /// </summary>
+    private async Task OpenLogAsync(CancellationToken cancellationToken)
+    {
+        LogContents contents;
+        try
+        {
+            contents = await LogReader.ReadAsync(store, _name, cancellationToken);
+        }
+        catch (LogIntegrityException e)
+        {
+            Fault(e.Message);
+            return;
+        }
+
+        _log = LogWriter.Open(store, _name, contents, options.Value.LogSegmentBytes);
+        long acknowledged = state.State.Watermarks.DefaultIfEmpty(0).Max();
+        try
+        {
+            if (!state.State.Exists)
+            {
+                return;
+            }
+
+            BucketStatus[] buckets = await BucketStatusesAsync(cancellationToken);
+            _pendingOperations = buckets.Max(x => x.PendingOperations);
+            acknowledged = Math.Max(acknowledged, buckets.Max(x => x.AppliedSequence));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bucket that cannot start now must not take the index down; its own activation checks the log too.
+            logger.LogWarning(e, "Index {Index}: could not ask the buckets what they hold on activation", _name);
+        }
+
+        if (acknowledged > _log.LastSequence)
+        {
+            _log.SkipTo(acknowledged);
+            Fault($"the write-ahead log of index '{_name}' ends at sequence {contents.LastSequence} but sequence {acknowledged} was "
+                + "acknowledged: the store lost data.");
+        }
+    }
+
+    private void Fault(string reason)
+    {
+        _writeFault = $"{reason} Writes are refused until a rebuild (hyperd build --rebuild, or IIndexGrain.BuildAsync) folds the rows "
+            + "the buckets still hold into a new generation; see docs/reliability.md.";
+        _recoveryTried = false;
+        logger.LogCritical("Index {Index}: {Fault}", _name, _writeFault);
     }
 
     public async Task<RebuildTicket> BuildAsync(BuildRequest request, CancellationToken cancellationToken = default)
@@ -169,8 +225,8 @@ public sealed partial class IndexGrain(
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            var mutation = new BucketMutation(ids, [], []);
-            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).ApplyAsync(mutation, cancellationToken)));
+            LogRecord record = await LogAsync(sequence => LogRecord.Delete(sequence, ids), cancellationToken);
+            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => ApplyToBucketAsync(record, b)));
             _pendingOperations += ids.Length;
         }
         finally
@@ -188,24 +244,100 @@ public sealed partial class IndexGrain(
     private async Task ApplyLockedAsync(long[] ids, float[] unit, CancellationToken cancellationToken)
     {
         int d = state.State.Manifest!.Dimensions;
-        var rows = new List<int>[LshHasher.BucketCount];
+        var buckets = new byte[ids.Length];
         for (int i = 0; i < ids.Length; i++)
         {
-            (rows[_hasher!.Hash(unit.AsSpan(i * d, d))] ??= []).Add(i);
+            buckets[i] = (byte)_hasher!.Hash(unit.AsSpan(i * d, d));
         }
 
-        await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b =>
-        {
-            List<int> mine = rows[b] ?? [];
-            var vectors = new float[mine.Count * d];
-            for (int j = 0; j < mine.Count; j++)
-            {
-                unit.AsSpan(mine[j] * d, d).CopyTo(vectors.AsSpan(j * d, d));
-            }
-
-            return Bucket(b).ApplyAsync(new BucketMutation(ids, [.. mine.Select(i => ids[i])], vectors), cancellationToken);
-        }));
+        LogRecord record = await LogAsync(sequence => LogRecord.Upsert(sequence, ids, buckets, unit, d), cancellationToken);
+        await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => ApplyToBucketAsync(record, b)));
         _pendingOperations += ids.Length;
+    }
+
+    /// <summary>
+    /// Writes the next record to the log within <see cref="HyperdOptions.LogAppendTimeout"/>. Nothing of a call that fails here
+    /// becomes visible: the writer seals the segment before the failed record, and no bucket has been told.
+    /// </summary>
+    private async Task<LogRecord> LogAsync(Func<long, LogRecord> create, CancellationToken cancellationToken)
+    {
+        if (_writeFault is not null || _log is null)
+        {
+            await TryStartRecoveryAsync();
+            throw new InvalidOperationException(_writeFault ?? $"index '{_name}' has no write-ahead log open.");
+        }
+
+        LogRecord record = create(_log.LastSequence + 1);
+        TimeSpan timeout = options.Value.LogAppendTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await _log.AppendAsync(record, deadline.Token);
+            return record;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"index '{_name}': the file store did not confirm the write within {timeout.TotalSeconds:0.#} s "
+                + "(storage slow or unreachable). Nothing of this call was applied; retry it (appends are upserts by id).");
+        }
+        catch (LogIntegrityException e)
+        {
+            Fault(e.Message);
+            await TryStartRecoveryAsync();
+            throw new InvalidOperationException(_writeFault, e);
+        }
+    }
+
+    /// <summary>
+    /// After the log lost records the live buckets still hold every acknowledged row in memory: a rebuild from the index's own
+    /// data folds them into a generation, and its commit starts the log over. A bucket that lost its memory too makes the
+    /// rebuild fail loudly (it cannot reach the acknowledged sequence); then the fault stays for an operator.
+    /// </summary>
+    private async Task TryStartRecoveryAsync()
+    {
+        if (_log is null || _rebuild is not null || !state.State.Exists || _recoveryTried)
+        {
+            return;
+        }
+
+        _recoveryTried = true;
+        try
+        {
+            RebuildTicket ticket = await StartRebuildAsync(new BuildRequest());
+            logger.LogWarning("Index {Index}: rebuilding generation {Generation} to recover from the lost log", _name, ticket.Generation);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Index {Index}: could not start the recovery rebuild", _name);
+        }
+    }
+
+    /// <summary>
+    /// Hands a logged record to one bucket. The record is durable already, so a bucket that cannot take it now (its silo went
+    /// away) is not an error: its next activation, or its next apply, reads it from the log.
+    /// </summary>
+    private async Task ApplyToBucketAsync(LogRecord record, int bucket)
+    {
+        PendingBatch batch = PendingBatch.From(record, bucket);
+        var mutation = new BucketMutation(record.Sequence, batch.AffectedIds, batch.UpsertIds, batch.UpsertUnitVectors);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Bucket(bucket).ApplyAsync(mutation);
+                return;
+            }
+            catch (Exception e) when (e is not LogIntegrityException)
+            {
+                if (attempt == 2)
+                {
+                    logger.LogWarning(e, "Index {Index}: bucket {Bucket} did not take logged sequence {Sequence}; it reads it from the log later",
+                        _name, bucket, record.Sequence);
+                    return;
+                }
+            }
+        }
     }
 
     private async Task<bool> MaybeScheduleRebuildAsync()
@@ -229,7 +361,8 @@ public sealed partial class IndexGrain(
         state.State.Manifest,
         _rebuild?.ToProgress(),
         state.State.LastRebuild,
-        _pendingOperations);
+        _pendingOperations,
+        _writeFault);
 
     private IndexManifest RequireExisting() =>
         state.State.Manifest ?? throw new KeyNotFoundException($"index '{_name}' does not exist (no build has completed); build it first.");
@@ -251,12 +384,11 @@ public sealed partial class IndexGrain(
         }
     }
 
-    private async Task<long> CountPendingAsync(CancellationToken cancellationToken)
-    {
-        BucketStatus[] statuses = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
-            .Select(b => Bucket(b).StatusAsync(cancellationToken)));
-        return statuses.Max(x => x.PendingOperations);
-    }
+    private async Task<long> CountPendingAsync(CancellationToken cancellationToken) =>
+        (await BucketStatusesAsync(cancellationToken)).Max(x => x.PendingOperations);
+
+    private Task<BucketStatus[]> BucketStatusesAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).StatusAsync(cancellationToken)));
 
     private IBucketGrain Bucket(int bucket) => GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(_name, bucket));
 }

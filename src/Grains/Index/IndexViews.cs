@@ -12,8 +12,9 @@ internal static class IndexViews
         IndexManifest? m,
         RebuildProgress? rebuild,
         RebuildOutcome? lastRebuild,
-        long pendingOperations) => m is null
-        ? new IndexStatus(index, false, 0, 0, 0, [], rebuild, lastRebuild, pendingOperations)
+        long pendingOperations,
+        string? writeFault) => m is null
+        ? new IndexStatus(index, false, 0, 0, 0, [], rebuild, lastRebuild, pendingOperations, WriteFault: writeFault)
         : new IndexStatus(
             index,
             true,
@@ -25,7 +26,8 @@ internal static class IndexViews
             lastRebuild,
             pendingOperations,
             Defaults(m),
-            (IndexStorage)m.Build.Storage);
+            (IndexStorage)m.Build.Storage,
+            writeFault);
 
     public static IndexDefaults Defaults(IndexManifest m) => new(
         m.Defaults.LshProbes,

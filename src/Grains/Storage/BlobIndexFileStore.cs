@@ -2,6 +2,7 @@ using Azure;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 
 namespace HyperdOrleans.Grains.Storage;
 
@@ -86,6 +87,57 @@ public sealed class BlobIndexFileStore : IIndexFileStore
             {
                 TryDelete(temp);
             }
+        }
+    }
+
+    /// <summary>One Append Block call is atomic; this is the block size every service version accepts.</summary>
+    public int MaxAtomicAppendBytes => 4 * 1024 * 1024;
+
+    public async Task<long> AppendAsync(string name, ReadOnlyMemory<byte> data, long expectedLength, CancellationToken cancellationToken = default)
+    {
+        AppendBlobClient blob = _container.GetAppendBlobClient(CheckName(name));
+        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+        if (expectedLength == 0)
+        {
+            // Created only if absent: a log that exists already is someone else's, and the position check below says so.
+            await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        long position = expectedLength;
+        for (int offset = 0; offset < data.Length;)
+        {
+            int length = Math.Min(MaxAtomicAppendBytes, data.Length - offset);
+            var options = new AppendBlobAppendBlockOptions { Conditions = new AppendBlobRequestConditions { IfAppendPositionEqual = position } };
+            try
+            {
+                using var block = new MemoryStream(data.Slice(offset, length).ToArray(), writable: false);
+                Response<BlobAppendInfo> info = await blob.AppendBlockAsync(block, options, cancellationToken).ConfigureAwait(false);
+                position = long.Parse(info.Value.BlobAppendOffset, System.Globalization.CultureInfo.InvariantCulture) + length;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 || IsNotFound(e))
+            {
+                long? actual = IsNotFound(e) ? null : (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+                    .Value.ContentLength;
+                throw new AppendConflictException(name, position, actual);
+            }
+
+            offset += length;
+        }
+
+        return position;
+    }
+
+    public async Task<byte[]> ReadAllBytesAsync(string name, CancellationToken cancellationToken = default)
+    {
+        BlobClient blob = _container.GetBlobClient(CheckName(name));
+        try
+        {
+            Response<BlobDownloadResult> result = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return result.Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (IsNotFound(e))
+        {
+            throw new FileNotFoundException($"Index file '{name}' is not in blob container '{_container.Name}'.", name, e);
         }
     }
 

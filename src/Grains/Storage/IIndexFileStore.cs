@@ -21,6 +21,20 @@ public interface IIndexFileStore
     /// <summary>The names that start with <paramref name="prefix"/>.</summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends <paramref name="data"/> to <paramref name="name"/> (created when <paramref name="expectedLength"/> is 0), only if it now
+    /// holds exactly <paramref name="expectedLength"/> bytes, and returns the new length once the bytes are durable. Throws
+    /// <see cref="AppendConflictException"/> when the length differs (another writer, or a store that lost data). Appends of up to
+    /// <see cref="MaxAtomicAppendBytes"/> land whole or not at all; a longer one may leave a part behind when it fails.
+    /// </summary>
+    Task<long> AppendAsync(string name, ReadOnlyMemory<byte> data, long expectedLength, CancellationToken cancellationToken = default);
+
+    /// <summary>The largest append that is all-or-nothing.</summary>
+    int MaxAtomicAppendBytes { get; }
+
+    /// <summary>The whole content of <paramref name="name"/> (small files: logs). Throws <see cref="FileNotFoundException"/> if absent.</summary>
+    Task<byte[]> ReadAllBytesAsync(string name, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes every name that starts with <paramref name="prefix"/>; absent names are not an error.</summary>
     Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default);
 }

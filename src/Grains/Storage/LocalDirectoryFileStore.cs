@@ -38,6 +38,65 @@ public sealed class LocalDirectoryFileStore : IIndexFileStore
             },
             cancellationToken);
 
+    /// <summary>A failed write is cut back to the expected length, so only a crash can leave a part (which log readers detect).</summary>
+    public int MaxAtomicAppendBytes => int.MaxValue;
+
+    public Task<long> AppendAsync(string name, ReadOnlyMemory<byte> data, long expectedLength, CancellationToken cancellationToken = default) =>
+        Task.Run(
+            () =>
+            {
+                string path = PathOf(name);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (expectedLength == 0)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                }
+                else if (!File.Exists(path))
+                {
+                    throw new AppendConflictException(name, expectedLength, null);
+                }
+
+                using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+                if (file.Length != expectedLength)
+                {
+                    throw new AppendConflictException(name, expectedLength, file.Length);
+                }
+
+                try
+                {
+                    file.Seek(expectedLength, SeekOrigin.Begin);
+                    file.Write(data.Span);
+                    file.Flush(flushToDisk: true);
+                }
+                catch
+                {
+                    file.SetLength(expectedLength);
+                    throw;
+                }
+
+                return file.Length;
+            },
+            cancellationToken);
+
+    public Task<byte[]> ReadAllBytesAsync(string name, CancellationToken cancellationToken = default) =>
+        Task.Run(
+            () =>
+            {
+                string path = PathOf(name);
+                try
+                {
+                    using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    var bytes = new byte[file.Length];
+                    file.ReadExactly(bytes);
+                    return bytes;
+                }
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    throw new FileNotFoundException($"'{name}' is not in the file store at '{_root}'.", name, e);
+                }
+            },
+            cancellationToken);
+
     public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult(File.Exists(PathOf(name)));
 
     public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>

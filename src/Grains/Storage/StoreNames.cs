@@ -25,4 +25,17 @@ public static class StoreNames
     public static string SpillPrefix(string index, long generation) => $"{GenerationPrefix(index, generation)}spill/";
 
     public static string PendingPrefix(string index, long generation) => $"{GenerationPrefix(index, generation)}pending/";
+
+    /// <summary>The index's write-ahead log: numbered segments, oldest first.</summary>
+    public static string LogPrefix(string index) => $"{index}/log/";
+
+    public static string LogSegment(string index, long number) => $"{LogPrefix(index)}segment-{number:D10}.wal";
+
+    /// <summary>The number of a log segment's name, or null for another name.</summary>
+    public static long? LogSegmentNumber(string index, string name)
+    {
+        string prefix = $"{LogPrefix(index)}segment-";
+        return name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".wal", StringComparison.Ordinal)
+            && long.TryParse(name.AsSpan(prefix.Length, name.Length - prefix.Length - 4), out long n) ? n : null;
+    }
 }

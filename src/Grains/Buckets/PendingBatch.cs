@@ -1,0 +1,35 @@
+using HyperdOrleans.Grains.Log;
+
+namespace HyperdOrleans.Grains.Buckets;
+
+/// <summary>
+/// One logged mutation as a bucket holds it. Every id in <see cref="AffectedIds"/> is hidden wherever an older copy lives;
+/// the <see cref="UpsertIds"/> (a subset) are its new rows here, unit vectors in <see cref="UpsertUnitVectors"/>.
+/// </summary>
+public sealed record PendingBatch(long Sequence, long[] AffectedIds, long[] UpsertIds, float[] UpsertUnitVectors)
+{
+    /// <summary>Bucket <paramref name="bucket"/>'s share of a log record: all its ids, and the rows that hashed here.</summary>
+    public static PendingBatch From(LogRecord record, int bucket)
+    {
+        if (record.Kind != LogRecordKind.Upsert)
+        {
+            return new PendingBatch(record.Sequence, record.Ids, [], []);
+        }
+
+        int d = record.Dimensions;
+        int mine = record.Buckets.AsSpan().Count((byte)bucket);
+        var ids = new long[mine];
+        var vectors = new float[mine * d];
+        for (int i = 0, j = 0; i < record.Ids.Length; i++)
+        {
+            if (record.Buckets[i] == bucket)
+            {
+                ids[j] = record.Ids[i];
+                record.UnitVectors.AsSpan(i * d, d).CopyTo(vectors.AsSpan(j * d, d));
+                j++;
+            }
+        }
+
+        return new PendingBatch(record.Sequence, record.Ids, ids, vectors);
+    }
+}
