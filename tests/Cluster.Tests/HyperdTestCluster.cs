@@ -3,6 +3,7 @@ using HyperdOrleans.Client;
 using HyperdOrleans.Grains;
 using HyperdOrleans.Grains.Build;
 using HyperdOrleans.Grains.Hosting;
+using HyperdOrleans.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.TestingHost;
@@ -16,11 +17,12 @@ namespace HyperdOrleans.Cluster.Tests;
 /// </summary>
 public sealed class HyperdTestCluster : IAsyncDisposable
 {
-    private HyperdTestCluster(string root, InProcessTestCluster cluster, TestBuildGate gate)
+    private HyperdTestCluster(string root, InProcessTestCluster cluster, TestBuildGate gate, FaultyFileStore store)
     {
         Root = root;
         Cluster = cluster;
         Gate = gate;
+        Store = store;
         Client = new HyperdClient(cluster.Client);
     }
 
@@ -32,13 +34,17 @@ public sealed class HyperdTestCluster : IAsyncDisposable
 
     public TestBuildGate Gate { get; }
 
+    /// <summary>The one file store every silo uses (a local directory), with faults a test can arm.</summary>
+    public FaultyFileStore Store { get; }
+
     public HyperdClient Client { get; }
 
-    public static async Task<HyperdTestCluster> StartAsync(short silos, bool fileGrainStorage = false)
+    public static async Task<HyperdTestCluster> StartAsync(short silos, bool fileGrainStorage = false, Action<HyperdOptions>? configure = null)
     {
         string root = Path.Combine(Path.GetTempPath(), $"hyperd-cluster-tests-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         var gate = new TestBuildGate();
+        var store = new FaultyFileStore(new LocalDirectoryFileStore(Path.Combine(root, "store")));
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((options, silo) =>
         {
@@ -51,7 +57,7 @@ public sealed class HyperdTestCluster : IAsyncDisposable
                 silo.AddMemoryGrainStorage(HyperdStorage.Name);
             }
 
-            silo.AddHyperdLocalFileStore(Path.Combine(root, "store"));
+            silo.Services.AddSingleton<IIndexFileStore>(store);
             silo.AddHyperd(o =>
             {
                 o.CacheDirectory = Path.Combine(root, "cache", options.SiloName);
@@ -64,12 +70,13 @@ public sealed class HyperdTestCluster : IAsyncDisposable
 
                 // Small passes, so that a test batch of 64 queries is planned and fanned out in several.
                 o.MaxPairsPerFanOut = 600;
+                configure?.Invoke(o);
             });
             silo.Services.AddSingleton<IBuildJobGate>(gate);
         });
         InProcessTestCluster cluster = builder.Build();
         await cluster.DeployAsync();
-        return new HyperdTestCluster(root, cluster, gate);
+        return new HyperdTestCluster(root, cluster, gate, store);
     }
 
     /// <summary>Builds <paramref name="index"/> from a file and waits until it serves.</summary>

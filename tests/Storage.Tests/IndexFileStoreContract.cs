@@ -178,6 +178,60 @@ public abstract class IndexFileStoreContract : IAsyncLifetime
         await Task.WhenAll(readers.Append(writer));
     }
 
+    [Fact]
+    public async Task Append_CreatesThenExtends_AndReadsBackEveryByte()
+    {
+        byte[] first = RandomBytes(1000, seed: 5);
+        byte[] second = RandomBytes(3 * MiB + 17, seed: 6);
+
+        long afterFirst = await Store.AppendAsync("idx/log/segment-1.wal", first, expectedLength: 0);
+        long afterSecond = await Store.AppendAsync("idx/log/segment-1.wal", second, afterFirst);
+
+        Assert.Equal(first.Length, afterFirst);
+        Assert.Equal(first.Length + second.Length, afterSecond);
+        byte[] stored = await Store.ReadAllBytesAsync("idx/log/segment-1.wal");
+        Assert.Equal(first.Concat(second).ToArray(), stored);
+    }
+
+    [Fact]
+    public async Task Append_LargerThanOneAtomicAppend_ReadsBackEveryByte()
+    {
+        byte[] big = RandomBytes(Math.Min(Store.MaxAtomicAppendBytes, 8 * MiB) + 5 * MiB + 3, seed: 7);
+
+        long length = await Store.AppendAsync("idx/log/big.wal", big, expectedLength: 0);
+
+        Assert.Equal(big.Length, length);
+        Assert.Equal(big, await Store.ReadAllBytesAsync("idx/log/big.wal"));
+    }
+
+    [Fact]
+    public async Task Append_AtAnotherLengthThanTheFileHas_IsRefused_AndWritesNothing()
+    {
+        await Store.AppendAsync("idx/log/segment-1.wal", new byte[] { 1, 2, 3 }, expectedLength: 0);
+
+        var behind = await Assert.ThrowsAsync<AppendConflictException>(() => Store.AppendAsync("idx/log/segment-1.wal", new byte[] { 9 }, expectedLength: 2));
+        var ahead = await Assert.ThrowsAsync<AppendConflictException>(() => Store.AppendAsync("idx/log/segment-1.wal", new byte[] { 9 }, expectedLength: 5));
+
+        Assert.Equal(3, behind.ActualLength);
+        Assert.Equal(3, ahead.ActualLength);
+        Assert.Equal(new byte[] { 1, 2, 3 }, await Store.ReadAllBytesAsync("idx/log/segment-1.wal"));
+    }
+
+    [Fact]
+    public async Task Append_ToAMissingFileAtANonZeroLength_IsRefused()
+    {
+        var e = await Assert.ThrowsAsync<AppendConflictException>(() => Store.AppendAsync("idx/log/gone.wal", new byte[] { 1 }, expectedLength: 10));
+
+        Assert.Null(e.ActualLength);
+        Assert.False(await Store.ExistsAsync("idx/log/gone.wal"));
+    }
+
+    [Fact]
+    public async Task ReadAllBytes_MissingName_ThrowsFileNotFound()
+    {
+        await Assert.ThrowsAsync<FileNotFoundException>(() => Store.ReadAllBytesAsync("idx/log/none.wal"));
+    }
+
     protected string WriteLocal(string fileName, byte[] bytes)
     {
         var path = Path.Combine(WorkDir, fileName);

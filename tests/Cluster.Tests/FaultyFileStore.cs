@@ -1,0 +1,52 @@
+using HyperdOrleans.Grains.Storage;
+
+namespace HyperdOrleans.Cluster.Tests;
+
+/// <summary>
+/// A real file store with faults a test arms: appends that write their bytes and then fail (the reply lost, so the caller
+/// cannot know they landed), and appends that stall (a store that stopped answering). Everything else passes through.
+/// </summary>
+public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
+{
+    private int _failAfterWriting;
+
+    /// <summary>How long each append waits before it runs (its caller's token still cancels the wait).</summary>
+    public TimeSpan AppendStall { get; set; }
+
+    public int MaxAtomicAppendBytes => inner.MaxAtomicAppendBytes;
+
+    /// <summary>The next <paramref name="count"/> appends write their bytes, then throw.</summary>
+    public void FailAppendsAfterWriting(int count) => Volatile.Write(ref _failAfterWriting, count);
+
+    public async Task<long> AppendAsync(string name, ReadOnlyMemory<byte> data, long expectedLength, CancellationToken cancellationToken = default)
+    {
+        if (AppendStall > TimeSpan.Zero)
+        {
+            await Task.Delay(AppendStall, cancellationToken);
+        }
+
+        long length = await inner.AppendAsync(name, data, expectedLength, cancellationToken);
+        if (Interlocked.Decrement(ref _failAfterWriting) >= 0)
+        {
+            throw new IOException($"injected: the append to '{name}' was written but its reply was lost");
+        }
+
+        return length;
+    }
+
+    public Task<byte[]> ReadAllBytesAsync(string name, CancellationToken cancellationToken = default) =>
+        inner.ReadAllBytesAsync(name, cancellationToken);
+
+    public Task UploadAsync(string localPath, string name, CancellationToken cancellationToken = default) =>
+        inner.UploadAsync(localPath, name, cancellationToken);
+
+    public Task DownloadAsync(string name, string localPath, CancellationToken cancellationToken = default) =>
+        inner.DownloadAsync(name, localPath, cancellationToken);
+
+    public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default) => inner.ExistsAsync(name, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+        inner.ListAsync(prefix, cancellationToken);
+
+    public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default) => inner.DeletePrefixAsync(prefix, cancellationToken);
+}
