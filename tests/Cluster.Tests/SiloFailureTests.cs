@@ -2,6 +2,7 @@ using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Grains;
 using HyperdOrleans.Grains.Buckets;
+using Orleans.Runtime.Placement;
 
 namespace HyperdOrleans.Cluster.Tests;
 
@@ -64,6 +65,54 @@ public sealed class SiloFailureTests : IAsyncLifetime
         SearchResponse after = await _hyperd.Client.SearchRowsAsync(index, _data.Query(1), 10);
         Assert.Equal(retried.Generation, after.Generation);
         Assert.Equal(10, after.Results[0].Count);
+    }
+
+    [Fact]
+    public async Task RebuildCutOffWithTheIndexGrainsSiloIsRecordedAsFailedAndCleanedUp()
+    {
+        const string index = "index-silo-stop";
+        var victim = _hyperd.Cluster.Silos[^1];
+
+        // The first call activates the index grain; the placement hint puts it on the silo the test will stop.
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, victim.SiloAddress);
+        IndexStatus first;
+        try
+        {
+            first = await _hyperd.BuildAsync(index, _data);
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        _hyperd.Gate.Close();
+        long abandoned;
+        try
+        {
+            abandoned = (await _hyperd.Client.BuildAsync(index, new BuildRequest(), wait: false)).Rebuild!.Generation;
+            await Within.Phase("all eight build jobs waiting at the gate", _hyperd.Gate.ArrivedAsync(LshHasher.BucketCount));
+            await Within.Phase("stopping the index grain's silo", _hyperd.Cluster.StopSiloAsync(victim));
+        }
+        finally
+        {
+            _hyperd.Gate.Open();
+        }
+
+        // The next call re-activates the index grain elsewhere: it records the cut-off rebuild and removes its files.
+        IndexStatus after = await _hyperd.Client.StatusAsync(index);
+        Assert.Equal(first.Generation, after.Generation);
+        Assert.NotNull(after.LastRebuild);
+        Assert.Equal(abandoned, after.LastRebuild.Generation);
+        Assert.False(after.LastRebuild.Succeeded);
+        Assert.Contains("interrupted", after.LastRebuild.Error);
+        string generationFolder = Path.Combine(_hyperd.StoreRoot, index, $"gen-{abandoned:D6}");
+        await Within.Eventually("the cut-off rebuild's files to be removed", () => Task.FromResult(!Directory.Exists(generationFolder)
+            || !Directory.EnumerateFiles(generationFolder, "*", SearchOption.AllDirectories).Any()));
+        Assert.Equal(10, (await _hyperd.Client.SearchAsync(index, _data.Query(1), 10)).Count);
+
+        IndexStatus retried = await Within.Phase("the retried rebuild", _hyperd.Client.BuildAsync(index, new BuildRequest()));
+        Assert.True(retried.Generation > abandoned);
+        Assert.True(retried.LastRebuild!.Succeeded);
     }
 
     [Fact]

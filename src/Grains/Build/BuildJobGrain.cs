@@ -1,5 +1,6 @@
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Grains.Hosting;
 using HyperdOrleans.Grains.Storage;
 using HyperdOrleans.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -66,7 +67,7 @@ public sealed class BuildJobGrain(
     private async Task RunAsync(BuildJobRequest request)
     {
         CancellationToken token = _cancel.Token;
-        string work = Path.Combine(options.Value.WorkDirectory, $"job-{Guid.NewGuid():N}");
+        string work = Path.Combine(options.Value.WorkDirectory, ScratchNames.Folder("job"));
         try
         {
             await gate.PassAsync(request.Index, request.Generation, request.Bucket, token);

@@ -23,6 +23,7 @@ public static class HyperdSiloBuilderExtensions
         silo.Services.AddSingleton<LocalFileCache>();
         silo.Services.TryAddSingleton<IBuildJobGate, OpenBuildJobGate>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloWarmUp>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScratchSweeper>();
         return silo;
     }
 

@@ -6,6 +6,7 @@ using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
 using HyperdOrleans.Grains.Buckets;
 using HyperdOrleans.Grains.Build;
+using HyperdOrleans.Grains.Hosting;
 using HyperdOrleans.Grains.Log;
 using HyperdOrleans.Grains.Storage;
 using HyperdOrleans.Grains.Telemetry;
@@ -43,7 +44,7 @@ public sealed partial class IndexGrain
         var clock = Stopwatch.StartNew();
         long generation = run.Generation;
         IndexManifest? previous = state.State.Manifest;
-        string work = Path.Combine(options.Value.WorkDirectory, $"rebuild-{_name}-{generation}-{Guid.NewGuid():N}");
+        string work = Path.Combine(options.Value.WorkDirectory, ScratchNames.Folder($"rebuild-{_name}-{generation}"));
         bool committed = false;
         RebuildOutcome outcome;
         try
@@ -172,6 +173,32 @@ public sealed partial class IndexGrain
 
         HyperdMetrics.Rebuilds.Add(1, new KeyValuePair<string, object?>("outcome", outcome.Succeeded ? "succeeded" : "failed"));
         run.Finished.TrySetResult();
+    }
+
+    /// <summary>
+    /// A rebuild started by an earlier activation that neither committed nor recorded its failure was cut off with that
+    /// activation (its silo stopped): it is recorded as failed, and its jobs and files are cleaned up in the background.
+    /// </summary>
+    private async Task RecordInterruptedRebuildAsync(CancellationToken cancellationToken)
+    {
+        long generation = state.State.LastStartedGeneration;
+        if (generation <= (state.State.Manifest?.Generation ?? 0) || state.State.LastRebuild?.Generation == generation)
+        {
+            return;
+        }
+
+        string serving = state.State.Manifest is { } m ? $"generation {m.Generation} keeps serving" : "the index has no generation yet";
+        state.State.LastRebuild = new RebuildOutcome(
+            generation,
+            false,
+            $"the rebuild to generation {generation} was interrupted: the silo that ran index '{_name}' stopped during it; {serving}. "
+                + "Retry the rebuild.",
+            0,
+            DateTimeOffset.UtcNow,
+            []);
+        await state.WriteStateAsync(cancellationToken);
+        logger.LogWarning("Index {Index}: the rebuild to generation {Generation} was interrupted with its silo; recorded as failed", _name, generation);
+        _ = AbandonAsync(new RebuildRun(generation, DateTimeOffset.UtcNow));
     }
 
     /// <summary>Under the write gate, so every bucket's watermark marks the same point in the stream of mutations.</summary>
@@ -378,7 +405,7 @@ public sealed partial class IndexGrain
     /// the engine too.</summary>
     private async Task UploadManifestAsync(IndexManifest manifest)
     {
-        string local = Path.Combine(options.Value.WorkDirectory, $"manifest-{Guid.NewGuid():N}");
+        string local = Path.Combine(options.Value.WorkDirectory, ScratchNames.Folder("manifest"));
         Directory.CreateDirectory(local);
         try
         {

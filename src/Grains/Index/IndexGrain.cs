@@ -50,6 +50,7 @@ public sealed partial class IndexGrain(
         }
 
         await OpenLogAsync(cancellationToken);
+        await RecordInterruptedRebuildAsync(cancellationToken);
     }
 
     /// <summary>
