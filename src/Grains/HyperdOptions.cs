@@ -55,4 +55,10 @@ public sealed class HyperdOptions
 
     /// <summary>A write-ahead log segment is closed and a new one started past this size (and after a failed write).</summary>
     public long LogSegmentBytes { get; set; } = 64L << 20;
+
+    /// <summary>
+    /// The most ids one append or delete may carry. Each call is one write-ahead log record, applied all or nothing; larger
+    /// loads go in several calls (appends are upserts by id, so a retried call is safe).
+    /// </summary>
+    public int MaxIdsPerWrite { get; set; } = 100_000;
 }

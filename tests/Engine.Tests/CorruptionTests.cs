@@ -144,6 +144,45 @@ public sealed class CorruptionTests(SmallIndexFixture fixture) : IClassFixture<S
         Assert.Contains("manifest.json", error.Message);
     }
 
+    [Fact]
+    public void ACentroidsFileInPlaceOfAListsFileIsRefused()
+    {
+        string index = fixture.CopyIndex(_folder);
+        string lists = FileOf(index, Kind.Lists);
+        File.Copy(FileOf(index, Kind.Centroids), lists, overwrite: true);
+
+        var error = Assert.Throws<IndexFormatException>(() => VectorIndex.Open(index, verify: false));
+
+        Assert.Equal(lists, error.FilePath);
+    }
+
+    [Fact]
+    public void AnotherBucketsWellFormedFileInPlaceOfThisOnesIsRefused()
+    {
+        string index = fixture.CopyIndex(_folder);
+        string lists = FileOf(index, Kind.Lists);
+        BucketManifest other = fixture.Manifest.Buckets.First(b => b.Bucket != Bucket && b.Count > 0);
+        File.Copy(Path.Combine(index, other.ListsFile!), lists, overwrite: true);
+
+        var error = Assert.Throws<IndexFormatException>(() => VectorIndex.Open(index, verify: true));
+
+        Assert.Equal(lists, error.FilePath);
+    }
+
+    [Fact]
+    public void AVectorFileInPlaceOfAListsFileIsRefused()
+    {
+        string index = fixture.CopyIndex(_folder);
+        string lists = FileOf(index, Kind.Lists);
+        long length = new FileInfo(lists).Length;
+        new HyperdOrleans.Evaluation.Data.SyntheticData(
+            HyperdOrleans.Evaluation.Data.SyntheticKind.Clustered, SmallIndexFixture.Dimensions, 5).WriteFile(lists, (int)(length / 400) + 1);
+
+        var error = Assert.Throws<IndexFormatException>(() => VectorIndex.Open(index, verify: false));
+
+        Assert.Equal(lists, error.FilePath);
+    }
+
     private static int ManifestPosition(string json, string where)
     {
         int After(string marker, int from = 0)

@@ -382,11 +382,20 @@ public sealed partial class IndexGrain(
     private IndexManifest RequireExisting() =>
         state.State.Manifest ?? throw new KeyNotFoundException($"index '{_name}' does not exist (no build has completed); build it first.");
 
-    private static void ValidateIds(long[] ids)
+    private void ValidateIds(long[] ids)
     {
         if (ids.Length == 0)
         {
             throw new ArgumentException("no ids given.", nameof(ids));
+        }
+
+        int max = options.Value.MaxIdsPerWrite;
+        if (ids.Length > max)
+        {
+            throw new ArgumentException(
+                $"{ids.Length:N0} ids in one call; one append or delete takes at most {max:N0} (Hyperd:MaxIdsPerWrite). Send them in "
+                    + "several calls: each is applied all or nothing, and appends are upserts by id, so a retried call is safe.",
+                nameof(ids));
         }
 
         var seen = new HashSet<long>(ids.Length);
