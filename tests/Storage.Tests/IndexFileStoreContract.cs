@@ -209,8 +209,10 @@ public abstract class IndexFileStoreContract : IAsyncLifetime
     {
         await Store.AppendAsync("idx/log/segment-1.wal", new byte[] { 1, 2, 3 }, expectedLength: 0);
 
-        var behind = await Assert.ThrowsAsync<AppendConflictException>(() => Store.AppendAsync("idx/log/segment-1.wal", new byte[] { 9 }, expectedLength: 2));
-        var ahead = await Assert.ThrowsAsync<AppendConflictException>(() => Store.AppendAsync("idx/log/segment-1.wal", new byte[] { 9 }, expectedLength: 5));
+        var behind = await Assert.ThrowsAsync<AppendConflictException>(
+            () => Store.AppendAsync("idx/log/segment-1.wal", new byte[] { 9 }, expectedLength: 2));
+        var ahead = await Assert.ThrowsAsync<AppendConflictException>(
+            () => Store.AppendAsync("idx/log/segment-1.wal", new byte[] { 9 }, expectedLength: 5));
 
         Assert.Equal(3, behind.ActualLength);
         Assert.Equal(3, ahead.ActualLength);

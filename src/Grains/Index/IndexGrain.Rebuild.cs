@@ -197,7 +197,10 @@ public sealed partial class IndexGrain
             DateTimeOffset.UtcNow,
             []);
         await state.WriteStateAsync(cancellationToken);
-        logger.LogWarning("Index {Index}: the rebuild to generation {Generation} was interrupted with its silo; recorded as failed", _name, generation);
+        logger.LogWarning(
+            "Index {Index}: the rebuild to generation {Generation} was interrupted with its silo; recorded as failed",
+            _name,
+            generation);
         _ = AbandonAsync(new RebuildRun(generation, DateTimeOffset.UtcNow));
     }
 
