@@ -61,4 +61,10 @@ public sealed class HyperdOptions
     /// loads go in several calls (appends are upserts by id, so a retried call is safe).
     /// </summary>
     public int MaxIdsPerWrite { get; set; } = 100_000;
+
+    /// <summary>
+    /// How often an index grain checks how its buckets are spread over the active silos and, when one silo holds two more
+    /// than another (after a restart or a scale-out), moves one bucket to the emptiest silo. Zero turns it off.
+    /// </summary>
+    public TimeSpan BucketBalanceInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -8,6 +8,7 @@ using HyperdOrleans.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 
 namespace HyperdOrleans.Grains.Buckets;
 
@@ -213,6 +214,25 @@ public sealed class BucketGrain(
         {
             _prepared.Release();
             _prepared = null;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task MoveToAsync(SiloAddress target, CancellationToken cancellationToken = default)
+    {
+        if (!target.Equals(silo.SiloAddress))
+        {
+            // Migration hands the request context to the placement director, which honours the hint.
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+            try
+            {
+                this.MigrateOnIdle();
+            }
+            finally
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            }
         }
 
         return Task.CompletedTask;

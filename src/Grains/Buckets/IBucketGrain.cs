@@ -51,4 +51,11 @@ public interface IBucketGrain : IGrainWithStringKey
     /// <summary>Drops a prepared generation whose rebuild failed.</summary>
     [Alias("AbortGenerationAsync")]
     Task AbortGenerationAsync(long generation, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves this activation to <paramref name="silo"/> when it is next idle (the index grain spreads its buckets over the
+    /// silos); the new activation re-opens its files and replays the log there.
+    /// </summary>
+    [Alias("MoveToAsync")]
+    Task MoveToAsync(SiloAddress silo, CancellationToken cancellationToken = default);
 }

@@ -51,6 +51,7 @@ public sealed partial class IndexGrain(
 
         await OpenLogAsync(cancellationToken);
         await RecordInterruptedRebuildAsync(cancellationToken);
+        StartBalancing();
     }
 
     /// <summary>
