@@ -20,6 +20,11 @@ internal static class ClusterStatusReport
             PrintBuckets(context, status);
         }
 
+        if (status.WriteFault is { } fault)
+        {
+            context.Ui.WriteLine($"WRITES REFUSED: {fault}");
+        }
+
         if (status.Rebuild is { } rebuild)
         {
             TimeSpan running = DateTimeOffset.UtcNow - rebuild.StartedUtc;
