@@ -4,6 +4,7 @@ using HyperdOrleans.Grains;
 using HyperdOrleans.Grains.Build;
 using HyperdOrleans.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
@@ -34,7 +35,8 @@ public sealed class HyperdTestCluster : IAsyncDisposable
 
     public HyperdClient Client { get; }
 
-    public static async Task<HyperdTestCluster> StartAsync(short silos, bool fileGrainStorage = false)
+    /// <param name="membership">Membership timeouts of every silo (the production ones in silo-failure tests), or Orleans' defaults.</param>
+    public static async Task<HyperdTestCluster> StartAsync(short silos, bool fileGrainStorage = false, Action<ClusterMembershipOptions>? membership = null)
     {
         string root = Path.Combine(Path.GetTempPath(), $"hyperd-cluster-tests-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
@@ -66,6 +68,10 @@ public sealed class HyperdTestCluster : IAsyncDisposable
                 o.MaxPairsPerFanOut = 600;
             });
             silo.Services.AddSingleton<IBuildJobGate>(gate);
+            if (membership is not null)
+            {
+                silo.Configure(membership);
+            }
         });
         InProcessTestCluster cluster = builder.Build();
         await cluster.DeployAsync();
