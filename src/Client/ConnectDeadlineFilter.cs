@@ -1,14 +1,17 @@
 using System.Diagnostics;
 using System.Security.Authentication;
+using HyperdOrleans.Client.Tls;
 
 namespace HyperdOrleans.Client;
 
 /// <summary>
 /// Replaces Orleans' default start-up retries (15 attempts over about 180 s) with one deadline: retries once a
 /// second until <see cref="HyperdClientOptions.ConnectTimeout"/>, then fails with a message that names what was
-/// tried and what to check. A refused TLS handshake is not retried: the same certificate will be refused again.
+/// tried and what to check. A failed TLS handshake is not retried: the same certificate will be refused again.
+/// A client without TLS against a TLS cluster cannot tell a refusal from a gateway that closed for another reason:
+/// it fails at the deadline, and the message names TLS among the things to check.
 /// </summary>
-internal sealed class ConnectDeadlineFilter(TimeSpan timeout, string target) : IClientConnectionRetryFilter
+internal sealed class ConnectDeadlineFilter(TimeSpan timeout, string target, HandshakeFailures handshakes) : IClientConnectionRetryFilter
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private readonly Stopwatch _since = new();
@@ -20,15 +23,7 @@ internal sealed class ConnectDeadlineFilter(TimeSpan timeout, string target) : I
             _since.Start();
         }
 
-        if (Find<AuthenticationException>(exception) is { } refused)
-        {
-            throw new InvalidOperationException(
-                $"could not connect to {target}: the TLS handshake failed ({refused.Message}). Check that "
-                    + $"{HyperdClientOptions.Section}:Tls:CertificatePath holds a certificate issued by the cluster's CA and "
-                    + $"{HyperdClientOptions.Section}:Tls:CaPath is that CA.",
-                exception);
-        }
-
+        ThrowIfHandshakeFailed(exception);
         if (_since.Elapsed + RetryDelay >= timeout)
         {
             throw new TimeoutException(
@@ -40,7 +35,22 @@ internal sealed class ConnectDeadlineFilter(TimeSpan timeout, string target) : I
         }
 
         await Task.Delay(RetryDelay, cancellationToken);
+
+        // The failed connection's TLS layer may report after the attempt failed: look again before retrying.
+        ThrowIfHandshakeFailed(exception);
         return true;
+    }
+
+    private void ThrowIfHandshakeFailed(Exception exception)
+    {
+        if (handshakes.Count > 0 || Find<AuthenticationException>(exception) is not null)
+        {
+            throw new InvalidOperationException(
+                $"could not connect to {target}: the TLS handshake with its gateway failed. Check that "
+                    + $"{HyperdClientOptions.Section}:Tls:CertificatePath holds a certificate issued by the cluster's CA, that "
+                    + $"{HyperdClientOptions.Section}:Tls:CaPath is that CA, and the silos' logs for the refusal.",
+                exception);
+        }
     }
 
     private static T? Find<T>(Exception? exception)

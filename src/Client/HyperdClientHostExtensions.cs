@@ -45,7 +45,8 @@ public static class HyperdClientHostExtensions
                 target = $"the gateway 127.0.0.1:{options.GatewayPort} (cluster '{options.ClusterId}')";
             }
 
-            client.UseConnectionRetryFilter(new ConnectDeadlineFilter(options.ConnectTimeout, target));
+            var handshakes = new HandshakeFailures();
+            client.UseConnectionRetryFilter(new ConnectDeadlineFilter(options.ConnectTimeout, target, handshakes));
 
             // A backstop only: every SDK call carries its own deadline and cancels the grain call when it expires.
             if (Max(options.CallTimeout, options.SearchTimeout) is var longest && longest != Timeout.InfiniteTimeSpan)
@@ -58,6 +59,8 @@ public static class HyperdClientHostExtensions
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(15));
             if (tls is not null)
             {
+                // Registered before UseTls, so it wraps the TLS layer and sees how its handshake ended.
+                client.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(handshakes.Watch));
                 client.UseTls(tls.Certificate, tls.Apply);
             }
         });
