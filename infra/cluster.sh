@@ -7,6 +7,7 @@
 #   infra/cluster.sh down     SIGTERM the silos (graceful leave), then Azurite
 #   infra/cluster.sh down --purge   also delete infra/.run (Azurite's data, logs)
 #   infra/cluster.sh check [--count N --dims D --rebuilds R]   build an index and query it through the client SDK
+#   infra/cluster.sh certs    only make the development CA and certificates (for docker-compose, or to inspect them)
 #
 # Environment (all optional):
 #   HYPERD_SILOS=3               number of silos
@@ -298,10 +299,17 @@ cmd_check() {
   (source "$RUN/cluster.env" && cd "$RUN/data" && dotnet "$RUN/check/HyperdOrleans.ClusterCheck.dll" index "$@")
 }
 
+cmd_certs() {
+  mkdir -p "$RUN"
+  make_certs
+  log "CA: $RUN/tls/ca.pem; silo-1..$SILOS.pfx and client.pfx, PFX password in $RUN/tls/password"
+}
+
 case ${1:-} in
   up) cmd_up ;;
+  certs) cmd_certs ;;
   check) shift; cmd_check "$@" ;;
   down) cmd_down "${2:-}" ;;
   status) cmd_status ;;
-  *) echo "usage: $0 up | status | check [--count N --dims D --rebuilds R] | down [--purge]" >&2; exit 2 ;;
+  *) echo "usage: $0 up | status | check [--count N --dims D --rebuilds R] | certs | down [--purge]" >&2; exit 2 ;;
 esac
