@@ -1,7 +1,8 @@
 // Usage: ClusterCheck [--expect N] [--timeout SECONDS]
 //        ClusterCheck index [--count N] [--dims D] [--name NAME] [--data FILE] [--rebuilds R] [--build]   (see IndexCheck)
 // Reads Hyperd__Azure__ConnectionString, Hyperd__ClusterId and Hyperd__ServiceId from the environment, the same
-// variables the silos get, and the client certificate from Hyperd__Client__Tls__* (cluster.env). Exit 0: N silos Active in the table and a client got the same answer from a gateway.
+// variables the silos get, and the client certificate from Hyperd__Client__Tls__* (cluster.env).
+// Exit 0: N silos Active in the table and a client got the same answer from a gateway.
 // Exit 1: not within the timeout (the rows seen are printed). --expect 0 prints the rows once and exits 0.
 using HyperdOrleans.Client;
 using HyperdOrleans.Client.Tls;

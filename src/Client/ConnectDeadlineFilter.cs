@@ -63,7 +63,8 @@ internal sealed class ConnectDeadlineFilter(TimeSpan timeout, string target, Han
                 return found;
             }
 
-            if (exception is AggregateException { InnerExceptions: var inner } && inner.Select(Find<T>).FirstOrDefault(e => e is not null) is { } nested)
+            if (exception is AggregateException { InnerExceptions: var inner }
+                && inner.Select(Find<T>).FirstOrDefault(e => e is not null) is { } nested)
             {
                 return nested;
             }

@@ -21,6 +21,9 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
     /// <summary>A long-poll's own deadline: its slice plus time for a busy silo to answer.</summary>
     private static readonly TimeSpan PollMargin = TimeSpan.FromSeconds(10);
 
+    /// <summary>How Orleans' own response timeout begins its message: a call that outlived the client's backstop.</summary>
+    private const string OrleansResponseTimeout = "Response did not arrive";
+
     private readonly TimeSpan _callTimeout = options?.CallTimeout ?? new HyperdClientOptions().CallTimeout;
     private readonly TimeSpan _searchTimeout = options?.SearchTimeout ?? new HyperdClientOptions().SearchTimeout;
 
@@ -69,7 +72,12 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         float[] vectors,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        WithDeadline("AppendAsync", index, timeout ?? _callTimeout, cancellationToken, ct => Index(index).AppendAsync(new VectorBatch(ids, vectors), ct));
+        WithDeadline(
+            "AppendAsync",
+            index,
+            timeout ?? _callTimeout,
+            cancellationToken,
+            ct => Index(index).AppendAsync(new VectorBatch(ids, vectors), ct));
 
     /// <summary>Removes ids; they are never returned once this returns.</summary>
     public Task<MutationResult> DeleteAsync(string index, long[] ids, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
@@ -170,17 +178,29 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         {
             return await call(deadline.Token);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested
-            && (e is OperationCanceledException && deadline.IsCancellationRequested || e is TimeoutException && e.Message.StartsWith("Response did not arrive", StringComparison.Ordinal)))
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is OperationCanceledException && deadline.IsCancellationRequested
+            || e is TimeoutException && e.Message.StartsWith(OrleansResponseTimeout, StringComparison.Ordinal)))
         {
-            throw new TimeoutException($"{name} on index '{index}' did not complete within {timeout.TotalSeconds:0.###} s; the call was cancelled.", e);
+            throw new TimeoutException(
+                $"{name} on index '{index}' did not complete within {timeout.TotalSeconds:0.###} s; the call was cancelled.",
+                e);
         }
     }
 
-    private async Task<IndexStatus> BuildAndWaitAsync(string index, IIndexGrain grain, BuildRequest request, bool wait, CancellationToken cancellationToken) =>
+    private async Task<IndexStatus> BuildAndWaitAsync(
+        string index,
+        IIndexGrain grain,
+        BuildRequest request,
+        bool wait,
+        CancellationToken cancellationToken) =>
         await AfterTicketAsync(index, grain, await grain.BuildAsync(request, cancellationToken), wait, cancellationToken);
 
-    private async Task<IndexStatus> AfterTicketAsync(string index, IIndexGrain grain, RebuildTicket ticket, bool wait, CancellationToken cancellationToken)
+    private async Task<IndexStatus> AfterTicketAsync(
+        string index,
+        IIndexGrain grain,
+        RebuildTicket ticket,
+        bool wait,
+        CancellationToken cancellationToken)
     {
         if (!ticket.Accepted)
         {
@@ -203,7 +223,12 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
             IndexStatus status;
             try
             {
-                status = await WithDeadline("WaitForRebuildAsync", index, PollSlice + PollMargin, cancellationToken, ct => grain.WaitForRebuildAsync(PollSlice, ct));
+                status = await WithDeadline(
+                    "WaitForRebuildAsync",
+                    index,
+                    PollSlice + PollMargin,
+                    cancellationToken,
+                    ct => grain.WaitForRebuildAsync(PollSlice, ct));
             }
             catch (TimeoutException) when (!cancellationToken.IsCancellationRequested)
             {

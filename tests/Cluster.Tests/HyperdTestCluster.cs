@@ -36,7 +36,10 @@ public sealed class HyperdTestCluster : IAsyncDisposable
     public HyperdClient Client { get; }
 
     /// <param name="membership">Membership timeouts of every silo (the production ones in silo-failure tests), or Orleans' defaults.</param>
-    public static async Task<HyperdTestCluster> StartAsync(short silos, bool fileGrainStorage = false, Action<ClusterMembershipOptions>? membership = null)
+    public static async Task<HyperdTestCluster> StartAsync(
+        short silos,
+        bool fileGrainStorage = false,
+        Action<ClusterMembershipOptions>? membership = null)
     {
         string root = Path.Combine(Path.GetTempPath(), $"hyperd-cluster-tests-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);

@@ -57,7 +57,10 @@ internal static class AzureSiloTestHosts
         return host;
     }
 
-    /// <summary>A client of the SDK (<see cref="HyperdClientHostExtensions.AddHyperdClient"/>), with a certificate of <paramref name="tls"/> if given.</summary>
+    /// <summary>
+    /// A client of the SDK (<see cref="HyperdClientHostExtensions.AddHyperdClient"/>), with a certificate of
+    /// <paramref name="tls"/> if given.
+    /// </summary>
     public static async Task<IHost> StartClientAsync(
         string connectionString,
         string clusterId,
