@@ -119,8 +119,8 @@ issue() {
   [[ -f $dir/$name.pfx ]] && return 0
   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/$name.key" -out "$dir/$name.csr" \
     -subj "/CN=hyperd-$name" 2>/dev/null
-  printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyAgreement\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n' \
-    >"$dir/$name.ext"
+  printf '%s\n' 'basicConstraints=CA:FALSE' 'keyUsage=critical,digitalSignature,keyAgreement' \
+    'extendedKeyUsage=serverAuth,clientAuth' 'subjectAltName=DNS:localhost,IP:127.0.0.1' >"$dir/$name.ext"
   openssl x509 -req -in "$dir/$name.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 30 \
     -extfile "$dir/$name.ext" -out "$dir/$name.pem" 2>/dev/null
   openssl pkcs12 -export -in "$dir/$name.pem" -inkey "$dir/$name.key" -out "$dir/$name.pfx" -passout "file:$dir/password"
