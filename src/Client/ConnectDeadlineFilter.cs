@@ -14,14 +14,23 @@ namespace HyperdOrleans.Client;
 internal sealed class ConnectDeadlineFilter(TimeSpan timeout, string target, HandshakeFailures handshakes) : IClientConnectionRetryFilter
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>A pause this long since the last failed attempt means a new start (a client stopped and started again).</summary>
+    private static readonly TimeSpan NewStart = TimeSpan.FromSeconds(10);
+
     private readonly Stopwatch _since = new();
+    private readonly Stopwatch _lastAttempt = new();
+    private int _handshakesBefore;
 
     public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
     {
-        if (!_since.IsRunning)
+        if (!_since.IsRunning || _lastAttempt.Elapsed > NewStart)
         {
-            _since.Start();
+            _since.Restart();
+            _handshakesBefore = handshakes.Count;
         }
+
+        _lastAttempt.Restart();
 
         ThrowIfHandshakeFailed(exception);
         if (_since.Elapsed + RetryDelay >= timeout)
@@ -43,7 +52,7 @@ internal sealed class ConnectDeadlineFilter(TimeSpan timeout, string target, Han
 
     private void ThrowIfHandshakeFailed(Exception exception)
     {
-        if (handshakes.Count > 0 || Find<AuthenticationException>(exception) is not null)
+        if (handshakes.Count > _handshakesBefore || Find<AuthenticationException>(exception) is not null)
         {
             throw new InvalidOperationException(
                 $"could not connect to {target}: the TLS handshake with its gateway failed. Check that "

@@ -123,16 +123,13 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         int k,
         SearchOptions? options = null,
         TimeSpan? timeout = null,
-        CancellationToken cancellationToken = default)
-    {
-        IndexNames.Validate(index);
-        return WithDeadline(
+        CancellationToken cancellationToken = default) =>
+        WithDeadline(
             "SearchAsync",
             index,
             timeout ?? _searchTimeout,
             cancellationToken,
             ct => Coordinator().SearchAsync(index, new SearchRequest(rows, k, options), ct));
-    }
 
     /// <summary>The index's generation, counts, pending data and rebuild progress per bucket.</summary>
     public Task<IndexStatus> StatusAsync(string index, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
@@ -160,7 +157,19 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
     /// Runs <paramref name="call"/> with a token that fires at the deadline too: Orleans passes it into the grain call,
     /// which is then cancelled on the silo as well. The caller's own cancellation stays an <see cref="OperationCanceledException"/>.
     /// </summary>
-    private static async Task<T> WithDeadline<T>(
+    private static Task<T> WithDeadline<T>(
+        string name,
+        string index,
+        TimeSpan timeout,
+        CancellationToken cancellationToken,
+        Func<CancellationToken, Task<T>> call)
+    {
+        // A bad name throws here, before any task exists, as it did before deadlines.
+        IndexNames.Validate(index);
+        return RunWithDeadlineAsync(name, index, timeout, cancellationToken, call);
+    }
+
+    private static async Task<T> RunWithDeadlineAsync<T>(
         string name,
         string index,
         TimeSpan timeout,

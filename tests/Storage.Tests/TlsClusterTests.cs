@@ -58,6 +58,27 @@ public sealed class TlsClusterTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AClient_CarriesOnThroughTheOtherGateway_WhenASiloStops()
+    {
+        var client = await StartClientAsync(azurite.ConnectionString, _clusterId, _serviceId, "client before a silo stops", _ca);
+        var grains = client.Services.GetRequiredService<IClusterClient>();
+        await grains.GetGrain<IProbeGrain>("gateway-before").SetAsync("before");
+
+        // The client holds connections to both gateways; one silo leaves and the client goes on through the other.
+        var leaving = _silos[0];
+        _silos = _silos[1..];
+        await StopAsync(leaving);
+        for (var i = 0; i < 8; i++)
+        {
+            var probe = grains.GetGrain<IProbeGrain>($"gateway-after-{i}");
+            await probe.SetAsync($"after-{i}").WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal($"after-{i}", await probe.GetAsync());
+        }
+        Assert.Equal("before", await grains.GetGrain<IProbeGrain>("gateway-before").GetAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        await StopAsync(client);
+    }
+
+    [Fact]
     public async Task AClientWithACertificateOfAnotherCa_IsRefusedAtOnce()
     {
         using var other = new TestCertificates("some-other-ca");
