@@ -7,6 +7,7 @@
 #   infra/cluster.sh down     SIGTERM the silos (graceful leave), then Azurite
 #   infra/cluster.sh down --purge   also delete infra/.run (Azurite's data, logs)
 #   infra/cluster.sh check [--count N --dims D --rebuilds R]   build an index and query it through the client SDK
+#   infra/cluster.sh certs    only make the development CA and certificates (for docker-compose, or to inspect them)
 #
 # Environment (all optional):
 #   HYPERD_SILOS=3               number of silos
@@ -16,7 +17,12 @@
 #   HYPERD_SILO_PROJECT=...      silo project to build (default src/Silo/Silo.csproj)
 #   HYPERD_NO_BUILD=1            reuse the binaries of the previous up (infra/.run/silo, infra/.run/check)
 #   HYPERD_RUN_DIR=...           state, logs and build output (default infra/.run)
+#
+# Silos and clients talk mutual TLS: `up` makes a development CA and a certificate per silo and one for clients
+# (openssl, in infra/.run/tls, owner-only), and cluster.env points clients at them.
 set -euo pipefail
+# Everything written under infra/.run (keys, the storage key in cluster.env, logs) is readable by its owner only.
+umask 077
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN=${HYPERD_RUN_DIR:-$ROOT/infra/.run}
@@ -106,6 +112,40 @@ start_azurite() {
   log "Azurite ready: blob $BLOB_PORT, queue $QUEUE_PORT, table $TABLE_PORT"
 }
 
+# issue NAME: a certificate of the development CA for NAME (silo or client: server and client authentication, SANs
+# localhost and 127.0.0.1) as infra/.run/tls/NAME.pfx, made once and kept until down --purge.
+issue() {
+  local name=$1 dir=$RUN/tls
+  [[ -f $dir/$name.pfx ]] && return 0
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/$name.key" -out "$dir/$name.csr" \
+    -subj "/CN=hyperd-$name" 2>/dev/null
+  printf '%s\n' 'basicConstraints=CA:FALSE' 'keyUsage=critical,digitalSignature,keyAgreement' \
+    'extendedKeyUsage=serverAuth,clientAuth' 'subjectAltName=DNS:localhost,IP:127.0.0.1' >"$dir/$name.ext"
+  openssl x509 -req -in "$dir/$name.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 30 \
+    -extfile "$dir/$name.ext" -out "$dir/$name.pem" 2>/dev/null
+  openssl pkcs12 -export -in "$dir/$name.pem" -inkey "$dir/$name.key" -out "$dir/$name.pfx" -passout "file:$dir/password"
+  rm -f "$dir/$name.csr" "$dir/$name.ext" "$dir/$name.key"
+}
+
+# A development CA (30 days), a certificate per silo and one for clients. The PFX password is random and is only
+# handed to processes through the environment (cluster.env, the silos' environment), never on a command line.
+make_certs() {
+  command -v openssl >/dev/null || die "openssl is not on PATH (needed for the development TLS certificates)"
+  local dir=$RUN/tls i
+  mkdir -p "$dir" && chmod 700 "$dir"
+  if [[ ! -f $dir/ca.pem || ! -f $dir/ca.key ]]; then
+    rm -f "$dir"/*.pfx
+    openssl rand -hex 24 >"$dir/password"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/ca.key" -out "$dir/ca.pem" -days 30 \
+      -subj "/CN=hyperd-dev-ca" -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  fi
+  for ((i = 1; i <= SILOS; i++)); do issue "silo-$i"; done
+  issue client
+  chmod 600 "$dir"/*
+  TLS_PASSWORD=$(<"$dir/password")
+  log "TLS: development CA and certificates in infra/.run/tls (owner-only)"
+}
+
 write_env() {
   local conn="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;"
   # A fresh cluster id per run: rows of an earlier run (even one killed with SIGKILL) can never delay this one.
@@ -115,7 +155,12 @@ write_env() {
 export Hyperd__Azure__ConnectionString='$conn'
 export Hyperd__ClusterId='$CLUSTER_ID'
 export Hyperd__ServiceId='$SERVICE_ID'
+# Mutual TLS: the client certificate of the development CA (infra/.run/tls).
+export Hyperd__Client__Tls__CertificatePath='$RUN/tls/client.pfx'
+export Hyperd__Client__Tls__CertificatePassword='$TLS_PASSWORD'
+export Hyperd__Client__Tls__CaPath='$RUN/tls/ca.pem'
 EOF
+  chmod 600 "$RUN/cluster.env"
 }
 
 start_silos() {
@@ -132,6 +177,8 @@ start_silos() {
       # shellcheck disable=SC1091
       source "$RUN/cluster.env"
       export Hyperd__SiloPort=$silo_port Hyperd__GatewayPort=$gateway_port Hyperd__Dev=true Hyperd__SiloName=silo-$i
+      export Hyperd__Tls__CertificatePath=$RUN/tls/silo-$i.pfx Hyperd__Tls__CertificatePassword=$TLS_PASSWORD
+      export Hyperd__Tls__CaPath=$RUN/tls/ca.pem
       # Each silo its own file cache and build scratch: the grains' default is one folder under /tmp, which three
       # silos on one machine would share (one silo dropping an old generation would pull files from under another).
       export Hyperd__CacheDirectory=$RUN/work-$i/cache Hyperd__WorkDirectory=$RUN/work-$i/scratch
@@ -175,6 +222,7 @@ cmd_up() {
   # A failed start stops whatever it had started; the logs stay in infra/.run.
   trap 'log "start-up failed: stopping what was started"; cmd_down' EXIT
   build
+  make_certs
   start_azurite
   write_env
   start_silos
@@ -251,10 +299,17 @@ cmd_check() {
   (source "$RUN/cluster.env" && cd "$RUN/data" && dotnet "$RUN/check/HyperdOrleans.ClusterCheck.dll" index "$@")
 }
 
+cmd_certs() {
+  mkdir -p "$RUN"
+  make_certs
+  log "CA: $RUN/tls/ca.pem; silo-1..$SILOS.pfx and client.pfx, PFX password in $RUN/tls/password"
+}
+
 case ${1:-} in
   up) cmd_up ;;
+  certs) cmd_certs ;;
   check) shift; cmd_check "$@" ;;
   down) cmd_down "${2:-}" ;;
   status) cmd_status ;;
-  *) echo "usage: $0 up | status | check [--count N --dims D --rebuilds R] | down [--purge]" >&2; exit 2 ;;
+  *) echo "usage: $0 up | status | check [--count N --dims D --rebuilds R] | certs | down [--purge]" >&2; exit 2 ;;
 esac

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Client;
+using HyperdOrleans.Client.Tls;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Evaluation.Data;
 using HyperdOrleans.Engine.Io;
@@ -22,7 +23,7 @@ internal static class IndexCheck
     private const int K = 10;
     private const int QueryCount = 100;
 
-    public static async Task<int> RunAsync(string[] args, string connectionString, string clusterId, string serviceId)
+    public static async Task<int> RunAsync(string[] args, string connectionString, string clusterId, string serviceId, MutualTlsOptions tls)
     {
         var count = Arg(args, "--count", 100_000);
         var dimensions = Arg(args, "--dims", 70);
@@ -44,7 +45,14 @@ internal static class IndexCheck
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.AddHyperdClient(o => (o.AzureStorageConnectionString, o.ClusterId, o.ServiceId) = (connectionString, clusterId, serviceId));
+        builder.AddHyperdClient(o =>
+        {
+            (o.AzureStorageConnectionString, o.ClusterId, o.ServiceId, o.Tls) = (connectionString, clusterId, serviceId, tls);
+
+            // A first build of a large file and a batch of queries are one call each: longer than interactive deadlines.
+            o.CallTimeout = TimeSpan.FromMinutes(2);
+            o.SearchTimeout = TimeSpan.FromMinutes(2);
+        });
         using var host = builder.Build();
         await host.StartAsync();
         var hyperd = host.Services.GetRequiredService<HyperdClient>();

@@ -1,13 +1,15 @@
 // Usage: ClusterCheck [--expect N] [--timeout SECONDS]
 //        ClusterCheck index [--count N] [--dims D] [--name NAME] [--data FILE] [--rebuilds R] [--build]   (see IndexCheck)
 // Reads Hyperd__Azure__ConnectionString, Hyperd__ClusterId and Hyperd__ServiceId from the environment, the same
-// variables the silos get. Exit 0: N silos Active in the table and a client got the same answer from a gateway.
+// variables the silos get, and the client certificate from Hyperd__Client__Tls__* (cluster.env).
+// Exit 0: N silos Active in the table and a client got the same answer from a gateway.
 // Exit 1: not within the timeout (the rows seen are printed). --expect 0 prints the rows once and exits 0.
+using HyperdOrleans.Client;
+using HyperdOrleans.Client.Tls;
 using HyperdOrleans.ClusterCheck;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 
 var expect = IntArg(args, "--expect", 3);
 var timeout = TimeSpan.FromSeconds(IntArg(args, "--timeout", 120));
@@ -16,9 +18,11 @@ var connectionString = config["Hyperd:Azure:ConnectionString"]
     ?? throw new InvalidOperationException("Hyperd__Azure__ConnectionString is not set.");
 var clusterId = config["Hyperd:ClusterId"] ?? "hyperd";
 var serviceId = config["Hyperd:ServiceId"] ?? "hyperd";
+var tls = new MutualTlsOptions();
+config.GetSection($"{HyperdClientOptions.Section}:Tls").Bind(tls);
 if (args is ["index", ..])
 {
-    return await IndexCheck.RunAsync(args[1..], connectionString, clusterId, serviceId);
+    return await IndexCheck.RunAsync(args[1..], connectionString, clusterId, serviceId, tls);
 }
 
 using var deadline = new CancellationTokenSource(timeout);
@@ -46,24 +50,24 @@ if (expect == 0)
 }
 
 // The table can say Active before a gateway accepts clients; the check is only done when a client is served.
-// Its own 30 s budget: the table may have turned Active just before the overall deadline.
-using var clientTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+// Its own 30 s budget: the table may have turned Active just before the overall deadline. The SDK's client, so the
+// check connects exactly as users do (TLS included).
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-builder.UseOrleansClient(client =>
+builder.AddHyperdClient(o =>
 {
-    client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
-    client.UseAzureStorageClustering(o => o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(connectionString));
+    (o.AzureStorageConnectionString, o.ClusterId, o.ServiceId, o.Tls) = (connectionString, clusterId, serviceId, tls);
+    o.ConnectTimeout = TimeSpan.FromSeconds(30);
 });
 using var host = builder.Build();
 try
 {
-    await host.StartAsync(clientTimeout.Token);
+    await host.StartAsync();
     var hosts = await host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
     await host.StopAsync(CancellationToken.None);
     Console.WriteLine($"Cluster '{clusterId}' (service '{serviceId}'): {hosts.Count} silos Active, a client is served.");
     return hosts.Count >= expect ? 0 : 1;
 }
-catch (Exception e) when (e is OperationCanceledException or OrleansException or TimeoutException)
+catch (Exception e) when (e is OperationCanceledException or OrleansException or TimeoutException or InvalidOperationException)
 {
     Console.Error.WriteLine($"Cluster '{clusterId}': the table shows {expect} Active silos but no client was served yet: {e.Message}");
     return 1;

@@ -31,11 +31,14 @@ public interface IIndexGrain : IGrainWithStringKey
     Task<IndexStatus> SetDefaultsAsync(IndexDefaults defaults, CancellationToken cancellationToken = default);
 
     /// <summary>Adds or replaces vectors under caller-chosen ids; durable and searchable when it returns.</summary>
-    /// <remarks>May wait while a rebuild snapshots pending data or switches generation: hence the longer timeout.</remarks>
-    [Alias("AppendAsync"), ResponseTimeout("00:05:00")]
+    /// <remarks>
+    /// May wait while a rebuild snapshots pending data or switches generation. No longer response timeout of its own:
+    /// the caller's deadline (the SDK's <c>CallTimeout</c>) cancels it, so a dead silo never holds a caller for minutes.
+    /// </remarks>
+    [Alias("AppendAsync")]
     Task<MutationResult> AppendAsync(VectorBatch batch, CancellationToken cancellationToken = default);
 
     /// <summary>Removes ids; filtered out of results when it returns, dropped from the files at the next rebuild.</summary>
-    [Alias("DeleteAsync"), ResponseTimeout("00:05:00")]
+    [Alias("DeleteAsync")]
     Task<MutationResult> DeleteAsync(long[] ids, CancellationToken cancellationToken = default);
 }

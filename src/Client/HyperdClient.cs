@@ -7,22 +7,210 @@ namespace HyperdOrleans.Client;
 /// search coordinator (served by every silo); builds, appends, deletes and status to the index's grain.
 /// Errors come back as standard exceptions whose messages name the bad value: <see cref="ArgumentException"/>
 /// for bad input, <see cref="KeyNotFoundException"/> for an index that does not exist,
-/// <see cref="InvalidOperationException"/> for a refused or failed rebuild. Thread-safe.
+/// <see cref="InvalidOperationException"/> for a refused or failed rebuild. Every call has a deadline
+/// (<see cref="HyperdClientOptions.SearchTimeout"/> for searches, <see cref="HyperdClientOptions.CallTimeout"/> for the
+/// rest, or the call's own <c>timeout</c>): past it the grain call is cancelled and <see cref="TimeoutException"/>
+/// names the call, the index and the deadline; a cancelled token throws <see cref="OperationCanceledException"/>.
+/// Thread-safe.
 /// </summary>
-public sealed class HyperdClient(IGrainFactory grains)
+public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? options = null)
 {
-    /// <summary>How long one long-poll of a running rebuild may last: under Orleans' 30 s response timeout.</summary>
+    /// <summary>How long one long-poll of a running rebuild may last: well under the client's response timeout.</summary>
     private static readonly TimeSpan PollSlice = TimeSpan.FromSeconds(20);
+
+    /// <summary>A long-poll's own deadline: its slice plus time for a busy silo to answer.</summary>
+    private static readonly TimeSpan PollMargin = TimeSpan.FromSeconds(10);
+
+    /// <summary>How Orleans' own response timeout begins its message: a call that outlived the client's backstop.</summary>
+    private const string OrleansResponseTimeout = "Response did not arrive";
+
+    private readonly TimeSpan _callTimeout = options?.CallTimeout ?? new HyperdClientOptions().CallTimeout;
+    private readonly TimeSpan _searchTimeout = options?.SearchTimeout ?? new HyperdClientOptions().SearchTimeout;
 
     /// <summary>
     /// Builds (<paramref name="request"/> with a source file) or rebuilds (without) the index, and by default
     /// waits until the new generation serves. Throws <see cref="InvalidOperationException"/> if another
-    /// rebuild runs or this one fails (the previous generation then keeps serving).
+    /// rebuild runs or this one fails (the previous generation then keeps serving). <paramref name="timeout"/>
+    /// bounds the whole call, wait included; without it the request has the call timeout and the wait lasts as long
+    /// as the rebuild.
     /// </summary>
-    public async Task<IndexStatus> BuildAsync(string index, BuildRequest request, bool wait = true, CancellationToken cancellationToken = default)
+    public async Task<IndexStatus> BuildAsync(
+        string index,
+        BuildRequest request,
+        bool wait = true,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
     {
         IIndexGrain grain = Index(index);
-        RebuildTicket ticket = await grain.BuildAsync(request, cancellationToken);
+        if (timeout is { } whole)
+        {
+            return await WithDeadline("BuildAsync", index, whole, cancellationToken, ct => BuildAndWaitAsync(index, grain, request, wait, ct));
+        }
+
+        RebuildTicket ticket = await WithDeadline("BuildAsync", index, _callTimeout, cancellationToken, ct => grain.BuildAsync(request, ct));
+        return await AfterTicketAsync(index, grain, ticket, wait, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits until the rebuild of <paramref name="generation"/> ended; throws if it failed. Each long-poll has its own
+    /// bound (20 s plus a margin); <paramref name="timeout"/> bounds the whole wait, which otherwise lasts as long as
+    /// the rebuild.
+    /// </summary>
+    public Task<IndexStatus> WaitForRebuildAsync(
+        string index,
+        long generation,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        timeout is { } whole
+            ? WithDeadline("WaitForRebuildAsync", index, whole, cancellationToken, ct => PollRebuildAsync(index, generation, ct))
+            : PollRebuildAsync(index, generation, cancellationToken);
+
+    /// <summary>Adds or replaces vectors (row-major, one row per id); they are durable and searchable when this returns.</summary>
+    public Task<MutationResult> AppendAsync(
+        string index,
+        long[] ids,
+        float[] vectors,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        WithDeadline(
+            "AppendAsync",
+            index,
+            timeout ?? _callTimeout,
+            cancellationToken,
+            ct => Index(index).AppendAsync(new VectorBatch(ids, vectors), ct));
+
+    /// <summary>Removes ids; they are never returned once this returns.</summary>
+    public Task<MutationResult> DeleteAsync(string index, long[] ids, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WithDeadline("DeleteAsync", index, timeout ?? _callTimeout, cancellationToken, ct => Index(index).DeleteAsync(ids, ct));
+
+    /// <summary>The top <paramref name="k"/> of one query vector.</summary>
+    public async Task<QueryResult> SearchAsync(
+        string index,
+        float[] query,
+        int k,
+        SearchOptions? options = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        (await SearchRowsAsync(index, query, k, options, timeout, cancellationToken)).Results[0];
+
+    /// <summary>The top <paramref name="k"/> of each query of a batch.</summary>
+    public async Task<QueryResult[]> SearchAsync(
+        string index,
+        IReadOnlyList<float[]> queries,
+        int k,
+        SearchOptions? options = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (queries.Count == 0)
+        {
+            throw new ArgumentException("no queries given.", nameof(queries));
+        }
+
+        float[] flat = [.. queries.SelectMany(q => q)];
+        if (queries.Any(q => q.Length != queries[0].Length))
+        {
+            throw new ArgumentException("the queries of a batch must all have the same length.", nameof(queries));
+        }
+
+        return (await SearchRowsAsync(index, flat, k, options, timeout, cancellationToken)).Results;
+    }
+
+    /// <summary>The top <paramref name="k"/> of each row of a row-major batch, with the generation that answered.</summary>
+    public Task<SearchResponse> SearchRowsAsync(
+        string index,
+        float[] rows,
+        int k,
+        SearchOptions? options = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        WithDeadline(
+            "SearchAsync",
+            index,
+            timeout ?? _searchTimeout,
+            cancellationToken,
+            ct => Coordinator().SearchAsync(index, new SearchRequest(rows, k, options), ct));
+
+    /// <summary>The index's generation, counts, pending data and rebuild progress per bucket.</summary>
+    public Task<IndexStatus> StatusAsync(string index, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WithDeadline("StatusAsync", index, timeout ?? _callTimeout, cancellationToken, ct => Index(index).StatusAsync(ct));
+
+    /// <summary>
+    /// Dimensions, vectors, serving generation and default probes of a built index; throws
+    /// <see cref="KeyNotFoundException"/> when it has no generation yet.
+    /// </summary>
+    public async Task<IndexInfo> GetIndexInfoAsync(string index, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        IndexInfo.From(await StatusAsync(index, timeout, cancellationToken));
+
+    /// <summary>
+    /// Sets the index's default search settings (what <c>hyperd tune</c> chooses), kept across rebuilds; every
+    /// coordinator uses them within <c>Hyperd:RouteRefreshInterval</c> (5 s by default). A query's options still override them.
+    /// </summary>
+    public Task<IndexStatus> SetDefaultsAsync(
+        string index,
+        IndexDefaults defaults,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        WithDeadline("SetDefaultsAsync", index, timeout ?? _callTimeout, cancellationToken, ct => Index(index).SetDefaultsAsync(defaults, ct));
+
+    /// <summary>
+    /// Runs <paramref name="call"/> with a token that fires at the deadline too: Orleans passes it into the grain call,
+    /// which is then cancelled on the silo as well. The caller's own cancellation stays an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    private static Task<T> WithDeadline<T>(
+        string name,
+        string index,
+        TimeSpan timeout,
+        CancellationToken cancellationToken,
+        Func<CancellationToken, Task<T>> call)
+    {
+        // A bad name throws here, before any task exists, as it did before deadlines.
+        IndexNames.Validate(index);
+        return RunWithDeadlineAsync(name, index, timeout, cancellationToken, call);
+    }
+
+    private static async Task<T> RunWithDeadlineAsync<T>(
+        string name,
+        string index,
+        TimeSpan timeout,
+        CancellationToken cancellationToken,
+        Func<CancellationToken, Task<T>> call)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return await call(cancellationToken);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await call(deadline.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is OperationCanceledException && deadline.IsCancellationRequested
+            || e is TimeoutException && e.Message.StartsWith(OrleansResponseTimeout, StringComparison.Ordinal)))
+        {
+            throw new TimeoutException(
+                $"{name} on index '{index}' did not complete within {timeout.TotalSeconds:0.###} s; the call was cancelled.",
+                e);
+        }
+    }
+
+    private async Task<IndexStatus> BuildAndWaitAsync(
+        string index,
+        IIndexGrain grain,
+        BuildRequest request,
+        bool wait,
+        CancellationToken cancellationToken) =>
+        await AfterTicketAsync(index, grain, await grain.BuildAsync(request, cancellationToken), wait, cancellationToken);
+
+    private async Task<IndexStatus> AfterTicketAsync(
+        string index,
+        IIndexGrain grain,
+        RebuildTicket ticket,
+        bool wait,
+        CancellationToken cancellationToken)
+    {
         if (!ticket.Accepted)
         {
             throw new InvalidOperationException(ticket.Message);
@@ -30,14 +218,13 @@ public sealed class HyperdClient(IGrainFactory grains)
 
         if (!wait)
         {
-            return await grain.StatusAsync(cancellationToken);
+            return await WithDeadline("StatusAsync", index, _callTimeout, cancellationToken, grain.StatusAsync);
         }
 
-        return await WaitForRebuildAsync(index, ticket.Generation, cancellationToken);
+        return await PollRebuildAsync(index, ticket.Generation, cancellationToken);
     }
 
-    /// <summary>Waits until the rebuild of <paramref name="generation"/> ended; throws if it failed.</summary>
-    public async Task<IndexStatus> WaitForRebuildAsync(string index, long generation, CancellationToken cancellationToken = default)
+    private async Task<IndexStatus> PollRebuildAsync(string index, long generation, CancellationToken cancellationToken)
     {
         IIndexGrain grain = Index(index);
         while (true)
@@ -45,12 +232,18 @@ public sealed class HyperdClient(IGrainFactory grains)
             IndexStatus status;
             try
             {
-                status = await grain.WaitForRebuildAsync(PollSlice, cancellationToken);
+                status = await WithDeadline(
+                    "WaitForRebuildAsync",
+                    index,
+                    PollSlice + PollMargin,
+                    cancellationToken,
+                    ct => grain.WaitForRebuildAsync(PollSlice, ct));
             }
             catch (TimeoutException) when (!cancellationToken.IsCancellationRequested)
             {
                 // A long-poll answered late: a silo busy building on every core (seen on a loaded 2-core machine,
-                // timers 8 s late) misses the 30 s response timeout. The rebuild goes on there; ask again.
+                // timers 8 s late) misses the deadline, or the index grain's silo died and it moves. The rebuild
+                // goes on; ask again.
                 continue;
             }
 
@@ -70,71 +263,6 @@ public sealed class HyperdClient(IGrainFactory grains)
                     + $"{status.Generation} keeps serving)");
         }
     }
-
-    /// <summary>Adds or replaces vectors (row-major, one row per id); they are durable and searchable when this returns.</summary>
-    public Task<MutationResult> AppendAsync(string index, long[] ids, float[] vectors, CancellationToken cancellationToken = default) =>
-        Index(index).AppendAsync(new VectorBatch(ids, vectors), cancellationToken);
-
-    /// <summary>Removes ids; they are never returned once this returns.</summary>
-    public Task<MutationResult> DeleteAsync(string index, long[] ids, CancellationToken cancellationToken = default) =>
-        Index(index).DeleteAsync(ids, cancellationToken);
-
-    /// <summary>The top <paramref name="k"/> of one query vector.</summary>
-    public async Task<QueryResult> SearchAsync(
-        string index,
-        float[] query,
-        int k,
-        SearchOptions? options = null,
-        CancellationToken cancellationToken = default) =>
-        (await Coordinator().SearchAsync(index, new SearchRequest(query, k, options), cancellationToken)).Results[0];
-
-    /// <summary>The top <paramref name="k"/> of each query of a batch.</summary>
-    public async Task<QueryResult[]> SearchAsync(
-        string index,
-        IReadOnlyList<float[]> queries,
-        int k,
-        SearchOptions? options = null,
-        CancellationToken cancellationToken = default)
-    {
-        if (queries.Count == 0)
-        {
-            throw new ArgumentException("no queries given.", nameof(queries));
-        }
-
-        float[] flat = [.. queries.SelectMany(q => q)];
-        if (queries.Any(q => q.Length != queries[0].Length))
-        {
-            throw new ArgumentException("the queries of a batch must all have the same length.", nameof(queries));
-        }
-
-        return (await Coordinator().SearchAsync(index, new SearchRequest(flat, k, options), cancellationToken)).Results;
-    }
-
-    /// <summary>The top <paramref name="k"/> of each row of a row-major batch, with the generation that answered.</summary>
-    public Task<SearchResponse> SearchRowsAsync(
-        string index,
-        float[] rows,
-        int k,
-        SearchOptions? options = null,
-        CancellationToken cancellationToken = default) =>
-        Coordinator().SearchAsync(index, new SearchRequest(rows, k, options), cancellationToken);
-
-    /// <summary>The index's generation, counts, pending data and rebuild progress per bucket.</summary>
-    public Task<IndexStatus> StatusAsync(string index, CancellationToken cancellationToken = default) => Index(index).StatusAsync(cancellationToken);
-
-    /// <summary>
-    /// Dimensions, vectors, serving generation and default probes of a built index; throws
-    /// <see cref="KeyNotFoundException"/> when it has no generation yet.
-    /// </summary>
-    public async Task<IndexInfo> GetIndexInfoAsync(string index, CancellationToken cancellationToken = default) =>
-        IndexInfo.From(await StatusAsync(index, cancellationToken));
-
-    /// <summary>
-    /// Sets the index's default search settings (what <c>hyperd tune</c> chooses), kept across rebuilds; every
-    /// coordinator uses them within <c>Hyperd:RouteRefreshInterval</c> (5 s by default). A query's options still override them.
-    /// </summary>
-    public Task<IndexStatus> SetDefaultsAsync(string index, IndexDefaults defaults, CancellationToken cancellationToken = default) =>
-        Index(index).SetDefaultsAsync(defaults, cancellationToken);
 
     private IIndexGrain Index(string index)
     {

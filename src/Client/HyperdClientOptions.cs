@@ -1,6 +1,8 @@
+using HyperdOrleans.Client.Tls;
+
 namespace HyperdOrleans.Client;
 
-/// <summary>How the client finds the cluster (configuration section <c>Hyperd:Client</c>).</summary>
+/// <summary>How the client finds the cluster and how long it waits for it (configuration section <c>Hyperd:Client</c>).</summary>
 public sealed class HyperdClientOptions
 {
     public const string Section = "Hyperd:Client";
@@ -17,4 +19,19 @@ public sealed class HyperdClientOptions
 
     /// <summary>The gateway port of a localhost silo (the embedded default's).</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// Deadline of a build request, append, delete, status or defaults call (one long-poll of a rebuild wait gets
+    /// its own bound). A call that misses it is cancelled and throws <see cref="TimeoutException"/>.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Deadline of a search; shorter than <see cref="CallTimeout"/> since a search whose bucket died should fail fast.</summary>
+    public TimeSpan SearchTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long starting the client may try to reach a gateway before it fails with a message saying what to check.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Mutual TLS to the gateways: on when <see cref="MutualTlsOptions.CertificatePath"/> is set.</summary>
+    public MutualTlsOptions Tls { get; set; } = new();
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using HyperdOrleans.Client.Tls;
 using Microsoft.Extensions.Configuration;
 
 namespace HyperdOrleans.Silo;
@@ -20,7 +21,8 @@ public sealed record HyperdSiloSettings(
     string? AdvertisedHost,
     string? SiloName,
     bool Dev,
-    bool Kubernetes)
+    bool Kubernetes,
+    MutualTlsOptions? Tls)
 {
     public const string Section = "Hyperd";
     public const string ConnectionStringKey = "Hyperd:Azure:ConnectionString";
@@ -45,7 +47,8 @@ public sealed record HyperdSiloSettings(
             AdvertisedHost: config["Hyperd:AdvertisedIP"] is { Length: > 0 } ip ? ip : null,
             SiloName: config["Hyperd:SiloName"] is { Length: > 0 } name ? name : null,
             Dev: ReadBool(config, "Hyperd:Dev"),
-            Kubernetes: ReadBool(config, "Hyperd:Kubernetes"));
+            Kubernetes: ReadBool(config, "Hyperd:Kubernetes"),
+            Tls: SiloTlsSettings.Read(config));
     }
 
     /// <summary>

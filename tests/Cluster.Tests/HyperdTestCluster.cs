@@ -5,6 +5,7 @@ using HyperdOrleans.Grains.Build;
 using HyperdOrleans.Grains.Hosting;
 using HyperdOrleans.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
@@ -39,7 +40,13 @@ public sealed class HyperdTestCluster : IAsyncDisposable
 
     public HyperdClient Client { get; }
 
-    public static async Task<HyperdTestCluster> StartAsync(short silos, bool fileGrainStorage = false, Action<HyperdOptions>? configure = null)
+    /// <param name="membership">Membership timeouts of every silo (the production ones in silo-failure tests), or Orleans' defaults.</param>
+    /// <param name="configure">Changes to the test defaults of the HyperdOrleans options.</param>
+    public static async Task<HyperdTestCluster> StartAsync(
+        short silos,
+        bool fileGrainStorage = false,
+        Action<ClusterMembershipOptions>? membership = null,
+        Action<HyperdOptions>? configure = null)
     {
         string root = Path.Combine(Path.GetTempPath(), $"hyperd-cluster-tests-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
@@ -73,6 +80,10 @@ public sealed class HyperdTestCluster : IAsyncDisposable
                 configure?.Invoke(o);
             });
             silo.Services.AddSingleton<IBuildJobGate>(gate);
+            if (membership is not null)
+            {
+                silo.Configure(membership);
+            }
         });
         InProcessTestCluster cluster = builder.Build();
         await cluster.DeployAsync();

@@ -1,20 +1,29 @@
+using System.Diagnostics;
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Grains;
 using HyperdOrleans.Grains.Buckets;
 using Orleans.Runtime.Placement;
+using HyperdOrleans.Silo;
+using Xunit.Abstractions;
 
 namespace HyperdOrleans.Cluster.Tests;
 
 /// <summary>Tests that stop silos get their own cluster, with grain state in files so it outlives any silo.</summary>
-public sealed class SiloFailureTests : IAsyncLifetime
+public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    /// <summary>
+    /// Death detection (2 s probes, 3 missed: about 6 s, plus a second vote) and re-activating the buckets elsewhere;
+    /// generous for a loaded 2-core machine, far under the 30 s and 5 minutes that calls waited before.
+    /// </summary>
+    private static readonly TimeSpan KillRecoveryBound = TimeSpan.FromSeconds(25);
+
     private HyperdTestCluster _hyperd = null!;
     private TestData _data = null!;
 
     public async Task InitializeAsync()
     {
-        _hyperd = await HyperdTestCluster.StartAsync(3, fileGrainStorage: true);
+        _hyperd = await HyperdTestCluster.StartAsync(3, fileGrainStorage: true, membership: AzureSiloConfiguration.ApplyProductionTimeouts);
         _data = new TestData(_hyperd.Root, 20_000);
     }
 
@@ -113,6 +122,42 @@ public sealed class SiloFailureTests : IAsyncLifetime
         IndexStatus retried = await Within.Phase("the retried rebuild", _hyperd.Client.BuildAsync(index, new BuildRequest()));
         Assert.True(retried.Generation > abandoned);
         Assert.True(retried.LastRebuild!.Succeeded);
+    }
+
+    [Fact]
+    public async Task AfterASiloIsKilled_SearchesAnswerAgainWithinSeconds()
+    {
+        const string index = "silo-kill";
+        await _hyperd.BuildAsync(index, _data);
+        // Every bucket probed, so the searches below must reach the killed silo's buckets.
+        var everyBucket = new SearchOptions(LshHasher.BucketCount, 50);
+        QueryResult before = await _hyperd.Client.SearchAsync(index, _data.Query(2), 10, everyBucket);
+        IGrainFactory grains = _hyperd.Cluster.Client;
+        BucketStatus[] buckets = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
+            .Select(b => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).StatusAsync()));
+
+        // Not the first silo: the in-process cluster's client keeps a gateway there.
+        var victim = _hyperd.Cluster.Silos.Skip(1).First(s => buckets.Any(b => b.Silo == s.SiloAddress.ToString()));
+        await Within.Phase("killing a secondary silo that holds buckets", _hyperd.Cluster.KillSiloAsync(victim));
+        var clock = Stopwatch.StartNew();
+        QueryResult? after = null;
+        var failures = new List<string>();
+        while (after is null && clock.Elapsed < KillRecoveryBound)
+        {
+            try
+            {
+                after = await _hyperd.Client.SearchAsync(index, _data.Query(2), 10, everyBucket, TimeSpan.FromSeconds(5));
+            }
+            catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansException)
+            {
+                // Failing fast is allowed until the silo is declared dead and its buckets move; hanging is not.
+                failures.Add($"{clock.Elapsed.TotalSeconds:F1} s {e.GetType().Name}");
+            }
+        }
+
+        output.WriteLine($"first answer {clock.Elapsed.TotalSeconds:F1} s after the kill; failed before it: {string.Join("; ", failures)}");
+        Assert.True(after is not null, $"no search answered within {KillRecoveryBound.TotalSeconds} s of the kill: {string.Join("; ", failures)}");
+        Assert.Equal(before.Ids, after!.Ids);
     }
 
     [Fact]

@@ -21,10 +21,12 @@ public sealed class AzureClusterTests(AzuriteFixture azurite)
         var serviceId = $"svc{Guid.NewGuid():N}";
         var conn = azurite.ConnectionString;
 
+        // Mutual TLS as in production: every silo and the client hold a certificate of the cluster's CA.
+        using var ca = new TestCertificates("cluster-test-ca");
         var silos = await Task.WhenAll(
-            StartSiloAsync(Settings(conn, clusterId, serviceId), "first cluster"),
-            StartSiloAsync(Settings(conn, clusterId, serviceId), "first cluster"));
-        var client = await StartClientAsync(conn, clusterId, serviceId, "first cluster");
+            StartSiloAsync(Settings(conn, clusterId, serviceId, ca), "first cluster"),
+            StartSiloAsync(Settings(conn, clusterId, serviceId, ca), "first cluster"));
+        var client = await StartClientAsync(conn, clusterId, serviceId, "first cluster", ca);
         var grains = client.Services.GetRequiredService<IClusterClient>();
 
         var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
@@ -52,8 +54,8 @@ public sealed class AzureClusterTests(AzuriteFixture azurite)
         Assert.Equal(0, await ActiveRowsAsync(conn, clusterId));
 
         // ...and the grain states are read back by a new silo that never saw them in memory.
-        var silo = await StartSiloAsync(Settings(conn, clusterId, serviceId), "restarted cluster");
-        client = await StartClientAsync(conn, clusterId, serviceId, "restarted cluster");
+        var silo = await StartSiloAsync(Settings(conn, clusterId, serviceId, ca), "restarted cluster");
+        client = await StartClientAsync(conn, clusterId, serviceId, "restarted cluster", ca);
         grains = client.Services.GetRequiredService<IClusterClient>();
         for (var i = 0; i < Probes; i++)
         {

@@ -1,8 +1,7 @@
-using Azure.Data.Tables;
+using HyperdOrleans.Client;
 using HyperdOrleans.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 
 namespace HyperdOrleans.Storage.Tests;
 
@@ -11,11 +10,14 @@ internal static class AzureSiloTestHosts
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>A silo's settings with its own free ports; grain state goes to the container named after the service.</summary>
-    public static Dictionary<string, string?> Settings(string connectionString, string clusterId, string serviceId)
+    /// <summary>
+    /// A silo's settings with its own free ports; grain state goes to the container named after the service. With
+    /// <paramref name="tls"/> the silo gets a certificate of that CA; without, TLS is switched off explicitly.
+    /// </summary>
+    public static Dictionary<string, string?> Settings(string connectionString, string clusterId, string serviceId, TestCertificates? tls = null)
     {
         var ports = FreePorts.Take(2);
-        return new()
+        var settings = new Dictionary<string, string?>
         {
             ["Hyperd:Azure:ConnectionString"] = connectionString,
             ["Hyperd:ClusterId"] = clusterId,
@@ -25,6 +27,16 @@ internal static class AzureSiloTestHosts
             ["Hyperd:Azure:StateContainer"] = StateContainer(serviceId),
             ["Hyperd:Dev"] = "true",
         };
+        if (tls is null)
+        {
+            settings["Hyperd:Tls:Enabled"] = "false";
+        }
+        else
+        {
+            tls.AddSiloSettings(settings, $"silo-{ports[0]}");
+        }
+
+        return settings;
     }
 
     public static string StateContainer(string serviceId) => $"state-{serviceId}";
@@ -45,21 +57,37 @@ internal static class AzureSiloTestHosts
         return host;
     }
 
-    public static async Task<IHost> StartClientAsync(string connectionString, string clusterId, string serviceId, string phase)
+    /// <summary>
+    /// A client of the SDK (<see cref="HyperdClientHostExtensions.AddHyperdClient"/>), with a certificate of
+    /// <paramref name="tls"/> if given.
+    /// </summary>
+    public static async Task<IHost> StartClientAsync(
+        string connectionString,
+        string clusterId,
+        string serviceId,
+        string phase,
+        TestCertificates? tls = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client =>
+        var host = BuildClient(connectionString, clusterId, serviceId, o =>
         {
-            client.Configure<ClusterOptions>(o =>
+            if (tls is not null)
             {
-                o.ClusterId = clusterId;
-                o.ServiceId = serviceId;
-            });
-            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString));
+                o.Tls = tls.ClientOptions($"client-{Guid.NewGuid():N}");
+            }
         });
-        var host = builder.Build();
         await StartAsync(host, $"client ({phase})");
         return host;
+    }
+
+    public static IHost BuildClient(string connectionString, string clusterId, string serviceId, Action<HyperdClientOptions> configure)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.AddHyperdClient(o =>
+        {
+            (o.AzureStorageConnectionString, o.ClusterId, o.ServiceId) = (connectionString, clusterId, serviceId);
+            configure(o);
+        });
+        return builder.Build();
     }
 
     public static async Task StopAsync(params IHost[] hosts)

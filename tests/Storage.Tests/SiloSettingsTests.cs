@@ -29,6 +29,7 @@ public sealed class SiloSettingsTests
         {
             ["Hyperd:Azure:ConnectionString"] = Conn,
             ["Hyperd:Azure:Container"] = "my-index",
+            ["Hyperd:Tls:Enabled"] = "false",
         });
 
         var store = Assert.IsType<BlobIndexFileStore>(host.Services.GetRequiredService<IIndexFileStore>());
@@ -72,6 +73,35 @@ public sealed class SiloSettingsTests
         })!.ResolveAdvertisedAddress()));
     }
 
-    private static HyperdSiloSettings? Read(Dictionary<string, string?> values) =>
-        HyperdSiloSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+    [Fact]
+    public void TlsSettings_AreRead_AndAWrongCertificatePathStopsTheSiloNamingTheKey()
+    {
+        using var ca = new TestCertificates("settings-ca");
+        var values = new Dictionary<string, string?> { ["Hyperd:Azure:ConnectionString"] = Conn, ["Hyperd:Tls:Enabled"] = null };
+        ca.AddSiloSettings(values, "settings-silo");
+        var tls = Read(values)!.Tls!;
+        Assert.Equal(ca.CaPath, tls.CaPath);
+        Assert.Equal(TestCertificates.Password, tls.CertificatePassword);
+
+        values["Hyperd:Tls:CertificatePath"] = "/nonexistent/silo.pfx";
+        var refused = Assert.Throws<InvalidOperationException>(() =>
+        {
+            using var host = AzureSiloTestHosts.BuildSilo(values);
+        });
+        Assert.Contains("Hyperd:Tls:CertificatePath '/nonexistent/silo.pfx'", refused.Message);
+    }
+
+    [Fact]
+    public void TlsEnabledFalse_IsAnExplicitOptOut()
+    {
+        Assert.Null(Read(new() { ["Hyperd:Azure:ConnectionString"] = Conn, ["Hyperd:Tls:Enabled"] = "false" })!.Tls);
+        Assert.Throws<InvalidOperationException>(() => Read(new() { ["Hyperd:Azure:ConnectionString"] = Conn, ["Hyperd:Tls:Enabled"] = "no" }));
+    }
+
+    /// <summary>Reads <paramref name="values"/>, with TLS switched off unless they say otherwise (TLS has tests of its own).</summary>
+    private static HyperdSiloSettings? Read(Dictionary<string, string?> values)
+    {
+        values.TryAdd("Hyperd:Tls:Enabled", "false");
+        return HyperdSiloSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+    }
 }

@@ -46,7 +46,8 @@ internal sealed class ClusterMethod(BenchOptions options, Dataset data, DatasetR
             });
             await using InProcessTestCluster cluster = builder.Build();
             await cluster.DeployAsync();
-            var client = new HyperdClient(cluster.Client);
+            // Benchmark batches (every query at once) may run longer than an interactive search's 10 s deadline.
+            var client = new HyperdClient(cluster.Client, new HyperdClientOptions { SearchTimeout = TimeSpan.FromMinutes(5) });
 
             await BuildAsync(client, root);
             await FirstCallAsync(client);

@@ -150,7 +150,7 @@ internal static class ClusterBenchRunner
         BenchSettings settings,
         CancellationToken cancellationToken)
     {
-        IndexStatus status = await session.Client.StatusAsync(session.Name, cancellationToken);
+        IndexStatus status = await session.Client.StatusAsync(session.Name, cancellationToken: cancellationToken);
         if (settings.Rebuild || !status.Exists)
         {
             return await ClusterBuildRun.BuildAsync(

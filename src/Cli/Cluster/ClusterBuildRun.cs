@@ -59,7 +59,7 @@ internal static class ClusterBuildRun
                 session.Name,
                 new BuildRequest(path, rawDimensions, clusters, seed, Storage: (IndexStorage)storage),
                 wait: false,
-                cancellationToken);
+                cancellationToken: cancellationToken);
         }
         catch (InvalidOperationException e)
         {
@@ -89,7 +89,7 @@ internal static class ClusterBuildRun
     {
         while (true)
         {
-            IndexStatus status = await session.Client.StatusAsync(session.Name, cancellationToken);
+            IndexStatus status = await session.Client.StatusAsync(session.Name, cancellationToken: cancellationToken);
             if (status.Rebuild is not { } rebuild || rebuild.Generation != generation)
             {
                 break;
@@ -101,7 +101,7 @@ internal static class ClusterBuildRun
 
         try
         {
-            IndexStatus final = await session.Client.WaitForRebuildAsync(session.Name, generation, cancellationToken);
+            IndexStatus final = await session.Client.WaitForRebuildAsync(session.Name, generation, cancellationToken: cancellationToken);
             state.Set("partition", "partition", 1);
             return final;
         }

@@ -10,7 +10,7 @@ internal sealed record ClusterIndexInfo(IndexStatus Status, SearchParameters Def
     /// <summary>Throws <see cref="CliException"/> when the index has no generation to search yet.</summary>
     public static async Task<ClusterIndexInfo> ReadAsync(ClusterSession session, CancellationToken cancellationToken)
     {
-        IndexStatus status = await session.Client.StatusAsync(session.Name, cancellationToken);
+        IndexStatus status = await session.Client.StatusAsync(session.Name, cancellationToken: cancellationToken);
         if (!status.Exists)
         {
             throw new CliException($"index '{session.Name}' has no built generation in the {session.Choice.Target.Description}; build it first "

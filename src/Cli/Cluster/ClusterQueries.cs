@@ -22,7 +22,7 @@ internal static class ClusterQueries
         var options = new SearchOptions(probes.LshProbes, probes.NProbe, (SearchBudget)probes.Budget, probes.Rerank);
         return async rows =>
         {
-            SearchResponse response = await client.SearchRowsAsync(name, rows, k, options, cancellationToken);
+            SearchResponse response = await client.SearchRowsAsync(name, rows, k, options, cancellationToken: cancellationToken);
             if (generation is long expected && response.Generation != expected)
             {
                 throw new CliException($"index '{name}' switched from generation {expected} to {response.Generation} during the run (a rebuild "

@@ -108,6 +108,13 @@ internal sealed class ClusterSession : IAsyncDisposable
             o.ClusterId = target.ClusterId;
             o.ServiceId = target.ServiceId;
             o.GatewayPort = gatewayPort;
+            o.ConnectTimeout = ConnectTimeout;
+            o.Tls = target.Tls;
+
+            // The tool sends whole query files and rebuild requests as batches: an interactive search's 10 s deadline
+            // would cut them short. Ctrl+C still cancels at once.
+            o.SearchTimeout = TimeSpan.FromMinutes(5);
+            o.CallTimeout = TimeSpan.FromMinutes(5);
         });
         return builder.Build();
     }

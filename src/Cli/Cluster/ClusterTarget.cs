@@ -1,5 +1,6 @@
 using System.Globalization;
 using HyperdOrleans.Client;
+using HyperdOrleans.Client.Tls;
 using Microsoft.Extensions.Configuration;
 
 namespace HyperdOrleans.Cli.Cluster;
@@ -25,6 +26,9 @@ internal enum ClusterKind
 /// </summary>
 internal sealed record ClusterTarget(ClusterKind Kind, int GatewayPort, string? ConnectionString, string ClusterId, string ServiceId)
 {
+    /// <summary>The client certificate and CA (<c>Hyperd__Client__Tls__*</c>, which <c>cluster.env</c> exports) for a TLS cluster.</summary>
+    public MutualTlsOptions Tls { get; init; } = new();
+
     public const string Usage = "embedded, localhost[:gatewayPort] or azure";
 
     /// <summary>Configuration key (env <c>Hyperd__Client__Cluster</c>) that supplies <c>--cluster</c> when it is not given.</summary>
@@ -62,7 +66,7 @@ internal sealed record ClusterTarget(ClusterKind Kind, int GatewayPort, string? 
                     + "Hyperd__Azure__ConnectionString, as 'source infra/.run/cluster.env' does).");
             }
 
-            return new ClusterTarget(ClusterKind.Azure, 0, connection, clusterId, serviceId);
+            return new ClusterTarget(ClusterKind.Azure, 0, connection, clusterId, serviceId) { Tls = client.Tls };
         }
 
         if (lower == "localhost" || lower.StartsWith("localhost:", StringComparison.Ordinal))
@@ -77,7 +81,7 @@ internal sealed record ClusterTarget(ClusterKind Kind, int GatewayPort, string? 
                 throw new CliException($"--cluster '{value}': the gateway port must be a number from 1 to 65535.");
             }
 
-            return new ClusterTarget(ClusterKind.Localhost, port, null, clusterId, serviceId);
+            return new ClusterTarget(ClusterKind.Localhost, port, null, clusterId, serviceId) { Tls = client.Tls };
         }
 
         throw new CliException($"--cluster '{value}' is not a cluster: use {Usage}.");

@@ -26,7 +26,7 @@ internal static class StatusCommand
             if (cluster.Resolve(parsed, parsed.GetValue(index)) is { } choice)
             {
                 await using ClusterSession session = await ClusterSession.ConnectAsync(context, choice, buildThreads: 0, cancellationToken);
-                ClusterStatusReport.Print(context, await session.Client.StatusAsync(session.Name, cancellationToken));
+                ClusterStatusReport.Print(context, await session.Client.StatusAsync(session.Name, cancellationToken: cancellationToken));
                 return ExitCodes.Success;
             }
 

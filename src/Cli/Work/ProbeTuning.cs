@@ -65,7 +65,7 @@ internal static class ProbeTuning
         IndexStatus status = await session.Client.SetDefaultsAsync(
             session.Name,
             new IndexDefaults(chosen.LshProbes, chosen.NProbe, tuning),
-            cancellationToken);
+            cancellationToken: cancellationToken);
         context.Ui.WriteLine($"recorded lshProbes={status.Defaults!.LshProbes} nprobe={status.Defaults.NProbe} as the defaults of {where} (every "
             + $"coordinator uses them within a few seconds)");
         return ExitCodes.Success;
