@@ -25,11 +25,11 @@ internal static class IndexCheck
 
     public static async Task<int> RunAsync(string[] args, string connectionString, string clusterId, string serviceId, MutualTlsOptions tls)
     {
-        var count = Arg(args, "--count", 100_000);
-        var dimensions = Arg(args, "--dims", 70);
-        var rebuilds = Arg(args, "--rebuilds", 1);
-        var name = StringArg(args, "--name", "check");
-        var given = StringArg(args, "--data", "");
+        var count = Args.Int(args, "--count", 100_000);
+        var dimensions = Args.Int(args, "--dims", 70);
+        var rebuilds = Args.Int(args, "--rebuilds", 1);
+        var name = Args.String(args, "--name", "check");
+        var given = Args.String(args, "--data", "");
         var data = Path.GetFullPath(given.Length > 0 ? given : $"clustered-{count}x{dimensions}.fvecs");
         if (given.Length > 0 && !File.Exists(data))
         {
@@ -112,12 +112,4 @@ internal static class IndexCheck
         return parts.Length >= 2 ? $"{parts[0]}:{parts[1]}" : silo;
     }
 
-    private static int Arg(string[] args, string name, int fallback) =>
-        int.Parse(StringArg(args, name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-
-    private static string StringArg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 }

@@ -1,4 +1,7 @@
 // Usage: ClusterCheck [--expect N] [--timeout SECONDS]
+//        ClusterCheck load --name NAME --seconds S --journal FILE   (the load infra/chaos.sh injects faults under)
+//        ClusterCheck verify --name NAME --journal FILE             (acknowledged rows all there, failed calls' rows absent)
+//        ClusterCheck where|rebuild --name NAME                     (the index's status as JSON; start a rebuild and return)
 //        ClusterCheck index [--count N] [--dims D] [--name NAME] [--data FILE] [--rebuilds R] [--build]   (see IndexCheck)
 // Reads Hyperd__Azure__ConnectionString, Hyperd__ClusterId and Hyperd__ServiceId from the environment, the same
 // variables the silos get, and the client certificate from Hyperd__Client__Tls__* (cluster.env).
@@ -11,8 +14,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-var expect = IntArg(args, "--expect", 3);
-var timeout = TimeSpan.FromSeconds(IntArg(args, "--timeout", 120));
+var expect = Args.Int(args, "--expect", 3);
+var timeout = TimeSpan.FromSeconds(Args.Int(args, "--timeout", 120));
 var config = new ConfigurationBuilder().AddEnvironmentVariables().Build();
 var connectionString = config["Hyperd:Azure:ConnectionString"]
     ?? throw new InvalidOperationException("Hyperd__Azure__ConnectionString is not set.");
@@ -23,6 +26,11 @@ config.GetSection($"{HyperdClientOptions.Section}:Tls").Bind(tls);
 if (args is ["index", ..])
 {
     return await IndexCheck.RunAsync(args[1..], connectionString, clusterId, serviceId, tls);
+}
+
+if (args is ["load" or "verify" or "where" or "rebuild", ..])
+{
+    return await FaultLoad.RunAsync(args, connectionString, clusterId, serviceId, tls);
 }
 
 using var deadline = new CancellationTokenSource(timeout);
@@ -81,14 +89,3 @@ static void Print(IReadOnlyList<MembershipRow> rows)
     }
 }
 
-static int IntArg(string[] args, string name, int fallback)
-{
-    var i = Array.IndexOf(args, name);
-    if (i < 0)
-    {
-        return fallback;
-    }
-    return i + 1 < args.Length && int.TryParse(args[i + 1], out var value) && value >= 0
-        ? value
-        : throw new ArgumentException($"{name} needs a non-negative whole number.");
-}

@@ -4,6 +4,7 @@ namespace HyperdOrleans.Abstractions;
 /// An index as its grain sees it. <see cref="Exists"/> is false until a first build completes. <see cref="Defaults"/>
 /// are the probes a query without options gets (null from a silo that predates the field). <see cref="WriteFault"/> says why
 /// appends and deletes are refused (the write-ahead log lost or damaged acknowledged records), null while they are accepted.
+/// <see cref="Silo"/> is the silo running the index grain (the index's single writer and rebuild coordinator).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.IndexStatus")]
 public sealed record IndexStatus(
@@ -18,7 +19,8 @@ public sealed record IndexStatus(
     [property: Id(8)] long PendingOperations,
     [property: Id(9)] IndexDefaults? Defaults = null,
     [property: Id(10)] IndexStorage Storage = IndexStorage.Float32,
-    [property: Id(11)] string? WriteFault = null);
+    [property: Id(11)] string? WriteFault = null,
+    [property: Id(12)] string? Silo = null);
 
 /// <summary>A running rebuild: its phase and each bucket job's progress.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.RebuildProgress")]

@@ -20,6 +20,11 @@ internal static class ClusterStatusReport
             PrintBuckets(context, status);
         }
 
+        if (status.Silo is { Length: > 0 } silo)
+        {
+            context.Ui.WriteLine($"index grain (writer, rebuilds) on {ClusterBuildRun.ShortSilo(silo)}");
+        }
+
         if (status.WriteFault is { } fault)
         {
             context.Ui.WriteLine($"WRITES REFUSED: {fault}");

@@ -378,7 +378,8 @@ public sealed partial class IndexGrain(
         _rebuild?.ToProgress(),
         state.State.LastRebuild,
         _pendingOperations,
-        _writeFault);
+        _writeFault,
+        GrainContext.Address.SiloAddress?.ToString() ?? "");
 
     private IndexManifest RequireExisting() =>
         state.State.Manifest ?? throw new KeyNotFoundException($"index '{_name}' does not exist (no build has completed); build it first.");

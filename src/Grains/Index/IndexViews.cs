@@ -13,8 +13,9 @@ internal static class IndexViews
         RebuildProgress? rebuild,
         RebuildOutcome? lastRebuild,
         long pendingOperations,
-        string? writeFault) => m is null
-        ? new IndexStatus(index, false, 0, 0, 0, [], rebuild, lastRebuild, pendingOperations, WriteFault: writeFault)
+        string? writeFault,
+        string silo) => m is null
+        ? new IndexStatus(index, false, 0, 0, 0, [], rebuild, lastRebuild, pendingOperations, WriteFault: writeFault, Silo: silo)
         : new IndexStatus(
             index,
             true,
@@ -27,7 +28,8 @@ internal static class IndexViews
             pendingOperations,
             Defaults(m),
             (IndexStorage)m.Build.Storage,
-            writeFault);
+            writeFault,
+            silo);
 
     public static IndexDefaults Defaults(IndexManifest m) => new(
         m.Defaults.LshProbes,

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using HyperdOrleans.Abstractions;
+using HyperdOrleans.Client;
+using HyperdOrleans.Client.Tls;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace HyperdOrleans.ClusterCheck;
+
+/// <summary>
+/// <c>load</c> and <c>verify</c>: a client connected as users connect (the SDK, its default deadlines, mutual TLS), running the
+/// load infra/chaos.sh injects faults under, or checking afterwards what the load was told.
+/// </summary>
+internal static class FaultLoad
+{
+    public static async Task<int> RunAsync(string[] args, string connectionString, string clusterId, string serviceId, MutualTlsOptions tls)
+    {
+        bool verify = args[0] == "verify";
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.AddHyperdClient(o =>
+        {
+            (o.AzureStorageConnectionString, o.ClusterId, o.ServiceId, o.Tls) = (connectionString, clusterId, serviceId, tls);
+            if (verify)
+            {
+                // Exhaustive re-asks of a few hundred rows at once: not an interactive call.
+                o.SearchTimeout = TimeSpan.FromMinutes(2);
+            }
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var hyperd = host.Services.GetRequiredService<HyperdClient>();
+        int code = args[0] switch
+        {
+            "verify" => await VerifyRun.RunAsync(args[1..], hyperd),
+            "where" => await WhereAsync(args[1..], hyperd),
+            "rebuild" => await RebuildAsync(args[1..], hyperd),
+            _ => await LoadRun.RunAsync(args[1..], hyperd),
+        };
+        await host.StopAsync(CancellationToken.None);
+        return code;
+    }
+
+    /// <summary>The index's status as one JSON line: where its grain runs, its generation, how its last rebuild ended.</summary>
+    private static async Task<int> WhereAsync(string[] args, HyperdClient hyperd)
+    {
+        IndexStatus status = await hyperd.StatusAsync(Args.String(args, "--name", "chaos"));
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            status.Silo,
+            status.Generation,
+            status.Count,
+            status.PendingOperations,
+            status.WriteFault,
+            Running = status.Rebuild?.Generation,
+            LastGeneration = status.LastRebuild?.Generation,
+            LastSucceeded = status.LastRebuild?.Succeeded,
+            LastError = status.LastRebuild?.Error,
+        }));
+        return 0;
+    }
+
+    /// <summary>Starts a rebuild from the index's own data and returns at once.</summary>
+    private static async Task<int> RebuildAsync(string[] args, HyperdClient hyperd)
+    {
+        IndexStatus started = await hyperd.BuildAsync(Args.String(args, "--name", "chaos"), new BuildRequest(), wait: false);
+        Console.WriteLine($"rebuild to generation {started.Rebuild?.Generation} started");
+        return 0;
+    }
+}

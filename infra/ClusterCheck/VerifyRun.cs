@@ -1,0 +1,54 @@
+using System.Text.Json;
+using HyperdOrleans.Abstractions;
+using HyperdOrleans.Client;
+
+namespace HyperdOrleans.ClusterCheck;
+
+/// <summary>What <c>verify</c> found: acknowledged rows lost, and rows of failed calls that are visible.</summary>
+internal sealed record VerifySummary(long AcknowledgedRows, long Lost, long FailedCallRows, long FailedCallRowsVisible, long[] LostSample);
+
+/// <summary>
+/// <c>ClusterCheck verify</c>: after a load run and its fault, every acknowledged id must be the top hit of its own vector
+/// (asked at the index's defaults, then exhaustively on a miss), and no id of a failed call may be found at all.
+/// </summary>
+internal static class VerifyRun
+{
+    private const int Batch = 256;
+    private static readonly SearchOptions Exhaustive = new(LshProbes: 8, NProbe: 1_000_000);
+
+    public static async Task<int> RunAsync(string[] args, HyperdClient hyperd)
+    {
+        string name = Args.String(args, "--name", "chaos");
+        IReadOnlyList<AppendCall> calls = LoadJournal.Read(Args.String(args, "--journal", "load.jsonl"));
+        int dimensions = (await hyperd.StatusAsync(name)).Dimensions;
+        long[] acknowledged = [.. calls.Where(c => c.Ok).SelectMany(Ids)];
+        long[] failed = [.. calls.Where(c => !c.Ok).SelectMany(Ids)];
+
+        var lost = new List<long>();
+        foreach (long[] chunk in acknowledged.Chunk(Batch))
+        {
+            long[] missed = await NotTopAsync(hyperd, name, chunk, dimensions, null);
+            lost.AddRange(missed.Length == 0 ? [] : await NotTopAsync(hyperd, name, missed, dimensions, Exhaustive));
+        }
+
+        long visible = 0;
+        foreach (long[] chunk in failed.Chunk(Batch))
+        {
+            visible += chunk.Length - (await NotTopAsync(hyperd, name, chunk, dimensions, Exhaustive)).Length;
+        }
+
+        var summary = new VerifySummary(acknowledged.Length, lost.Count, failed.Length, visible, [.. lost.Take(10)]);
+        Console.WriteLine(JsonSerializer.Serialize(summary));
+        return lost.Count == 0 && visible == 0 ? 0 : 1;
+    }
+
+    private static IEnumerable<long> Ids(AppendCall call) => Enumerable.Range(0, call.Count).Select(i => call.First + i);
+
+    /// <summary>The ids that are not the top hit of their own vector.</summary>
+    private static async Task<long[]> NotTopAsync(HyperdClient hyperd, string name, long[] ids, int dimensions, SearchOptions? options)
+    {
+        float[][] vectors = [.. ids.Select(id => IdVectors.For(id, dimensions))];
+        QueryResult[] results = await hyperd.SearchAsync(name, vectors, 1, options);
+        return [.. ids.Where((id, i) => results[i].Count == 0 || results[i].Ids[0] != id)];
+    }
+}
