@@ -7,6 +7,8 @@
 #   infra/cluster.sh down     SIGTERM the silos (graceful leave), then Azurite
 #   infra/cluster.sh down --purge   also delete infra/.run (Azurite's data, logs)
 #   infra/cluster.sh check [--count N --dims D --rebuilds R]   build an index and query it through the client SDK
+#   infra/cluster.sh kill-silo N | start-silo N   SIGKILL silo N; start it again on its ports (infra/chaos.sh)
+#   infra/cluster.sh azurite kill|start|stop|cont   SIGKILL, restart on its data, SIGSTOP or SIGCONT Azurite
 #   infra/cluster.sh certs    only make the development CA and certificates (for docker-compose, or to inspect them)
 #
 # Environment (all optional):
@@ -76,6 +78,10 @@ build() {
   else
     publish
   fi
+  locate_silo
+}
+
+locate_silo() {
   local cfg
   cfg=$(ls "$RUN/silo"/*.runtimeconfig.json 2>/dev/null | head -n1) || true
   [[ -n $cfg ]] || die "no runnable assembly in $RUN/silo"
@@ -95,13 +101,18 @@ start_azurite() {
     log "node_modules/.bin/azurite is missing: running npm ci"
     (cd "$ROOT" && npm ci --no-audit --no-fund) >"$RUN/npm.log" 2>&1 || { tail -n 20 "$RUN/npm.log"; die "npm ci failed"; }
   fi
-  pick_port BLOB_PORT 10000; pick_port QUEUE_PORT 10001; pick_port TABLE_PORT 10002
+  if [[ ${1:-} == again ]]; then
+    read -r BLOB_PORT QUEUE_PORT TABLE_PORT <"$RUN/azurite.ports"
+  else
+    pick_port BLOB_PORT 10000; pick_port QUEUE_PORT 10001; pick_port TABLE_PORT 10002
+    echo "$BLOB_PORT $QUEUE_PORT $TABLE_PORT" >"$RUN/azurite.ports"
+  fi
   mkdir -p "$RUN/azurite"
   # Data kept in infra/.run/azurite, so an index and its manifest outlive `down` / `up` (purge with down --purge).
   (cd "$RUN" && exec setsid "$ROOT/node_modules/.bin/azurite" --silent --location "$RUN/azurite" \
       --blobHost 127.0.0.1 --blobPort "$BLOB_PORT" --queueHost 127.0.0.1 --queuePort "$QUEUE_PORT" \
       --tableHost 127.0.0.1 --tablePort "$TABLE_PORT" --skipApiVersionCheck --loose --disableTelemetry \
-      </dev/null >"$RUN/azurite.log" 2>&1) &
+      </dev/null >>"$RUN/azurite.log" 2>&1) &
   echo $! >"$RUN/azurite.pid"
   local waited=0
   until azurite_ready "$BLOB_PORT" '/devstoreaccount1?comp=list' && azurite_ready "$TABLE_PORT" /devstoreaccount1/Tables; do
@@ -173,28 +184,35 @@ start_silos() {
       pick_port dashboard_port 5080
       echo "http://127.0.0.1:$dashboard_port/" >"$RUN/dashboard.url"
     fi
-    (
-      # shellcheck disable=SC1091
-      source "$RUN/cluster.env"
-      export Hyperd__SiloPort=$silo_port Hyperd__GatewayPort=$gateway_port Hyperd__Dev=true Hyperd__SiloName=silo-$i
-      export Hyperd__Tls__CertificatePath=$RUN/tls/silo-$i.pfx Hyperd__Tls__CertificatePassword=$TLS_PASSWORD
-      export Hyperd__Tls__CaPath=$RUN/tls/ca.pem
-      # Each silo its own file cache and build scratch: the grains' default is one folder under /tmp, which three
-      # silos on one machine would share (one silo dropping an old generation would pull files from under another).
-      export Hyperd__CacheDirectory=$RUN/work-$i/cache Hyperd__WorkDirectory=$RUN/work-$i/scratch
-      export Hyperd__Dashboard__Port=$dashboard_port
-      export DOTNET_ENVIRONMENT=Development
-      export Logging__LogLevel__Polly=Warning
-      export Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__TimestampFormat='HH:mm:ss.fff '
-      export Logging__Console__FormatterOptions__SingleLine=true
-      # Its own working directory per silo: relative cache paths of three silos on one machine never collide.
-      mkdir -p "$RUN/work-$i" && cd "$RUN/work-$i"
-      exec env 'Logging__LogLevel__Microsoft.AspNetCore=Warning' setsid dotnet "$SILO_DLL" </dev/null >"$RUN/silo-$i.log" 2>&1
-    ) &
-    echo $! >"$RUN/silo-$i.pid"
     echo "$silo_port $gateway_port $dashboard_port" >"$RUN/silo-$i.ports"
+    start_silo "$i"
     log "silo $i: silo port $silo_port, gateway $gateway_port${dashboard_port:+, dashboard $dashboard_port} (log: infra/.run/silo-$i.log)"
   done
+}
+
+# start_silo N: silo N on the ports recorded in infra/.run/silo-N.ports (so a restarted silo comes back where it was).
+start_silo() {
+  local i=$1 silo_port gateway_port dashboard_port
+  read -r silo_port gateway_port dashboard_port <"$RUN/silo-$i.ports"
+  (
+    # shellcheck disable=SC1091
+    source "$RUN/cluster.env"
+    export Hyperd__SiloPort=$silo_port Hyperd__GatewayPort=$gateway_port Hyperd__Dev=true Hyperd__SiloName=silo-$i
+    export Hyperd__Tls__CertificatePath=$RUN/tls/silo-$i.pfx Hyperd__Tls__CertificatePassword=$TLS_PASSWORD
+    export Hyperd__Tls__CaPath=$RUN/tls/ca.pem
+    # Each silo its own file cache and build scratch: the grains' default is one folder under /tmp, which three
+    # silos on one machine would share (one silo dropping an old generation would pull files from under another).
+    export Hyperd__CacheDirectory=$RUN/work-$i/cache Hyperd__WorkDirectory=$RUN/work-$i/scratch
+    export Hyperd__Dashboard__Port=${dashboard_port:-}
+    export DOTNET_ENVIRONMENT=Development
+    export Logging__LogLevel__Polly=Warning
+    export Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__TimestampFormat='HH:mm:ss.fff '
+    export Logging__Console__FormatterOptions__SingleLine=true
+    # Its own working directory per silo: relative cache paths of three silos on one machine never collide.
+    mkdir -p "$RUN/work-$i" && cd "$RUN/work-$i"
+    exec env 'Logging__LogLevel__Microsoft.AspNetCore=Warning' setsid dotnet "$SILO_DLL" </dev/null >>"$RUN/silo-$i.log" 2>&1
+  ) &
+  echo $! >"$RUN/silo-$i.pid"
 }
 
 wait_joined() {
@@ -292,6 +310,35 @@ cmd_status() {
 }
 
 # The client-side check: an index built and queried through the cluster (ClusterCheck index, client SDK).
+# Faults for infra/chaos.sh (and by hand): SIGKILL a silo, start it again on its ports, and Azurite's kill, restart,
+# stall (SIGSTOP) and resume (SIGCONT).
+cmd_kill_silo() {
+  [[ -f $RUN/silo-$1.pid ]] || die "no silo $1"
+  kill -KILL "$(<"$RUN/silo-$1.pid")" 2>/dev/null || true
+  log "silo $1: SIGKILL"
+}
+
+cmd_start_silo() {
+  [[ -f $RUN/silo-$1.ports ]] || die "no silo $1 was ever started"
+  locate_silo
+  TLS_PASSWORD=$(<"$RUN/tls/password")
+  alive "$RUN/silo-$1.pid" "$(basename "$SILO_DLL")" && die "silo $1 is running"
+  start_silo "$1"
+  log "silo $1: started again on ports $(<"$RUN/silo-$1.ports")"
+}
+
+cmd_azurite() {
+  local pid
+  pid=$(<"$RUN/azurite.pid")
+  case $1 in
+    kill) kill -KILL "$pid" 2>/dev/null || true; pkill -KILL -f "$RUN/azurite" 2>/dev/null || true; log "Azurite: SIGKILL" ;;
+    start) start_azurite again ;;
+    stop) pkill -STOP -f -- "--location $RUN/azurite" || true; log "Azurite: SIGSTOP" ;;
+    cont) pkill -CONT -f -- "--location $RUN/azurite" || true; log "Azurite: SIGCONT" ;;
+    *) die "azurite kill|start|stop|cont" ;;
+  esac
+}
+
 cmd_check() {
   [[ -f $RUN/cluster.env && -f $RUN/check/HyperdOrleans.ClusterCheck.dll ]] || die "not up (infra/cluster.sh up first)"
   mkdir -p "$RUN/data"
@@ -311,5 +358,8 @@ case ${1:-} in
   check) shift; cmd_check "$@" ;;
   down) cmd_down "${2:-}" ;;
   status) cmd_status ;;
+  kill-silo) cmd_kill_silo "${2:?silo number}" ;;
+  start-silo) cmd_start_silo "${2:?silo number}" ;;
+  azurite) cmd_azurite "${2:?kill, start, stop or cont}" ;;
   *) echo "usage: $0 up | status | check [--count N --dims D --rebuilds R] | certs | down [--purge]" >&2; exit 2 ;;
 esac

@@ -44,6 +44,21 @@ internal static class FaultLoad
     private static async Task<int> WhereAsync(string[] args, HyperdClient hyperd)
     {
         IndexStatus status = await hyperd.StatusAsync(Args.String(args, "--name", "chaos"));
+        if (Args.String(args, "--field", "") is { Length: > 0 } field)
+        {
+            // One value for a shell script.
+            Console.WriteLine(field switch
+            {
+                "Silo" => status.Silo,
+                "Generation" => status.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "LastRebuild" => status.LastRebuild is { } last
+                    ? $"generation {last.Generation} {(last.Succeeded ? "succeeded" : $"failed ({last.Error})")}"
+                    : "none",
+                _ => throw new ArgumentException($"--field {field}: Silo, Generation or LastRebuild."),
+            });
+            return 0;
+        }
+
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             status.Silo,

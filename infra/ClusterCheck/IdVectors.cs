@@ -5,7 +5,8 @@ internal static class IdVectors
 {
     public static float[] For(long id, int dimensions)
     {
-        var random = new Random(HashCode.Combine(id, 0x5eed));
+        // A seed from the id alone (HashCode is randomised per process): the verifier runs in another process.
+        var random = new Random(unchecked((int)(id * 2_654_435_761L ^ (id >> 29))));
         var vector = new float[dimensions];
         for (int i = 0; i < dimensions; i++)
         {

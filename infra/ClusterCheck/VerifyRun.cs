@@ -9,7 +9,8 @@ internal sealed record VerifySummary(long AcknowledgedRows, long Lost, long Fail
 
 /// <summary>
 /// <c>ClusterCheck verify</c>: after a load run and its fault, every acknowledged id must be the top hit of its own vector
-/// (asked at the index's defaults, then exhaustively on a miss), and no id of a failed call may be found at all.
+/// (asked at the index's defaults, then exhaustively on a miss), and no id of a failed call may be found at all. With
+/// <c>--load</c> it prints the report row of infra/chaos.sh instead of its JSON (which goes to stderr).
 /// </summary>
 internal static class VerifyRun
 {
@@ -38,7 +39,22 @@ internal static class VerifyRun
         }
 
         var summary = new VerifySummary(acknowledged.Length, lost.Count, failed.Length, visible, [.. lost.Take(10)]);
-        Console.WriteLine(JsonSerializer.Serialize(summary));
+        string json = JsonSerializer.Serialize(summary);
+        if (Args.String(args, "--load", "") is { Length: > 0 } loadFile)
+        {
+            // One row of infra/chaos.sh's report: the load's calls beside what survived them.
+            LoadSummary load = JsonSerializer.Deserialize<LoadSummary>(File.ReadAllText(loadFile))!;
+            Console.Error.WriteLine(json);
+            Console.WriteLine(FormattableString.Invariant(
+                $"| {Args.String(args, "--fault", "?")} | {load.SearchesFailed} of {load.Searches} | {load.SearchMaxMs / 1000:F1} s | ")
+                + FormattableString.Invariant($"{load.AppendsFailed} of {load.Appends} | {load.AppendMaxMs / 1000:F1} s | ")
+                + $"{lost.Count} of {acknowledged.Length} | {visible} of {failed.Length} | {Args.String(args, "--note", "")} |");
+        }
+        else
+        {
+            Console.WriteLine(json);
+        }
+
         return lost.Count == 0 && visible == 0 ? 0 : 1;
     }
 

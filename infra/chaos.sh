@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Faults under load against a local cluster (Azurite and three silos on loopback, infra/cluster.sh), and the report.
+#
+#   infra/chaos.sh            every experiment (about 8 minutes); writes the fault report into docs/reliability.md
+#   infra/chaos.sh --short    two experiments on a small index (about 3 minutes); report in infra/.run/chaos/report.md
+#
+# Each experiment runs `ClusterCheck load` (4 search loops, one appender of 100 fresh ids every 200 ms, no retries),
+# injects its fault, restores, lets the load finish, then `ClusterCheck verify` asks for every acknowledged id (top hit
+# of its own vector, exhaustively on a miss) and for every id of a failed call (it must not be found). Loopback only,
+# bounded in time (HYPERD_CHAOS_TIMEOUT seconds in all), and it stops the cluster it started when it ends.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RUN=${HYPERD_RUN_DIR:-$ROOT/infra/.run}
+CLUSTER=$ROOT/infra/cluster.sh
+SHORT=0
+[[ ${1:-} == --short ]] && SHORT=1
+if ((SHORT)); then
+  COUNT=20000 LOAD=24 FAULT_AT=8 EXPERIMENTS=(kill-bucket-silo storage-stall)
+  REPORT=$RUN/chaos/report.md TIMEOUT=${HYPERD_CHAOS_TIMEOUT:-420}
+else
+  COUNT=100000 LOAD=45 FAULT_AT=12
+  EXPERIMENTS=(kill-bucket-silo kill-index-silo kill-during-rebuild storage-kill storage-stall)
+  REPORT=${HYPERD_CHAOS_REPORT:-$ROOT/docs/reliability.md} TIMEOUT=${HYPERD_CHAOS_TIMEOUT:-1200}
+fi
+DIMS=64
+INDEX=chaos
+OUT=$RUN/chaos
+FAILED=0
+
+log() { printf '[chaos %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+# The whole run is bounded: past the timeout this shell stops the cluster and exits.
+(sleep "$TIMEOUT" && log "time limit of $TIMEOUT s reached: stopping" && kill -TERM $$) 2>/dev/null &
+WATCHDOG=$!
+cleanup() {
+  kill "$WATCHDOG" 2>/dev/null || true
+  "$CLUSTER" down >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+check() { (source "$RUN/cluster.env" && cd "$RUN/data" && dotnet "$RUN/check/HyperdOrleans.ClusterCheck.dll" "$@"); }
+
+# The number of the silo whose silo port is in the address (S127.0.0.1:11112:123456789).
+silo_number() {
+  local port f
+  port=$(cut -d: -f2 <<<"$1")
+  for f in "$RUN"/silo-*.ports; do
+    [[ $(cut -d' ' -f1 "$f") == "$port" ]] && { f=${f##*/silo-}; echo "${f%.ports}"; return; }
+  done
+  echo 0
+}
+
+index_silo() { silo_number "$(check where --name "$INDEX" --field Silo)"; }
+
+other_silo() { local i; for i in 1 2 3; do [[ $i != "$1" ]] && { echo "$i"; return; }; done; }
+
+# Waits until three silos are Active again and the index answers (a fault's effects have settled).
+settle() {
+  check --expect 3 --timeout 120 >/dev/null || log "warning: the cluster did not report three Active silos within 120 s"
+}
+
+# One experiment: load in the background, the fault at FAULT_AT s, the restore, then the verification.
+experiment() {
+  local name=$1 base=$2 note="" victim=""
+  local journal=$OUT/$name.jsonl
+  log "experiment $name: load for $LOAD s, fault at $FAULT_AT s"
+  check load --name "$INDEX" --seconds "$LOAD" --journal "$journal" --id-base "$base" >"$OUT/$name.load.json" 2>"$OUT/$name.load.err" &
+  local load=$!
+  sleep "$FAULT_AT"
+  case $name in
+    kill-bucket-silo)
+      victim=$(other_silo "$(index_silo)")
+      "$CLUSTER" kill-silo "$victim"; sleep 10; "$CLUSTER" start-silo "$victim"
+      note="SIGKILL silo $victim (buckets, a gateway), restarted 10 s later" ;;
+    kill-index-silo)
+      victim=$(index_silo)
+      "$CLUSTER" kill-silo "$victim"; sleep 10; "$CLUSTER" start-silo "$victim"
+      note="SIGKILL silo $victim (the index grain, buckets, a gateway), restarted 10 s later" ;;
+    kill-during-rebuild)
+      check rebuild --name "$INDEX" >/dev/null
+      sleep 2
+      victim=$(index_silo)
+      "$CLUSTER" kill-silo "$victim"; sleep 10; "$CLUSTER" start-silo "$victim"
+      note="rebuild started, SIGKILL of the index grain's silo $victim 2 s later" ;;
+    storage-kill)
+      "$CLUSTER" azurite kill; sleep 15; "$CLUSTER" azurite start
+      note="SIGKILL Azurite, restarted 15 s later on its data" ;;
+    storage-stall)
+      "$CLUSTER" azurite stop; sleep 20; "$CLUSTER" azurite cont
+      note="SIGSTOP Azurite for 20 s" ;;
+  esac
+  wait "$load" || log "warning: the load of $name exited with an error (see $OUT/$name.load.err)"
+  settle
+  if [[ $name == kill-during-rebuild ]]; then
+    note+="; afterwards the last rebuild: $(check where --name "$INDEX" --field LastRebuild)"
+  fi
+  if ! check verify --name "$INDEX" --journal "$journal" --load "$OUT/$name.load.json" --fault "$name" --note "$note" \
+      >>"$OUT/rows.md" 2>"$OUT/$name.verify.err"; then
+    FAILED=1
+    log "experiment $name: acknowledged rows lost or rows of failed calls visible (see $OUT/$name.verify.err)"
+  fi
+}
+
+write_report() {
+  local table=$OUT/table.md
+  {
+    echo "<!-- chaos:begin -->"
+    echo "Measured $(date -u +%Y-%m-%d) with \`infra/chaos.sh$([[ $SHORT == 1 ]] && echo ' --short')\`: Azurite and three silos on loopback"
+    echo "(mutual TLS), an index of $COUNT × $DIMS; load of 4 search loops and one appender of 100 fresh ids every 200 ms for"
+    echo "$LOAD s per experiment, the fault at $FAULT_AT s. Searches and appends are the load's calls, none retried; the longest"
+    echo "call includes failed ones. \"Lost\" counts acknowledged rows that are not the top hit of their own vector even"
+    echo "exhaustively; \"visible\" counts rows of failed appends that are found."
+    echo
+    echo "| fault | searches failed | longest search | appends failed | longest append | acknowledged rows lost | rows of failed calls visible | what was done |"
+    echo "|---|---|---|---|---|---|---|---|"
+    cat "$OUT/rows.md"
+    echo
+    echo "Not run here: a full or read-only cache disk during a rebuild (needs a size-limited file system, that is root)."
+    echo "<!-- chaos:end -->"
+  } >"$table"
+  if [[ $REPORT == */docs/reliability.md ]] && grep -q '<!-- chaos:begin -->' "$REPORT"; then
+    # The lines between the markers are replaced by the new table.
+    awk -v table="$table" '
+      /<!-- chaos:begin -->/ { while ((getline line < table) > 0) print line; skip = 1; next }
+      /<!-- chaos:end -->/ { skip = 0; next }
+      !skip { print }' "$REPORT" >"$REPORT.new" && mv "$REPORT.new" "$REPORT"
+  else
+    cp "$table" "$REPORT"
+  fi
+  log "report: $REPORT"
+}
+
+rm -rf "$OUT" && mkdir -p "$OUT"
+"$CLUSTER" down >/dev/null 2>&1 || true
+"$CLUSTER" up
+log "building index '$INDEX' ($COUNT × $DIMS)"
+"$CLUSTER" check --count "$COUNT" --dims "$DIMS" --name "$INDEX" --rebuilds 0 --build >"$OUT/build.log"
+base=100000000
+for name in "${EXPERIMENTS[@]}"; do
+  experiment "$name" "$base"
+  base=$((base + 100000000))
+done
+write_report
+cat "$OUT/table.md"
+exit "$FAILED"
