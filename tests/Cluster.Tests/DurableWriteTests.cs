@@ -55,6 +55,31 @@ public sealed class DurableWriteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABucketThatReplayedAFailedAppendBeforeItWasSealedOffDropsIt()
+    {
+        const string index = "replayed-failure";
+        await _hyperd.BuildAsync(index, _data, clusters: 20);
+        await Client.AppendAsync(index, Ids(1_000, 10), Rows(0, 10));
+
+        // The failed record sits at the log's tail, not sealed off yet, when every bucket starts over and replays the log.
+        _hyperd.Store.FailAppendsAfterWriting(1);
+        await Assert.ThrowsAsync<IOException>(() => Client.AppendAsync(index, Ids(2_000, 10), Rows(20, 10)));
+        IGrainFactory silo = _hyperd.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+        foreach (int b in Enumerable.Range(0, Engine.Lsh.LshHasher.BucketCount))
+        {
+            await _hyperd.Cluster.DeactivateAsync(silo.GetGrain<Grains.Buckets.IBucketGrain>(Grains.GrainKeys.Bucket(index, b)));
+        }
+
+        _ = await Client.SearchAsync(index, _data.ExtraRow(20), 10); // the buckets activate and replay what the log holds now
+
+        // The next append seals the failed record off; each bucket, told what was acknowledged before it, drops the record.
+        await Client.AppendAsync(index, Ids(3_000, 10), Rows(40, 10));
+        await AssertAbsent(index, Ids(2_000, 10), 20, "after the next append");
+        await AssertFound(index, Ids(1_000, 10), 0, "after the next append");
+        await AssertFound(index, Ids(3_000, 10), 40, "after the next append");
+    }
+
+    [Fact]
     public async Task AStalledStoreFailsTheAppendWithinItsTimeout_AndAppliesNothing()
     {
         const string index = "stalled-store";

@@ -53,19 +53,49 @@ public sealed class WriteAheadLogTests : IDisposable
     }
 
     [Fact]
-    public async Task AFailedAppendThatLandedIsNeverRead_AndItsSequenceIsReused()
+    public async Task FailedAppendsThatLandedAreNeverRead_AndTheirSequencesAreSkipped()
     {
         var faulty = new FaultyFileStore(_store);
         LogWriter writer = LogWriter.Open(faulty, Index, LogContents.Empty);
         await writer.AppendAsync(Upsert(1, 2), CancellationToken.None);
-        faulty.FailAppendsAfterWriting(1);
 
+        // Two appends whose replies are lost though their bytes landed (a stalled store answering queued requests late).
+        faulty.FailAppendsAfterWriting(2);
         await Assert.ThrowsAsync<IOException>(() => writer.AppendAsync(Upsert(2, 7), CancellationToken.None));
-        await writer.AppendAsync(Upsert(2, 3), CancellationToken.None);
+        await Assert.ThrowsAsync<IOException>(() => writer.AppendAsync(Upsert(3, 7), CancellationToken.None));
+        Assert.Equal(4, writer.NextSequence);
+        await writer.AppendAsync(Upsert(4, 3), CancellationToken.None);
         LogContents log = await LogReader.ReadAsync(_store, Index);
 
-        Assert.Equal([1L, 2L], log.Records.Select(r => r.Sequence));
+        Assert.Equal([1L, 4L], log.Records.Select(r => r.Sequence));
         Assert.Equal(3, log.Records[1].Ids.Length);
+        Assert.Equal(4, log.LastSequence);
+
+        // A writer opened on that log carries on after it.
+        LogWriter next = LogWriter.Open(_store, Index, log);
+        await next.AppendAsync(Upsert(5, 1), CancellationToken.None);
+        Assert.Equal([1L, 4L, 5L], (await LogReader.ReadAsync(_store, Index)).Records.Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public async Task ASealedSegmentThatLostItsLastRecordIsLoud()
+    {
+        var faulty = new FaultyFileStore(_store);
+        LogWriter writer = LogWriter.Open(faulty, Index, LogContents.Empty);
+        await writer.AppendAsync(Upsert(1, 2), CancellationToken.None);
+        long before = new FileInfo(SegmentPath(1)).Length;
+        await writer.AppendAsync(Upsert(2, 2), CancellationToken.None);
+        faulty.FailAppendsAfterWriting(1);
+        await Assert.ThrowsAsync<IOException>(() => writer.AppendAsync(Upsert(3, 2), CancellationToken.None));
+        await writer.AppendAsync(Upsert(4, 2), CancellationToken.None); // seals segment 1 after record 2
+
+        using (var file = new FileStream(SegmentPath(1), FileMode.Open))
+        {
+            file.SetLength(before); // record 2 gone, and the seal's length with it: cut to exactly one record
+        }
+
+        var e = await Assert.ThrowsAsync<LogIntegrityException>(() => LogReader.ReadAsync(_store, Index));
+        Assert.Contains("lost", e.Message);
     }
 
     [Fact]

@@ -176,7 +176,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -114,10 +114,16 @@ public sealed class BucketGrain(
             return; // replayed from the log already (this activation started after the record was written)
         }
 
-        if (mutation.Sequence > _applied + 1)
+        if (mutation.Previous > _applied)
         {
             // An earlier apply did not arrive (a failed call, a restart of the index grain): the log has it.
-            await CatchUpAsync(mutation.Sequence - 1, cancellationToken);
+            await CatchUpAsync(mutation.Previous, cancellationToken);
+        }
+        else if (mutation.Previous < _applied)
+        {
+            // This bucket replayed a record the index never acknowledged (a failed append that reached the store after
+            // its writer moved on, read before the writer sealed it off): start over from the log, which now excludes it.
+            await ReloadAsync(mutation.Previous, cancellationToken);
         }
 
         SetPending(_pending.With(new PendingBatch(mutation.Sequence, mutation.AffectedIds, mutation.UpsertIds, mutation.UpsertUnitVectors)));
@@ -129,6 +135,10 @@ public sealed class BucketGrain(
         if (through > _applied)
         {
             await CatchUpAsync(through, cancellationToken);
+        }
+        else if (through < _applied)
+        {
+            await ReloadAsync(through, cancellationToken);
         }
 
         long watermark = through;
@@ -275,9 +285,18 @@ public sealed class BucketGrain(
     }
 
 
+    /// <summary>Drops every pending row and replays the log from the generation's watermark, through <paramref name="through"/>.</summary>
+    private async Task ReloadAsync(long through, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Bucket {Index}/{Bucket} reloads its pending rows from the log through sequence {Sequence}", _index, _bucket, through);
+        SetPending(PendingView.Empty);
+        _applied = _current?.Watermark ?? 0;
+        await CatchUpAsync(through, cancellationToken);
+    }
+
     /// <summary>
-    /// Applies the log records after <see cref="_applied"/>; with <paramref name="through"/>, fails loudly when the log ends
-    /// before it (the store lost records this bucket was told were acknowledged).
+    /// Applies the log records after <see cref="_applied"/> (up to <paramref name="through"/> when given); with it, fails loudly
+    /// when the log does not hold that sequence (the store lost records this bucket was told were acknowledged).
     /// </summary>
     private async Task CatchUpAsync(long? through, CancellationToken cancellationToken)
     {
@@ -288,18 +307,12 @@ public sealed class BucketGrain(
         {
             if (record.Sequence > applied && (through is null || record.Sequence <= through))
             {
-                if (record.Sequence != applied + 1)
-                {
-                    throw new LogIntegrityException($"bucket {_bucket} of '{_index}' holds sequence {applied} but the log continues at "
-                        + $"{record.Sequence}: acknowledged records are missing.");
-                }
-
                 pending = pending.With(PendingBatch.From(record, _bucket));
                 applied = record.Sequence;
             }
         }
 
-        if (through is { } t && applied < t)
+        if (through is { } t && applied != t)
         {
             throw new LogIntegrityException($"the write-ahead log of index '{_index}' ends at sequence {applied} but {t} was acknowledged: "
                 + "the store lost acknowledged records.");

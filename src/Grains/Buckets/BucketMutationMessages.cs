@@ -3,15 +3,17 @@ using HyperdOrleans.Engine.Storage;
 namespace HyperdOrleans.Grains.Buckets;
 
 /// <summary>
-/// One logged mutation as a bucket applies it: its sequence in the index's write-ahead log, the upserts that hash to
-/// the bucket (unit vectors) and the ids of the whole mutation, which hide older copies of those ids wherever they are.
+/// One logged mutation as a bucket applies it: its sequence in the index's write-ahead log and the one acknowledged before
+/// it (sequences of failed appends are skipped), the upserts that hash to the bucket (unit vectors) and the ids of the
+/// whole mutation, which hide older copies of those ids wherever they are.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BucketMutation.v2")]
 public sealed record BucketMutation(
     [property: Id(0)] long Sequence,
     [property: Id(1)] long[] AffectedIds,
     [property: Id(2)] long[] UpsertIds,
-    [property: Id(3)] float[] UpsertUnitVectors);
+    [property: Id(3)] float[] UpsertUnitVectors,
+    [property: Id(4)] long Previous);
 
 /// <summary>A bucket's share of a rebuild's source: ids whose file copies are gone, its live pending rows' count, and the watermark.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.PendingExport")]

@@ -227,8 +227,9 @@ public sealed partial class IndexGrain(
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
+            long previous = _log?.LastSequence ?? 0;
             LogRecord record = await LogAsync(sequence => LogRecord.Delete(sequence, ids), cancellationToken);
-            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => ApplyToBucketAsync(record, b)));
+            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => ApplyToBucketAsync(record, previous, b)));
             _pendingOperations += ids.Length;
         }
         finally
@@ -252,8 +253,9 @@ public sealed partial class IndexGrain(
             buckets[i] = (byte)_hasher!.Hash(unit.AsSpan(i * d, d));
         }
 
+        long previous = _log?.LastSequence ?? 0;
         LogRecord record = await LogAsync(sequence => LogRecord.Upsert(sequence, ids, buckets, unit, d), cancellationToken);
-        await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => ApplyToBucketAsync(record, b)));
+        await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => ApplyToBucketAsync(record, previous, b)));
         _pendingOperations += ids.Length;
     }
 
@@ -269,7 +271,7 @@ public sealed partial class IndexGrain(
             throw new InvalidOperationException(_writeFault ?? $"index '{_name}' has no write-ahead log open.");
         }
 
-        LogRecord record = create(_log.LastSequence + 1);
+        LogRecord record = create(_log.NextSequence);
         TimeSpan timeout = options.Value.LogAppendTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -333,10 +335,10 @@ public sealed partial class IndexGrain(
     /// Hands a logged record to one bucket. The record is durable already, so a bucket that cannot take it now (its silo went
     /// away) is not an error: its next activation, or its next apply, reads it from the log.
     /// </summary>
-    private async Task ApplyToBucketAsync(LogRecord record, int bucket)
+    private async Task ApplyToBucketAsync(LogRecord record, long previous, int bucket)
     {
         PendingBatch batch = PendingBatch.From(record, bucket);
-        var mutation = new BucketMutation(record.Sequence, batch.AffectedIds, batch.UpsertIds, batch.UpsertUnitVectors);
+        var mutation = new BucketMutation(record.Sequence, batch.AffectedIds, batch.UpsertIds, batch.UpsertUnitVectors, previous);
         for (int attempt = 1; ; attempt++)
         {
             try

@@ -42,8 +42,9 @@ public static class LogCodec
 
     public static byte[] Encode(SegmentSeal seal)
     {
-        byte[] bytes = Allocate(sizeof(long), LogRecordKind.Seal, seal.Segment, 0, 0);
+        byte[] bytes = Allocate(2 * sizeof(long), LogRecordKind.Seal, seal.Segment, 0, 0);
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(HeaderBytes), seal.ValidLength);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(HeaderBytes + sizeof(long)), seal.LastSequence);
         return Finish(bytes);
     }
 
@@ -147,7 +148,7 @@ public static class LogCodec
         switch (kind)
         {
             case LogRecordKind.Seal:
-                seal = new SegmentSeal(sequence, BinaryPrimitives.ReadInt64LittleEndian(body));
+                seal = new SegmentSeal(sequence, BinaryPrimitives.ReadInt64LittleEndian(body), BinaryPrimitives.ReadInt64LittleEndian(body[8..]));
                 return true;
             case LogRecordKind.Delete:
                 record = LogRecord.Delete(sequence, MemoryMarshal.Cast<byte, long>(body[..(count * sizeof(long))]).ToArray());

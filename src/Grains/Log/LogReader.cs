@@ -3,12 +3,29 @@ using HyperdOrleans.Grains.Storage;
 namespace HyperdOrleans.Grains.Log;
 
 /// <summary>
-/// Reads an index's write-ahead log from the file store: every segment, each up to the length its successor's seal gives
-/// (the newest up to its last whole record), checking that segment numbers and sequences have no gaps.
+/// Reads an index's write-ahead log from the file store, newest segment first. The newest is read up to its last whole
+/// record; every other segment opens with a seal naming the last good segment before it and that segment's valid length.
+/// Segments between the two are void (appends whose outcome was unknown, which may still have landed after the writer
+/// moved on) and are skipped. A seal naming a segment that is not there, a damaged record, or a gap in sequences is loud.
 /// </summary>
 public static class LogReader
 {
     public static async Task<LogContents> ReadAsync(IIndexFileStore store, string index, CancellationToken cancellationToken = default)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ReadOnceAsync(store, index, cancellationToken);
+            }
+            catch (FileNotFoundException) when (attempt < 3)
+            {
+                // A rebuild deleted old segments between the listing and the read: list again.
+            }
+        }
+    }
+
+    private static async Task<LogContents> ReadOnceAsync(IIndexFileStore store, string index, CancellationToken cancellationToken)
     {
         var numbers = new List<long>();
         foreach (string name in await store.ListAsync(StoreNames.LogPrefix(index), cancellationToken))
@@ -20,52 +37,61 @@ public static class LogReader
         }
 
         numbers.Sort();
-        var files = new byte[numbers.Count][];
-        for (int i = 0; i < numbers.Count; i++)
-        {
-            if (i > 0 && numbers[i] != numbers[i - 1] + 1)
-            {
-                throw new LogIntegrityException($"the write-ahead log of index '{index}' lacks segments {numbers[i - 1] + 1}–{numbers[i] - 1}: "
-                    + "the store lost acknowledged records.");
-            }
-
-            files[i] = await store.ReadAllBytesAsync(StoreNames.LogSegment(index, numbers[i]), cancellationToken);
-        }
-
-        // Newest first: each segment's seal says how far its predecessor is valid.
-        var decoded = new SegmentContents[numbers.Count];
-        long? validLength = null;
+        var chain = new List<(long Number, SegmentContents Contents, long FileLength)>();
+        SegmentSeal? seal = null;
         for (int i = numbers.Count - 1; i >= 0; i--)
         {
-            string name = StoreNames.LogSegment(index, numbers[i]);
-            decoded[i] = LogCodec.Decode(name, files[i], validLength);
-            SegmentSeal? seal = decoded[i].Seal;
-            if (i > 0 && seal?.Segment != numbers[i - 1])
+            long number = numbers[i];
+            if (seal is not null && number > seal.Segment)
             {
-                throw new LogIntegrityException($"log segment '{name}' does not open with the seal of segment {numbers[i - 1]}.");
+                continue; // void: between the last good segment and the one that sealed it
             }
 
-            validLength = seal?.ValidLength;
+            if (seal is not null && number < seal.Segment)
+            {
+                throw Lost(index, $"lacks segment {seal.Segment}, which segment {chain[^1].Number} names as the one before it");
+            }
+
+            string name = StoreNames.LogSegment(index, number);
+            byte[] bytes = await store.ReadAllBytesAsync(name, cancellationToken);
+            SegmentContents contents = LogCodec.Decode(name, bytes, seal?.ValidLength);
+            chain.Add((number, contents, bytes.Length));
+            seal = contents.Seal;
         }
 
+        chain.Reverse();
         var records = new List<LogRecord>();
         var segments = new List<LogSegment>();
-        for (int i = 0; i < numbers.Count; i++)
+        foreach ((long number, SegmentContents contents, long fileLength) in chain)
         {
-            foreach (LogRecord record in decoded[i].Records)
+            // The sealed segment must end where the seal says; after a seal, sequences may skip those of failed appends.
+            long last = records.Count > 0 ? records[^1].Sequence : 0;
+            if (contents.Seal is { } opened && segments.Count > 0 && opened.LastSequence != last)
             {
-                if (records.Count > 0 && record.Sequence != records[^1].Sequence + 1)
+                throw Lost(index, $"ends segment {segments[^1].Number} at sequence {last} where segment {number}'s seal says {opened.LastSequence}");
+            }
+
+            long floor = contents.Seal?.LastSequence ?? last;
+            bool first = true;
+            foreach (LogRecord record in contents.Records)
+            {
+                bool follows = first ? record.Sequence > floor : record.Sequence == last + 1;
+                if (!follows)
                 {
-                    throw new LogIntegrityException($"the write-ahead log of index '{index}' jumps from sequence {records[^1].Sequence} to "
-                        + $"{record.Sequence}: acknowledged records are missing.");
+                    throw Lost(index, $"goes from sequence {(first ? floor : last)} to {record.Sequence} in segment {number}");
                 }
 
                 records.Add(record);
+                last = record.Sequence;
+                first = false;
             }
 
-            segments.Add(new LogSegment(numbers[i], decoded[i].ValidLength, files[i].Length, records.Count > 0 ? records[^1].Sequence : 0));
+            segments.Add(new LogSegment(number, contents.ValidLength, fileLength, Math.Max(last, floor)));
         }
 
-        return new LogContents(records, segments);
+        return new LogContents(records, segments, numbers.Count > 0 ? numbers[^1] : 0);
     }
+
+    private static LogIntegrityException Lost(string index, string what) =>
+        new($"the write-ahead log of index '{index}' {what}: the store lost acknowledged records.");
 }

@@ -9,13 +9,13 @@ public enum LogRecordKind : byte
     /// <summary>Ids whose rows are gone.</summary>
     Delete = 2,
 
-    /// <summary>The first record of every segment: how much of the previous segment is valid.</summary>
+    /// <summary>The first record of every segment: which segment before it is good, and how much of it.</summary>
     Seal = 3,
 }
 
 /// <summary>
-/// One acknowledged mutation of an index, in the order the index grain (its single writer) accepted it. Sequences
-/// are contiguous: a reader that finds a gap knows records were lost.
+/// One acknowledged mutation of an index, in the order the index grain (its single writer) accepted it. Within a segment
+/// sequences are contiguous; across a seal they continue after the seal's last sequence, past those of failed appends.
 /// </summary>
 public sealed record LogRecord(long Sequence, LogRecordKind Kind, long[] Ids, byte[] Buckets, float[] UnitVectors, int Dimensions)
 {
@@ -25,5 +25,10 @@ public sealed record LogRecord(long Sequence, LogRecordKind Kind, long[] Ids, by
     public static LogRecord Delete(long sequence, long[] ids) => new(sequence, LogRecordKind.Delete, ids, [], [], 0);
 }
 
-/// <summary>Segment <see cref="Segment"/> is valid through byte <see cref="ValidLength"/>; anything after is a write that failed.</summary>
-public sealed record SegmentSeal(long Segment, long ValidLength);
+/// <summary>
+/// The last good segment before the one this seal opens is <see cref="Segment"/>, valid through byte <see cref="ValidLength"/>:
+/// anything after that, and every segment numbered between the two, is writes that failed.
+/// </summary>
+/// <see cref="LastSequence"/> is the sequence of the last good record there (0: none since the log began): the next good record
+/// may follow it by more than one, because a failed append uses up its sequence.
+public sealed record SegmentSeal(long Segment, long ValidLength, long LastSequence);

@@ -5,9 +5,11 @@ namespace HyperdOrleans.Grains.Log;
 /// <summary>
 /// Appends an index's mutations to its write-ahead log; used by the index grain alone (one writer, one call at a time).
 /// Each record goes in one conditional append at the position the writer expects, so a record is durable when the append
-/// returns and a store that lost bytes is caught by the position check. After a failed append (whose bytes may or may not
-/// have landed) the writer never appends to that segment again: it opens the next one with a seal that ends the old one
-/// before the failed record, so readers never see it and the caller can retry under the same sequence.
+/// returns and a store that lost bytes is caught by the position check. An append that fails may still land later (a
+/// stalled store answers queued requests when it resumes), so after a failure the writer never appends to that segment
+/// again, nor to any segment it tried since: the next record goes to a segment number never used before, opened by a
+/// seal naming the last good segment and its valid length. Readers skip everything in between, so the failed records are
+/// never read, and the caller can retry under the same sequence.
 /// </summary>
 public sealed class LogWriter
 {
@@ -17,6 +19,7 @@ public sealed class LogWriter
     private readonly List<LogSegment> _segments;
     private long _number;
     private long _length;
+    private long _nextFresh;
     private bool _rollBeforeNext;
 
     private LogWriter(IIndexFileStore store, string index, LogContents contents, long maxSegmentBytes)
@@ -26,9 +29,10 @@ public sealed class LogWriter
         _maxSegmentBytes = maxSegmentBytes;
         _segments = [.. contents.Segments];
         LastSequence = contents.LastSequence;
+        NextSequence = LastSequence + 1;
+        _nextFresh = contents.HighestSegment + 1;
         if (_segments.Count == 0)
         {
-            _number = 0;
             _rollBeforeNext = true;
         }
         else
@@ -38,12 +42,16 @@ public sealed class LogWriter
             _length = newest.ValidLength;
 
             // A torn tail (a write that failed, or a silo that died while writing) is sealed off, never written after.
-            _rollBeforeNext = newest.FileLength != newest.ValidLength;
+            _rollBeforeNext = newest.FileLength != newest.ValidLength || newest.Number != contents.HighestSegment;
         }
     }
 
     /// <summary>The newest sequence written (or found in the log when opened).</summary>
     public long LastSequence { get; private set; }
+
+    /// <summary>The sequence the next record gets. A failed append uses its sequence up (its bytes may land later), so this
+    /// can be more than one past <see cref="LastSequence"/>.</summary>
+    public long NextSequence { get; private set; }
 
     public static LogWriter Open(IIndexFileStore store, string index, LogContents contents, long maxSegmentBytes = 64L << 20) =>
         new(store, index, contents, maxSegmentBytes);
@@ -51,19 +59,20 @@ public sealed class LogWriter
     /// <summary>Appends <paramref name="record"/> durably. Its sequence must follow <see cref="LastSequence"/>.</summary>
     public async Task AppendAsync(LogRecord record, CancellationToken cancellationToken)
     {
-        if (record.Sequence <= LastSequence)
+        if (record.Sequence != NextSequence)
         {
-            throw new InvalidOperationException($"log record {record.Sequence} does not follow {LastSequence}.");
+            throw new InvalidOperationException($"log record {record.Sequence} is not the next one, {NextSequence}.");
         }
+
+        NextSequence = record.Sequence + 1;
 
         byte[] bytes = LogCodec.Encode(record);
         bool roll = _rollBeforeNext || _length + bytes.Length > _maxSegmentBytes;
-        long number = roll ? _number + 1 : _number;
+        long number = roll ? _nextFresh++ : _number;
         long expected = roll ? 0 : _length;
         if (roll)
         {
-            byte[] seal = LogCodec.Encode(new SegmentSeal(_number, _length));
-            bytes = [.. seal, .. bytes];
+            bytes = [.. LogCodec.Encode(new SegmentSeal(_number, _length, LastSequence)), .. bytes];
         }
 
         long written;
@@ -104,6 +113,7 @@ public sealed class LogWriter
     public void SkipTo(long sequence)
     {
         LastSequence = Math.Max(LastSequence, sequence);
+        NextSequence = Math.Max(NextSequence, LastSequence + 1);
         _rollBeforeNext = true;
     }
 
@@ -113,27 +123,32 @@ public sealed class LogWriter
     /// </summary>
     public async Task ResetAsync(CancellationToken cancellationToken)
     {
-        foreach (LogSegment segment in _segments)
-        {
-            await _store.DeletePrefixAsync(StoreNames.LogSegment(_index, segment.Number), cancellationToken);
-        }
-
+        await _store.DeletePrefixAsync(StoreNames.LogPrefix(_index), cancellationToken);
         _segments.Clear();
+        _number = 0;
         _length = 0;
         _rollBeforeNext = true;
     }
 
     /// <summary>
     /// Deletes the segments whose every record is at or below <paramref name="sequence"/> (folded into a generation's files),
-    /// oldest first and never the one being written, so the log never has a gap.
+    /// oldest first and never the one being written, and any void segment older than the oldest kept, so the log never has a
+    /// gap and no void segment outlives the seal that voids it.
     /// </summary>
     public async Task TruncateThroughAsync(long sequence, CancellationToken cancellationToken)
     {
         while (_segments.Count > 1 && _segments[0].LastSequence <= sequence)
         {
-            LogSegment oldest = _segments[0];
-            await _store.DeletePrefixAsync(StoreNames.LogSegment(_index, oldest.Number), cancellationToken);
             _segments.RemoveAt(0);
+        }
+
+        long oldest = _segments.Count > 0 ? _segments[0].Number : _nextFresh;
+        foreach (string name in await _store.ListAsync(StoreNames.LogPrefix(_index), cancellationToken))
+        {
+            if (StoreNames.LogSegmentNumber(_index, name) is { } number && number < oldest)
+            {
+                await _store.DeletePrefixAsync(name, cancellationToken);
+            }
         }
     }
 }
