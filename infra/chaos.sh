@@ -131,8 +131,9 @@ write_report() {
   log "report: $REPORT"
 }
 
+# A clean start: no data, state or cluster of an earlier run.
+"$CLUSTER" down --purge >/dev/null 2>&1 || true
 rm -rf "$OUT" && mkdir -p "$OUT"
-"$CLUSTER" down >/dev/null 2>&1 || true
 "$CLUSTER" up
 log "building index '$INDEX' ($COUNT × $DIMS)"
 "$CLUSTER" check --count "$COUNT" --dims "$DIMS" --name "$INDEX" --rebuilds 0 --build >"$OUT/build.log"

@@ -113,6 +113,22 @@ public sealed class WriteAheadLogTests : IDisposable
     }
 
     [Fact]
+    public void ARecordOfAnotherLayoutIsRefusedEvenWithAGoodChecksum()
+    {
+        // A seal of 8 payload bytes where this version writes 16: checksummed, but not this version's layout.
+        byte[] good = LogCodec.Encode(new SegmentSeal(1, 100, 5));
+        byte[] bad = good[..^(LogCodec.ChecksumBytes + sizeof(long))];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bad.AsSpan(8), bad.Length + LogCodec.ChecksumBytes);
+        ulong checksum = System.IO.Hashing.XxHash64.HashToUInt64(bad);
+        bad = [.. bad, .. BitConverter.GetBytes(checksum)];
+        byte[] segment = [.. bad, .. LogCodec.Encode(LogRecord.Delete(6, [1]))];
+
+        var e = Assert.Throws<LogIntegrityException>(() => LogCodec.Decode("segment", segment, null));
+
+        Assert.Contains("damaged", e.Message);
+    }
+
+    [Fact]
     public async Task AMissingSegmentIsLoud()
     {
         LogWriter writer = LogWriter.Open(_store, Index, LogContents.Empty, maxSegmentBytes: 200);

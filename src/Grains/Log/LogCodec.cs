@@ -145,6 +145,21 @@ public static class LogCodec
         int count = BinaryPrimitives.ReadInt32LittleEndian(bytes[20..]);
         int dimensions = BinaryPrimitives.ReadInt32LittleEndian(bytes[24..]);
         ReadOnlySpan<byte> body = bytes[HeaderBytes..^ChecksumBytes];
+        long expectedBody = kind switch
+        {
+            LogRecordKind.Seal => 2 * sizeof(long),
+            LogRecordKind.Delete => (long)count * sizeof(long),
+            LogRecordKind.Upsert => (long)count * (sizeof(long) + 1) + (long)count * dimensions * sizeof(float),
+            _ => -1,
+        };
+        if (count < 0 || dimensions < 0 || expectedBody != body.Length)
+        {
+            // A checksummed record of another layout: another format version, or a writer bug. Never guessed at.
+            length = 0;
+            damaged = true;
+            return false;
+        }
+
         switch (kind)
         {
             case LogRecordKind.Seal:
