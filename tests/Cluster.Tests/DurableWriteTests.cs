@@ -80,6 +80,23 @@ public sealed class DurableWriteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFailedAppendIsSealedOffWithoutWaitingForTheNextOne()
+    {
+        const string index = "sealed-off";
+        await _hyperd.BuildAsync(index, _data, clusters: 20);
+        await Client.AppendAsync(index, Ids(1_000, 10), Rows(0, 10));
+        _hyperd.Store.FailAppendsAfterWriting(1);
+        await Assert.ThrowsAsync<IOException>(() => Client.AppendAsync(index, Ids(2_000, 10), Rows(20, 10)));
+
+        // No further write: the index seals the failed record off by itself, so buckets that start over never replay it.
+        string log = Path.Combine(_hyperd.StoreRoot, StoreNames.LogPrefix(index));
+        await Within.Eventually("the seal-only segment", () => Task.FromResult(Directory.EnumerateFiles(log).Count() >= 2));
+        await DeactivateEveryGrainAsync();
+        await AssertAbsent(index, Ids(2_000, 10), 20, "after every grain reloaded");
+        await AssertFound(index, Ids(1_000, 10), 0, "after every grain reloaded");
+    }
+
+    [Fact]
     public async Task AStalledStoreFailsTheAppendWithinItsTimeout_AndAppliesNothing()
     {
         const string index = "stalled-store";

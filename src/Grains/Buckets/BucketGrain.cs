@@ -229,6 +229,18 @@ public sealed class BucketGrain(
         return Task.CompletedTask;
     }
 
+    public async Task ConfirmAsync(long acknowledged, CancellationToken cancellationToken = default)
+    {
+        if (acknowledged > _applied)
+        {
+            await CatchUpAsync(acknowledged, cancellationToken);
+        }
+        else if (acknowledged < _applied)
+        {
+            await ReloadAsync(acknowledged, cancellationToken);
+        }
+    }
+
     public Task MoveToAsync(SiloAddress target, CancellationToken cancellationToken = default)
     {
         if (!target.Equals(silo.SiloAddress))

@@ -53,6 +53,13 @@ public interface IBucketGrain : IGrainWithStringKey
     Task AbortGenerationAsync(long generation, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Holds exactly the log through <paramref name="acknowledged"/>: catches up if behind, replays again if it holds a record
+    /// the index never acknowledged (a failed append it read before the log sealed it off).
+    /// </summary>
+    [Alias("ConfirmAsync")]
+    Task ConfirmAsync(long acknowledged, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Moves this activation to <paramref name="silo"/> when it is next idle (the index grain spreads its buckets over the
     /// silos); the new activation re-opens its files and replays the log there.
     /// </summary>

@@ -282,18 +282,21 @@ public sealed partial class IndexGrain(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            StartSealing();
             throw new TimeoutException($"index '{_name}': the file store did not confirm the write within {timeout.TotalSeconds:0.#} s "
                 + "(storage slow or unreachable). Nothing of this call was applied; retry it (appends are upserts by id).");
         }
         catch (Exception e) when (e is not LogIntegrityException and not OperationCanceledException)
         {
             logger.LogWarning(e, "Index {Index}: writing log sequence {Sequence} failed", _name, record.Sequence);
+            StartSealing();
             throw new IOException($"index '{_name}': writing the change to the file store failed ({e.Message}). Nothing of this call was "
                 + "applied; retry it (appends are upserts by id).");
         }
         catch (Exception e) when (e is not LogIntegrityException and not OperationCanceledException)
         {
             logger.LogWarning(e, "Index {Index}: writing log sequence {Sequence} failed", _name, record.Sequence);
+            StartSealing();
             throw new IOException($"index '{_name}': writing the change to the file store failed ({e.Message}). Nothing of this call was "
                 + "applied; retry it (appends are upserts by id).");
         }

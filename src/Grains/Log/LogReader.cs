@@ -54,6 +54,11 @@ public static class LogReader
 
             string name = StoreNames.LogSegment(index, number);
             byte[] bytes = await store.ReadAllBytesAsync(name, cancellationToken);
+            if (bytes.Length == 0 && seal is null)
+            {
+                continue; // created by an append that never sent its bytes: it names nothing
+            }
+
             SegmentContents contents = LogCodec.Decode(name, bytes, seal?.ValidLength);
             chain.Add((number, contents, bytes.Length));
             seal = contents.Seal;

@@ -106,6 +106,24 @@ public sealed class LogWriter
         _segments[^1] = new LogSegment(number, written, written, record.Sequence);
     }
 
+    /// <summary>True after an append whose outcome is unknown, until a later write seals it off.</summary>
+    public bool NeedsSeal => _rollBeforeNext && _segments.Count > 0;
+
+    /// <summary>
+    /// Writes a segment holding only a seal (after the last good record), so appends that failed but may still land are void
+    /// for every reader from now on, without waiting for the next mutation.
+    /// </summary>
+    public async Task SealOffAsync(CancellationToken cancellationToken)
+    {
+        long number = _nextFresh++;
+        byte[] seal = LogCodec.Encode(new SegmentSeal(_number, _length, LastSequence));
+        long written = await _store.AppendAsync(StoreNames.LogSegment(_index, number), seal, 0, cancellationToken);
+        _segments.Add(new LogSegment(number, written, written, LastSequence));
+        _number = number;
+        _length = written;
+        _rollBeforeNext = false;
+    }
+
     /// <summary>
     /// Moves the next sequence past <paramref name="sequence"/> (acknowledged writes the log no longer holds, found in a bucket's
     /// memory) and seals off the current segment, so no sequence is handed out twice.
