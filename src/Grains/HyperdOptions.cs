@@ -46,4 +46,16 @@ public sealed class HyperdOptions
     /// 8 × 200 clusters, enough for the bucket's blocked scan.
     /// </summary>
     public int MaxPairsPerFanOut { get; set; } = 1 << 19;
+
+    /// <summary>
+    /// Full names of grain interfaces that clients may call besides the client contract (IIndexGrain and
+    /// ISearchCoordinatorGrain), such as <c>Orleans.Runtime.IManagementGrain</c> for an operator's tool. Default none.
+    /// </summary>
+    public List<string> ClientCallableInterfaces { get; set; } = [];
+
+    /// <summary>
+    /// Directories a build may read its source file from (<c>BuildRequest.SourcePath</c>), checked after resolving
+    /// <c>..</c> and symbolic links. Default none: a silo builds only from its own data until roots are configured.
+    /// </summary>
+    public List<string> ImportRoots { get; set; } = [];
 }

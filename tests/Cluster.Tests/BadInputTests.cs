@@ -38,8 +38,9 @@ public sealed class BadInputTests(SharedClusterFixture fixture)
         var duplicate = await Assert.ThrowsAnyAsync<ArgumentException>(() => client.DeleteAsync(Index, [4, 4]));
         Assert.Contains("id 4 appears twice", duplicate.Message);
 
-        var missingFile = await Assert.ThrowsAsync<FileNotFoundException>(() => client.BuildAsync("other", new BuildRequest("/no/such/file.fvecs")));
-        Assert.Contains("/no/such/file.fvecs", missingFile.Message);
+        string missing = Path.Combine(fixture.Hyperd.Root, "no-such-file.fvecs");
+        var missingFile = await Assert.ThrowsAsync<ArgumentException>(() => client.BuildAsync("other", new BuildRequest(missing)));
+        Assert.Contains("no-such-file.fvecs", missingFile.Message);
         string wider = Path.Combine(fixture.Hyperd.Root, "wider.fvecs");
         new Evaluation.Data.SyntheticData(Evaluation.Data.SyntheticKind.Clustered, TestData.Dimensions + 2, 3).WriteFile(wider, 100);
         var rebuildDims = await Assert.ThrowsAnyAsync<ArgumentException>(() => client.BuildAsync(Index, new BuildRequest(wider)));
