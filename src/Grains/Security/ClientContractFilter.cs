@@ -32,13 +32,24 @@ public sealed class ClientContractFilter : IIncomingGrainCallFilter
         "Orleans.Runtime.IGrainCallCancellationExtension",
     ];
 
+    /// <summary>
+    /// The localhost (development) clustering of the embedded silo keeps its membership table in the silo, and a
+    /// client reads it for the gateway list. Reading only: the methods that change rows stay internal.
+    /// </summary>
+    private const string MembershipTable = "Orleans.IMembershipTable";
+
+    private static readonly string[] MembershipReads = ["ReadAll", "ReadAllAsync", "ReadRow", "ReadRowAsync"];
+
     private readonly HashSet<string> _contract;
     private readonly IClusterMembershipService _membership;
+    private readonly SiloAddress _localSilo;
 
-    public ClientContractFilter(IOptions<HyperdOptions> options, IClusterMembershipService membership)
+    public ClientContractFilter(IOptions<HyperdOptions> options, IClusterMembershipService membership, ILocalSiloDetails localSilo)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(localSilo);
         _membership = membership;
+        _localSilo = localSilo.SiloAddress;
         _contract = new HashSet<string>(StringComparer.Ordinal)
         {
             typeof(IIndexGrain).FullName!,
@@ -54,10 +65,11 @@ public sealed class ClientContractFilter : IIncomingGrainCallFilter
         if (context.SourceId is { } source && GrainTypePrefix.IsClient(source) && !IsSilosHostedClient(source))
         {
             string name = InterfaceOf(context);
-            if (!_contract.Contains(name))
+            bool membershipRead = name == MembershipTable && MembershipReads.Contains(context.MethodName, StringComparer.Ordinal);
+            if (!membershipRead && !_contract.Contains(name))
             {
                 throw new UnauthorizedAccessException(
-                    $"'{name}' is internal to the cluster and not callable from a client; clients call {nameof(IIndexGrain)} "
+                    $"'{name}' (called: {context.MethodName}) is internal to the cluster and not callable from a client; clients call {nameof(IIndexGrain)} "
                         + $"and {nameof(ISearchCoordinatorGrain)} (operators may add interfaces in Hyperd:ClientCallableInterfaces).");
             }
         }
@@ -76,8 +88,10 @@ public sealed class ClientContractFilter : IIncomingGrainCallFilter
 
         try
         {
+            // This silo's own, also while it joins (the join writes the membership table through it), or another live silo's.
             SiloAddress silo = SiloAddress.FromParsableString(key[HostedClientPrefix.Length..]);
-            return _membership.CurrentSnapshot.Members.TryGetValue(silo, out ClusterMember? member) && member.Status != SiloStatus.Dead;
+            return silo.Equals(_localSilo)
+                || _membership.CurrentSnapshot.Members.TryGetValue(silo, out ClusterMember? member) && member.Status != SiloStatus.Dead;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or IndexOutOfRangeException or OverflowException)
         {
