@@ -98,7 +98,9 @@ public sealed class BuildSourceTests(SharedClusterFixture fixture) : IDisposable
     {
         string folder = Directory.CreateDirectory(Path.Combine(Root, "inside", "nested")).FullName;
         var data = new TestData(folder, 300, seed: 13);
-        IndexStatus built = await Within.Phase("build from a file inside the import root", Client.BuildAsync("inside-builds", new BuildRequest(data.Path)));
+        IndexStatus built = await Within.Phase(
+            "build from a file inside the import root",
+            Client.BuildAsync("inside-builds", new BuildRequest(data.Path)));
         Assert.Equal(300, built.Count);
     }
 

@@ -69,8 +69,8 @@ public sealed class ClientContractFilter : IIncomingGrainCallFilter
             if (!membershipRead && !_contract.Contains(name))
             {
                 throw new UnauthorizedAccessException(
-                    $"'{name}' (called: {context.MethodName}) is internal to the cluster and not callable from a client; clients call {nameof(IIndexGrain)} "
-                        + $"and {nameof(ISearchCoordinatorGrain)} (operators may add interfaces in Hyperd:ClientCallableInterfaces).");
+                    $"'{name}' (called: {context.MethodName}) is internal to the cluster and not callable from a client; "
+                        + $"clients call {nameof(IIndexGrain)} and {nameof(ISearchCoordinatorGrain)} (operators may add interfaces in Hyperd:ClientCallableInterfaces).");
             }
         }
 
