@@ -19,6 +19,8 @@
 #   HYPERD_SILO_PROJECT=...      silo project to build (default src/Silo/Silo.csproj)
 #   HYPERD_NO_BUILD=1            reuse the binaries of the previous up (infra/.run/silo, infra/.run/check)
 #   HYPERD_RUN_DIR=...           state, logs and build output (default infra/.run)
+#   HYPERD_IMPORT_ROOTS=a:b      directories the silos may build from (default infra/.run/data and the hyperd data
+#                                cache, $XDG_CACHE_HOME/hyperd or ~/.cache/hyperd)
 #
 # Silos and clients talk mutual TLS: `up` makes a development CA and a certificate per silo and one for clients
 # (openssl, in infra/.run/tls, owner-only), and cluster.env points clients at them.
@@ -34,6 +36,7 @@ DASHBOARD=${HYPERD_DASHBOARD:-1}
 JOIN_TIMEOUT=${HYPERD_JOIN_TIMEOUT:-180}
 SILO_PROJECT=${HYPERD_SILO_PROJECT:-$ROOT/src/Silo/Silo.csproj}
 CHECK_PROJECT=$ROOT/infra/ClusterCheck/ClusterCheck.csproj
+IMPORT_ROOTS=${HYPERD_IMPORT_ROOTS:-$RUN/data:${XDG_CACHE_HOME:-$HOME/.cache}/hyperd}
 # Azurite's well-known development account; it is public and only valid against the emulator.
 ACCOUNT_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 
@@ -161,7 +164,9 @@ write_env() {
   local conn="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;"
   # A fresh cluster id per run: rows of an earlier run (even one killed with SIGKILL) can never delay this one.
   CLUSTER_ID="hyperd-$(date +%Y%m%d-%H%M%S)-$RANDOM"
-  cat >"$RUN/cluster.env" <<EOF
+  # The file holds the storage key: owner-only from its first byte (umask), and kept so if it already existed (chmod).
+  rm -f "$RUN/cluster.env"
+  (umask 077 && cat >"$RUN/cluster.env") <<EOF
 # Written by infra/cluster.sh up: \`source infra/.run/cluster.env\` to point the hyperd tool or a client here.
 export Hyperd__Azure__ConnectionString='$conn'
 export Hyperd__ClusterId='$CLUSTER_ID'
@@ -204,6 +209,12 @@ start_silo() {
     # silos on one machine would share (one silo dropping an old generation would pull files from under another).
     export Hyperd__CacheDirectory=$RUN/work-$i/cache Hyperd__WorkDirectory=$RUN/work-$i/scratch
     export Hyperd__Dashboard__Port=${dashboard_port:-}
+    # Builds read source files only from these directories (infra/.run/data is where `check` writes its data).
+    local r n=0 roots
+    IFS=: read -ra roots <<<"$IMPORT_ROOTS"
+    for r in "${roots[@]}"; do
+      if [[ -n $r ]]; then export "Hyperd__ImportRoots__$n=$r"; n=$((n + 1)); fi
+    done
     export DOTNET_ENVIRONMENT=Development
     export Logging__LogLevel__Polly=Warning
     export Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__TimestampFormat='HH:mm:ss.fff '
@@ -232,7 +243,8 @@ wait_joined() {
 }
 
 cmd_up() {
-  mkdir -p "$RUN"
+  # The run directory holds Azurite's data and the key file: owner-only.
+  mkdir -p "$RUN" && chmod 700 "$RUN"
   if alive "$RUN/azurite.pid" azurite; then die "already up (infra/cluster.sh status, or down first)"; fi
   command -v dotnet >/dev/null || die "dotnet is not on PATH"
   command -v node >/dev/null || die "node is not on PATH (Azurite runs on Node.js)"

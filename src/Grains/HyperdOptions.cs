@@ -67,4 +67,17 @@ public sealed class HyperdOptions
     /// than another (after a restart or a scale-out), moves one bucket to the emptiest silo. Zero turns it off.
     /// </summary>
     public TimeSpan BucketBalanceInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+
+    /// <summary>
+    /// Full names of grain interfaces that clients may call besides the client contract (IIndexGrain and
+    /// ISearchCoordinatorGrain), such as <c>Orleans.Runtime.IManagementGrain</c> for an operator's tool. Default none.
+    /// </summary>
+    public List<string> ClientCallableInterfaces { get; set; } = [];
+
+    /// <summary>
+    /// Directories a build may read its source file from (<c>BuildRequest.SourcePath</c>), checked after resolving
+    /// <c>..</c> and symbolic links. Default none: a silo builds only from its own data until roots are configured.
+    /// </summary>
+    public List<string> ImportRoots { get; set; } = [];
 }

@@ -193,6 +193,14 @@ public sealed class BadInputMatrixTests(SharedClusterFixture fixture) : IAsyncLi
     }
 
     [Fact]
+    public async Task BuildFromAMissingFile()
+    {
+        string missing = Path.Combine(fixture.Hyperd.Root, "no-such-file.fvecs");
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => Client.BuildAsync("other", new BuildRequest(missing)));
+        Assert.Contains("no-such-file.fvecs", e.Message);
+    }
+
+    [Fact]
     public async Task RebuildFromAFileOfOtherDimensions()
     {
         string wider = Path.Combine(fixture.Hyperd.Root, "wider.fvecs");

@@ -27,6 +27,9 @@ public sealed class HyperdTestCluster : IAsyncDisposable
         Client = new HyperdClient(cluster.Client);
     }
 
+    /// <summary>The TestingHost's silo probe, which its client calls (as an operator's tool may be admitted).</summary>
+    public const string TestHooks = "Orleans.Runtime.TestHooks.ITestHooks";
+
     public string Root { get; }
 
     public string StoreRoot => Path.Combine(Root, "store");
@@ -74,6 +77,12 @@ public sealed class HyperdTestCluster : IAsyncDisposable
                 o.RouteRefreshInterval = TimeSpan.FromMilliseconds(200);
                 o.WarmUpOnStart = false;
                 o.RebuildPendingThreshold = 0;
+
+                // Test data sets are written under the cluster's folder: the one directory these silos build from.
+                o.ImportRoots.Add(root);
+
+                // The test cluster's own client asks the silos through this runtime endpoint whether they are up.
+                o.ClientCallableInterfaces.Add(TestHooks);
 
                 // Small passes, so that a test batch of 64 queries is planned and fanned out in several.
                 o.MaxPairsPerFanOut = 600;

@@ -21,7 +21,8 @@ public sealed class PlacementTests(SharedClusterFixture fixture)
         Assert.True(status.LastRebuild.JobSilos.Distinct().Count() > 1, $"build jobs all ran on {status.LastRebuild.JobSilos[0]}");
 
         await fixture.Hyperd.Client.SearchAsync(index, fixture.Data.Query(0), 10);
-        IGrainFactory grains = fixture.Hyperd.Cluster.Client;
+        // Bucket grains are internal (clients may not call them): ask from inside a silo.
+        IGrainFactory grains = fixture.Hyperd.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
         BucketStatus[] buckets = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
             .Select(b => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).StatusAsync()));
         Assert.True(buckets.Select(b => b.Silo).Distinct().Count() > 1, $"bucket grains all live on {buckets[0].Silo}");

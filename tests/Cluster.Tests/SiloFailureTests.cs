@@ -5,6 +5,7 @@ using HyperdOrleans.Grains;
 using HyperdOrleans.Grains.Buckets;
 using Orleans.Runtime.Placement;
 using HyperdOrleans.Silo;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace HyperdOrleans.Cluster.Tests;
@@ -132,7 +133,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         // Every bucket probed, so the searches below must reach the killed silo's buckets.
         var everyBucket = new SearchOptions(LshHasher.BucketCount, 50);
         QueryResult before = await _hyperd.Client.SearchAsync(index, _data.Query(2), 10, everyBucket);
-        IGrainFactory grains = _hyperd.Cluster.Client;
+        IGrainFactory grains = _hyperd.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>(); // bucket grains are internal
         BucketStatus[] buckets = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
             .Select(b => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).StatusAsync()));
 

@@ -125,6 +125,9 @@ public sealed class AzureIndexTests(AzuriteFixture azurite, ITestOutputHelper ou
         settings["Hyperd:Azure:Container"] = container;
         settings["Hyperd:CacheDirectory"] = Path.Combine(folder, "cache");
         settings["Hyperd:WorkDirectory"] = Path.Combine(folder, "work");
+
+        // The test's data file sits beside the silos' folders: the one directory they may build from.
+        settings["Hyperd:ImportRoots:0"] = Path.GetDirectoryName(folder);
         settings["Hyperd:RebuildPendingThreshold"] = "0";
         settings["Hyperd:JobPollInterval"] = "00:00:00.050";
         return settings;

@@ -42,6 +42,10 @@ internal sealed class ClusterMethod(BenchOptions options, Dataset data, DatasetR
                     o.CacheDirectory = Path.Combine(root, "cache", siloOptions.SiloName);
                     o.WorkDirectory = Path.Combine(root, "work", siloOptions.SiloName);
                     o.RebuildPendingThreshold = 0;
+                    o.ImportRoots.Add(Path.GetDirectoryName(Path.GetFullPath(data.BasePath))!);
+
+                    // The TestingHost's client probes its silos through this runtime endpoint.
+                    o.ClientCallableInterfaces.Add("Orleans.Runtime.TestHooks.ITestHooks");
                 });
             });
             await using InProcessTestCluster cluster = builder.Build();

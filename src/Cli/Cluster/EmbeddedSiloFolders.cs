@@ -1,4 +1,5 @@
 using HyperdOrleans.Grains.Hosting;
+using HyperdOrleans.Grains.Security;
 
 namespace HyperdOrleans.Cli.Cluster;
 
@@ -30,6 +31,9 @@ internal sealed record EmbeddedSiloFolders(string State, string Store, string Ca
             o.CacheDirectory = Cache;
             o.WorkDirectory = Work;
             o.BuildThreads = buildThreads;
+
+            // The tool's user owns this silo and names the files it builds from on the command line, anywhere.
+            o.ImportRoots.AddRange(BuildSourcePolicy.EveryPath());
         });
     }
 }

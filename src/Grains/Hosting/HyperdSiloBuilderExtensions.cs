@@ -1,4 +1,5 @@
 using HyperdOrleans.Grains.Build;
+using HyperdOrleans.Grains.Security;
 using HyperdOrleans.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,7 @@ public static class HyperdSiloBuilderExtensions
         silo.Services.TryAddSingleton<IBuildJobGate, OpenBuildJobGate>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloWarmUp>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScratchSweeper>();
+        silo.AddIncomingGrainCallFilter<ClientContractFilter>();
         return silo;
     }
 
@@ -49,6 +51,13 @@ public static class HyperdSiloBuilderExtensions
             o.CacheDirectory = Path.Combine(dataDirectory, "cache");
             o.WorkDirectory = Path.Combine(dataDirectory, "work");
             configure?.Invoke(o);
+
+            // One local user owns the embedded silo (loopback only) and names its own files: unless the host
+            // configured roots, it may build from any path (see docs/decisions/build-import-roots.md).
+            if (o.ImportRoots.Count == 0)
+            {
+                o.ImportRoots.AddRange(BuildSourcePolicy.EveryPath());
+            }
         });
     }
 

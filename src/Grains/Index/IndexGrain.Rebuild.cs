@@ -55,7 +55,7 @@ public sealed partial class IndexGrain
 
             run.Phase = "source";
             IVectorSource source = request.SourcePath is { } path
-                ? new VectorFileSource(VectorFile.Open(path, request.RawDimensions))
+                ? new VectorFileSource(VectorFile.Open(Security.BuildSourcePolicy.Admit(options.Value, path), request.RawDimensions))
                 : await OwnDataSourceAsync(generation, exports, work);
             if (source.Count == 0)
             {

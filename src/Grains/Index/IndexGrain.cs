@@ -127,8 +127,10 @@ public sealed partial class IndexGrain(
 
         if (request.SourcePath is not null)
         {
-            // Reads the header only: a missing or malformed file is refused now, not in the background.
-            Engine.Io.VectorFile file = Engine.Io.VectorFile.Open(request.SourcePath, request.RawDimensions);
+            // Only inside an import root; reads the header only: a missing or malformed file is refused now, not in the background.
+            (string real, Engine.Io.VectorFile file) =
+                Security.BuildSourcePolicy.AdmitAndOpen(options.Value, request.SourcePath, request.RawDimensions);
+            request = request with { SourcePath = real };
 
             // Appends recorded meanwhile keep the index's dimensions: a file of other dimensions is another index.
             if (state.State.Manifest is { } manifest && file.Dimensions != manifest.Dimensions)
