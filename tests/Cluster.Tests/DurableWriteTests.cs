@@ -58,35 +58,34 @@ public sealed class DurableWriteTests : IAsyncLifetime
     public async Task ABucketThatReplayedAFailedAppendBeforeItWasSealedOffDropsIt()
     {
         const string index = "replayed-failure";
-        await _hyperd.BuildAsync(index, _data, clusters: 20);
-        await Client.AppendAsync(index, Ids(1_000, 10), Rows(0, 10));
 
-        // The failed record sits at the log's tail, not sealed off yet, when every bucket starts over and replays the log.
-        _hyperd.Store.FailAppendsAfterWriting(1);
-        await Assert.ThrowsAsync<IOException>(() => Client.AppendAsync(index, Ids(2_000, 10), Rows(20, 10)));
+        // The store loses the reply of an append that landed, then stops answering: the record cannot be sealed off yet.
+        await AppendThenFailOneAsync(index, stallAfter: TimeSpan.FromMinutes(1));
         IGrainFactory silo = _hyperd.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
         foreach (int b in Enumerable.Range(0, Engine.Lsh.LshHasher.BucketCount))
         {
             await _hyperd.Cluster.DeactivateAsync(silo.GetGrain<Grains.Buckets.IBucketGrain>(Grains.GrainKeys.Bucket(index, b)));
         }
 
-        _ = await Client.SearchAsync(index, _data.ExtraRow(20), 10); // the buckets activate and replay what the log holds now
+        // Buckets that start over now replay the failed record: the window this test is about.
+        await AssertFound(index, Ids(2_000, 10), 20, "while the store stalls (the failed record replayed)");
 
-        // The next append seals the failed record off; each bucket, told what was acknowledged before it, drops the record.
-        await Client.AppendAsync(index, Ids(3_000, 10), Rows(40, 10));
-        await AssertAbsent(index, Ids(2_000, 10), 20, "after the next append");
-        await AssertFound(index, Ids(1_000, 10), 0, "after the next append");
-        await AssertFound(index, Ids(3_000, 10), 40, "after the next append");
+        // The store answers again: the index seals the record off and tells each bucket what was acknowledged.
+        _hyperd.Store.AppendStall = TimeSpan.Zero;
+        await Within.Eventually("the failed record to disappear", async () =>
+        {
+            QueryResult hit = await Client.SearchAsync(index, _data.ExtraRow(20), 1);
+            return hit.Ids[0] != 2_000;
+        });
+        await AssertAbsent(index, Ids(2_000, 10), 20, "after the seal");
+        await AssertFound(index, Ids(1_000, 10), 0, "after the seal");
     }
 
     [Fact]
     public async Task AFailedAppendIsSealedOffWithoutWaitingForTheNextOne()
     {
         const string index = "sealed-off";
-        await _hyperd.BuildAsync(index, _data, clusters: 20);
-        await Client.AppendAsync(index, Ids(1_000, 10), Rows(0, 10));
-        _hyperd.Store.FailAppendsAfterWriting(1);
-        await Assert.ThrowsAsync<IOException>(() => Client.AppendAsync(index, Ids(2_000, 10), Rows(20, 10)));
+        await AppendThenFailOneAsync(index);
 
         // No further write: the index seals the failed record off by itself, so buckets that start over never replay it.
         string log = Path.Combine(_hyperd.StoreRoot, StoreNames.LogPrefix(index));
@@ -149,6 +148,15 @@ public sealed class DurableWriteTests : IAsyncLifetime
         await DeactivateEveryGrainAsync();
         await AssertFound(index, Ids(9_000, 5), 40, "after recovery and a reload");
         await AssertFound(index, Ids(8_000, 20), 20, "after recovery and a reload");
+    }
+
+    /// <summary>Builds <paramref name="index"/>, appends ids 1000–1009, then an append of ids 2000–2009 whose reply is lost.</summary>
+    private async Task AppendThenFailOneAsync(string index, TimeSpan stallAfter = default)
+    {
+        await _hyperd.BuildAsync(index, _data, clusters: 20);
+        await Client.AppendAsync(index, Ids(1_000, 10), Rows(0, 10));
+        _hyperd.Store.FailAppendsAfterWriting(1, stallAfter);
+        await Assert.ThrowsAsync<IOException>(() => Client.AppendAsync(index, Ids(2_000, 10), Rows(20, 10)));
     }
 
     private async Task AssertFound(string index, long[] ids, int firstRow, string when)

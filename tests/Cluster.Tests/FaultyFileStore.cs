@@ -9,14 +9,22 @@ namespace HyperdOrleans.Cluster.Tests;
 public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
 {
     private int _failAfterWriting;
+    private TimeSpan _stallAfter;
 
     /// <summary>How long each append waits before it runs (its caller's token still cancels the wait).</summary>
     public TimeSpan AppendStall { get; set; }
 
     public int MaxAtomicAppendBytes => inner.MaxAtomicAppendBytes;
 
-    /// <summary>The next <paramref name="count"/> appends write their bytes, then throw.</summary>
-    public void FailAppendsAfterWriting(int count) => Volatile.Write(ref _failAfterWriting, count);
+    /// <summary>
+    /// The next <paramref name="count"/> appends write their bytes, then throw; with <paramref name="stallAfter"/>, every append
+    /// after the last of them stalls that long (the store stops answering right after losing the replies).
+    /// </summary>
+    public void FailAppendsAfterWriting(int count, TimeSpan stallAfter = default)
+    {
+        _stallAfter = stallAfter;
+        Volatile.Write(ref _failAfterWriting, count);
+    }
 
     public async Task<long> AppendAsync(string name, ReadOnlyMemory<byte> data, long expectedLength, CancellationToken cancellationToken = default)
     {
@@ -26,8 +34,14 @@ public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
         }
 
         long length = await inner.AppendAsync(name, data, expectedLength, cancellationToken);
-        if (Interlocked.Decrement(ref _failAfterWriting) >= 0)
+        int left = Interlocked.Decrement(ref _failAfterWriting);
+        if (left >= 0)
         {
+            if (left == 0 && _stallAfter > TimeSpan.Zero)
+            {
+                AppendStall = _stallAfter;
+            }
+
             throw new IOException($"injected: the append to '{name}' was written but its reply was lost");
         }
 

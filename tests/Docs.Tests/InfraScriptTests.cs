@@ -28,7 +28,7 @@ public sealed class InfraScriptTests
                 {
                     "-c",
                     "set -euo pipefail; source <(sed -n '/^write_env() {/,/^}/p' \"$1\"); "
-                        + "RUN=$2 ACCOUNT_KEY=k BLOB_PORT=1 QUEUE_PORT=2 TABLE_PORT=3 SERVICE_ID=s; write_env",
+                        + "RUN=$2 ACCOUNT_KEY=k BLOB_PORT=1 QUEUE_PORT=2 TABLE_PORT=3 SERVICE_ID=s TLS_PASSWORD=p; write_env",
                     "bash",
                     script,
                     run.FullName,
