@@ -70,7 +70,8 @@ public sealed class ClientContractFilter : IIncomingGrainCallFilter
             {
                 throw new UnauthorizedAccessException(
                     $"'{name}' (called: {context.MethodName}) is internal to the cluster and not callable from a client; "
-                        + $"clients call {nameof(IIndexGrain)} and {nameof(ISearchCoordinatorGrain)} (operators may add interfaces in Hyperd:ClientCallableInterfaces).");
+                        + $"clients call {nameof(IIndexGrain)} and {nameof(ISearchCoordinatorGrain)} "
+                        + "(operators may add interfaces in Hyperd:ClientCallableInterfaces).");
             }
         }
 
