@@ -64,7 +64,21 @@ internal static class VerifyRun
     private static async Task<long[]> NotTopAsync(HyperdClient hyperd, string name, long[] ids, int dimensions, SearchOptions? options)
     {
         float[][] vectors = [.. ids.Select(id => IdVectors.For(id, dimensions))];
-        QueryResult[] results = await hyperd.SearchAsync(name, vectors, 1, options);
+        QueryResult[] results;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                results = await hyperd.SearchAsync(name, vectors, 1, options);
+                break;
+            }
+            catch (Exception e) when (attempt < 10 && e is InvalidOperationException or TimeoutException or OrleansException)
+            {
+                // A generation switch or a silo still settling after the fault: ask again.
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
+
         return [.. ids.Where((id, i) => results[i].Count == 0 || results[i].Ids[0] != id)];
     }
 }
