@@ -24,6 +24,7 @@ public sealed class BuildJobGrain(
     ILocalSiloDetails silo,
     ILogger<BuildJobGrain> logger) : Grain, IBuildJobGrain
 {
+    private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(20);
     private readonly CancellationTokenSource _cancel = new();
     private BuildJobRequest? _request;
     private volatile BuildJobReport? _status;
@@ -51,10 +52,21 @@ public sealed class BuildJobGrain(
             silo.SiloAddress.ToString(),
             null)));
 
-    public Task CancelAsync(CancellationToken cancellationToken = default)
+    /// <summary>Returns once the job has stopped, so files the caller deletes next are not re-uploaded by a job still finishing.</summary>
+    public async Task CancelAsync(CancellationToken cancellationToken = default)
     {
         _cancel.Cancel();
-        return Task.CompletedTask;
+        if (_work is { } work)
+        {
+            try
+            {
+                await work.WaitAsync(CancelWait, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                logger.LogWarning("Build job {Key} did not stop within {Wait} of its cancellation", this.GetPrimaryKeyString(), CancelWait);
+            }
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -295,13 +295,6 @@ public sealed partial class IndexGrain(
             throw new IOException($"index '{_name}': writing the change to the file store failed ({e.Message}). Nothing of this call was "
                 + "applied; retry it (appends are upserts by id).");
         }
-        catch (Exception e) when (e is not LogIntegrityException and not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Index {Index}: writing log sequence {Sequence} failed", _name, record.Sequence);
-            StartSealing();
-            throw new IOException($"index '{_name}': writing the change to the file store failed ({e.Message}). Nothing of this call was "
-                + "applied; retry it (appends are upserts by id).");
-        }
         catch (LogIntegrityException e)
         {
             Fault(e.Message);
