@@ -4,6 +4,9 @@ namespace HyperdOrleans.Abstractions;
 /// A rebuild request. With <see cref="SourcePath"/> the index is built from that vector file (read by the
 /// silo of the index grain; ids are row numbers) and replaces the index's contents; without it the index is
 /// rebuilt from its own data: the current generation minus deletes plus pending appends.
+/// <see cref="AcceptDataLoss"/> is the operator's way out after the store lost acknowledged writes and a bucket lost its
+/// memory too (<see cref="IndexStatus.WriteFault"/> says so, and the automatic recovery failed): the rebuild keeps every row
+/// the live buckets and the readable part of the log still hold, drops what is gone, and writes are accepted again.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BuildRequest")]
 public sealed record BuildRequest(
@@ -12,7 +15,8 @@ public sealed record BuildRequest(
     [property: Id(2)] int? Clusters = null,
     [property: Id(3)] int? Seed = null,
     [property: Id(4)] int? Iterations = null,
-    [property: Id(5)] IndexStorage? Storage = null);
+    [property: Id(5)] IndexStorage? Storage = null,
+    [property: Id(6)] bool AcceptDataLoss = false);
 
 /// <summary>
 /// How a build stores the vectors: float32 rows only, or SQ8 codes scanned first (a quarter of the bytes) with the

@@ -8,7 +8,8 @@ namespace HyperdOrleans.Client;
 /// Errors come back as standard exceptions whose messages name the bad value: <see cref="ArgumentException"/>
 /// for bad input, <see cref="KeyNotFoundException"/> for an index that does not exist,
 /// <see cref="InvalidOperationException"/> for a refused or failed rebuild. Every call has a deadline
-/// (<see cref="HyperdClientOptions.SearchTimeout"/> for searches, <see cref="HyperdClientOptions.CallTimeout"/> for the
+/// (<see cref="HyperdClientOptions.SearchTimeout"/> for searches, <see cref="HyperdClientOptions.WriteTimeout"/> for appends
+/// and deletes, which are sent again while an attempt goes unanswered, <see cref="HyperdClientOptions.CallTimeout"/> for the
 /// rest, or the call's own <c>timeout</c>): past it the grain call is cancelled and <see cref="TimeoutException"/>
 /// names the call, the index and the deadline; a cancelled token throws <see cref="OperationCanceledException"/>.
 /// Thread-safe.
@@ -26,6 +27,8 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
 
     private readonly TimeSpan _callTimeout = options?.CallTimeout ?? new HyperdClientOptions().CallTimeout;
     private readonly TimeSpan _searchTimeout = options?.SearchTimeout ?? new HyperdClientOptions().SearchTimeout;
+    private readonly TimeSpan _writeTimeout = options?.WriteTimeout ?? new HyperdClientOptions().WriteTimeout;
+    private readonly TimeSpan _writeAttemptTimeout = options?.WriteAttemptTimeout ?? new HyperdClientOptions().WriteAttemptTimeout;
 
     /// <summary>
     /// Builds (<paramref name="request"/> with a source file) or rebuilds (without) the index, and by default
@@ -72,16 +75,11 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         float[] vectors,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        WithDeadline(
-            "AppendAsync",
-            index,
-            timeout ?? _callTimeout,
-            cancellationToken,
-            ct => Index(index).AppendAsync(new VectorBatch(ids, vectors), ct));
+        WriteAsync("AppendAsync", index, timeout, cancellationToken, ct => Index(index).AppendAsync(new VectorBatch(ids, vectors), ct));
 
     /// <summary>Removes ids; they are never returned once this returns.</summary>
     public Task<MutationResult> DeleteAsync(string index, long[] ids, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        WithDeadline("DeleteAsync", index, timeout ?? _callTimeout, cancellationToken, ct => Index(index).DeleteAsync(ids, ct));
+        WriteAsync("DeleteAsync", index, timeout, cancellationToken, ct => Index(index).DeleteAsync(ids, ct));
 
     /// <summary>The top <paramref name="k"/> of one query vector.</summary>
     public async Task<QueryResult> SearchAsync(
@@ -157,6 +155,18 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
     /// Runs <paramref name="call"/> with a token that fires at the deadline too: Orleans passes it into the grain call,
     /// which is then cancelled on the silo as well. The caller's own cancellation stays an <see cref="OperationCanceledException"/>.
     /// </summary>
+    /// <summary>An append or delete: retried while its attempts go unanswered, within <see cref="HyperdClientOptions.WriteTimeout"/>.</summary>
+    private Task<MutationResult> WriteAsync(
+        string name,
+        string index,
+        TimeSpan? timeout,
+        CancellationToken cancellationToken,
+        Func<CancellationToken, Task<MutationResult>> call)
+    {
+        IndexNames.Validate(index);
+        return WriteRetry.RunAsync(name, index, timeout ?? _writeTimeout, _writeAttemptTimeout, cancellationToken, call);
+    }
+
     private static Task<T> WithDeadline<T>(
         string name,
         string index,

@@ -74,6 +74,8 @@ public static class HyperdClientHostExtensions
         {
             (nameof(options.CallTimeout), options.CallTimeout),
             (nameof(options.SearchTimeout), options.SearchTimeout),
+            (nameof(options.WriteTimeout), options.WriteTimeout),
+            (nameof(options.WriteAttemptTimeout), options.WriteAttemptTimeout),
             (nameof(options.ConnectTimeout), options.ConnectTimeout),
         })
         {

@@ -21,10 +21,20 @@ public sealed class HyperdClientOptions
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
-    /// Deadline of a build request, append, delete, status or defaults call (one long-poll of a rebuild wait gets
+    /// Deadline of a build request, status or defaults call (one long-poll of a rebuild wait gets
     /// its own bound). A call that misses it is cancelled and throws <see cref="TimeoutException"/>.
     /// </summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Deadline of an append or delete, retries included: an attempt that got no answer (its silo died, its gateway went away,
+    /// it outlived <see cref="WriteAttemptTimeout"/>) is sent again, which is safe since writes are upserts and deletes by id.
+    /// Past it the call throws <see cref="TimeoutException"/> and its outcome is unknown: retry it.
+    /// </summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one attempt of a write may go unanswered before it is sent again (within <see cref="WriteTimeout"/>).</summary>
+    public TimeSpan WriteAttemptTimeout { get; set; } = TimeSpan.FromSeconds(6);
 
     /// <summary>Deadline of a search; shorter than <see cref="CallTimeout"/> since a search whose bucket died should fail fast.</summary>
     public TimeSpan SearchTimeout { get; set; } = TimeSpan.FromSeconds(10);

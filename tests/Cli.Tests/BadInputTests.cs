@@ -18,6 +18,23 @@ public sealed class BadInputTests(TinyDataFixture data) : IClassFixture<TinyData
     }
 
     [Fact]
+    public void An_engine_build_needs_an_input()
+    {
+        string error = CliRun.Of("build", "--index", data.PathFor("never")).FailedWithOneLine();
+
+        Assert.Contains("--input is required", error);
+    }
+
+    [Fact]
+    public void Accepting_data_loss_is_refused_outside_a_cluster()
+    {
+        string error = CliRun.Of("build", "--input", data.BasePath, "--index", data.PathFor("never"), "--accept-data-loss").FailedWithOneLine();
+
+        Assert.Contains("--accept-data-loss applies to a cluster index", error);
+        Assert.False(Directory.Exists(data.PathFor("never")));
+    }
+
+    [Fact]
     public void Queries_of_the_wrong_dimensions_are_refused()
     {
         string queries = data.PathFor("wrong-dims.fvecs");

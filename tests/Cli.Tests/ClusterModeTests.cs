@@ -121,6 +121,21 @@ public sealed class ClusterModeTests(EmbeddedClusterFixture cluster) : IClassFix
     }
 
     [Fact]
+    public void Cluster_build_without_input_rebuilds_the_index_from_its_own_data()
+    {
+        CliRun.Of(
+            "build", "--cluster", "embedded", "--index", cluster.ClusterIndex, "--name", "own-data", "--input", Data.BasePath, "--clusters",
+            "8").Succeeded();
+
+        CliRun rebuild = CliRun.Of("build", "--cluster", "embedded", "--index", cluster.ClusterIndex, "--name", "own-data", "--clusters", "8")
+            .Succeeded();
+
+        Assert.Contains("rebuilding index 'own-data' in the cluster from its own data", rebuild.Output);
+        Assert.Contains($"{TinyDataFixture.Count:N0} vectors", rebuild.Output);
+        Assert.Contains("generation 2", rebuild.Output);
+    }
+
+    [Fact]
     public void Cluster_errors_come_back_as_one_line()
     {
         string unknown = CliRun.Of(

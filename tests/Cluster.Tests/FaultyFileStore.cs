@@ -4,7 +4,8 @@ namespace HyperdOrleans.Cluster.Tests;
 
 /// <summary>
 /// A real file store with faults a test arms: appends that write their bytes and then fail (the reply lost, so the caller
-/// cannot know they landed), and appends that stall (a store that stopped answering). Everything else passes through.
+/// cannot know they landed), appends that stall (a store that stopped answering), and uploads that throw. Everything else
+/// passes through.
 /// </summary>
 public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
 {
@@ -13,6 +14,9 @@ public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
 
     /// <summary>How long each append waits before it runs (its caller's token still cancels the wait).</summary>
     public TimeSpan AppendStall { get; set; }
+
+    /// <summary>Thrown by every upload while set (a store SDK's own exception type, say).</summary>
+    public Exception? UploadFault { get; set; }
 
     public int MaxAtomicAppendBytes => inner.MaxAtomicAppendBytes;
 
@@ -52,7 +56,7 @@ public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
         inner.ReadAllBytesAsync(name, cancellationToken);
 
     public Task UploadAsync(string localPath, string name, CancellationToken cancellationToken = default) =>
-        inner.UploadAsync(localPath, name, cancellationToken);
+        UploadFault is { } fault ? Task.FromException(fault) : inner.UploadAsync(localPath, name, cancellationToken);
 
     public Task DownloadAsync(string name, string localPath, CancellationToken cancellationToken = default) =>
         inner.DownloadAsync(name, localPath, cancellationToken);

@@ -126,6 +126,43 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAppendInFlightWhenTheIndexGrainsSiloDiesIsSentAgainAndLands()
+    {
+        const string index = "append-retry";
+        var victim = _hyperd.Cluster.Silos[^1]; // not the client's gateway
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, victim.SiloAddress);
+        try
+        {
+            await _hyperd.BuildAsync(index, _data, clusters: 40);
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        Assert.Equal(victim.SiloAddress.ToString(), (await _hyperd.Client.StatusAsync(index)).Silo);
+        long[] ids = [.. Enumerable.Range(0, 10).Select(i => 50_000L + i)];
+        float[] rows = [.. Enumerable.Range(0, 10).SelectMany(_data.ExtraRow)];
+
+        // The store holds the append's log write while the index grain's silo dies under it: that attempt never answers (its
+        // stall outlasts the test, so it cannot land late either).
+        _hyperd.Store.AppendStall = TimeSpan.FromMinutes(2);
+        Task<MutationResult> append = _hyperd.Client.AppendAsync(index, ids, rows, timeout: KillRecoveryBound);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Within.Phase("killing the index grain's silo", _hyperd.Cluster.KillSiloAsync(victim));
+        _hyperd.Store.AppendStall = TimeSpan.Zero;
+
+        MutationResult result = await append;
+        Assert.Equal(ids.Length, result.Applied);
+        Assert.NotEqual(victim.SiloAddress.ToString(), (await _hyperd.Client.StatusAsync(index)).Silo);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            QueryResult hit = await _hyperd.Client.SearchAsync(index, _data.ExtraRow(i), 1, timeout: KillRecoveryBound);
+            Assert.Equal(ids[i], hit.Ids[0]);
+        }
+    }
+
+    [Fact]
     public async Task AfterASiloIsKilled_SearchesAnswerAgainWithinSeconds()
     {
         const string index = "silo-kill";

@@ -156,11 +156,7 @@ internal static class ClusterBenchRunner
             return await ClusterBuildRun.BuildAsync(
                 context,
                 session,
-                input.Path,
-                settings.Dimensions,
-                settings.Clusters,
-                settings.Seed,
-                settings.Storage,
+                new ClusterBuildSettings(input.Path, settings.Dimensions, settings.Clusters, settings.Seed, settings.Storage),
                 cancellationToken);
         }
 

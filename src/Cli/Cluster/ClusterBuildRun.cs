@@ -10,6 +10,15 @@ namespace HyperdOrleans.Cli.Cluster;
 /// <summary>A rebuild through the cluster: wall time seen by the tool, the index grain's own time, and where the bucket jobs ran.</summary>
 internal sealed record ClusterBuildOutcome(IndexStatus Status, double Seconds, double GrainSeconds, string[] JobSilos);
 
+/// <summary>What to build: from a file the silos read, or (no <see cref="SourcePath"/>) from the index's own data.</summary>
+internal sealed record ClusterBuildSettings(
+    string? SourcePath,
+    int? RawDimensions,
+    int Clusters,
+    int Seed,
+    VectorStorage Storage,
+    bool AcceptDataLoss = false);
+
 /// <summary>
 /// Builds an index in the cluster from a file the silos read (<see cref="HyperdOrleans.Client.HyperdClient.BuildAsync"/>),
 /// showing the partition pass and each bucket job from <see cref="HyperdOrleans.Client.HyperdClient.StatusAsync"/> polls.
@@ -32,18 +41,21 @@ internal static class ClusterBuildRun
     public static async Task<ClusterBuildOutcome> BuildAsync(
         CliContext context,
         ClusterSession session,
-        string sourcePath,
-        int? rawDimensions,
-        int clusters,
-        int seed,
-        VectorStorage storage,
+        ClusterBuildSettings settings,
         CancellationToken cancellationToken)
     {
-        string path = Path.GetFullPath(sourcePath);
-        if (CheckSource(session.Choice, path, rawDimensions) is { } file)
+        string? path = settings.SourcePath is { } source ? Path.GetFullPath(source) : null;
+        string layout = $"{new IndexBuildOptions { Clusters = settings.Clusters }.DescribeClusters()}, {StorageText(settings.Storage)}, "
+            + $"seed {settings.Seed}";
+        if (path is null)
+        {
+            context.Ui.WriteLine($"rebuilding index '{session.Name}' in the cluster from its own data, {layout}"
+                + (settings.AcceptDataLoss ? "; data loss accepted: what the store lost is dropped" : ""));
+        }
+        else if (CheckSource(session.Choice, path, settings.RawDimensions) is { } file)
         {
             context.Ui.WriteLine($"building index '{session.Name}' in the cluster from {path}: {file.Count:N0} x {file.Dimensions} ({file.Format}), "
-                + $"{new IndexBuildOptions { Clusters = clusters }.DescribeClusters()}, {StorageText(storage)}, seed {seed}");
+                + layout);
         }
         else
         {
@@ -57,7 +69,13 @@ internal static class ClusterBuildRun
         {
             started = await session.Client.BuildAsync(
                 session.Name,
-                new BuildRequest(path, rawDimensions, clusters, seed, Storage: (IndexStorage)storage),
+                new BuildRequest(
+                    path,
+                    settings.RawDimensions,
+                    settings.Clusters,
+                    settings.Seed,
+                    Storage: (IndexStorage)settings.Storage,
+                    AcceptDataLoss: settings.AcceptDataLoss),
                 wait: false,
                 cancellationToken: cancellationToken);
         }

@@ -18,7 +18,14 @@ internal static class BuildCommand
     {
         Option<string> input = CliOptions.Path(
             "--input",
-            "Vectors to index: .fvecs, .npy, or raw float32 (with --dims). Ids are row numbers. With --cluster the silos read it.");
+            "Vectors to index: .fvecs, .npy, or raw float32 (with --dims). Ids are row numbers. With --cluster the silos read it; "
+                + "without it there, the index is rebuilt from its own data.",
+            required: false);
+        Option<bool> acceptDataLoss = new("--accept-data-loss")
+        {
+            Description = "With --cluster, after the store lost acknowledged writes (hyperd status shows WRITES REFUSED and the automatic "
+                + "recovery failed): rebuild from what the buckets and the readable log still hold, dropping what is gone.",
+        };
         Option<string> index = CliOptions.Path(
             "--index",
             "Index directory to build into (created if missing; a new generation replaces the served one atomically). With --cluster: names the "
@@ -34,7 +41,7 @@ internal static class BuildCommand
 
         var command = new Command("build", "Build an index from a vector file (in the engine, or in a cluster with --cluster).")
         {
-            input, index, dims, clusters, threads, seed, storage, planes,
+            input, index, dims, clusters, threads, seed, storage, planes, acceptDataLoss,
         };
         cluster.AddTo(command);
         command.SetGuardedAsyncAction(context, async (parsed, cancellationToken) =>
@@ -46,20 +53,32 @@ internal static class BuildCommand
                     throw new CliException("--lsh-planes random is not available with --cluster: cluster builds fit principal planes.");
                 }
 
-                ClusterBuildRun.CheckSource(choice, parsed.GetValue(input)!, parsed.GetValue(dims));
+                if (parsed.GetValue(input) is { } source)
+                {
+                    ClusterBuildRun.CheckSource(choice, source, parsed.GetValue(dims));
+                }
+
                 await using ClusterSession session = await ClusterSession.ConnectAsync(context, choice, parsed.GetValue(threads), cancellationToken);
                 await ClusterBuildRun.BuildAsync(
                     context,
                     session,
-                    parsed.GetValue(input)!,
-                    parsed.GetValue(dims),
-                    parsed.GetValue(clusters),
-                    parsed.GetValue(seed),
-                    CliOptions.ParseStorage(parsed.GetValue(storage)),
+                    new ClusterBuildSettings(
+                        parsed.GetValue(input),
+                        parsed.GetValue(dims),
+                        parsed.GetValue(clusters),
+                        parsed.GetValue(seed),
+                        CliOptions.ParseStorage(parsed.GetValue(storage)),
+                        parsed.GetValue(acceptDataLoss)),
                     cancellationToken);
                 return ExitCodes.Success;
             }
 
+            if (parsed.GetValue(acceptDataLoss))
+            {
+                throw new CliException("--accept-data-loss applies to a cluster index (--cluster): an index directory has no write-ahead log.");
+            }
+
+            _ = parsed.GetValue(input) ?? throw new CliException("--input is required: the vector file to index.");
             string directory = ClusterOptionSet.RequireIndex(parsed.GetValue(index));
             VectorFile file = VectorFile.Open(Path.GetFullPath(parsed.GetValue(input)!), parsed.GetValue(dims));
             var options = new IndexBuildOptions

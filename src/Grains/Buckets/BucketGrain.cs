@@ -25,8 +25,10 @@ public sealed class BucketGrain(
     IIndexFileStore store,
     LocalFileCache cache,
     ILocalSiloDetails silo,
-    ILogger<BucketGrain> logger) : Grain, IBucketGrain
+    ILogger<BucketGrain> logger) : Grain, IBucketGrain, IGrainMigrationParticipant
 {
+    private const string CarriedKey = "hyperd.pending";
+
     private string _index = "";
     private int _bucket;
     private ServingGeneration? _current;
@@ -36,17 +38,81 @@ public sealed class BucketGrain(
     /// <summary>The newest log record this bucket holds (or its generation folded in).</summary>
     private long _applied;
 
+    /// <summary>
+    /// Why this bucket refuses searches: it activated on a log that lost or damaged acknowledged records, so what it could read
+    /// is older than what was acknowledged. Cleared when a generation is committed (a rebuild that folded in what was left).
+    /// </summary>
+    private string? _damage;
+
+    /// <summary>The pending rows a move brought from the previous activation, until <see cref="OnActivateAsync"/> takes them.</summary>
+    private CarriedPending? _carried;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_index, _bucket) = GrainKeys.ParseBucket(this.GetPrimaryKeyString());
         if (state.State.Current is { } current)
         {
-            _current = await OpenAsync(current, cancellationToken);
+            try
+            {
+                _current = await OpenAsync(current, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not InvalidOperationException)
+            {
+                // A failed activation goes back to the caller as it is, past every call filter: in the contract's type.
+                logger.LogError(e, "Bucket {Index}/{Bucket} cannot open generation {Generation}", _index, _bucket, current.Generation);
+                throw new InvalidOperationException($"bucket {_bucket} of index '{_index}' cannot open generation {current.Generation}: {e.Message}");
+            }
+
             _applied = current.Watermark;
         }
 
-        // Everything acknowledged since the generation was built; a damaged or shortened log fails the activation loudly.
-        await CatchUpAsync(through: null, cancellationToken);
+        if (_carried is { } carried)
+        {
+            // Moved here with its rows: it needs the log only for records written after the move, and a damaged log
+            // (a store that lost data) must not take away rows this bucket still holds: the index grain recovers from them.
+            SetPending(PendingView.From(carried.Batches));
+            _applied = Math.Max(_applied, carried.Applied);
+            _carried = null;
+            try
+            {
+                await CatchUpAsync(through: null, cancellationToken);
+            }
+            catch (LogIntegrityException e)
+            {
+                logger.LogError(e, "Bucket {Index}/{Bucket} moved with its pending rows through sequence {Sequence}; the log is damaged",
+                    _index, _bucket, _applied);
+            }
+
+            return;
+        }
+
+        // Everything acknowledged since the generation was built. A damaged log leaves this bucket up but refusing searches
+        // (it cannot hold what was acknowledged) and reachable for the rebuild that recovers what is left.
+        try
+        {
+            await CatchUpAsync(through: null, cancellationToken);
+        }
+        catch (LogIntegrityException e)
+        {
+            _damage = e.Message;
+            logger.LogCritical(e, "Bucket {Index}/{Bucket} refuses searches: its log is damaged", _index, _bucket);
+        }
+    }
+
+    /// <summary>A move (the index's balancer) carries the pending rows along: the new activation does not depend on the store.</summary>
+    public void OnDehydrate(IDehydrationContext dehydrationContext)
+    {
+        ArgumentNullException.ThrowIfNull(dehydrationContext);
+        dehydrationContext.TryAddValue(CarriedKey, new CarriedPending(_applied, [.. _pending.Batches]));
+    }
+
+    public void OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        ArgumentNullException.ThrowIfNull(rehydrationContext);
+        if (rehydrationContext.TryGetValue(CarriedKey, out CarriedPending? carried))
+        {
+            _carried = carried;
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -60,6 +126,12 @@ public sealed class BucketGrain(
 
     public async Task<BucketSearchResult> SearchAsync(BucketSearchRequest request, CancellationToken cancellationToken = default)
     {
+        if (_damage is not null)
+        {
+            throw new InvalidOperationException($"bucket {_bucket} of index '{_index}' cannot answer: {_damage} It serves nothing older than "
+                + "what was acknowledged; see the index's WriteFault and docs/reliability.md (a rebuild with AcceptDataLoss recovers).");
+        }
+
         ServingGeneration? serving = Serving(request.Generation);
         if (serving is null)
         {
@@ -130,9 +202,19 @@ public sealed class BucketGrain(
         _applied = mutation.Sequence;
     }
 
-    public async Task<PendingExport> ExportPendingAsync(string? storeName, long through, CancellationToken cancellationToken = default)
+    public async Task<PendingExport> ExportPendingAsync(string? storeName, long through, bool salvage, CancellationToken cancellationToken = default)
     {
-        if (through > _applied)
+        if (salvage)
+        {
+            await SalvageAsync(through, cancellationToken);
+        }
+        else if (_damage is not null)
+        {
+            // What this bucket read is less than what was acknowledged, by how much no one knows: not a rebuild's source.
+            throw new LogIntegrityException($"{_damage} Bucket {_bucket} of '{_index}' lost its rows too; only a rebuild that accepts the "
+                + "loss (BuildRequest.AcceptDataLoss) can go on.");
+        }
+        else if (through > _applied)
         {
             await CatchUpAsync(through, cancellationToken);
         }
@@ -196,6 +278,7 @@ public sealed class BucketGrain(
             ServingGeneration? previous = _current;
             _current = next;
             _prepared = null;
+            _damage = null;
             SetPending(trimmed);
             previous?.Release();
             logger.LogInformation(
@@ -296,6 +379,41 @@ public sealed class BucketGrain(
         }
     }
 
+
+    /// <summary>
+    /// Keeps the rows this bucket holds and adds the readable log records after them, up to <paramref name="through"/> (the
+    /// newest sequence any bucket holds). What neither has is lost: logged loudly, folded in by the operator's rebuild.
+    /// </summary>
+    private async Task SalvageAsync(long through, CancellationToken cancellationToken)
+    {
+        if (_damage is null && _applied >= through)
+        {
+            return;
+        }
+
+        long from = _applied;
+        PendingView pending = _pending;
+        int read = 0;
+        foreach (LogRecord record in await LogReader.SalvageAsync(store, _index, cancellationToken))
+        {
+            if (record.Sequence > _applied && record.Sequence <= through)
+            {
+                pending = pending.With(PendingBatch.From(record, _bucket));
+                read++;
+            }
+        }
+
+        SetPending(pending);
+        _applied = through;
+        logger.LogCritical(
+            "Bucket {Index}/{Bucket}: data loss accepted; kept what it held through sequence {From} and {Read} readable log records up "
+                + "to {Through}; whatever else was acknowledged in that range is lost",
+            _index,
+            _bucket,
+            from,
+            read,
+            through);
+    }
 
     /// <summary>Drops every pending row and replays the log from the generation's watermark, through <paramref name="through"/>.</summary>
     private async Task ReloadAsync(long through, CancellationToken cancellationToken)

@@ -32,10 +32,12 @@ public interface IBucketGrain : IGrainWithStringKey
 
     /// <summary>
     /// Catches up with the log through <paramref name="through"/>, writes the live pending rows to the file store (when a name is
-    /// given) and returns that watermark, which a rebuild folds in.
+    /// given) and returns that watermark, which a rebuild folds in. With <paramref name="salvage"/> (an operator accepted data
+    /// loss) a log that cannot reach <paramref name="through"/> is not an error: the bucket keeps what it holds plus what can
+    /// still be read of the log.
     /// </summary>
-    [Alias("ExportPendingAsync"), ResponseTimeout("00:10:00")]
-    Task<PendingExport> ExportPendingAsync(string? storeName, long through, CancellationToken cancellationToken = default);
+    [Alias("ExportPendingAsync.v2"), ResponseTimeout("00:10:00")]
+    Task<PendingExport> ExportPendingAsync(string? storeName, long through, bool salvage, CancellationToken cancellationToken = default);
 
     /// <summary>Downloads and opens a new generation's files beside the serving one.</summary>
     [Alias("PrepareGenerationAsync"), ResponseTimeout("00:10:00")]

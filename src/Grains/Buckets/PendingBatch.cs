@@ -6,7 +6,13 @@ namespace HyperdOrleans.Grains.Buckets;
 /// One logged mutation as a bucket holds it. Every id in <see cref="AffectedIds"/> is hidden wherever an older copy lives;
 /// the <see cref="UpsertIds"/> (a subset) are its new rows here, unit vectors in <see cref="UpsertUnitVectors"/>.
 /// </summary>
-public sealed record PendingBatch(long Sequence, long[] AffectedIds, long[] UpsertIds, float[] UpsertUnitVectors)
+/// Serializable: a bucket that moves to another silo carries its batches along (<see cref="BucketGrain"/>'s migration).
+[GenerateSerializer, Immutable, Alias("hyperd.PendingBatch")]
+public sealed record PendingBatch(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] long[] AffectedIds,
+    [property: Id(2)] long[] UpsertIds,
+    [property: Id(3)] float[] UpsertUnitVectors)
 {
     /// <summary>Bucket <paramref name="bucket"/>'s share of a log record: all its ids, and the rows that hashed here.</summary>
     public static PendingBatch From(LogRecord record, int bucket)

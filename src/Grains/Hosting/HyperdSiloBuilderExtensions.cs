@@ -26,6 +26,7 @@ public static class HyperdSiloBuilderExtensions
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloWarmUp>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScratchSweeper>();
         silo.AddIncomingGrainCallFilter<ClientContractFilter>();
+        silo.AddIncomingGrainCallFilter<ContractExceptionFilter>();
         return silo;
     }
 

@@ -7,7 +7,8 @@ namespace HyperdOrleans.Grains.Index;
 /// <summary>
 /// Spreads the index's buckets over the silos. Hash placement spreads them when they first activate, but buckets that moved
 /// off a silo that stopped stay where they went when it comes back: without this, 7 of 8 buckets ended on one silo after a
-/// restart. One move per tick, from the fullest silo to the emptiest, so the cluster converges without a storm of moves.
+/// restart. One move per tick, from the fullest silo to the emptiest, so the cluster converges without a storm of moves. A moved
+/// bucket carries its pending rows to its new silo (grain migration), so a move does not re-read the log.
 /// </summary>
 public sealed partial class IndexGrain
 {
@@ -22,7 +23,9 @@ public sealed partial class IndexGrain
 
     private async Task BalanceOnceAsync(CancellationToken cancellationToken)
     {
-        if (_rebuild is not null || !state.State.Exists)
+        // A moving bucket carries its rows, but while the log is faulted or unsealed the live buckets are what recovery reads
+        // from: nothing moves until the log is whole again.
+        if (_rebuild is not null || !state.State.Exists || _writeFault is not null || _log is null || _sealing)
         {
             return;
         }

@@ -51,7 +51,7 @@ public sealed partial class IndexGrain
         {
             IndexBuildOptions buildOptions = OptionsFor(request);
             run.Phase = "snapshot";
-            PendingExport[] exports = await SnapshotAsync(generation, fromFile: request.SourcePath is not null);
+            PendingExport[] exports = await SnapshotAsync(generation, fromFile: request.SourcePath is not null, request.AcceptDataLoss);
 
             run.Phase = "source";
             IVectorSource source = request.SourcePath is { } path
@@ -205,22 +205,43 @@ public sealed partial class IndexGrain
     }
 
     /// <summary>Under the write gate, so every bucket's watermark marks the same point in the stream of mutations.</summary>
-    private async Task<PendingExport[]> SnapshotAsync(long generation, bool fromFile)
+    private async Task<PendingExport[]> SnapshotAsync(long generation, bool fromFile, bool acceptDataLoss)
     {
         await _writeGate.WaitAsync();
         try
         {
             // Every bucket holds the log through this sequence (catching up from the log if an apply did not reach it).
-            long through = state.State.Exists
-                ? _log?.LastSequence ?? throw new InvalidOperationException(_writeFault ?? $"index '{_name}' has no write-ahead log open.")
-                : 0;
-            return await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b =>
-                Bucket(b).ExportPendingAsync(fromFile || !state.State.Exists ? null : StoreNames.Pending(_name, generation, b), through)));
+            // After a fault the log may be unreadable or short: the buckets' memory says how far the acknowledged writes went.
+            bool salvage = acceptDataLoss && _writeFault is not null && state.State.Exists;
+            long through = !state.State.Exists ? 0
+                : _writeFault is not null ? await NewestHeldSequenceAsync()
+                : _log?.LastSequence ?? throw new InvalidOperationException($"index '{_name}' has no write-ahead log open.");
+            if (salvage)
+            {
+                // Readable records past what any bucket holds are kept too: only what cannot be read is given up.
+                IReadOnlyList<LogRecord> readable = await LogReader.SalvageAsync(store, _name);
+                through = Math.Max(through, readable.Count > 0 ? readable[^1].Sequence : 0);
+                logger.LogCritical("Index {Index}: rebuilding with data loss accepted, through sequence {Sequence}", _name, through);
+            }
+
+            return await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).ExportPendingAsync(
+                fromFile || !state.State.Exists ? null : StoreNames.Pending(_name, generation, b),
+                through,
+                salvage)));
         }
         finally
         {
             _writeGate.Release();
         }
+    }
+
+    /// <summary>The newest sequence anyone acknowledged: the log writer, the serving generation, or any bucket.</summary>
+    private async Task<long> NewestHeldSequenceAsync()
+    {
+        BucketStatus[] buckets = await BucketStatusesAsync(CancellationToken.None);
+        return Math.Max(
+            Math.Max(_log?.LastSequence ?? 0, state.State.Watermarks.DefaultIfEmpty(0).Max()),
+            buckets.Max(b => b.AppliedSequence));
     }
 
     /// <summary>The current generation minus every id touched since, plus the live pending rows: the index's data now.</summary>

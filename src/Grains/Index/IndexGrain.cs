@@ -101,8 +101,9 @@ public sealed partial class IndexGrain(
 
     private void Fault(string reason)
     {
-        _writeFault = $"{reason} Writes are refused until a rebuild (hyperd build --rebuild, or IIndexGrain.BuildAsync) folds the rows "
-            + "the buckets still hold into a new generation; see docs/reliability.md.";
+        _writeFault = $"{reason} Writes are refused until a rebuild folds the rows the buckets still hold into a new generation (one "
+            + "starts by itself; if it fails, a bucket lost its memory too: rebuild with BuildRequest.AcceptDataLoss, hyperd build "
+            + "--cluster ... --accept-data-loss); see docs/reliability.md.";
         _recoveryTried = false;
         logger.LogCritical("Index {Index}: {Fault}", _name, _writeFault);
     }
@@ -288,6 +289,12 @@ public sealed partial class IndexGrain(
             throw new TimeoutException($"index '{_name}': the file store did not confirm the write within {timeout.TotalSeconds:0.#} s "
                 + "(storage slow or unreachable). Nothing of this call was applied; retry it (appends are upserts by id).");
         }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up (its deadline) with the write in flight: seal it off like any append whose outcome is unknown.
+            StartSealing();
+            throw;
+        }
         catch (Exception e) when (e is not LogIntegrityException and not OperationCanceledException)
         {
             logger.LogWarning(e, "Index {Index}: writing log sequence {Sequence} failed", _name, record.Sequence);
@@ -312,7 +319,7 @@ public sealed partial class IndexGrain(
     /// </summary>
     private async Task TryStartRecoveryAsync()
     {
-        if (_log is null || _rebuild is not null || !state.State.Exists || _recoveryTried)
+        if (_rebuild is not null || !state.State.Exists || _recoveryTried)
         {
             return;
         }

@@ -52,7 +52,13 @@ public static class LogCodec
     /// The records of one segment. With <paramref name="validLength"/> (the segment is sealed) every byte up to it must be whole
     /// records; without it (the segment being written) a torn record at the end marks where it stops being valid.
     /// </summary>
-    public static SegmentContents Decode(string name, ReadOnlySpan<byte> segment, long? validLength)
+    public static SegmentContents Decode(string name, ReadOnlySpan<byte> segment, long? validLength) =>
+        Decode(name, segment, validLength, salvage: false);
+
+    /// <summary>The whole records before the first damaged one (and the seal that opens the segment): what a salvage can keep.</summary>
+    public static SegmentContents DecodeReadable(string name, ReadOnlySpan<byte> segment) => Decode(name, segment, null, salvage: true);
+
+    private static SegmentContents Decode(string name, ReadOnlySpan<byte> segment, long? validLength, bool salvage)
     {
         if (validLength is { } sealedAt && sealedAt > segment.Length)
         {
@@ -70,7 +76,7 @@ public static class LogCodec
             if (!TryReadOne(rest, out int length, out LogRecord? record, out SegmentSeal? readSeal, out bool damaged))
             {
                 // A write that failed can only leave a prefix of its record (or, after a crash, zeros) at the very end.
-                if (validLength is null && !damaged)
+                if (validLength is null && (!damaged || salvage))
                 {
                     break;
                 }
@@ -81,6 +87,11 @@ public static class LogCodec
 
             if (readSeal is not null)
             {
+                if (position != 0 && salvage)
+                {
+                    break;
+                }
+
                 if (position != 0)
                 {
                     throw new LogIntegrityException($"log segment '{name}' has a seal at byte {position}; seals only open a segment.");

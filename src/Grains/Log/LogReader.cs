@@ -97,6 +97,58 @@ public static class LogReader
         return new LogContents(records, segments, numbers.Count > 0 ? numbers[^1] : 0);
     }
 
+    /// <summary>
+    /// What can still be read of a damaged log, for an operator who accepts the loss: segments oldest first, each up to its
+    /// first damaged record; a seal drops the void records it skips (failed appends). Sequences may have gaps: those are the
+    /// records the store lost. Never used to serve: only a rebuild with <c>AcceptDataLoss</c> folds it in.
+    /// </summary>
+    public static async Task<IReadOnlyList<LogRecord>> SalvageAsync(
+        IIndexFileStore store,
+        string index,
+        CancellationToken cancellationToken = default)
+    {
+        var numbers = new List<long>();
+        foreach (string name in await store.ListAsync(StoreNames.LogPrefix(index), cancellationToken))
+        {
+            if (StoreNames.LogSegmentNumber(index, name) is { } number)
+            {
+                numbers.Add(number);
+            }
+        }
+
+        numbers.Sort();
+        var records = new List<LogRecord>();
+        foreach (long number in numbers)
+        {
+            string name = StoreNames.LogSegment(index, number);
+            byte[] bytes;
+            try
+            {
+                bytes = await store.ReadAllBytesAsync(name, cancellationToken);
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+
+            SegmentContents contents = LogCodec.DecodeReadable(name, bytes);
+            if (contents.Seal is { } seal)
+            {
+                records.RemoveAll(r => r.Sequence > seal.LastSequence);
+            }
+
+            foreach (LogRecord record in contents.Records)
+            {
+                if (records.Count == 0 || record.Sequence > records[^1].Sequence)
+                {
+                    records.Add(record);
+                }
+            }
+        }
+
+        return records;
+    }
+
     private static LogIntegrityException Lost(string index, string what) =>
         new($"the write-ahead log of index '{index}' {what}: the store lost acknowledged records.");
 }
