@@ -81,11 +81,15 @@ experiment() {
       "$CLUSTER" kill-silo "$victim"; sleep 10; "$CLUSTER" start-silo "$victim"
       note="SIGKILL silo $victim (the index grain, buckets, a gateway), restarted 10 s later" ;;
     kill-during-rebuild)
-      check rebuild --name "$INDEX" >/dev/null
-      sleep 2
       victim=$(index_silo)
+      check rebuild --name "$INDEX" >/dev/null
+      # The kill lands while the bucket jobs run (a rebuild of this index takes a few seconds).
+      local phase="" tries=0
+      while [[ $phase != build && $phase != none && $tries -lt 20 ]]; do
+        phase=$(check where --name "$INDEX" --field Phase); tries=$((tries + 1))
+      done
       "$CLUSTER" kill-silo "$victim"; sleep 10; "$CLUSTER" start-silo "$victim"
-      note="rebuild started, SIGKILL of the index grain's silo $victim 2 s later" ;;
+      note="rebuild started, SIGKILL of the index grain's silo $victim in its '$phase' phase" ;;
     disk-full-rebuild)
       # A silo that runs build jobs but not the index grain: its scratch directory becomes a full 1 MiB file system.
       victim=$(other_silo "$(index_silo)")
@@ -110,7 +114,7 @@ experiment() {
   wait "$load" || log "warning: the load of $name exited with an error (see $OUT/$name.load.err)"
   settle
   if [[ $name == kill-during-rebuild || $name == disk-full-rebuild ]]; then
-    note+="; afterwards the last rebuild: $(check where --name "$INDEX" --field LastRebuild)"
+    note+="; afterwards the last rebuild: $(check where --name "$INDEX" --field LastRebuild | sed "s|$ROOT/||g")"
   fi
   if ! check verify --name "$INDEX" --journal "$journal" --load "$OUT/$name.load.json" --fault "$name" --note "$note" \
       >>"$OUT/rows.md" 2>"$OUT/$name.verify.err"; then

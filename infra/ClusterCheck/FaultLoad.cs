@@ -51,10 +51,11 @@ internal static class FaultLoad
             {
                 "Silo" => status.Silo,
                 "Generation" => status.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "Phase" => status.Rebuild?.Phase ?? "none",
                 "LastRebuild" => status.LastRebuild is { } last
                     ? $"generation {last.Generation} {(last.Succeeded ? "succeeded" : $"failed ({last.Error})")}"
                     : "none",
-                _ => throw new ArgumentException($"--field {field}: Silo, Generation or LastRebuild."),
+                _ => throw new ArgumentException($"--field {field}: Silo, Generation, Phase or LastRebuild."),
             });
             return 0;
         }

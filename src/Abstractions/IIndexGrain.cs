@@ -33,7 +33,7 @@ public interface IIndexGrain : IGrainWithStringKey
     /// <summary>Adds or replaces vectors under caller-chosen ids; durable and searchable when it returns.</summary>
     /// <remarks>
     /// May wait while a rebuild snapshots pending data or switches generation. No longer response timeout of its own:
-    /// the caller's deadline (the SDK's <c>CallTimeout</c>) cancels it, so a dead silo never holds a caller for minutes.
+    /// the caller's deadline (the SDK's <c>WriteTimeout</c>) cancels it, so a dead silo never holds a caller for minutes.
     /// </remarks>
     [Alias("AppendAsync")]
     Task<MutationResult> AppendAsync(VectorBatch batch, CancellationToken cancellationToken = default);

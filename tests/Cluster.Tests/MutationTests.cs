@@ -2,6 +2,8 @@ using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Grains;
 using HyperdOrleans.Grains.Buckets;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
 
 namespace HyperdOrleans.Cluster.Tests;
 
@@ -59,6 +61,44 @@ public sealed class MutationTests(SharedClusterFixture fixture)
             Assert.Empty(again.Ids.Intersect(victims.Ids));
             Assert.Equal(50, again.Count);
         }
+    }
+
+    [Fact]
+    public async Task KCountsPendingRows_AndAKBeyondEveryRowGetsEveryRow()
+    {
+        const string index = "k-with-pending";
+        HyperdClient client = fixture.Hyperd.Client;
+        var data = new TestData(fixture.Hyperd.Root, 1_000);
+        await fixture.Hyperd.BuildAsync(index, data, clusters: 40);
+        long[] added = [.. Enumerable.Range(0, 20).Select(i => FirstNewId + i)];
+        await client.AppendAsync(index, added, [.. Enumerable.Range(0, 20).SelectMany(data.ExtraRow)]);
+
+        // More than the built rows: the appended ones make up the difference; more than every row: every row.
+        int k = data.Count + 20;
+        QueryResult all = await client.SearchAsync(index, data.Query(0), k + 5, new SearchOptions(LshHasher.BucketCount, 1));
+        Assert.Equal(k, all.Count);
+        Assert.Equal(k, all.Ids.Distinct().Count());
+        Assert.Subset(all.Ids.ToHashSet(), added.ToHashSet());
+    }
+
+    [Fact]
+    public async Task PendingOperationsCountEachIdOnce_AlsoAfterEveryGrainRestarts()
+    {
+        const string index = "pending-count";
+        HyperdClient client = fixture.Hyperd.Client;
+        await fixture.Hyperd.BuildAsync(index, fixture.Data);
+        await client.AppendAsync(index, [FirstNewId, FirstNewId + 1, FirstNewId + 2], Rows(0, 3));
+        await client.AppendAsync(index, [FirstNewId + 1, FirstNewId + 2, FirstNewId + 3], Rows(3, 3));
+        MutationResult deleted = await client.DeleteAsync(index, [FirstNewId, 5]);
+        Assert.Equal(5, deleted.PendingOperations); // four new ids and id 5
+
+        IGrainFactory grains = fixture.Hyperd.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+        await grains.GetGrain<IIndexGrain>(index).AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        Assert.Equal(5, (await client.StatusAsync(index)).PendingOperations);
+
+        float[] Rows(int first, int count) => [.. Enumerable.Range(first, count).SelectMany(fixture.Data.ExtraRow)];
     }
 
     [Fact]

@@ -153,8 +153,8 @@ public sealed class StoreLossTests : IAsyncLifetime
     private static readonly SearchOptions EveryBucket = new(LshHasher.BucketCount, 50);
 
     /// <summary>
-    /// Appends ids 11000–11009, 12000–12009 and 13000–13009 (none in the base data), then flips a byte inside the second record: damage with a record after
-    /// it. What a salvage can still read is the first append.
+    /// Appends ids 11000–11009, 12000–12009 and 13000–13009 (none in the base data), then flips a byte inside the second
+    /// record: damage with a record after it. What a salvage can still read is the first append.
     /// </summary>
     private async Task DamageMiddleOfThreeAppendsAsync(string index)
     {

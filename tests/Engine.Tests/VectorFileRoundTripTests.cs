@@ -131,5 +131,20 @@ public sealed class VectorFileRoundTripTests : IDisposable
         Assert.Contains($"row 10 declares {D + 1} dimensions", error.Message);
     }
 
+    [Fact]
+    public void FvecsFileWhoseFirstWordIsNoDimensionIsNamedAsSuch()
+    {
+        string path = _folder.File("data.fvecs");
+        TestVectors.WriteRows(path, _rows, D);
+        using (var stream = new FileStream(path, FileMode.Open))
+        {
+            stream.Write(BitConverter.GetBytes(-5));
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => VectorFile.Open(path));
+
+        Assert.Contains("starts with -5: an .fvecs row begins with its dimension", error.Message);
+    }
+
     public void Dispose() => _folder.Dispose();
 }

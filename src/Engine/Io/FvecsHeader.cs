@@ -19,7 +19,8 @@ internal static class FvecsHeader
         int d = BinaryPrimitives.ReadInt32LittleEndian(first);
         if (d <= 0 || d > MaxDimensions)
         {
-            throw new InvalidDataException($"'{path}' starts with dimension {d}; an .fvecs row count must be between 1 and {MaxDimensions}.");
+            throw new InvalidDataException(
+                $"'{path}' starts with {d}: an .fvecs row begins with its dimension, which must be between 1 and {MaxDimensions}.");
         }
 
         long stride = sizeof(int) + ((long)d * sizeof(float));

@@ -179,11 +179,11 @@ public sealed class BucketGrain(
             _applied));
     }
 
-    public async Task ApplyAsync(BucketMutation mutation, CancellationToken cancellationToken = default)
+    public async Task<long> ApplyAsync(BucketMutation mutation, CancellationToken cancellationToken = default)
     {
         if (mutation.Sequence <= _applied)
         {
-            return; // replayed from the log already (this activation started after the record was written)
+            return _pending.Latest.Count; // replayed from the log already (this activation started after the record was written)
         }
 
         if (mutation.Previous > _applied)
@@ -200,6 +200,7 @@ public sealed class BucketGrain(
 
         SetPending(_pending.With(new PendingBatch(mutation.Sequence, mutation.AffectedIds, mutation.UpsertIds, mutation.UpsertUnitVectors)));
         _applied = mutation.Sequence;
+        return _pending.Latest.Count;
     }
 
     public async Task<PendingExport> ExportPendingAsync(string? storeName, long through, bool salvage, CancellationToken cancellationToken = default)

@@ -25,10 +25,12 @@ public interface IBucketGrain : IGrainWithStringKey
 
     /// <summary>
     /// Holds a mutation the index grain has logged: upserts that hash here and tombstones for every id of it. In memory only
-    /// (the log is the durable copy); a sequence already held is ignored, a gap is filled from the log first.
+    /// (the log is the durable copy); a sequence already held is ignored, a gap is filled from the log first. Returns the
+    /// distinct ids touched since the serving generation: every bucket gets every id of a mutation, so any bucket's count is
+    /// the index's pending operations.
     /// </summary>
-    [Alias("ApplyAsync")]
-    Task ApplyAsync(BucketMutation mutation, CancellationToken cancellationToken = default);
+    [Alias("ApplyAsync.v2")]
+    Task<long> ApplyAsync(BucketMutation mutation, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Catches up with the log through <paramref name="through"/>, writes the live pending rows to the file store (when a name is

@@ -232,8 +232,7 @@ public sealed partial class IndexGrain(
         {
             long previous = _log?.LastSequence ?? 0;
             LogRecord record = await LogAsync(sequence => LogRecord.Delete(sequence, ids), cancellationToken);
-            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => ApplyToBucketAsync(record, previous, b)));
-            _pendingOperations += ids.Length;
+            await ApplyToBucketsAsync(record, previous, ids.Length);
         }
         finally
         {
@@ -258,8 +257,15 @@ public sealed partial class IndexGrain(
 
         long previous = _log?.LastSequence ?? 0;
         LogRecord record = await LogAsync(sequence => LogRecord.Upsert(sequence, ids, buckets, unit, d), cancellationToken);
-        await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => ApplyToBucketAsync(record, previous, b)));
-        _pendingOperations += ids.Length;
+        await ApplyToBucketsAsync(record, previous, ids.Length);
+    }
+
+    /// <summary>Hands a logged record to every bucket; pending operations become the distinct ids they hold (as after a restart).</summary>
+    private async Task ApplyToBucketsAsync(LogRecord record, long previous, int ids)
+    {
+        long[] counts = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => ApplyToBucketAsync(record, previous, b)));
+        long held = counts.Max();
+        _pendingOperations = held >= 0 ? held : _pendingOperations + ids;
     }
 
     /// <summary>
@@ -340,7 +346,7 @@ public sealed partial class IndexGrain(
     /// Hands a logged record to one bucket. The record is durable already, so a bucket that cannot take it now (its silo went
     /// away) is not an error: its next activation, or its next apply, reads it from the log.
     /// </summary>
-    private async Task ApplyToBucketAsync(LogRecord record, long previous, int bucket)
+    private async Task<long> ApplyToBucketAsync(LogRecord record, long previous, int bucket)
     {
         PendingBatch batch = PendingBatch.From(record, bucket);
         var mutation = new BucketMutation(record.Sequence, batch.AffectedIds, batch.UpsertIds, batch.UpsertUnitVectors, previous);
@@ -348,8 +354,7 @@ public sealed partial class IndexGrain(
         {
             try
             {
-                await Bucket(bucket).ApplyAsync(mutation);
-                return;
+                return await Bucket(bucket).ApplyAsync(mutation);
             }
             catch (Exception e) when (e is not LogIntegrityException)
             {
@@ -357,7 +362,7 @@ public sealed partial class IndexGrain(
                 {
                     logger.LogWarning(e, "Index {Index}: bucket {Bucket} did not take logged sequence {Sequence}; it reads it from the log later",
                         _name, bucket, record.Sequence);
-                    return;
+                    return -1;
                 }
             }
         }

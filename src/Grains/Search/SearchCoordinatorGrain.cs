@@ -81,7 +81,7 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
             batch = route.Flow.Prepare(
                 request.Queries,
                 request.K,
-                Math.Min(options.Value.MaxK, info.Count),
+                options.Value.MaxK, // not the generation's count: pending rows count too, and a short answer is an answer
                 parameters,
                 $"index '{index}' ({info.Count} vectors in generation {info.Generation})");
         }
