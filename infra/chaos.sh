@@ -82,12 +82,9 @@ experiment() {
       note="SIGKILL silo $victim (the index grain, buckets, a gateway), restarted 10 s later" ;;
     kill-during-rebuild)
       victim=$(index_silo)
-      check rebuild --name "$INDEX" >/dev/null
       # The kill lands while the bucket jobs run (a rebuild of this index takes a few seconds).
-      local phase="" tries=0
-      while [[ $phase != build && $phase != none && $tries -lt 20 ]]; do
-        phase=$(check where --name "$INDEX" --field Phase); tries=$((tries + 1))
-      done
+      local phase
+      phase=$(check rebuild --name "$INDEX" --until-phase build 2>/dev/null)
       "$CLUSTER" kill-silo "$victim"; sleep 10; "$CLUSTER" start-silo "$victim"
       note="rebuild started, SIGKILL of the index grain's silo $victim in its '$phase' phase" ;;
     disk-full-rebuild)

@@ -76,10 +76,26 @@ internal static class FaultLoad
     }
 
     /// <summary>Starts a rebuild from the index's own data and returns at once.</summary>
+    /// <summary>
+    /// Starts a rebuild and returns; with <c>--until-phase P</c> it returns once the rebuild reached phase P (polled every
+    /// 20 ms, so a fault can land inside a rebuild of a few seconds) and prints the phase it saw last.
+    /// </summary>
     private static async Task<int> RebuildAsync(string[] args, HyperdClient hyperd)
     {
-        IndexStatus started = await hyperd.BuildAsync(Args.String(args, "--name", "chaos"), new BuildRequest(), wait: false);
-        Console.WriteLine($"rebuild to generation {started.Rebuild?.Generation} started");
+        string name = Args.String(args, "--name", "chaos");
+        IndexStatus started = await hyperd.BuildAsync(name, new BuildRequest(), wait: false);
+        long generation = started.Rebuild?.Generation ?? 0;
+        Console.Error.WriteLine($"rebuild to generation {generation} started");
+        string until = Args.String(args, "--until-phase", "");
+        string phase = started.Rebuild?.Phase ?? "none";
+        while (until.Length > 0 && phase != until && phase != "none")
+        {
+            await Task.Delay(20);
+            IndexStatus now = await hyperd.StatusAsync(name);
+            phase = now.Rebuild is { } r && r.Generation == generation ? r.Phase : "none";
+        }
+
+        Console.WriteLine(phase);
         return 0;
     }
 }

@@ -2,6 +2,7 @@
 //        ClusterCheck load --name NAME --seconds S --journal FILE   (the load infra/chaos.sh injects faults under)
 //        ClusterCheck verify --name NAME --journal FILE             (acknowledged rows all there, failed calls' rows absent)
 //        ClusterCheck where|rebuild --name NAME                     (the index's status as JSON; start a rebuild and return)
+//        ClusterCheck rebuild --name NAME --until-phase build       (return once the rebuild is in that phase; prints it)
 //        ClusterCheck index [--count N] [--dims D] [--name NAME] [--data FILE] [--rebuilds R] [--build]   (see IndexCheck)
 // Reads Hyperd__Azure__ConnectionString, Hyperd__ClusterId and Hyperd__ServiceId from the environment, the same
 // variables the silos get, and the client certificate from Hyperd__Client__Tls__* (cluster.env).

@@ -10,6 +10,20 @@ namespace HyperdOrleans.Abstractions;
 [Alias("hyperd.IIndexGrain")]
 public interface IIndexGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// Creates the index empty, for clients to fill with appends. Creating an index that exists with the same dimensions
+    /// returns its status; with other dimensions it is refused (<see cref="ArgumentException"/>).
+    /// </summary>
+    [Alias("CreateAsync")]
+    Task<IndexStatus> CreateAsync(CreateIndexRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Drops the index: its files, its log and its grains' state are deleted and it leaves the catalog. False if it did not
+    /// exist. Refused (<see cref="InvalidOperationException"/>) while a rebuild runs.
+    /// </summary>
+    [Alias("DropAsync")]
+    Task<bool> DropAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Starts a rebuild (from a vector file the silo can read, or from the index's own data) and returns at once.</summary>
     [Alias("BuildAsync")]
     Task<RebuildTicket> BuildAsync(BuildRequest request, CancellationToken cancellationToken = default);

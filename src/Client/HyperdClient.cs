@@ -25,6 +25,12 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
     /// <summary>How Orleans' own response timeout begins its message: a call that outlived the client's backstop.</summary>
     private const string OrleansResponseTimeout = "Response did not arrive";
 
+    /// <summary>The most bytes of vectors one append of <see cref="UpsertAsync"/> carries (Orleans messages stay small).</summary>
+    public const int UpsertChunkBytes = 4 << 20;
+
+    /// <summary>The most rows one append of <see cref="UpsertAsync"/> carries.</summary>
+    public const int UpsertChunkRows = 10_000;
+
     private readonly TimeSpan _callTimeout = options?.CallTimeout ?? new HyperdClientOptions().CallTimeout;
     private readonly TimeSpan _searchTimeout = options?.SearchTimeout ?? new HyperdClientOptions().SearchTimeout;
     private readonly TimeSpan _writeTimeout = options?.WriteTimeout ?? new HyperdClientOptions().WriteTimeout;
@@ -152,9 +158,72 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         WithDeadline("SetDefaultsAsync", index, timeout ?? _callTimeout, cancellationToken, ct => Index(index).SetDefaultsAsync(defaults, ct));
 
     /// <summary>
-    /// Runs <paramref name="call"/> with a token that fires at the deadline too: Orleans passes it into the grain call,
-    /// which is then cancelled on the silo as well. The caller's own cancellation stays an <see cref="OperationCanceledException"/>.
+    /// Creates an empty index of <paramref name="dimensions"/> (cosine similarity) for appends to fill; its first build runs
+    /// by itself once enough rows are pending (<c>Hyperd:FirstBuildRows</c>). An index of that name and dimensions is
+    /// returned as it is; one of other dimensions is refused with <see cref="ArgumentException"/>.
     /// </summary>
+    public Task<IndexStatus> CreateIndexAsync(
+        string index,
+        int dimensions,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        WithDeadline("CreateIndexAsync", index, timeout ?? _callTimeout, cancellationToken, ct => Index(index).CreateAsync(new(dimensions), ct));
+
+    /// <summary>Every index of the cluster (created, or built from a file), by name.</summary>
+    public async Task<IndexSummary[]> ListIndexesAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        await RunWithDeadlineAsync("ListIndexesAsync", "*", timeout ?? _callTimeout, cancellationToken, grains.GetGrain<IIndexCatalogGrain>(0).ListAsync);
+
+    /// <summary>
+    /// Drops the index: its files, its log and its grains' state are deleted. False if it did not exist. Refused with
+    /// <see cref="InvalidOperationException"/> while a rebuild of it runs.
+    /// </summary>
+    public Task<bool> DropIndexAsync(string index, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WithDeadline("DropIndexAsync", index, timeout ?? _callTimeout, cancellationToken, ct => Index(index).DropAsync(ct));
+
+    /// <summary>
+    /// Adds or replaces any number of rows: sent in chunks of at most <see cref="UpsertChunkBytes"/> (and 10,000 rows), one
+    /// after the other, each an append with its own deadline and all-or-nothing. When a chunk fails the exception says how
+    /// many rows were acknowledged before it; sending the whole call again is safe (upserts by id; a later copy of an id
+    /// replaces an earlier one).
+    /// </summary>
+    public async Task<MutationResult> UpsertAsync(
+        string index,
+        long[] ids,
+        float[] vectors,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(vectors);
+        if (ids.Length == 0 || vectors.Length == 0 || vectors.Length % ids.Length != 0)
+        {
+            throw new ArgumentException($"{ids.Length} ids and {vectors.Length} values: every id needs one row of the same length.", nameof(vectors));
+        }
+
+        int d = vectors.Length / ids.Length;
+        int rows = (int)Math.Clamp(UpsertChunkBytes / ((long)d * sizeof(float)), 1, UpsertChunkRows);
+        var total = new MutationResult(0, 0, false);
+        for (int first = 0; first < ids.Length; first += rows)
+        {
+            int count = Math.Min(rows, ids.Length - first);
+            try
+            {
+                MutationResult part = await AppendAsync(
+                    index,
+                    ids[first..(first + count)],
+                    vectors[(first * d)..((first + count) * d)],
+                    cancellationToken: cancellationToken);
+                total = new MutationResult(total.Applied + part.Applied, part.PendingOperations, total.RebuildScheduled || part.RebuildScheduled);
+            }
+            catch (Exception e) when (first > 0 && e is TimeoutException or IOException or InvalidOperationException)
+            {
+                throw new IOException($"UpsertAsync on index '{index}': {first:N0} of {ids.Length:N0} rows were acknowledged before a chunk "
+                    + $"failed ({e.Message}). Send the call again: upserts by id are safe to repeat.", e);
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>An append or delete: retried while its attempts go unanswered, within <see cref="HyperdClientOptions.WriteTimeout"/>.</summary>
     private Task<MutationResult> WriteAsync(
         string name,
@@ -167,6 +236,10 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         return WriteRetry.RunAsync(name, index, timeout ?? _writeTimeout, _writeAttemptTimeout, cancellationToken, call);
     }
 
+    /// <summary>
+    /// Runs <paramref name="call"/> with a token that fires at the deadline too: Orleans passes it into the grain call,
+    /// which is then cancelled on the silo as well. The caller's own cancellation stays an <see cref="OperationCanceledException"/>.
+    /// </summary>
     private static Task<T> WithDeadline<T>(
         string name,
         string index,

@@ -20,6 +20,12 @@ public sealed class HyperdOptions
     /// </summary>
     public long RebuildPendingThreshold { get; set; } = 100_000;
 
+    /// <summary>
+    /// An index created empty gets its first build (k-means clusters and LSH planes fitted to its rows) once this many rows
+    /// are pending; until then its rows are scanned exactly. 0 leaves the first build to a client's request.
+    /// </summary>
+    public long FirstBuildRows { get; set; } = 10_000;
+
     /// <summary>How often the index grain looks at its running build jobs (progress, and whether their silo is still there).</summary>
     public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 

@@ -2,12 +2,16 @@ using HyperdOrleans.Abstractions;
 using HyperdOrleans.Grains;
 using HyperdOrleans.Grains.Buckets;
 using HyperdOrleans.Grains.Build;
+using HyperdOrleans.Grains.Catalog;
 using HyperdOrleans.Grains.Index;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HyperdOrleans.Cluster.Tests;
 
-/// <summary>A client reaches only the client contract (IIndexGrain, ISearchCoordinatorGrain); the grains behind it are internal.</summary>
+/// <summary>
+/// A client reaches only the client contract (IIndexGrain, ISearchCoordinatorGrain, IIndexCatalogGrain); the grains behind it
+/// are internal.
+/// </summary>
 [Collection(SharedClusterCollection.Name)]
 public sealed class ClientContractTests(SharedClusterFixture fixture)
 {
@@ -39,6 +43,16 @@ public sealed class ClientContractTests(SharedClusterFixture fixture)
         var refused = await Assert.ThrowsAsync<UnauthorizedAccessException>(
             () => Client.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(Index, 1, 0)).GetStatusAsync());
         Assert.Contains(typeof(IBuildJobGrain).FullName!, refused.Message);
+    }
+
+    [Fact]
+    public async Task AClientMayReadTheCatalogButNotWriteIt()
+    {
+        // The catalog grain implements both interfaces: listing is the client's, entering and removing indexes the silos'.
+        Assert.NotNull(await Client.GetGrain<IIndexCatalogGrain>(0).ListAsync());
+        var refused = await Assert.ThrowsAsync<UnauthorizedAccessException>(
+            () => Client.GetGrain<IIndexCatalogWriter>(0).UnregisterAsync(Index));
+        Assert.Contains(typeof(IIndexCatalogWriter).FullName!, refused.Message);
     }
 
     [Fact]

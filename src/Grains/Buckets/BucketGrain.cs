@@ -313,6 +313,19 @@ public sealed class BucketGrain(
         return Task.CompletedTask;
     }
 
+    public async Task DropAsync(CancellationToken cancellationToken = default)
+    {
+        _current?.Release();
+        _prepared?.Release();
+        _current = _prepared = null;
+        SetPending(PendingView.Empty);
+        _applied = 0;
+        _damage = null;
+        await state.ClearStateAsync(cancellationToken);
+        state.State = new BucketState();
+        DeactivateOnIdle();
+    }
+
     public async Task ConfirmAsync(long acknowledged, CancellationToken cancellationToken = default)
     {
         if (acknowledged > _applied)

@@ -56,6 +56,10 @@ public interface IBucketGrain : IGrainWithStringKey
     [Alias("AbortGenerationAsync")]
     Task AbortGenerationAsync(long generation, CancellationToken cancellationToken = default);
 
+    /// <summary>The index is being dropped: forgets its rows, clears its state and cached files, and deactivates.</summary>
+    [Alias("DropAsync")]
+    Task DropAsync(CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Holds exactly the log through <paramref name="acknowledged"/>: catches up if behind, replays again if it holds a record
     /// the index never acknowledged (a failed append it read before the log sealed it off).

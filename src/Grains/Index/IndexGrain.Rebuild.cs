@@ -137,6 +137,7 @@ public sealed partial class IndexGrain
                 state.State.Manifest!.Count,
                 clock.Elapsed.TotalSeconds);
             await CleanUpStoreAsync(generation, previous?.Generation ?? 0);
+            await BestEffort(RegisterAsync());
         }
         catch (Exception e) when (!committed)
         {

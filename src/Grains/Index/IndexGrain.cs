@@ -370,7 +370,10 @@ public sealed partial class IndexGrain(
 
     private async Task<bool> MaybeScheduleRebuildAsync()
     {
-        long threshold = options.Value.RebuildPendingThreshold;
+        // An index that has never been built (created empty) gets its first build early: its rows are scanned exactly till then.
+        long threshold = state.State.Manifest?.Count == 0 && options.Value.FirstBuildRows > 0
+            ? options.Value.FirstBuildRows
+            : options.Value.RebuildPendingThreshold;
         if (threshold <= 0 || _pendingOperations < threshold || _rebuild is not null)
         {
             return false;

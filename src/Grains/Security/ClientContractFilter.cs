@@ -6,7 +6,7 @@ namespace HyperdOrleans.Grains.Security;
 
 /// <summary>
 /// Admits a call from a client only when its interface is in the client contract (<see cref="IIndexGrain"/>,
-/// <see cref="ISearchCoordinatorGrain"/>, and <see cref="HyperdOptions.ClientCallableInterfaces"/>): a client that
+/// <see cref="ISearchCoordinatorGrain"/>, <see cref="IIndexCatalogGrain"/>, and <see cref="HyperdOptions.ClientCallableInterfaces"/>): a client that
 /// reaches a gateway must not drive the internal bucket, build-job, routing or management grains. Calls between
 /// silos, runtime calls without a source, and calls of a silo's own hosted client (silo code running outside a grain,
 /// such as a continuation that left its grain's scheduler) pass untouched. Safe for concurrent calls.
@@ -54,6 +54,7 @@ public sealed class ClientContractFilter : IIncomingGrainCallFilter
         {
             typeof(IIndexGrain).FullName!,
             typeof(ISearchCoordinatorGrain).FullName!,
+            typeof(IIndexCatalogGrain).FullName!,
         };
         _contract.UnionWith(RuntimeClientCalls);
         _contract.UnionWith(options.Value.ClientCallableInterfaces);
@@ -70,7 +71,7 @@ public sealed class ClientContractFilter : IIncomingGrainCallFilter
             {
                 throw new UnauthorizedAccessException(
                     $"'{name}' (called: {context.MethodName}) is internal to the cluster and not callable from a client; "
-                        + $"clients call {nameof(IIndexGrain)} and {nameof(ISearchCoordinatorGrain)} "
+                        + $"clients call {nameof(IIndexGrain)}, {nameof(ISearchCoordinatorGrain)} and {nameof(IIndexCatalogGrain)} "
                         + "(operators may add interfaces in Hyperd:ClientCallableInterfaces).");
             }
         }
