@@ -171,7 +171,12 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
 
     /// <summary>Every index of the cluster (created, or built from a file), by name.</summary>
     public async Task<IndexSummary[]> ListIndexesAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        await RunWithDeadlineAsync("ListIndexesAsync", "*", timeout ?? _callTimeout, cancellationToken, grains.GetGrain<IIndexCatalogGrain>(0).ListAsync);
+        await RunWithDeadlineAsync(
+            "ListIndexesAsync",
+            "*",
+            timeout ?? _callTimeout,
+            cancellationToken,
+            grains.GetGrain<IIndexCatalogGrain>(0).ListAsync);
 
     /// <summary>
     /// Drops the index: its files, its log and its grains' state are deleted. False if it did not exist. Refused with
