@@ -3,7 +3,9 @@ namespace HyperdOrleans.Abstractions;
 /// <summary>
 /// Per-query search settings (the engine's <c>SearchParameters</c>); null takes the index's default, as recorded in
 /// its manifest by a build or by <c>hyperd tune</c>. <see cref="Rerank"/> matters for SQ8 indexes only: each probed
-/// bucket keeps k × rerank candidates by code and re-scores them exactly.
+/// bucket keeps k × rerank candidates by code and re-scores them exactly. <see cref="LshProbes"/> is 1 to 8 (the buckets);
+/// <see cref="NProbe"/> is at least 1 and has no upper bound: more than a bucket's clusters scans all of them (an exact
+/// search within the probed buckets), as an index's cluster counts change with every rebuild.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.SearchOptions")]
 public sealed record SearchOptions(

@@ -66,6 +66,26 @@ public sealed class ClusterSearchTests(SharedClusterFixture fixture)
         }
     }
 
+    /// <summary>An nprobe beyond every bucket's clusters scans them all: with every bucket probed, that is exact search.</summary>
+    [Fact]
+    public async Task AnNProbeBeyondEveryClusterOfEveryBucketIsExactSearch()
+    {
+        const string index = "twin-float32";
+        await Twins.GetOrAdd(
+            IndexStorage.Float32,
+            s => Within.Phase(
+                $"first build of '{index}'",
+                fixture.Hyperd.Client.BuildAsync(index, new BuildRequest(fixture.Data.Path, Clusters: 200, Storage: s))));
+        float[] rows = Engine.Io.VectorFile.Open(fixture.Data.Path).ReadRows(0, fixture.Data.Count);
+        VectorMath.NormalizeRows(rows, TestData.Dimensions, 0, "test rows");
+        Neighbor[][] exact = ExactSearch.Search(rows, TestData.Dimensions, fixture.Data.Queries, 10).Neighbors;
+
+        SearchResponse all = await fixture.Hyperd.Client.SearchRowsAsync(index, fixture.Data.Queries, 10, new SearchOptions(8, 1_000_000));
+
+        Neighbor[][] found = [.. all.Results.Select(r => r.Ids.Zip(r.Scores, (id, score) => new Neighbor(id, score)).ToArray())];
+        Assert.Equal(1.0, Recall.AtK(found, exact, 10), 6);
+    }
+
     /// <summary>
     /// Defaults set through the SDK (what <c>hyperd tune --cluster</c> records) land in the manifest the engine reads and
     /// in every coordinator's route: a query that names no options then gets the engine's answer at those defaults,
