@@ -378,8 +378,7 @@ public sealed class BucketGrain(
                 BucketIndex index = await Task.Run(
                     () => BucketIndex.Open(cache.IndexDirectory(_index), files, generation.Dimensions, verify: true),
                     cancellationToken);
-                string index1 = _index;
-                return new ServingGeneration(generation, index, () => cache.DeleteGeneration(index1, generation.Generation));
+                return new ServingGeneration(generation, index, () => cache.DeleteBucketFiles(names));
             }
             catch (IndexFormatException e) when (attempt == 1)
             {

@@ -18,11 +18,18 @@ public sealed class LocalFileCache(IIndexFileStore store, IOptions<HyperdOptions
     /// <summary>Makes sure <paramref name="storeName"/> is on the local disk and returns its path.</summary>
     public async Task<string> EnsureAsync(string storeName, CancellationToken cancellationToken)
     {
-        string path = Path.Combine(Root, storeName.Replace('/', Path.DirectorySeparatorChar));
-        if (!File.Exists(path))
+        string path = PathOf(storeName);
+        for (int attempt = 1; !File.Exists(path); attempt++)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await store.DownloadAsync(storeName, path, cancellationToken);
+            try
+            {
+                await store.DownloadAsync(storeName, path, cancellationToken);
+            }
+            catch (DirectoryNotFoundException) when (attempt == 1)
+            {
+                // Another bucket of this silo removed the folder as it emptied it, between our create and our write.
+            }
         }
 
         return path;
@@ -31,31 +38,53 @@ public sealed class LocalFileCache(IIndexFileStore store, IOptions<HyperdOptions
     /// <summary>Forgets a cached file (after a failed check), so the next use downloads it again.</summary>
     public void Evict(string storeName)
     {
-        string path = Path.Combine(Root, storeName.Replace('/', Path.DirectorySeparatorChar));
         try
         {
-            File.Delete(path);
+            File.Delete(PathOf(storeName));
         }
         catch (IOException)
         {
-            // Still mapped by a reader on this silo: it goes with the generation's folder later.
+            // Still mapped by a reader on this silo: it goes with its bucket's generation later.
         }
     }
 
-    /// <summary>Removes a generation's cached folder once nothing on this silo maps it (best effort).</summary>
-    public void DeleteGeneration(string index, long generation)
+    /// <summary>
+    /// Removes one bucket's cached files of a generation once it no longer maps them (best effort), and the generation's
+    /// folder when that leaves it empty. Only the bucket's own files: other buckets of the index on this silo may still
+    /// serve, or be downloading, the same generation.
+    /// </summary>
+    public void DeleteBucketFiles(IEnumerable<string> storeNames)
     {
-        string folder = Path.Combine(Root, StoreNames.GenerationPrefix(index, generation).TrimEnd('/'));
-        try
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string name in storeNames)
         {
-            if (Directory.Exists(folder))
+            string path = PathOf(name);
+            folders.Add(Path.GetDirectoryName(path)!);
+            try
             {
-                Directory.Delete(folder, recursive: true);
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Disk space only.
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        foreach (string folder in folders)
         {
-            // Another grain of this silo may still hold a file of it; disk space only.
+            try
+            {
+                if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+                {
+                    Directory.Delete(folder);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A bucket of this silo started a download into it meanwhile: it stays.
+            }
         }
     }
+
+    private string PathOf(string storeName) => Path.Combine(Root, storeName.Replace('/', Path.DirectorySeparatorChar));
 }
