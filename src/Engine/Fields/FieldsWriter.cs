@@ -150,7 +150,8 @@ public sealed class FieldsWriter : IDisposable
         _varBytes += _row.WrittenCount;
     }
 
-    /// <summary>Checks every cluster is full, lays out the file, writes the header, flushes and renames it into place; returns the header checksum.</summary>
+    /// <summary>Checks every cluster is full, lays out the file, writes the header, flushes and renames it into place; returns the
+    /// header checksum.</summary>
     public ulong Commit()
     {
         MappedFile columns = _fixed ?? throw new ObjectDisposedException(nameof(FieldsWriter));

@@ -155,7 +155,8 @@ public static class SectionedFile
             ulong checksum = BinaryPrimitives.ReadUInt64LittleEndian(entry[24..]);
             if (expectedTags is not null ? tag != expectedTags[i] : Printable(tag) != tag)
             {
-                throw new IndexFormatException(path, $"section {i} is '{Printable(tag)}', expected '{expectedTags?[i] ?? "four letters or digits"}'.");
+                string expected = expectedTags?[i] ?? "four letters or digits";
+                throw new IndexFormatException(path, $"section {i} is '{Printable(tag)}', expected '{expected}'.");
             }
 
             if (offset < headerBytes || length < 0 || offset % Alignment != 0 || offset + length > file.Length)
