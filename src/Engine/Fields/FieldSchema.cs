@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace HyperdOrleans.Engine.Fields;
 
@@ -14,6 +15,7 @@ public sealed record FieldSchema(FieldDefinition[] Fields)
 
     public const int MaxNameLength = 128;
 
+    [JsonIgnore]
     public int Count => Fields.Length;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad field: empty or duplicate names, unknown types, too many fields.</summary>

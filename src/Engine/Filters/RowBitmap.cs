@@ -86,6 +86,37 @@ public sealed class RowBitmap
         return (int)count;
     }
 
+    /// <summary>
+    /// The rows set in [<paramref name="start"/>, <paramref name="end"/>), as offsets from <paramref name="start"/>, into
+    /// <paramref name="into"/> (which must hold them); returns how many. Whole zero words are skipped.
+    /// </summary>
+    public int Positions(long start, long end, Span<int> into)
+    {
+        int count = 0;
+        for (long w = start >> 6; w << 6 < end; w++)
+        {
+            ulong word = Words[w];
+            long first = w << 6;
+            if (first < start)
+            {
+                word &= ulong.MaxValue << (int)(start - first);
+            }
+
+            if (first + 64 > end)
+            {
+                word &= ulong.MaxValue >> (int)(first + 64 - end);
+            }
+
+            while (word != 0)
+            {
+                into[count++] = (int)(first + BitOperations.TrailingZeroCount(word) - start);
+                word &= word - 1;
+            }
+        }
+
+        return count;
+    }
+
     private void ClearTail()
     {
         int tail = (int)(Count & 63);

@@ -13,7 +13,7 @@ namespace HyperdOrleans.Engine.Search;
 /// The engine and the cluster's coordinator plan with this same class, so both pick the same clusters bit for bit.
 /// Immutable; thread-safe (each caller brings its <see cref="SearchScratch"/>).
 /// </summary>
-public sealed class SharedProbePlanner
+public sealed partial class SharedProbePlanner
 {
     private readonly CentroidScorer?[] _quantizers;
     private readonly long[][] _ids;
