@@ -28,7 +28,7 @@ public sealed class FieldsWriter : IDisposable
     private readonly long _count;
     private readonly Dictionary<string, int>?[] _codes;
     private readonly List<string>?[] _values;
-    private readonly long[] _tagTotals;
+    private readonly long[] _postingTotals; // rows holding a value (strings) or distinct tags (tags), per field
     private readonly ArrayBufferWriter<byte> _row = new();
     private MappedFile? _fixed;
     private MappedFile? _slots;
@@ -58,7 +58,7 @@ public sealed class FieldsWriter : IDisposable
         _fixedAt = new long[schema.Count];
         _codes = new Dictionary<string, int>?[schema.Count];
         _values = new List<string>?[schema.Count];
-        _tagTotals = new long[schema.Count];
+        _postingTotals = new long[schema.Count];
         long fixedBytes = 0;
         foreach (int f in _indexed)
         {
@@ -115,6 +115,7 @@ public sealed class FieldsWriter : IDisposable
                     break;
                 case FieldType.String:
                     columns.Slice<int>(at + (row * sizeof(int)), 1)[0] = value is string s ? CodeOf(f, s) : -1;
+                    _postingTotals[f] += value is null ? 0 : 1;
                     break;
             }
         }
@@ -137,7 +138,7 @@ public sealed class FieldsWriter : IDisposable
 
             codes[0] = distinct;
             _row.Advance((distinct + 1) * sizeof(int));
-            _tagTotals[f] += distinct;
+            _postingTotals[f] += distinct;
         }
 
         int tagBytes = _row.WrittenCount;
@@ -281,14 +282,13 @@ public sealed class FieldsWriter : IDisposable
     private long ColumnLength(char kind, int f, byte[][]?[] sorted)
     {
         FieldType type = _schema.Fields[f].Type;
-        long postings = type == FieldType.Tags ? _tagTotals[f] : _count;
         return kind switch
         {
             'L' => (_count + 1) * sizeof(long),
-            'C' => type == FieldType.Tags ? _tagTotals[f] * sizeof(int) : _count * FieldsFile.Width(type),
+            'C' => type == FieldType.Tags ? _postingTotals[f] * sizeof(int) : _count * FieldsFile.Width(type),
             'O' or 'Q' => (sorted[f]!.Length + 1L) * sizeof(long),
             'D' => sorted[f]!.Sum(v => (long)v.Length),
-            'P' => postings * sizeof(int),
+            'P' => _postingTotals[f] * sizeof(int),
             _ => throw new InvalidOperationException($"unknown section kind '{kind}'."),
         };
     }
@@ -318,7 +318,7 @@ public sealed class FieldsWriter : IDisposable
             foreach (ref int code in codes)
             {
                 code = code < 0 ? -1 : remap![code];
-                counts[code + 1]++;
+                counts[code + 1] += code < 0 ? 0 : 1;
             }
 
             FillPostings(layout, f, counts, codes, starts: default);
@@ -327,7 +327,7 @@ public sealed class FieldsWriter : IDisposable
 
         // Tags: the codes of each final row from its variable record, in row order.
         Span<long> starts = layout.File.Slice<long>(layout.At(FieldsFile.Tag('L', f)), checked((int)n + 1));
-        Span<int> all = layout.File.Slice<int>(layout.At(FieldsFile.Tag('C', f)), checked((int)_tagTotals[f]));
+        Span<int> all = layout.File.Slice<int>(layout.At(FieldsFile.Tag('C', f)), checked((int)_postingTotals[f]));
         int position = 0;
         int skip = Array.IndexOf(_tagFields, f);
         for (long row = 0; row < n; row++)
