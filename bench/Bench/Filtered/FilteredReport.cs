@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text;
+using HyperdOrleans.Bench.Data;
+using HyperdOrleans.Engine;
+
+namespace HyperdOrleans.Bench.Filtered;
+
+/// <summary>The filtered mode's report: the table of every filter and method, with ratios to exact filtered search and to post-filtering.</summary>
+public sealed class FilteredReport(FilteredOptions options, Dataset data, SearchParameters parameters, double unfilteredQps, IReadOnlyList<FilteredRow> rows)
+{
+    public string Table()
+    {
+        var md = new StringBuilder();
+        md.AppendLine("| filter | rows kept | method | recall@10 | queries/s | vs exact | vs post-filter | plan |");
+        md.AppendLine("|---|---:|---|---:|---:|---:|---:|---|");
+        foreach (FilteredRow row in rows)
+        {
+            FilteredRow exact = rows.Single(r => r.Filter == row.Filter && r.Method == "exact filtered");
+            FilteredRow post = rows.Single(r => r.Filter == row.Filter && r.Method == "post-filter");
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {row.Filter} | {row.Share:P2} | {row.Method} | {row.RecallAt10:F3} | {row.QueriesPerSecond:N0} | "
+                + $"{row.QueriesPerSecond / exact.QueriesPerSecond:F2}× | {row.QueriesPerSecond / post.QueriesPerSecond:F2}× | {row.Note} |"));
+        }
+
+        return md.ToString();
+    }
+
+    public string Write()
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Filtered search on GloVe");
+        md.AppendLine();
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"{data.Description}; {data.QueryCount:N0} held-out queries, k = {FilteredBench.K}, {options.Threads} threads, "
+            + $"(lshProbes, nprobe) = ({parameters.LshProbes}, {parameters.NProbe}); medians of {options.Repeats} timed runs after a warm-up."));
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"Unfiltered engine at the same setting: {unfilteredQps:N0} queries/s. Recall is against exact filtered search."));
+        md.AppendLine();
+        md.AppendLine($"Command: `{options.CommandLine.Trim()}`; machine load {MachineInfo.LoadAverage()}.");
+        md.AppendLine();
+        md.Append(Table());
+        Directory.CreateDirectory(options.OutDirectory);
+        string path = Path.Combine(options.OutDirectory, "report.md");
+        File.WriteAllText(path, md.ToString());
+        return path;
+    }
+}
