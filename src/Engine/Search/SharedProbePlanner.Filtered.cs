@@ -22,7 +22,7 @@ public sealed partial class SharedProbePlanner
     /// <summary>
     /// Plans <paramref name="rows"/> of <paramref name="batch"/> for a filter with <paramref name="filter"/>'s matches: the
     /// buckets probed grow as the share kept shrinks (lshProbes / s, at most all 8), then each query takes clusters in
-    /// centroid order, doubling their number from budget / s until they hold the target of matching rows.
+    /// centroid order, growing their number from budget / s until they hold the target of matching rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ProbePlan PlanFiltered(
@@ -88,6 +88,12 @@ public sealed partial class SharedProbePlanner
         return plan;
     }
 
+    /// <summary>
+    /// How much a query's clusters grow each round until they hold the target: small steps overshoot the target by
+    /// little, and a round costs one linear selection over the probed centroids' scores.
+    /// </summary>
+    private const double Growth = 1.25;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Widen(
         ProbePlan plan,
@@ -118,7 +124,7 @@ public sealed partial class SharedProbePlanner
             return;
         }
 
-        // The best `take` clusters, doubled until they hold the target (selection is linear in the row; a sort is not).
+        // The best `take` clusters, grown until they hold the target (selection is linear in the row; a sort is not).
         int take = (int)Math.Clamp(first, 1, reachable);
         ReadOnlySpan<int> chosen;
         while (true)
@@ -141,7 +147,7 @@ public sealed partial class SharedProbePlanner
                 break;
             }
 
-            take = (int)Math.Min(reachable, 2L * take);
+            take = (int)Math.Min(reachable, Math.Max(take + 1, (long)(take * Growth)));
         }
 
         int owner = 0;

@@ -12,11 +12,21 @@ namespace HyperdOrleans.Engine.Search;
 public sealed partial class VectorIndex
 {
     /// <summary>
-    /// The share of rows below which <see cref="FilterStrategy.Auto"/> scans the matching rows exactly instead of probing:
-    /// there, reading every match costs less than ranking the centroids and probing enough clusters to hold k
-    /// matches. Measured on GloVe 331k (docs/decisions/filtered-search.md).
+    /// How many matching rows an exact scan may read for each row a widened probe reads before probing pays: a probe
+    /// reads about as many matching rows as an unfiltered search reads rows (budget × the average cluster), but each
+    /// costs several times a gathered row of the exact scan (the centroids are ranked, and clusters hold few matches
+    /// each). Measured on GloVe 331k: 6 (docs/decisions/filtered-search.md).
     /// </summary>
-    public const double ExactBelowSelectivity = 0.02;
+    public const double ExactCostRatio = 6;
+
+    /// <summary>
+    /// The share of rows below which <see cref="FilterStrategy.Auto"/> scans the matching rows exactly instead of probing:
+    /// <see cref="ExactCostRatio"/> × the rows a probe reads, over the rows of the index. It falls as the index grows (an
+    /// exact scan grows with the rows, a probe with the clusters): 27 % on GloVe 331k at (7, 15), under 1 % at 1M
+    /// clustered rows at (5, 1).
+    /// </summary>
+    public double ExactBelowSelectivity(SearchParameters parameters) =>
+        ExactCostRatio * parameters.LshProbes * parameters.NProbe / Math.Max(1, Planner.TotalClusters);
 
     /// <summary>The rows each bucket keeps under <paramref name="filter"/> (validated against <see cref="Schema"/>: an
     /// <see cref="ArgumentException"/> names a bad field or value).</summary>
@@ -60,7 +70,7 @@ public sealed partial class VectorIndex
             return results;
         }
 
-        bool exact = strategy == FilterStrategy.Exact || (strategy == FilterStrategy.Auto && plan.Selectivity < ExactBelowSelectivity);
+        bool exact = strategy == FilterStrategy.Exact || (strategy == FilterStrategy.Auto && plan.Selectivity < ExactBelowSelectivity(p));
         RunWorkers(batch.Count, threads, stats, (first, end, scratch) =>
         {
             if (exact)
