@@ -71,12 +71,7 @@ public sealed class FieldedIndexFixture : IDisposable
     public VectorIndex Index { get; }
 
     /// <summary>A private copy of the index for a test to damage; it lives as long as <paramref name="owner"/>.</summary>
-    public string CopyIndex(TempDirectory owner)
-    {
-        string copy = owner.File("index");
-        TestVectors.CopyDirectory(IndexDirectory, copy);
-        return copy;
-    }
+    public string CopyIndex(TempDirectory owner) => TestVectors.CopyIndex(IndexDirectory, owner);
 
     /// <summary>The exact top k of each query among the ids <paramref name="keeps"/> passes.</summary>
     public Neighbor[][] ExactFiltered(Func<long, bool> keeps, int k)

@@ -60,7 +60,7 @@ public sealed class FieldsCorruptionTests(FieldedIndexFixture fixture) : IClassF
     {
         string index = fixture.CopyIndex(_folder);
         string path = FieldsPath(index);
-        FlipByte(path, offset);
+        TestVectors.FlipByte(path, offset);
 
         var error = Assert.Throws<IndexFormatException>(() => VectorIndex.Open(index, verify: false));
 
@@ -78,7 +78,7 @@ public sealed class FieldsCorruptionTests(FieldedIndexFixture fixture) : IClassF
         string index = fixture.CopyIndex(_folder);
         string path = FieldsPath(index);
         SectionedFile.Section target = Sections(path).Single(s => s.Tag == section);
-        FlipByte(path, target.Offset + (target.Length / 2));
+        TestVectors.FlipByte(path, target.Offset + (target.Length / 2));
 
         var error = Assert.Throws<IndexFormatException>(() => VectorIndex.Open(index, verify: true));
 
@@ -105,15 +105,6 @@ public sealed class FieldsCorruptionTests(FieldedIndexFixture fixture) : IClassF
     {
         using MappedFile file = MappedFile.OpenRead(path);
         return SectionedFile.ReadAny(file, FieldsFile.Magic, 100, verifySections: false).Sections;
-    }
-
-    private static void FlipByte(string path, long offset)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        stream.Position = offset;
-        int value = stream.ReadByte();
-        stream.Position = offset;
-        stream.WriteByte((byte)(value ^ 0x40));
     }
 
     public void Dispose() => _folder.Dispose();

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
+using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Storage;
 
 namespace HyperdOrleans.Engine.Fields;
@@ -43,14 +44,8 @@ public sealed class FieldsWriter : IDisposable
         _fixedTemp = AtomicFile.TempPathFor(path + ".columns");
         _slotsTemp = AtomicFile.TempPathFor(path + ".slots");
         _varTemp = AtomicFile.TempPathFor(path + ".rows");
-        int k = clusterSizes.Length;
-        _clusterStart = new long[k + 1];
-        for (int c = 0; c < k; c++)
-        {
-            _clusterStart[c + 1] = _clusterStart[c] + clusterSizes[c];
-        }
-
-        _count = _clusterStart[k];
+        _clusterStart = InvertedListsFile.ClusterStarts(clusterSizes);
+        _count = _clusterStart[^1];
         _cursor = (long[])_clusterStart.Clone();
         _indexed = [.. Enumerable.Range(0, schema.Count).Where(f => schema.Fields[f].Indexed)];
         _stored = [.. Enumerable.Range(0, schema.Count).Where(f => !schema.Fields[f].Indexed)];

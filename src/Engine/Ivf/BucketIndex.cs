@@ -112,7 +112,9 @@ public sealed class BucketIndex : IDisposable
     /// through <see cref="BlockedScan"/> (its rows read once per block of queries). Ids <paramref name="excluded"/> says
     /// are gone (deleted or replaced since the files were written) are skipped; the predicate is asked only about rows
     /// that would enter a heap, so a small delete set costs almost nothing. An SQ8 bucket keeps k × <paramref name="rerank"/>
-    /// candidates per query by code and re-scores them exactly.
+    /// candidates per query by code and re-scores them exactly. With <paramref name="matches"/> (a filter's rows, null for
+    /// every row) a cluster it keeps no row of is skipped, and one it keeps some rows of has them gathered and scanned as a
+    /// shorter list.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SearchAssigned(
@@ -123,25 +125,8 @@ public sealed class BucketIndex : IDisposable
         TopK[] heaps,
         SearchScratch scratch,
         Predicate<long>? excluded,
-        int rerank = SearchParameters.DefaultRerank) =>
-        SearchAssigned(unitQueries, queryIndexes, offsets, clusters, heaps, scratch, excluded, rerank, matches: null);
-
-    /// <summary>
-    /// As <see cref="SearchAssigned(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{int}, TopK[], SearchScratch,
-    /// Predicate{long}?, int)"/>, offering only the rows of <paramref name="matches"/> (a filter's, null for every row): a
-    /// cluster it keeps no row of is skipped, one it keeps some rows of has them gathered and scanned as a shorter list.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void SearchAssigned(
-        ReadOnlySpan<float> unitQueries,
-        ReadOnlySpan<int> queryIndexes,
-        ReadOnlySpan<int> offsets,
-        ReadOnlySpan<int> clusters,
-        TopK[] heaps,
-        SearchScratch scratch,
-        Predicate<long>? excluded,
-        int rerank,
-        RowMatches? matches)
+        int rerank = SearchParameters.DefaultRerank,
+        RowMatches? matches = null)
     {
         if (offsets.Length != queryIndexes.Length + 1 || offsets[0] != 0 || offsets[^1] != clusters.Length)
         {

@@ -89,9 +89,7 @@ public sealed class SearchFlow(LshHasher hasher, SharedProbePlanner planner)
                     heaps[q].Reset();
                 }
 
-                plan = filter is null
-                    ? planner.PlanEverything(chunk, batch.ProbeOrders, scratch)
-                    : planner.PlanEverything(chunk, batch.ProbeOrders, filter, scratch);
+                plan = planner.PlanEverything(chunk, batch.ProbeOrders, scratch, filter);
                 await executor.ScanAsync(
                     new SearchPass(batch.Unit, batch.Dimensions, k, parameters.Rerank, plan, heaps) { Filter = filter },
                     cancellationToken);

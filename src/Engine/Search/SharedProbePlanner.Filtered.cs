@@ -63,32 +63,6 @@ public sealed partial class SharedProbePlanner
     }
 
     /// <summary>
-    /// Every cluster holding a match of every bucket, for each of <paramref name="queries"/>: the short-answer rule's plan
-    /// under a filter, which finds every matching row a query can reach.
-    /// </summary>
-    public ProbePlan PlanEverything(ReadOnlySpan<int> queries, ReadOnlySpan<int> probeOrders, FilterPlan filter, SearchScratch scratch)
-    {
-        ProbePlan plan = scratch.Plan;
-        plan.Clear();
-        foreach (int q in queries)
-        {
-            foreach (int b in probeOrders.Slice(q * LshHasher.BucketCount, LshHasher.BucketCount))
-            {
-                plan.AddQuery(b, q);
-                for (int c = 0; c < Clusters(b); c++)
-                {
-                    if (filter.Count(b, c) > 0)
-                    {
-                        plan.AddCluster(b, c);
-                    }
-                }
-            }
-        }
-
-        return plan;
-    }
-
-    /// <summary>
     /// How much a query's clusters grow each round until they hold the target: small steps overshoot the target by
     /// little, and a round costs one linear selection over the probed centroids' scores.
     /// </summary>
@@ -106,19 +80,7 @@ public sealed partial class SharedProbePlanner
         TopCandidates candidates)
     {
         Span<int> starts = stackalloc int[LshHasher.BucketCount + 1];
-        int reachable = 0;
-        for (int i = 0; i < probed.Length; i++)
-        {
-            starts[i] = reachable;
-            reachable += Clusters(probed[i]);
-        }
-
-        starts[probed.Length] = reachable;
-        foreach (int b in probed)
-        {
-            plan.AddQuery(b, query);
-        }
-
+        int reachable = AddToProbed(plan, query, probed, starts);
         if (reachable == 0)
         {
             return;

@@ -79,20 +79,7 @@ public sealed partial class VectorIndex
             }
             else
             {
-                Flow.SearchAsync(
-                    batch,
-                    first,
-                    end,
-                    k,
-                    p,
-                    Count,
-                    new LocalSearchExecutor(_buckets, scratch),
-                    scratch,
-                    results,
-                    PairsPerPass,
-                    CancellationToken.None,
-                    plan)
-                    .AsTask().GetAwaiter().GetResult();
+                RunFlow(batch, first, end, k, p, scratch, results, plan);
             }
         });
         return results;

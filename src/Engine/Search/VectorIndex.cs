@@ -1,4 +1,5 @@
 using HyperdOrleans.Engine.Fields;
+using HyperdOrleans.Engine.Filters;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
@@ -113,23 +114,29 @@ public sealed partial class VectorIndex : IDisposable
         SearchParameters p = parameters ?? DefaultParameters;
         PreparedQueries batch = Flow.Prepare(queries, k, Count, p, $"the index ({Count} vectors)");
         var results = new Neighbor[batch.Count][];
-        RunWorkers(batch.Count, threads, stats, (first, end, scratch) =>
-
-            // The local executor never yields: the flow completes on this worker's thread.
-            Flow.SearchAsync(
-                batch,
-                first,
-                end,
-                k,
-                p,
-                Count,
-                new LocalSearchExecutor(_buckets, scratch),
-                scratch,
-                results,
-                PairsPerPass,
-                CancellationToken.None)
-                .AsTask().GetAwaiter().GetResult());
+        RunWorkers(batch.Count, threads, stats, (first, end, scratch) => RunFlow(batch, first, end, k, p, scratch, results, filter: null));
         return results;
+    }
+
+    /// <summary>Rows <paramref name="first"/>..<paramref name="end"/> through the search flow with this index's executor.</summary>
+    private void RunFlow(
+        PreparedQueries batch, int first, int end, int k, SearchParameters p, SearchScratch scratch, Neighbor[][] results, FilterPlan? filter)
+    {
+        // The local executor never yields: the flow completes on this worker's thread.
+        Flow.SearchAsync(
+            batch,
+            first,
+            end,
+            k,
+            p,
+            Count,
+            new LocalSearchExecutor(_buckets, scratch),
+            scratch,
+            results,
+            PairsPerPass,
+            CancellationToken.None,
+            filter)
+            .AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>Splits <paramref name="n"/> queries over the workers, each with a scratch rented for its share.</summary>
