@@ -1,5 +1,8 @@
+using HyperdOrleans.Engine.Build;
 using HyperdOrleans.Engine.Fields;
 using HyperdOrleans.Engine.Ivf;
+using HyperdOrleans.Engine.Search;
+using HyperdOrleans.Engine.Storage;
 
 namespace HyperdOrleans.Engine.Tests;
 
@@ -43,6 +46,25 @@ public sealed class FieldsRoundTripTests(FieldedIndexFixture fixture) : IClassFi
         Assert.True(fixture.Manifest.Schema!.SameAs(FieldedIndexFixture.Schema));
         Assert.All(fixture.Manifest.Buckets.Where(b => b.Count > 0), b => Assert.NotNull(b.FieldsChecksum));
         Assert.All(fixture.Manifest.Buckets.Where(b => b.Count > 0), b => Assert.Contains(b.FieldsFile!, b.FileNames()));
+    }
+
+    [Fact]
+    public void ARebuildFromTheGenerationKeepsEveryRowsFields()
+    {
+        using var folder = new TempDirectory("fields-rebuild");
+        var source = new GenerationSource(fixture.IndexDirectory, fixture.Manifest, FieldedIndexFixture.Dimensions, new HashSet<long> { 5 }, []);
+
+        IndexManifest rebuilt = IndexBuilder.Build(source, folder.Path, new IndexBuildOptions { Seed = 9, MinPointsPerCluster = 50 });
+        using VectorIndex index = VectorIndex.Open(folder.Path);
+        IReadOnlyDictionary<long, object?[]> found = index.ReadFields([.. Enumerable.Range(0, FieldedIndexFixture.Count).Select(i => (long)i)]);
+
+        Assert.True(rebuilt.Schema!.SameAs(FieldedIndexFixture.Schema));
+        Assert.Equal(FieldedIndexFixture.Count - 1, found.Count);
+        Assert.False(found.ContainsKey(5));
+        foreach ((long id, object?[] values) in found)
+        {
+            AssertSameValues(fixture.Values[id], values, id);
+        }
     }
 
     [Fact]

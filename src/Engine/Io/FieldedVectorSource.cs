@@ -9,7 +9,7 @@ namespace HyperdOrleans.Engine.Io;
 /// </summary>
 public sealed class FieldedVectorSource(IVectorSource vectors, FieldSchema schema, Func<long, object?[]> valuesOf) : IRecordSource
 {
-    public FieldSchema Schema { get; } = schema.Validate();
+    public FieldSchema? Schema { get; } = schema.Validate();
 
     public string Name => vectors.Name;
 

@@ -8,7 +8,8 @@ namespace HyperdOrleans.Engine.Io;
 /// </summary>
 public interface IRecordSource : IVectorSource
 {
-    FieldSchema Schema { get; }
+    /// <summary>The rows' fields; null when this source's rows carry none (a rebuild of an index without fields).</summary>
+    FieldSchema? Schema { get; }
 }
 
 /// <summary>A sequential reader of an <see cref="IRecordSource"/>. Not thread-safe.</summary>
