@@ -16,6 +16,9 @@ public sealed class GloveLabels
         Words = words;
     }
 
+    /// <summary>Labels given directly (tests).</summary>
+    internal static GloveLabels Create(int[] ranks, string[] words) => new(ranks, words);
+
     /// <summary>Each base row's word index: 0 is "the", the most frequent word.</summary>
     public int[] Ranks { get; }
 
