@@ -6,6 +6,23 @@ if (args.Contains("--help") || args.Contains("-h"))
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "filtered")
+{
+    // Filtered search on GloVe: its own options and report (bench/README.md).
+    try
+    {
+        string report = HyperdOrleans.Bench.Filtered.FilteredBench.Run(HyperdOrleans.Bench.Filtered.FilteredOptions.Parse(args[1..]), Console.Out);
+        Console.WriteLine($"report: {report}");
+        return 0;
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        Console.Error.WriteLine(HyperdOrleans.Bench.Filtered.FilteredOptions.Usage);
+        return 1;
+    }
+}
+
 int rerender = Array.IndexOf(args, "--report-from");
 if (rerender >= 0 && rerender + 1 < args.Length)
 {

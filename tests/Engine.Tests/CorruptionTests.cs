@@ -94,7 +94,7 @@ public sealed class CorruptionTests(SmallIndexFixture fixture) : IClassFixture<S
         string index = fixture.CopyIndex(_folder);
         string path = FileOf(index, kind);
         long at = offset >= 0 ? offset : SectionedFile.HeaderBytes(kind == Kind.Lists ? 3 : 1) - 1;
-        FlipByte(path, at);
+        TestVectors.FlipByte(path, at);
 
         var error = Assert.Throws<IndexFormatException>(() => VectorIndex.Open(index, verify: false));
 
@@ -112,7 +112,7 @@ public sealed class CorruptionTests(SmallIndexFixture fixture) : IClassFixture<S
         string index = fixture.CopyIndex(_folder);
         string path = FileOf(index, kind);
         SectionedFile.Section target = Sections(path, kind).Single(s => s.Tag == section);
-        FlipByte(path, target.Offset + (target.Length / 2) + 1);
+        TestVectors.FlipByte(path, target.Offset + (target.Length / 2) + 1);
 
         var error = Assert.Throws<IndexFormatException>(() => VectorIndex.Open(index, verify: true));
 
@@ -136,7 +136,7 @@ public sealed class CorruptionTests(SmallIndexFixture fixture) : IClassFixture<S
         string path = ManifestStore.PathIn(index);
         string json = File.ReadAllText(path);
         Assert.True(Encoding.UTF8.GetByteCount(json) == json.Length, "the manifest is ASCII, so text positions are byte positions");
-        FlipByte(path, ManifestPosition(json, where));
+        TestVectors.FlipByte(path, ManifestPosition(json, where));
 
         var error = Assert.Throws<IndexFormatException>(() => VectorIndex.Open(index, verify: true));
 
@@ -221,17 +221,6 @@ public sealed class CorruptionTests(SmallIndexFixture fixture) : IClassFixture<S
         return kind == Kind.Lists
             ? SectionedFile.Read(file, InvertedListsFile.Magic, InvertedListsFile.Tags, verifySections: true).Sections
             : SectionedFile.Read(file, CentroidsFile.Magic, ["CENT"], verifySections: true).Sections;
-    }
-
-    /// <summary>Flips the lowest bit of one byte: the smallest possible corruption.</summary>
-    private static void FlipByte(string path, long offset)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        Assert.InRange(offset, 0, stream.Length - 1);
-        stream.Position = offset;
-        int value = stream.ReadByte();
-        stream.Position = offset;
-        stream.WriteByte((byte)(value ^ 0x01));
     }
 
     public void Dispose() => _folder.Dispose();

@@ -44,12 +44,7 @@ public sealed class SmallIndexFixture : IDisposable
     public IndexManifest Manifest { get; }
 
     /// <summary>A private copy of the index for a test to damage; it lives as long as <paramref name="owner"/>.</summary>
-    public string CopyIndex(TempDirectory owner)
-    {
-        string copy = owner.File("index");
-        TestVectors.CopyDirectory(IndexDirectory, copy);
-        return copy;
-    }
+    public string CopyIndex(TempDirectory owner) => TestVectors.CopyIndex(IndexDirectory, owner);
 
     public void Dispose() => _folder.Dispose();
 }

@@ -46,7 +46,7 @@ public sealed class Sq8FileTests(Sq8IndexFixture fixture) : IClassFixture<Sq8Ind
             at = SectionedFile.Read(file, QuantizedListsFile.Magic, QuantizedListsFile.Tags, verifySections: true).Sections[3].Offset + 17;
         }
 
-        FlipByte(path, at);
+        TestVectors.FlipByte(path, at);
 
         var error = Assert.Throws<IndexFormatException>(() => VectorIndex.Open(index, verify: true));
         Assert.Equal(path, error.FilePath);
@@ -58,7 +58,7 @@ public sealed class Sq8FileTests(Sq8IndexFixture fixture) : IClassFixture<Sq8Ind
     {
         string index = fixture.CopySq8(_folder);
         string path = CodesPath(index);
-        FlipByte(path, 16); // the count
+        TestVectors.FlipByte(path, 16); // the count
 
         var error = Assert.Throws<IndexFormatException>(() => VectorIndex.Open(index, verify: false));
         Assert.Equal(path, error.FilePath);
@@ -148,13 +148,4 @@ public sealed class Sq8FileTests(Sq8IndexFixture fixture) : IClassFixture<Sq8Ind
 
     private static string CodesPath(string index) =>
         Path.Combine(index, ManifestStore.Read(index).Buckets.First(b => b.Count > 0).CodesFile!);
-
-    private static void FlipByte(string path, long at)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        stream.Position = at;
-        int value = stream.ReadByte();
-        stream.Position = at;
-        stream.WriteByte((byte)(value ^ 0x5a));
-    }
 }

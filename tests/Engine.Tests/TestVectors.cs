@@ -90,6 +90,26 @@ internal static class TestVectors
         }
     }
 
+    /// <summary>Flips the lowest bit of one byte: the smallest possible corruption.</summary>
+    public static void FlipByte(string path, long offset)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        Assert.InRange(offset, 0, stream.Length - 1);
+        stream.Position = offset;
+        int value = stream.ReadByte();
+        stream.Position = offset;
+        stream.WriteByte((byte)(value ^ 0x01));
+    }
+
+    /// <summary>A copy of the index at <paramref name="indexDirectory"/> for a test to damage; it lives as long as
+    /// <paramref name="owner"/>.</summary>
+    public static string CopyIndex(string indexDirectory, TempDirectory owner)
+    {
+        string copy = owner.File("index");
+        CopyDirectory(indexDirectory, copy);
+        return copy;
+    }
+
     /// <summary>Copies an index (or any) folder recursively, so a test can damage its own copy.</summary>
     public static void CopyDirectory(string source, string destination)
     {

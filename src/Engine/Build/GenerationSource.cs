@@ -1,3 +1,4 @@
+using HyperdOrleans.Engine.Fields;
 using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Storage;
@@ -8,9 +9,11 @@ namespace HyperdOrleans.Engine.Build;
 /// A rebuild's source: the rows of an existing generation (read back from its cluster files, minus the ids
 /// in <c>excluded</c>) followed by extra rows from spill files (appended vectors, already unit length). Lets a
 /// rebuild fold appends and deletes into a new generation without the original input. The count is exact:
-/// the constructor makes one pass over the ids (8 bytes a row, not the vectors). Not thread-safe per reader.
+/// the constructor makes one pass over the ids (8 bytes a row, not the vectors). When the generation has data fields,
+/// they come along: read back from its fields files, and from each spill file's <see cref="FieldSpill"/>. Not
+/// thread-safe per reader.
 /// </summary>
-public sealed class GenerationSource : IVectorSource
+public sealed class GenerationSource : IRecordSource
 {
     private readonly string _indexDirectory;
     private readonly IndexManifest _manifest;
@@ -43,6 +46,8 @@ public sealed class GenerationSource : IVectorSource
     public string Name => $"generation {_manifest.Generation} of '{_indexDirectory}' with {_spillFiles.Count} pending files";
 
     public int Dimensions { get; }
+
+    public FieldSchema? Schema => _manifest.Schema;
 
     public long Count { get; }
 
@@ -81,7 +86,7 @@ public sealed class GenerationSource : IVectorSource
     };
 
     /// <summary>Walks bucket by bucket, cluster by cluster, row by row, then the spill files.</summary>
-    private sealed class Reader(GenerationSource source) : IVectorSourceReader
+    private sealed class Reader(GenerationSource source) : IRecordSourceReader
     {
         private readonly BucketManifest[] _entries = [.. source._manifest.Buckets.Where(b => b.Count > 0)];
         private int _entry;
@@ -90,15 +95,19 @@ public sealed class GenerationSource : IVectorSource
         private int _row;
         private int _spill;
         private SpillFile.Reader? _spillReader;
+        private FieldSpill.Reader? _fieldReader;
 
-        public int Read(Span<float> rows, Span<long> ids)
+        public int Read(Span<float> rows, Span<long> ids) => Read(rows, ids, fields: null);
+
+        public int Read(Span<float> rows, Span<long> ids, object?[]?[]? fields)
         {
             int d = source.Dimensions;
             int capacity = Math.Min(ids.Length, rows.Length / d);
+            capacity = fields is null ? capacity : Math.Min(capacity, fields.Length);
             int count = 0;
             while (count < capacity && _entry < _entries.Length)
             {
-                _bucket ??= BucketIndex.Open(source._indexDirectory, _entries[_entry], d, verify: true);
+                _bucket ??= BucketIndex.Open(source._indexDirectory, _entries[_entry], d, verify: true, source.Schema);
                 InvertedLists lists = _bucket.Lists;
                 if (_cluster >= lists.Clusters)
                 {
@@ -117,6 +126,11 @@ public sealed class GenerationSource : IVectorSource
                     {
                         ids[count] = clusterIds[_row];
                         vectors.Slice(_row * d, d).CopyTo(rows.Slice(count * d, d));
+                        if (fields is not null)
+                        {
+                            fields[count] = _bucket.Fields!.ReadRow(lists.FirstRow(_cluster) + _row);
+                        }
+
                         count++;
                     }
                 }
@@ -130,12 +144,24 @@ public sealed class GenerationSource : IVectorSource
 
             while (count < capacity && _spill < source._spillFiles.Count)
             {
-                _spillReader ??= new SpillFile.Reader(source._spillFiles[_spill], d);
+                string spill = source._spillFiles[_spill];
+                _spillReader ??= new SpillFile.Reader(spill, d);
                 int read = _spillReader.Read(rows[(count * d)..(capacity * d)], ids[count..capacity]);
+                if (fields is not null && read > 0)
+                {
+                    // Appended rows of an index with fields bring theirs beside the spill file.
+                    _fieldReader ??= new FieldSpill.Reader(FieldSpill.PathFor(spill), source.Schema!);
+                    var values = new object?[read][];
+                    _fieldReader.Read(values, read);
+                    values.CopyTo(fields, count);
+                }
+
                 if (read == 0)
                 {
                     _spillReader.Dispose();
                     _spillReader = null;
+                    _fieldReader?.Dispose();
+                    _fieldReader = null;
                     _spill++;
                 }
 
@@ -149,6 +175,7 @@ public sealed class GenerationSource : IVectorSource
         {
             _bucket?.Dispose();
             _spillReader?.Dispose();
+            _fieldReader?.Dispose();
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using HyperdOrleans.Engine.Fields;
 using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
@@ -42,8 +43,10 @@ public static class IndexBuilder
         {
             LshHasher hasher = BucketPartitioner.FitHasher(source, options, progress, cancellationToken);
             BucketPartitioner.Result partition = BucketPartitioner.Partition(source, hasher, spillDirectory, progress, cancellationToken);
+            FieldSchema? schema = (source as IRecordSource)?.Schema;
             BucketManifest[] buckets = BuildBuckets(
                 partition,
+                schema,
                 source.Dimensions,
                 indexDirectory,
                 generationFolder,
@@ -57,7 +60,7 @@ public static class IndexBuilder
                 hasher,
                 buckets,
                 BuildManifest.Of(source.Name, options, clock.Elapsed.TotalSeconds),
-                previous);
+                previous) with { Schema = schema };
             ManifestStore.Write(indexDirectory, manifest);
             PruneGenerations(indexDirectory, keep: [generation, previous?.Generation ?? generation]);
             return manifest;
@@ -72,6 +75,7 @@ public static class IndexBuilder
     /// <summary>Runs the bucket jobs, up to the build's threads at a time, largest first so the tail is short.</summary>
     private static BucketManifest[] BuildBuckets(
         BucketPartitioner.Result partition,
+        FieldSchema? schema,
         int dimensions,
         string indexDirectory,
         string generationFolder,
@@ -96,8 +100,10 @@ public static class IndexBuilder
                 options,
                 innerThreads,
                 progress,
-                cancellationToken);
+                cancellationToken,
+                schema);
             File.Delete(partition.SpillFiles[bucket]);
+            File.Delete(FieldSpill.PathFor(partition.SpillFiles[bucket]));
         });
         return results;
     }

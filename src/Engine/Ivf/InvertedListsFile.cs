@@ -13,6 +13,18 @@ public static class InvertedListsFile
     public const int MaxClusters = 1 << 20;
     internal static readonly string[] Tags = ["OFFS", "VECS", "IDS "];
 
+    /// <summary>Each cluster's first row from the clusters' sizes, and the row count last: the k + 1 entries of <c>OFFS</c>.</summary>
+    internal static long[] ClusterStarts(ReadOnlySpan<long> clusterSizes)
+    {
+        var starts = new long[clusterSizes.Length + 1];
+        for (int c = 0; c < clusterSizes.Length; c++)
+        {
+            starts[c + 1] = starts[c] + clusterSizes[c];
+        }
+
+        return starts;
+    }
+
     internal static long[] SectionLengths(int dimensions, int clusters, long count) =>
         [(clusters + 1L) * sizeof(long), count * dimensions * sizeof(float), count * sizeof(long)];
 }

@@ -25,11 +25,7 @@ public sealed class InvertedListsWriter : IDisposable
         _temp = AtomicFile.TempPathFor(path);
         _dimensions = dimensions;
         int k = clusterSizes.Length;
-        _clusterStart = new long[k + 1];
-        for (int c = 0; c < k; c++)
-        {
-            _clusterStart[c + 1] = _clusterStart[c] + clusterSizes[c];
-        }
+        _clusterStart = InvertedListsFile.ClusterStarts(clusterSizes);
 
         _count = _clusterStart[k];
         _cursor = (long[])_clusterStart.Clone();

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using HyperdOrleans.Engine.Filters;
 using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Engine.Search.Blocked;
 
@@ -73,7 +74,8 @@ internal sealed class QuantizedScan
         int cluster,
         ReadOnlySpan<float> unitQueries,
         ReadOnlySpan<int> queries,
-        Predicate<long>? excluded)
+        Predicate<long>? excluded,
+        RowBitmap? matches)
     {
         int d = lists.Dimensions;
         int rows = lists.ListSize(cluster);
@@ -125,13 +127,13 @@ internal sealed class QuantizedScan
                         _block.Add(weights.Slice(i * d, d), _candidates[_slotOf[queries[i]]]!, biases[i]);
                     }
 
-                    if (excluded is null)
+                    if (excluded is null && matches is null)
                     {
                         BlockedScan.RunColumns(tile[..(n * d)], rowNumbers, d, _block, default(AllRows));
                     }
                     else
                     {
-                        BlockedScan.RunColumns(tile[..(n * d)], rowNumbers, d, _block, new ExceptExcludedRows(excluded, lists));
+                        BlockedScan.RunColumns(tile[..(n * d)], rowNumbers, d, _block, new ExceptExcludedRows(excluded, lists, matches));
                     }
 
                     next += take;
@@ -154,7 +156,7 @@ internal sealed class QuantizedScan
                 float threshold = heap.Threshold - bias;
                 for (int r = 0; r < n; r++)
                 {
-                    if (s[r] > threshold && (excluded is null || !excluded(ids[r0 + r])))
+                    if (s[r] > threshold && (excluded is null || !excluded(ids[r0 + r])) && (matches is null || matches.Get(first + r0 + r)))
                     {
                         heap.Add(first + r0 + r, s[r] + bias);
                         threshold = heap.Threshold - bias;

@@ -24,7 +24,8 @@ internal sealed class LocalSearchExecutor(BucketIndex?[] buckets, SearchScratch 
                     pass.Heaps,
                     scratch,
                     excluded: null,
-                    pass.Rerank);
+                    pass.Rerank,
+                    pass.Filter?.Buckets[b]);
             }
         }
 

@@ -1,3 +1,4 @@
+using HyperdOrleans.Engine.Filters;
 using HyperdOrleans.Engine.Lsh;
 
 namespace HyperdOrleans.Engine.Search;
@@ -49,16 +50,21 @@ public sealed class SearchFlow(LshHasher hasher, SharedProbePlanner planner)
     /// in passes of at most <paramref name="pairsPerPass"/> (query, cluster) pairs, so the plan, every executor request
     /// and their sorts stay a few MB whatever the batch or the budget. A query whose probes held fewer than
     /// min(k, <paramref name="rows"/>) rows (tiny buckets, many deletes) is scanned again over every cluster of every
-    /// bucket, so a k no larger than the index always gets k answers.
+    /// bucket, so a k no larger than the index always gets k answers. With a <paramref name="filter"/> (its matches in
+    /// this generation), probes widen until they hold enough matches (<see cref="SharedProbePlanner.PlanFiltered"/>),
+    /// only matching rows are scanned, and the short-answer rule counts matching rows instead of rows.
     /// </summary>
     public async ValueTask SearchAsync(
         PreparedQueries batch, int first, int end, int k, SearchParameters parameters, long rows,
-        ISearchExecutor executor, SearchScratch scratch, Neighbor[][] results, long pairsPerPass, CancellationToken cancellationToken)
+        ISearchExecutor executor, SearchScratch scratch, Neighbor[][] results, long pairsPerPass, CancellationToken cancellationToken,
+        FilterPlan? filter = null)
     {
         var heaps = new TopK[batch.Count];
-        int passQueries = planner.QueriesPerPass(parameters, pairsPerPass);
+        int passQueries = filter is null
+            ? planner.QueriesPerPass(parameters, pairsPerPass)
+            : (int)Math.Clamp(pairsPerPass / Math.Max(1, planner.TotalClusters), 1, int.MaxValue);
         int shortQueries = (int)Math.Clamp(pairsPerPass / Math.Max(1, planner.TotalClusters), 1, int.MaxValue);
-        long want = Math.Min(k, rows);
+        long want = Math.Min(k, filter?.Total ?? rows);
         for (int from = first; from < end; from += passQueries)
         {
             int[] pass = [.. Enumerable.Range(from, Math.Min(passQueries, end - from))];
@@ -67,8 +73,12 @@ public sealed class SearchFlow(LshHasher hasher, SharedProbePlanner planner)
                 heaps[q] = new TopK(k);
             }
 
-            ProbePlan plan = planner.Plan(batch, pass, parameters, scratch);
-            await executor.ScanAsync(new SearchPass(batch.Unit, batch.Dimensions, k, parameters.Rerank, plan, heaps), cancellationToken);
+            ProbePlan plan = filter is null
+                ? planner.Plan(batch, pass, parameters, scratch)
+                : planner.PlanFiltered(batch, pass, parameters, filter, scratch);
+            await executor.ScanAsync(
+                new SearchPass(batch.Unit, batch.Dimensions, k, parameters.Rerank, plan, heaps) { Filter = filter },
+                cancellationToken);
 
             int[] shortOnes = [.. pass.Where(q => heaps[q].Count < want)];
             for (int s = 0; s < shortOnes.Length; s += shortQueries)
@@ -79,8 +89,10 @@ public sealed class SearchFlow(LshHasher hasher, SharedProbePlanner planner)
                     heaps[q].Reset();
                 }
 
-                plan = planner.PlanEverything(chunk, batch.ProbeOrders, scratch);
-                await executor.ScanAsync(new SearchPass(batch.Unit, batch.Dimensions, k, parameters.Rerank, plan, heaps), cancellationToken);
+                plan = planner.PlanEverything(chunk, batch.ProbeOrders, scratch, filter);
+                await executor.ScanAsync(
+                    new SearchPass(batch.Unit, batch.Dimensions, k, parameters.Rerank, plan, heaps) { Filter = filter },
+                    cancellationToken);
             }
 
             foreach (int q in pass)

@@ -1,3 +1,5 @@
+using HyperdOrleans.Engine.Filters;
+
 namespace HyperdOrleans.Engine.Search;
 
 /// <summary>
@@ -6,4 +8,8 @@ namespace HyperdOrleans.Engine.Search;
 /// A query the plan lists in a bucket with no clusters still sees that bucket (for rows it holds outside its
 /// clusters, such as a bucket grain's pending appends). Valid only during the executor's call.
 /// </summary>
-public sealed record SearchPass(float[] UnitQueries, int Dimensions, int K, int Rerank, ProbePlan Plan, TopK[] Heaps);
+public sealed record SearchPass(float[] UnitQueries, int Dimensions, int K, int Rerank, ProbePlan Plan, TopK[] Heaps)
+{
+    /// <summary>A filter's matches per bucket: only these rows may enter the heaps. Null for an unfiltered search.</summary>
+    public FilterPlan? Filter { get; init; }
+}

@@ -19,6 +19,9 @@ public sealed class SearchScratch
     internal int[] PlanMembers = [];
     internal float[] PlanScores = [];
     internal float[] PlanTile = [];
+    internal int[] GatherPositions = [];
+    internal float[] GatherRows = [];
+    internal long[] GatherIds = [];
     internal SearchCounters Counters;
     private QuantizedScan? _quantized;
 
@@ -77,6 +80,9 @@ public sealed class SearchScratch
         PlanMembers = [];
         PlanScores = [];
         PlanTile = [];
+        GatherPositions = [];
+        GatherRows = [];
+        GatherIds = [];
     }
 
     /// <summary>What the buffers a batch grows hold (the register block and the candidate selection are sized by the index, not the batch).</summary>
@@ -84,9 +90,10 @@ public sealed class SearchScratch
     {
         get
         {
-            long bytes = ((long)Scores.Length + RowScores.Length + PlanScores.Length + PlanTile.Length) * sizeof(float)
+            long bytes = ((long)Scores.Length + RowScores.Length + PlanScores.Length + PlanTile.Length + GatherRows.Length) * sizeof(float)
                 + ((long)PairClusters.Length + PairQueries.Length + ClusterCounts.Length + SortedQueries.Length + PlanMembers.Length) * sizeof(int)
-                + (long)SelectedIds.Length * sizeof(long)
+                + (long)GatherPositions.Length * sizeof(int)
+                + ((long)SelectedIds.Length + GatherIds.Length) * sizeof(long)
                 + Plan.Bytes + (_quantized?.Bytes ?? 0);
             foreach (TopK heap in _budgetHeaps)
             {

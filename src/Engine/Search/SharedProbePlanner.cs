@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using HyperdOrleans.Engine.Filters;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Search.Blocked;
@@ -13,7 +14,7 @@ namespace HyperdOrleans.Engine.Search;
 /// The engine and the cluster's coordinator plan with this same class, so both pick the same clusters bit for bit.
 /// Immutable; thread-safe (each caller brings its <see cref="SearchScratch"/>).
 /// </summary>
-public sealed class SharedProbePlanner
+public sealed partial class SharedProbePlanner
 {
     private readonly CentroidScorer?[] _quantizers;
     private readonly long[][] _ids;
@@ -155,10 +156,11 @@ public sealed class SharedProbePlanner
 
     /// <summary>
     /// Every cluster of every bucket for each of <paramref name="queries"/>, buckets in each query's probe order: the
-    /// short-answer rule's plan, which finds every row a query can reach.
+    /// short-answer rule's plan, which finds every row a query can reach. Under a <paramref name="filter"/>, only the clusters
+    /// holding a match.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public ProbePlan PlanEverything(ReadOnlySpan<int> queries, ReadOnlySpan<int> probeOrders, SearchScratch scratch)
+    public ProbePlan PlanEverything(ReadOnlySpan<int> queries, ReadOnlySpan<int> probeOrders, SearchScratch scratch, FilterPlan? filter = null)
     {
         ProbePlan plan = scratch.Plan;
         plan.Clear();
@@ -169,7 +171,10 @@ public sealed class SharedProbePlanner
                 plan.AddQuery(b, q);
                 for (int c = 0; c < Clusters(b); c++)
                 {
-                    plan.AddCluster(b, c);
+                    if (filter is null || filter.Count(b, c) > 0)
+                    {
+                        plan.AddCluster(b, c);
+                    }
                 }
             }
         }
@@ -359,21 +364,8 @@ public sealed class SharedProbePlanner
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Choose(ProbePlan plan, int query, ReadOnlySpan<float> row, ReadOnlySpan<int> probed, long budget, TopCandidates candidates)
     {
-        // Where each probed bucket's scores start in the row.
         Span<int> starts = stackalloc int[LshHasher.BucketCount + 1];
-        int reachable = 0;
-        for (int i = 0; i < probed.Length; i++)
-        {
-            starts[i] = reachable;
-            reachable += Clusters(probed[i]);
-        }
-
-        starts[probed.Length] = reachable;
-        foreach (int b in probed)
-        {
-            plan.AddQuery(b, query);
-        }
-
+        int reachable = AddToProbed(plan, query, probed, starts);
         int k = (int)Math.Min(budget, reachable);
         if (k == 0)
         {
@@ -390,6 +382,28 @@ public sealed class SharedProbePlanner
 
             plan.AddCluster(probed[bucket], position - starts[bucket]);
         }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="query"/> to each bucket it probes and writes where each probed bucket's scores start in its
+    /// row of centroid scores into <paramref name="starts"/>; returns how many clusters it can reach.
+    /// </summary>
+    private int AddToProbed(ProbePlan plan, int query, ReadOnlySpan<int> probed, Span<int> starts)
+    {
+        int reachable = 0;
+        for (int i = 0; i < probed.Length; i++)
+        {
+            starts[i] = reachable;
+            reachable += Clusters(probed[i]);
+        }
+
+        starts[probed.Length] = reachable;
+        foreach (int b in probed)
+        {
+            plan.AddQuery(b, query);
+        }
+
+        return reachable;
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using HyperdOrleans.Engine.Fields;
+using HyperdOrleans.Engine.Filters;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
@@ -9,7 +11,7 @@ namespace HyperdOrleans.Engine.Search;
 /// that switches the directory to a newer generation does not disturb an open instance: it keeps serving the
 /// generation it opened until disposed. Searches are thread-safe; <see cref="Dispose"/> must follow the last one.
 /// </summary>
-public sealed class VectorIndex : IDisposable
+public sealed partial class VectorIndex : IDisposable
 {
     private readonly BucketIndex?[] _buckets;
     // Scratch is rented per worker, not per thread: the pool holds as many as ran at once, whichever pool threads ran them.
@@ -44,6 +46,9 @@ public sealed class VectorIndex : IDisposable
 
     public int Dimensions => Manifest.Dimensions;
 
+    /// <summary>The data fields every row carries; null for an index of vectors only.</summary>
+    public FieldSchema? Schema => Manifest.Schema;
+
     public long Count => Manifest.Count;
 
     public long Generation => Manifest.Generation;
@@ -63,7 +68,7 @@ public sealed class VectorIndex : IDisposable
         {
             foreach (BucketManifest entry in manifest.Buckets)
             {
-                buckets[entry.Bucket] = entry.Count > 0 ? BucketIndex.Open(directory, entry, manifest.Dimensions, verify) : null;
+                buckets[entry.Bucket] = entry.Count > 0 ? BucketIndex.Open(directory, entry, manifest.Dimensions, verify, manifest.Schema) : null;
             }
         }
         catch
@@ -108,8 +113,35 @@ public sealed class VectorIndex : IDisposable
     {
         SearchParameters p = parameters ?? DefaultParameters;
         PreparedQueries batch = Flow.Prepare(queries, k, Count, p, $"the index ({Count} vectors)");
-        int n = batch.Count;
-        var results = new Neighbor[n][];
+        var results = new Neighbor[batch.Count][];
+        RunWorkers(batch.Count, threads, stats, (first, end, scratch) => RunFlow(batch, first, end, k, p, scratch, results, filter: null));
+        return results;
+    }
+
+    /// <summary>Rows <paramref name="first"/>..<paramref name="end"/> through the search flow with this index's executor.</summary>
+    private void RunFlow(
+        PreparedQueries batch, int first, int end, int k, SearchParameters p, SearchScratch scratch, Neighbor[][] results, FilterPlan? filter)
+    {
+        // The local executor never yields: the flow completes on this worker's thread.
+        Flow.SearchAsync(
+            batch,
+            first,
+            end,
+            k,
+            p,
+            Count,
+            new LocalSearchExecutor(_buckets, scratch),
+            scratch,
+            results,
+            PairsPerPass,
+            CancellationToken.None,
+            filter)
+            .AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Splits <paramref name="n"/> queries over the workers, each with a scratch rented for its share.</summary>
+    private void RunWorkers(int n, int threads, SearchStats? stats, Action<int, int, SearchScratch> work)
+    {
         int workers = Math.Max(1, Math.Min(threads > 0 ? threads : Environment.ProcessorCount, n));
         int chunkSize = (n + workers - 1) / workers;
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
@@ -122,21 +154,7 @@ public sealed class VectorIndex : IDisposable
                 try
                 {
                     scratch.Counters = default;
-
-                    // The local executor never yields: the flow completes on this worker's thread.
-                    Flow.SearchAsync(
-                        batch,
-                        first,
-                        end,
-                        k,
-                        p,
-                        Count,
-                        new LocalSearchExecutor(_buckets, scratch),
-                        scratch,
-                        results,
-                        PairsPerPass,
-                        CancellationToken.None)
-                        .AsTask().GetAwaiter().GetResult();
+                    work(first, end, scratch);
                     stats?.Add(end - first, scratch.Counters);
                 }
                 finally
@@ -145,7 +163,6 @@ public sealed class VectorIndex : IDisposable
                 }
             }
         });
-        return results;
     }
 
     /// <summary>How many (query, cluster) pairs one pass of a worker plans and scans at most (<see

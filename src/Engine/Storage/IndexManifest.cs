@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Fields;
 using HyperdOrleans.Engine.Lsh;
 
 namespace HyperdOrleans.Engine.Storage;
@@ -47,6 +48,13 @@ public sealed record IndexManifest
     public TuningManifest? Tuning { get; init; }
 
     /// <summary>
+    /// The data fields every row carries (each bucket's <see cref="BucketManifest.FieldsFile"/> holds them); null for an
+    /// index of vectors only. Omitted from the JSON when null, so manifests written before fields existed read unchanged.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public FieldSchema? Schema { get; init; }
+
+    /// <summary>
     /// The manifest of a newly built generation: its planes, buckets and build, with the search defaults (and the tuning
     /// that chose them) carried over from <paramref name="previous"/>, the generation it replaces.
     /// </summary>
@@ -78,6 +86,7 @@ public sealed record LshManifest(float[][] Planes, float[] Thresholds);
 /// <summary>
 /// One bucket's share of the index. A bucket with no vectors has no files (null names). An SQ8 build adds the
 /// codes file (<see cref="Ivf.QuantizedListsFile"/>); a float32 one, and every manifest written before SQ8, has none.
+/// An index with data fields adds each bucket's fields file (<see cref="Fields.FieldsFile"/>).
 /// </summary>
 public sealed record BucketManifest(
     int Bucket,
@@ -88,10 +97,12 @@ public sealed record BucketManifest(
     string? ListsFile,
     string? ListsChecksum,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CodesFile = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CodesChecksum = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CodesChecksum = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FieldsFile = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FieldsChecksum = null)
 {
-    /// <summary>The bucket's files (relative to the index directory): centroids, lists, and codes when it has them.</summary>
-    public string[] FileNames() => [.. new[] { CentroidsFile, ListsFile, CodesFile }.OfType<string>()];
+    /// <summary>The bucket's files (relative to the index directory): centroids, lists, and codes and fields when it has them.</summary>
+    public string[] FileNames() => [.. new[] { CentroidsFile, ListsFile, CodesFile, FieldsFile }.OfType<string>()];
 }
 
 /// <summary>

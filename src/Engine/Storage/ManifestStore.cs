@@ -153,7 +153,8 @@ public static class ManifestStore
             BucketManifest bucket = m.Buckets[b];
             if (bucket.Bucket != b || bucket.Count < 0 || bucket.Clusters < 0 || (bucket.Count > 0) != (bucket.Clusters > 0)
                 || (bucket.Count > 0 && (bucket.CentroidsFile is null || bucket.ListsFile is null))
-                || (bucket.CodesFile is not null && bucket.Count == 0))
+                || (bucket.CodesFile is not null && bucket.Count == 0)
+                || (bucket.Count > 0 && (bucket.FieldsFile is null) != (m.Schema is null)))
             {
                 Fail($"bucket entry {b} is inconsistent (bucket {bucket.Bucket}, {bucket.Count} vectors, {bucket.Clusters} clusters).");
             }
@@ -176,6 +177,18 @@ public static class ManifestStore
         {
             Fail($"tuning record is inconsistent (generation {t.Generation}, target {t.TargetRecall}, k {t.K}, sample {t.SampleSize}, recall "
                 + $"{t.SampleRecall}).");
+        }
+
+        if (m.Schema is { } schema)
+        {
+            try
+            {
+                schema.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                Fail($"the field schema is invalid: {e.Message}");
+            }
         }
 
         return m;

@@ -79,7 +79,17 @@ public static class SectionedFile
     /// Reads and validates the header of <paramref name="file"/>: magic, version, section table, header checksum,
     /// and with <paramref name="verifySections"/> every section's checksum. Every failure names the file and the bad value.
     /// </summary>
-    public static ReadResult Read(MappedFile file, string expectedMagic, ReadOnlySpan<string> expectedTags, bool verifySections)
+    public static ReadResult Read(MappedFile file, string expectedMagic, ReadOnlySpan<string> expectedTags, bool verifySections) =>
+        Read(file, expectedMagic, expectedTags.ToArray(), expectedTags.Length, verifySections);
+
+    /// <summary>
+    /// As <see cref="Read(MappedFile, string, ReadOnlySpan{string}, bool)"/> for a file whose sections depend on its contents
+    /// (a fields file's on its schema): any ASCII tags, at most <paramref name="maxSections"/>; the caller checks the tags.
+    /// </summary>
+    public static ReadResult ReadAny(MappedFile file, string expectedMagic, int maxSections, bool verifySections) =>
+        Read(file, expectedMagic, expectedTags: null, maxSections, verifySections);
+
+    private static ReadResult Read(MappedFile file, string expectedMagic, string[]? expectedTags, int maxSections, bool verifySections)
     {
         string path = file.Path;
         if (file.Length < FixedHeaderBytes)
@@ -101,12 +111,18 @@ public static class SectionedFile
         }
 
         uint sections = BinaryPrimitives.ReadUInt32LittleEndian(fixedPart[24..]);
-        if (sections != expectedTags.Length)
+        if (expectedTags is not null && sections != expectedTags.Length)
         {
             throw new IndexFormatException(path, $"the header lists {sections} sections; a '{expectedMagic}' file has {expectedTags.Length}.");
         }
 
-        int headerBytes = (int)HeaderBytes(expectedTags.Length);
+        if (sections > maxSections)
+        {
+            throw new IndexFormatException(path, $"the header lists {sections} sections; a '{expectedMagic}' file has at most {maxSections}.");
+        }
+
+        int count = (int)sections;
+        int headerBytes = (int)HeaderBytes(count);
         if (file.Length < headerBytes)
         {
             throw new IndexFormatException(path, $"{file.Length} bytes is too short for its {headerBytes}-byte header: truncated?");
@@ -129,17 +145,18 @@ public static class SectionedFile
             (int)BinaryPrimitives.ReadUInt32LittleEndian(fixedPart[12..]),
             (long)BinaryPrimitives.ReadUInt64LittleEndian(fixedPart[16..]));
 
-        var result = new Section[expectedTags.Length];
-        for (int i = 0; i < expectedTags.Length; i++)
+        var result = new Section[count];
+        for (int i = 0; i < count; i++)
         {
             ReadOnlySpan<byte> entry = header.Slice(FixedHeaderBytes + (i * EntryBytes), EntryBytes);
             string tag = Encoding.ASCII.GetString(entry[..4]);
             long offset = BinaryPrimitives.ReadInt64LittleEndian(entry[8..]);
             long length = BinaryPrimitives.ReadInt64LittleEndian(entry[16..]);
             ulong checksum = BinaryPrimitives.ReadUInt64LittleEndian(entry[24..]);
-            if (tag != expectedTags[i])
+            if (expectedTags is not null ? tag != expectedTags[i] : Printable(tag) != tag)
             {
-                throw new IndexFormatException(path, $"section {i} is '{Printable(tag)}', expected '{expectedTags[i]}'.");
+                string expected = expectedTags?[i] ?? "four letters or digits";
+                throw new IndexFormatException(path, $"section {i} is '{Printable(tag)}', expected '{expected}'.");
             }
 
             if (offset < headerBytes || length < 0 || offset % Alignment != 0 || offset + length > file.Length)

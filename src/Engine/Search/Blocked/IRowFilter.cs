@@ -15,10 +15,16 @@ internal readonly struct AllRows : IRowFilter
     public bool Keeps(long id) => true;
 }
 
-/// <summary>For heaps keyed by file row (SQ8 candidates): rows whose caller ids the predicate calls excluded are skipped.</summary>
-internal readonly struct ExceptExcludedRows(Predicate<long> excluded, HyperdOrleans.Engine.Ivf.InvertedLists lists) : IRowFilter
+/// <summary>
+/// For heaps keyed by file row (SQ8 candidates): rows a filter's <paramref name="matches"/> leaves out, and rows whose caller
+/// ids the predicate calls excluded, are skipped.
+/// </summary>
+internal readonly struct ExceptExcludedRows(
+    Predicate<long>? excluded,
+    HyperdOrleans.Engine.Ivf.InvertedLists lists,
+    Filters.RowBitmap? matches = null) : IRowFilter
 {
-    public bool Keeps(long id) => !excluded(lists.Id(id));
+    public bool Keeps(long id) => (matches is null || matches.Get(id)) && (excluded is null || !excluded(lists.Id(id)));
 }
 
 /// <summary>Rows whose ids the predicate calls excluded (deleted or replaced since the files were written) are skipped.</summary>
