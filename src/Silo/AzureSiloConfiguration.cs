@@ -2,6 +2,7 @@ using System.Net;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using HyperdOrleans.Client.Tls;
+using HyperdOrleans.Grains.Hosting;
 using HyperdOrleans.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,8 +76,7 @@ public static class AzureSiloConfiguration
             silo.UseTls(tls.Certificate, tls.Apply);
         }
 
-        silo.Services.Replace(ServiceDescriptor.Singleton<IIndexFileStore>(
-            _ => new BlobIndexFileStore(new BlobServiceClient(settings.ConnectionString), settings.IndexContainer)));
+        silo.AddHyperdBlobFileStore(new BlobServiceClient(settings.ConnectionString), settings.IndexContainer);
         return true;
     }
 

@@ -71,6 +71,18 @@ public static class HyperdSiloBuilderExtensions
         return silo;
     }
 
+    /// <summary>
+    /// Cluster files (index files and write-ahead logs) in an Azure Blob Storage container, shared by every silo: what a
+    /// multi-silo cluster uses. Pair it with grain storage named <see cref="HyperdStorage.Name"/>, such as Orleans'
+    /// <c>AddAzureBlobGrainStorage("hyperd", ...)</c>.
+    /// </summary>
+    public static ISiloBuilder AddHyperdBlobFileStore(this ISiloBuilder silo, Azure.Storage.Blobs.BlobServiceClient blobs, string container)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        silo.Services.Replace(ServiceDescriptor.Singleton<IIndexFileStore>(_ => new BlobIndexFileStore(blobs, container)));
+        return silo;
+    }
+
     /// <summary>Cluster files in a local (or shared, mounted) directory.</summary>
     public static ISiloBuilder AddHyperdLocalFileStore(this ISiloBuilder silo, string root)
     {
