@@ -198,7 +198,7 @@ public sealed class BucketGrain(
             await ReloadAsync(mutation.Previous, cancellationToken);
         }
 
-        SetPending(_pending.With(new PendingBatch(mutation.Sequence, mutation.AffectedIds, mutation.UpsertIds, mutation.UpsertUnitVectors)));
+        SetPending(_pending.With(new PendingBatch(mutation.Sequence, mutation.AffectedIds, mutation.UpsertIds, mutation.UpsertUnitVectors, mutation.UpsertFields)));
         _applied = mutation.Sequence;
         return _pending.Latest.Count;
     }

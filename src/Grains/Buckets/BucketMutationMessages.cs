@@ -13,7 +13,8 @@ public sealed record BucketMutation(
     [property: Id(1)] long[] AffectedIds,
     [property: Id(2)] long[] UpsertIds,
     [property: Id(3)] float[] UpsertUnitVectors,
-    [property: Id(4)] long Previous);
+    [property: Id(4)] long Previous,
+    [property: Id(5)] object?[][]? UpsertFields = null);
 
 /// <summary>A bucket's share of a rebuild's source: ids whose file copies are gone, its live pending rows' count, and the watermark.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.PendingExport")]
