@@ -39,6 +39,20 @@ public static class WireFields
         return new FieldSchema(definitions).Validate();
     }
 
+    /// <summary>The contract's fields of <paramref name="schema"/> (null when it is null).</summary>
+    public static DataField[]? ToWire(FieldSchema? schema) =>
+        schema is null
+            ? null
+            : [.. schema.Fields.Select(f => new DataField(f.Name, f.Type switch
+            {
+                FieldType.String => DataFieldType.String,
+                FieldType.Long => DataFieldType.Long,
+                FieldType.Double => DataFieldType.Double,
+                FieldType.Bool => DataFieldType.Bool,
+                FieldType.DateTime => DataFieldType.DateTimeOffset,
+                _ => DataFieldType.StringList,
+            }, f.Indexed))];
+
     /// <summary>The engine's filter for <paramref name="filter"/>; operands and values are checked by <see cref="FilterValidator"/>.</summary>
     public static Filter ToFilter(FieldFilter filter, int depth = 0)
     {
