@@ -1,7 +1,9 @@
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Fields;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Storage;
+using HyperdOrleans.Grains.Fields;
 using HyperdOrleans.Grains.Log;
 using HyperdOrleans.Grains.Storage;
 using HyperdOrleans.Grains.Telemetry;
@@ -203,7 +205,8 @@ public sealed class BucketGrain(
         return _pending.Latest.Count;
     }
 
-    public async Task<PendingExport> ExportPendingAsync(string? storeName, long through, bool salvage, CancellationToken cancellationToken = default)
+    public async Task<PendingExport> ExportPendingAsync(
+        string? storeName, long through, bool salvage, DataField[]? fields = null, CancellationToken cancellationToken = default)
     {
         if (salvage)
         {
@@ -238,8 +241,13 @@ public sealed class BucketGrain(
             try
             {
                 long watermarkOfFiles = _current?.Watermark ?? 0;
-                rows = await Task.Run(() => WriteSpill(pending, watermarkOfFiles, d, local), cancellationToken);
+                FieldSchema? schema = WireFields.ToSchema(fields);
+                rows = await Task.Run(() => WriteSpill(pending, watermarkOfFiles, d, local, schema), cancellationToken);
                 await store.UploadAsync(local, storeName, cancellationToken);
+                if (schema is not null)
+                {
+                    await store.UploadAsync(FieldSpill.PathFor(local), FieldSpill.PathFor(storeName), cancellationToken);
+                }
             }
             finally
             {
@@ -299,7 +307,7 @@ public sealed class BucketGrain(
             live[i].Vector.Span.CopyTo(vectors.AsSpan(i * d, d));
         }
 
-        return new PendingRows([.. live.Select(r => r.Id)], vectors);
+        return new PendingRows([.. live.Select(r => r.Id)], vectors, live.Any(r => r.Fields is not null) ? [.. live.Select(r => r.Fields)] : null);
     }
 
     public Task AbortGenerationAsync(long generation, CancellationToken cancellationToken = default)
@@ -376,7 +384,7 @@ public sealed class BucketGrain(
             try
             {
                 BucketIndex index = await Task.Run(
-                    () => BucketIndex.Open(cache.IndexDirectory(_index), files, generation.Dimensions, verify: true),
+                    () => BucketIndex.Open(cache.IndexDirectory(_index), files, generation.Dimensions, verify: true, WireFields.ToSchema(generation.Fields)),
                     cancellationToken);
                 return new ServingGeneration(generation, index, () => cache.DeleteBucketFiles(names));
             }
@@ -465,12 +473,15 @@ public sealed class BucketGrain(
         _applied = applied;
     }
 
-    private static long WriteSpill(PendingView pending, long watermark, int d, string path)
+    /// <summary>The live pending rows as a build's spill file, with their field values beside it when the index has fields.</summary>
+    private static long WriteSpill(PendingView pending, long watermark, int d, string path, FieldSchema? schema)
     {
         using var writer = new SpillFile.Writer(path, d);
-        foreach ((long id, ReadOnlyMemory<float> vector) in pending.LiveRowsAfter(watermark, d))
+        using FieldSpill.Writer? fields = schema is null ? null : new FieldSpill.Writer(FieldSpill.PathFor(path), schema);
+        foreach ((long id, ReadOnlyMemory<float> vector, object?[]? values) in pending.LiveRowsAfter(watermark, d))
         {
             writer.Append(id, vector.Span);
+            fields?.Append(values ?? new object?[schema!.Count]);
         }
 
         return writer.Count;
