@@ -200,7 +200,8 @@ public sealed class BucketGrain(
             await ReloadAsync(mutation.Previous, cancellationToken);
         }
 
-        SetPending(_pending.With(new PendingBatch(mutation.Sequence, mutation.AffectedIds, mutation.UpsertIds, mutation.UpsertUnitVectors, mutation.UpsertFields)));
+        SetPending(_pending.With(
+            new PendingBatch(mutation.Sequence, mutation.AffectedIds, mutation.UpsertIds, mutation.UpsertUnitVectors, mutation.UpsertFields)));
         _applied = mutation.Sequence;
         return _pending.Latest.Count;
     }
@@ -384,7 +385,8 @@ public sealed class BucketGrain(
             try
             {
                 BucketIndex index = await Task.Run(
-                    () => BucketIndex.Open(cache.IndexDirectory(_index), files, generation.Dimensions, verify: true, WireFields.ToSchema(generation.Fields)),
+                    () => BucketIndex.Open(
+                        cache.IndexDirectory(_index), files, generation.Dimensions, verify: true, WireFields.ToSchema(generation.Fields)),
                     cancellationToken);
                 return new ServingGeneration(generation, index, () => cache.DeleteBucketFiles(names));
             }

@@ -57,7 +57,8 @@ public sealed partial class IndexGrain
             BucketManifest[] empty = [.. Enumerable.Range(0, LshHasher.BucketCount).Select(b => new BucketManifest(b, 0, 0, null, null, null, null))];
             IndexManifest manifest = ManifestStore.Validate(
                 $"index '{_name}'",
-                IndexManifest.ForGeneration(1, hasher, empty, BuildManifest.Of("created empty", options, 0), previous: null) with { Schema = schema });
+                IndexManifest.ForGeneration(1, hasher, empty, BuildManifest.Of("created empty", options, 0), previous: null)
+                    with { Schema = schema });
             long through = _log?.LastSequence ?? 0;
 
             // The buckets first: a manifest must never name a generation its buckets cannot serve.

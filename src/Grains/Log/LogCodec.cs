@@ -8,8 +8,9 @@ namespace HyperdOrleans.Grains.Log;
 /// The bytes of write-ahead log records. A record is a 28-byte header (magic <c>HWAL</c>, version, kind, total length,
 /// sequence, row count, dimensions), its payload (ids, bucket of each row, unit vectors; or a seal) and an XxHash64 of all
 /// of that, little-endian. Version 2 is an upsert whose rows carry data field values: after the vectors, the rows' values
-/// (<see cref="FieldValueCodec"/>); every other record is written as version 1, and both are read. Appends only ever add whole records after whole records, so a bad record is either the torn tail
-/// of a write that failed (the segment ends inside it) or damage (valid bytes follow it), and the two are told apart.
+/// (<see cref="FieldValueCodec"/>); every other record is written as version 1, and both are read. Appends only ever add
+/// whole records after whole records, so a bad record is either the torn tail of a write that failed (the segment ends
+/// inside it) or damage (valid bytes follow it), and the two are told apart.
 /// </summary>
 public static class LogCodec
 {
@@ -37,7 +38,8 @@ public static class LogCodec
 
         byte[]? fields = upsert && record.Fields is { Length: > 0 } values ? FieldValueCodec.Encode(values, values[0].Length) : null;
         long payload = (long)count * sizeof(long) + (upsert ? count + (long)record.UnitVectors.Length * sizeof(float) : 0) + (fields?.Length ?? 0);
-        byte[] bytes = Allocate(payload, record.Kind, record.Sequence, count, upsert ? record.Dimensions : 0, fields is null ? Version : FieldsVersion);
+        ushort version = fields is null ? Version : FieldsVersion;
+        byte[] bytes = Allocate(payload, record.Kind, record.Sequence, count, upsert ? record.Dimensions : 0, version);
         Span<byte> body = bytes.AsSpan(HeaderBytes);
         MemoryMarshal.AsBytes(record.Ids.AsSpan()).CopyTo(body);
         if (upsert)
