@@ -4,6 +4,7 @@ using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Search;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
+using Xunit.Abstractions;
 
 namespace HyperdOrleans.Cluster.Tests;
 
@@ -12,7 +13,7 @@ namespace HyperdOrleans.Cluster.Tests;
 /// filtered inside the buckets' scans (files and pending rows) and compared with an exact filtered brute force, before and
 /// after a rebuild and across a restart of every grain. Bad schemas, values and filters are refused by name.
 /// </summary>
-public sealed class FilteredSearchTests : IAsyncLifetime
+public sealed class FilteredSearchTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int K = 10;
     private const int Rows = 6_000;
@@ -64,6 +65,30 @@ public sealed class FilteredSearchTests : IAsyncLifetime
 
         await Within.Phase("second rebuild", Client.BuildAsync(index, new BuildRequest()));
         await AssertRecallAsync(index, "after a second rebuild (all rows in files)", Rows);
+    }
+
+    [Fact]
+    public async Task AFilterThatKeepsManyRowsProbesWidenedClusters_AtTheRecallOfAnUnfilteredSearch()
+    {
+        const string index = "widened";
+        await CreateAndFillAsync(index, Rows);
+        await Within.Phase("build", Client.BuildAsync(index, new BuildRequest()));
+
+        // Few probes, so that only filters keeping most rows are cheaper probed than scanned exactly (6 × 2 × 2 / the clusters).
+        var few = new SearchOptions(LshProbes: 2, NProbe: 2);
+        double unfiltered = await RecallAsync(index, null, _ => true, Rows, few);
+        output.WriteLine($"unfiltered at (2, 2): recall@{K} {unfiltered:F3}");
+        (string Name, FieldFilter Filter, Func<object?[], bool> Keeps)[] broad =
+        [
+            ("category != c3 (90 %)", new FieldNotEqual("category", "c3"), r => (string?)r[0] != "c3"),
+            ("active (50 %)", new FieldEqual("active", true), r => (bool)r[3]!),
+        ];
+        foreach ((string name, FieldFilter filter, Func<object?[], bool> keeps) in broad)
+        {
+            double recall = await RecallAsync(index, filter, keeps, Rows, few);
+            output.WriteLine($"{name} at (2, 2): recall@{K} {recall:F3}");
+            Assert.True(recall >= unfiltered - 0.05, $"{name}: recall@{K} {recall:F3}, unfiltered {unfiltered:F3}");
+        }
     }
 
     [Fact]
@@ -163,6 +188,7 @@ public sealed class FilteredSearchTests : IAsyncLifetime
         foreach ((string name, FieldFilter filter, Func<object?[], bool> keeps) in Filters())
         {
             double recall = await RecallAsync(index, filter, keeps, present);
+            output.WriteLine($"{phase}: {name}: recall@{K} {recall:F3}");
             if (recall < 0.95)
             {
                 failures.Add($"{name}: recall@{K} {recall:F3}");
@@ -172,7 +198,8 @@ public sealed class FilteredSearchTests : IAsyncLifetime
         Assert.True(failures.Count == 0, $"{phase}: {string.Join("; ", failures)}");
     }
 
-    private async Task<double> RecallAsync(string index, FieldFilter filter, Func<object?[], bool> keeps, int present)
+    private async Task<double> RecallAsync(
+        string index, FieldFilter? filter, Func<object?[], bool> keeps, int present, SearchOptions? options = null)
     {
         int[] kept = [.. Enumerable.Range(0, present).Where(i => keeps(Row(i)))];
         var unit = new float[kept.Length * TestData.Dimensions];
@@ -184,7 +211,7 @@ public sealed class FilteredSearchTests : IAsyncLifetime
         VectorMath.NormalizeRows(unit, TestData.Dimensions, 0, "test rows");
         ExactSearch.Result exact = ExactSearch.Search(unit, TestData.Dimensions, _data.Queries, K);
         Neighbor[][] truth = [.. exact.Neighbors.Select(hits => hits.Select(n => new Neighbor(kept[n.Id], n.Score)).ToArray())];
-        SearchResponse answer = await Client.SearchRowsAsync(index, new SearchRequest(_data.Queries, K, Filter: filter));
+        SearchResponse answer = await Client.SearchRowsAsync(index, new SearchRequest(_data.Queries, K, options, filter));
         Neighbor[][] found = [.. answer.Results.Select(r => r.Ids.Zip(r.Scores, (id, score) => new Neighbor(id, score)).ToArray())];
         Assert.All(answer.Results, r => Assert.Equal(Math.Min(K, kept.Length), r.Count));
         return Recall.AtK(found, truth, K);

@@ -155,6 +155,27 @@ public sealed class BucketGrain(
         }
     }
 
+    public async Task<BucketMatchCount> CountMatchesAsync(
+        long generation, FieldFilter filter, DataField[] fields, CancellationToken cancellationToken = default)
+    {
+        ServingGeneration? serving = Serving(generation);
+        if (serving is null)
+        {
+            return new BucketMatchCount(_current?.Generation ?? 0, Stale: true, 0, 0);
+        }
+
+        serving.Acquire();
+        try
+        {
+            long matched = await Task.Run(() => BucketScan.Match(serving, WireFields.ToFilter(filter))?.Total ?? 0, cancellationToken);
+            return new BucketMatchCount(generation, Stale: false, matched, serving.Index?.Count ?? 0);
+        }
+        finally
+        {
+            serving.Release();
+        }
+    }
+
     public Task<BucketCentroids> GetCentroidsAsync(long generation, CancellationToken cancellationToken = default) =>
         Task.FromResult(Serving(generation) is { } serving
             ? new BucketCentroids(generation, Stale: false, serving.Index?.Quantizer.Rows.ToArray() ?? [])

@@ -39,11 +39,11 @@ internal static class BucketScan
         if (serving.Index is { } index)
         {
             Predicate<long>? hidden = pending.Latest.IsEmpty ? null : id => pending.Hides(id, watermark);
-            RowMatches? matches = filter is null ? null : Match(filter, index.Fields, serving.Generation);
+            RowMatches? matches = filter is null ? null : Match(serving, filter);
             SearchScratch scratch = Scratch.Rent();
             try
             {
-                if (matches is not null && request.Clusters.Length == 0)
+                if (matches is not null && request.ExactMatches)
                 {
                     index.ScanMatchedExactly(matches, request.UnitQueries, members, heaps, scratch, hidden);
                     scanned += (long)n * matches.Total;
@@ -83,11 +83,17 @@ internal static class BucketScan
         return (request.IncludeFields ? HitFields.Attach(results, serving, pending, schema) : results, scanned);
     }
 
-    private static RowMatches Match(Filter filter, BucketFields? fields, long generation)
+    /// <summary>The rows of the generation's files that <paramref name="filter"/> keeps; null when the bucket has no files.</summary>
+    public static RowMatches? Match(ServingGeneration serving, Filter filter)
     {
-        BucketFields opened = fields ?? throw new InvalidOperationException(
-            $"generation {generation} of the bucket has no fields file, so it cannot be filtered; rebuild the index.");
-        return new RowMatches(CompiledFilter.Compile(filter, opened).Evaluate(), opened.ClusterStarts);
+        if (serving.Index is not { } index)
+        {
+            return null;
+        }
+
+        BucketFields fields = index.Fields ?? throw new InvalidOperationException(
+            $"generation {serving.Generation} of the bucket has no fields file, so it cannot be filtered; rebuild the index.");
+        return new RowMatches(CompiledFilter.Compile(filter, fields).Evaluate(), fields.ClusterStarts);
     }
 
     /// <summary>Row-outer, query-inner: each pending row is read once for the whole batch of queries.</summary>

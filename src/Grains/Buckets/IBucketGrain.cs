@@ -20,6 +20,10 @@ public interface IBucketGrain : IGrainWithStringKey
     [Alias("GetCentroidsAsync"), AlwaysInterleave]
     Task<BucketCentroids> GetCentroidsAsync(long generation, CancellationToken cancellationToken = default);
 
+    /// <summary>How many rows of the requested generation's files <paramref name="filter"/> keeps (validated by the caller).</summary>
+    [Alias("CountMatchesAsync"), AlwaysInterleave]
+    Task<BucketMatchCount> CountMatchesAsync(long generation, FieldFilter filter, DataField[] fields, CancellationToken cancellationToken = default);
+
     /// <summary>Counts, generation and pending data.</summary>
     [Alias("StatusAsync"), AlwaysInterleave]
     Task<BucketStatus> StatusAsync(CancellationToken cancellationToken = default);

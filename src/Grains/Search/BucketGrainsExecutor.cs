@@ -10,13 +10,28 @@ namespace HyperdOrleans.Grains.Search;
 /// The cluster's executor of the engine's search flow: sends each probed bucket grain its share of a pass (the
 /// queries that probe it, normalised, with their planned clusters), then merges every bucket's per-query top k
 /// into the pass's heaps. Throws <see cref="GenerationChangedException"/> when a bucket serves another generation.
-/// A filtered search (<see cref="ScanMatchesAsync"/>) asks every bucket to scan all its matching rows for every query.
+/// A filtered search either probes (the buckets score only the matching rows of their assigned clusters) or, when the
+/// filter keeps few rows, asks every bucket to scan all its matching rows for every query (<see cref="ScanMatchesAsync"/>).
 /// With <see cref="FieldsRequest.Include"/> it keeps the field values the buckets return with their hits. One per search.
 /// </summary>
 internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, long generation, FieldsRequest? fields = null) : ISearchExecutor
 {
     /// <summary>The field values of every hit the buckets returned (when asked for), by id.</summary>
     public Dictionary<long, object?[]> HitFields { get; } = [];
+
+    /// <summary>The share of the generation's file rows that the filter keeps (0 when the files hold none).</summary>
+    public async Task<double> SelectivityAsync(CancellationToken cancellationToken)
+    {
+        BucketMatchCount[] counts = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b =>
+            grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).CountMatchesAsync(generation, fields!.Filter!, fields.Schema!, cancellationToken)));
+        if (counts.FirstOrDefault(c => c.Stale) is { } stale)
+        {
+            throw new GenerationChangedException(generation, stale.Generation);
+        }
+
+        long rows = counts.Sum(c => c.Rows);
+        return rows == 0 ? 0 : (double)counts.Sum(c => c.Matched) / rows;
+    }
 
     /// <summary>
     /// The filter's exact plan: every bucket scores each query against all its rows that pass the filter (its files' matches
@@ -27,7 +42,8 @@ internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, l
         int[] members = [.. Enumerable.Range(0, batch.Count)];
         var request = new BucketSearchRequest(
             generation, batch.Dimensions, batch.Unit, k, SearchParameters.DefaultRerank, new int[batch.Count + 1], [], fields?.Filter, fields?.Schema,
-            fields?.Include ?? false);
+            fields?.Include ?? false,
+            ExactMatches: true);
         var calls = Enumerable.Range(0, LshHasher.BucketCount)
             .Select(b => (members, grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(request, cancellationToken)))
             .ToList();
@@ -55,7 +71,8 @@ internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, l
                 pass.Rerank,
                 plan.Offsets(b).ToArray(),
                 plan.Clusters(b).ToArray(),
-                Fields: fields?.Schema,
+                fields?.Filter,
+                fields?.Schema,
                 IncludeFields: fields?.Include ?? false);
             calls.Add((members, grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(request, cancellationToken)));
         }

@@ -101,7 +101,19 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
         var results = new Neighbor[batch.Count][];
         var executor = new BucketGrainsExecutor(GrainFactory, index, info.Generation, fields);
         long pairsPerPass = options.Value.MaxPairsPerFanOut;
+        bool exact = false;
         if (fields?.Filter is not null)
+        {
+            // The engine's rule: an exact scan of the matches when it reads less than a widened probe would.
+            double share = await executor.SelectivityAsync(cancellationToken);
+            double exactBelow = VectorIndex.ExactCostRatio * parameters.LshProbes * parameters.NProbe / Math.Max(1, route.Flow.Planner.TotalClusters);
+            exact = share == 0 || share < exactBelow;
+
+            // Otherwise probes widen until the clusters hold about as many matching rows as an unfiltered search reads rows.
+            parameters = exact ? parameters : parameters with { NProbe = (int)Math.Min(int.MaxValue, Math.Ceiling(parameters.NProbe / share)) };
+        }
+
+        if (exact)
         {
             var heaps = new TopK[batch.Count];
             for (int q = 0; q < heaps.Length; q++)
@@ -110,7 +122,7 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
             }
 
             await Task.Run(() => executor.ScanMatchesAsync(batch, request.K, heaps, cancellationToken), cancellationToken);
-            return ([.. heaps.Select(h => h.ToSortedArray())], fields.Include ? executor.HitFields : null);
+            return ([.. heaps.Select(h => h.ToSortedArray())], fields!.Include ? executor.HitFields : null);
         }
 
         // Planning is CPU work: the thread pool does it, not this activation's turn; the executor's grain calls go from there too.
