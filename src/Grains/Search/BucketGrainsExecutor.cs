@@ -22,8 +22,9 @@ internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, l
     /// <summary>The share of the generation's file rows that the filter keeps (0 when the files hold none).</summary>
     public async Task<double> SelectivityAsync(CancellationToken cancellationToken)
     {
+        FieldsRequest asked = fields ?? throw new InvalidOperationException("a search without a filter has no selectivity.");
         BucketMatchCount[] counts = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b =>
-            grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).CountMatchesAsync(generation, fields!.Filter!, fields.Schema!, cancellationToken)));
+            grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).CountMatchesAsync(generation, asked.Filter!, asked.Schema!, cancellationToken)));
         if (counts.FirstOrDefault(c => c.Stale) is { } stale)
         {
             throw new GenerationChangedException(generation, stale.Generation);
