@@ -24,7 +24,8 @@ internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, l
     {
         FieldsRequest asked = fields ?? throw new InvalidOperationException("a search without a filter has no selectivity.");
         BucketMatchCount[] counts = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b =>
-            grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).CountMatchesAsync(generation, asked.Filter!, asked.Schema!, cancellationToken)));
+            grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b))
+                .CountMatchesAsync(generation, asked.Filter!, asked.Schema!, cancellationToken)));
         if (counts.FirstOrDefault(c => c.Stale) is { } stale)
         {
             throw new GenerationChangedException(generation, stale.Generation);
