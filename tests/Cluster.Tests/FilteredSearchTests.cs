@@ -96,6 +96,7 @@ public sealed class FilteredSearchTests(ITestOutputHelper output) : IAsyncLifeti
     {
         const string index = "fields-back";
         await CreateAndFillAsync(index, Rows);
+        Assert.Equal(Schema, (await Client.StatusAsync(index)).Fields);
         QueryResult plain = await Client.SearchAsync(index, _data.Query(0), K);
         Assert.Null(plain.Fields);
 
