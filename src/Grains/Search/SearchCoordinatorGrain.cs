@@ -109,8 +109,7 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
             double exactBelow = VectorIndex.ExactCostRatio * parameters.LshProbes * parameters.NProbe / Math.Max(1, route.Flow.Planner.TotalClusters);
             exact = share == 0 || share < exactBelow;
 
-            // Otherwise probes widen until the clusters hold about as many matching rows as an unfiltered search reads rows.
-            parameters = exact ? parameters : parameters with { NProbe = (int)Math.Min(int.MaxValue, Math.Ceiling(parameters.NProbe / share)) };
+            parameters = exact ? parameters : Widened(parameters, share);
         }
 
         if (exact)
@@ -152,6 +151,18 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
             },
             cancellationToken);
         return (results, fields?.Include == true ? executor.HitFields : null);
+    }
+
+    /// <summary>
+    /// Probes widened as the engine widens them for a filter keeping <paramref name="share"/> of the rows: more buckets
+    /// (lshProbes / share, at most all of them) and a cluster budget 1 / share times as large, so that the probed clusters
+    /// hold about as many matching rows as an unfiltered search reads rows.
+    /// </summary>
+    private static SearchParameters Widened(SearchParameters p, double share)
+    {
+        int lshProbes = (int)Math.Min(LshHasher.BucketCount, Math.Ceiling(p.LshProbes / share));
+        double budget = (double)p.LshProbes * p.NProbe / share;
+        return p with { LshProbes = lshProbes, NProbe = (int)Math.Min(int.MaxValue, Math.Ceiling(budget / lshProbes)) };
     }
 
     /// <summary>The request's filter checked against the index's fields (an <see cref="ArgumentException"/> names the problem).</summary>
