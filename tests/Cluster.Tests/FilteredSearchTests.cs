@@ -156,6 +156,9 @@ public sealed class FilteredSearchTests(ITestOutputHelper output) : IAsyncLifeti
             Assert.Contains(says, refused.Message);
         }
 
+        var fromFile = await Assert.ThrowsAsync<ArgumentException>(() => Client.BuildAsync(index, new BuildRequest(_data.Path)));
+        Assert.Contains("has data fields, which a vector file does not carry", fromFile.Message);
+
         await Client.CreateIndexAsync("no-fields", TestData.Dimensions);
         await Client.AppendAsync("no-fields", [1], q);
         var noFields = await Assert.ThrowsAsync<ArgumentException>(() => Client.SearchAsync("no-fields", q, K, new FieldEqual("a", 1L)));

@@ -126,6 +126,14 @@ public sealed partial class IndexGrain(
                 nameof(request));
         }
 
+        if (request.SourcePath is not null && state.State.Manifest?.Schema is not null)
+        {
+            throw new ArgumentException(
+                $"index '{_name}' has data fields, which a vector file does not carry: rebuild it from its own data (no source file), "
+                + "or drop it and build the file into a new index.",
+                nameof(request));
+        }
+
         if (request.SourcePath is not null)
         {
             // Only inside an import root; reads the header only: a missing or malformed file is refused now, not in the background.
