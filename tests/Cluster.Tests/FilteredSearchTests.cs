@@ -1,7 +1,10 @@
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Io;
+using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Search;
+using HyperdOrleans.Grains;
+using HyperdOrleans.Grains.Buckets;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
 using Xunit.Abstractions;
@@ -89,6 +92,26 @@ public sealed class FilteredSearchTests(ITestOutputHelper output) : IAsyncLifeti
             output.WriteLine($"{name} at (2, 2): recall@{K} {recall:F3}");
             Assert.True(recall >= unfiltered - 0.05, $"{name}: recall@{K} {recall:F3}, unfiltered {unfiltered:F3}");
         }
+    }
+
+    [Fact]
+    public async Task BucketsThatMoveCarryTheirPendingRowsFieldValues()
+    {
+        const string index = "moving";
+        await CreateAndFillAsync(index, Rows);
+        IGrainFactory grains = _hyperd.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+        BucketStatus[] placed = await BucketStatusesAsync(grains, index);
+        foreach (BucketStatus bucket in placed)
+        {
+            SiloAddress target = _hyperd.Cluster.Silos.First(s => s.SiloAddress.ToString() != bucket.Silo).SiloAddress;
+            await grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, bucket.Bucket)).MoveToAsync(target);
+        }
+
+        await Within.Eventually("every bucket to run on the other silo", async () =>
+            (await BucketStatusesAsync(grains, index)).All(b => b.Silo != placed[b.Bucket].Silo));
+        await AssertRecallAsync(index, "after the buckets moved", Rows);
+        QueryResult hits = await Client.SearchAsync(index, _data.Query(1), K, new FieldTagContains("tags", "seven"), includeFields: true);
+        Assert.All(hits.Fields!, values => Assert.Contains("seven", (string[])values[5]!));
     }
 
     [Fact]
@@ -233,6 +256,9 @@ public sealed class FilteredSearchTests(ITestOutputHelper output) : IAsyncLifeti
         await grains.GetGrain<IIndexGrain>(index).AsReference<IGrainManagementExtension>().DeactivateOnIdle();
         await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
     }
+
+    private static Task<BucketStatus[]> BucketStatusesAsync(IGrainFactory grains, string index) => Task.WhenAll(
+        Enumerable.Range(0, LshHasher.BucketCount).Select(b => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).StatusAsync()));
 
     /// <summary>Row i's values: 10 categories, 100 bands, prices 0 to 99.9, every other row active, an hour apart, tags.</summary>
     private static object?[] Row(int i) =>
