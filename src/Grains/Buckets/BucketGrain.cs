@@ -167,7 +167,8 @@ public sealed class BucketGrain(
         serving.Acquire();
         try
         {
-            long matched = await Task.Run(() => BucketScan.Match(serving, WireFields.ToFilter(filter))?.Total ?? 0, cancellationToken);
+            long matched = await Task.Run(
+                () => serving.Match(filter, () => BucketScan.Match(serving, WireFields.ToFilter(filter)))?.Total ?? 0, cancellationToken);
             return new BucketMatchCount(generation, Stale: false, matched, serving.Index?.Count ?? 0);
         }
         finally

@@ -39,7 +39,7 @@ internal static class BucketScan
         if (serving.Index is { } index)
         {
             Predicate<long>? hidden = pending.Latest.IsEmpty ? null : id => pending.Hides(id, watermark);
-            RowMatches? matches = filter is null ? null : Match(serving, filter);
+            RowMatches? matches = request.Filter is { } asked ? serving.Match(asked, () => Match(serving, filter!)) : null;
             SearchScratch scratch = Scratch.Rent();
             try
             {
