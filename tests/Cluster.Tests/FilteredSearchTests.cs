@@ -122,6 +122,9 @@ public sealed class FilteredSearchTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(Schema, (await Client.StatusAsync(index)).Fields);
         QueryResult plain = await Client.SearchAsync(index, _data.Query(0), K);
         Assert.Null(plain.Fields);
+        QueryResult unfiltered = await Client.SearchAsync(index, _data.Query(0), K, filter: null, includeFields: true);
+        Assert.Equal(plain.Ids, unfiltered.Ids);
+        Assert.Equal([.. plain.Ids.Select(id => $"row {id}")], unfiltered.Fields!.Select(values => (string?)values[6]));
 
         QueryResult hits = await Client.SearchAsync(index, _data.Query(0), K, new FieldEqual("category", "c3"), includeFields: true);
         Assert.Equal(K, hits.Count);
