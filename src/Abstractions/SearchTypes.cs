@@ -25,13 +25,24 @@ public enum SearchBudget
     PerBucket = 1,
 }
 
-/// <summary>A batch of query rows, row-major (rows × the index's dimensions).</summary>
+/// <summary>
+/// A batch of query rows, row-major (rows × the index's dimensions). With a <see cref="Filter"/> only rows that pass it are
+/// answered; <see cref="IncludeFields"/> returns each hit's data field values.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.SearchRequest")]
-public sealed record SearchRequest([property: Id(0)] float[] Queries, [property: Id(1)] int K, [property: Id(2)] SearchOptions? Options = null);
+public sealed record SearchRequest(
+    [property: Id(0)] float[] Queries,
+    [property: Id(1)] int K,
+    [property: Id(2)] SearchOptions? Options = null,
+    [property: Id(3)] FieldFilter? Filter = null,
+    [property: Id(4)] bool IncludeFields = false);
 
-/// <summary>One query's hits by descending score: <c>Ids[i]</c> scored <c>Scores[i]</c>.</summary>
+/// <summary>
+/// One query's hits by descending score: <c>Ids[i]</c> scored <c>Scores[i]</c>; when asked, <c>Fields[i]</c> holds its data
+/// field values (aligned with the index's fields).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.QueryResult")]
-public sealed record QueryResult([property: Id(0)] long[] Ids, [property: Id(1)] float[] Scores)
+public sealed record QueryResult([property: Id(0)] long[] Ids, [property: Id(1)] float[] Scores, [property: Id(2)] object?[][]? Fields = null)
 {
     public int Count => Ids.Length;
 }

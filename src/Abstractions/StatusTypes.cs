@@ -5,6 +5,7 @@ namespace HyperdOrleans.Abstractions;
 /// are the probes a query without options gets (null from a silo that predates the field). <see cref="WriteFault"/> says why
 /// appends and deletes are refused (the write-ahead log lost or damaged acknowledged records), null while they are accepted.
 /// <see cref="Silo"/> is the silo running the index grain (the index's single writer and rebuild coordinator).
+/// <see cref="Fields"/> is the data fields its rows carry (null: none).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.IndexStatus")]
 public sealed record IndexStatus(
@@ -20,7 +21,8 @@ public sealed record IndexStatus(
     [property: Id(9)] IndexDefaults? Defaults = null,
     [property: Id(10)] IndexStorage Storage = IndexStorage.Float32,
     [property: Id(11)] string? WriteFault = null,
-    [property: Id(12)] string? Silo = null);
+    [property: Id(12)] string? Silo = null,
+    [property: Id(13)] DataField[]? Fields = null);
 
 /// <summary>A running rebuild: its phase and each bucket job's progress.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.RebuildProgress")]

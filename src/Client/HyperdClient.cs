@@ -81,7 +81,20 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         float[] vectors,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        WriteAsync("AppendAsync", index, timeout, cancellationToken, ct => Index(index).AppendAsync(new VectorBatch(ids, vectors), ct));
+        AppendAsync(index, ids, vectors, fields: null, timeout, cancellationToken);
+
+    /// <summary>
+    /// Adds or replaces rows with data field values: <paramref name="fields"/> holds one row of values per id, aligned with the
+    /// index's fields (null: every value missing). Values of the wrong type are refused with <see cref="ArgumentException"/>.
+    /// </summary>
+    public Task<MutationResult> AppendAsync(
+        string index,
+        long[] ids,
+        float[] vectors,
+        object?[][]? fields,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        WriteAsync("AppendAsync", index, timeout, cancellationToken, ct => Index(index).AppendAsync(new VectorBatch(ids, vectors, fields), ct));
 
     /// <summary>Removes ids; they are never returned once this returns.</summary>
     public Task<MutationResult> DeleteAsync(string index, long[] ids, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
@@ -96,6 +109,21 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
         (await SearchRowsAsync(index, query, k, options, timeout, cancellationToken)).Results[0];
+
+    /// <summary>
+    /// The top <paramref name="k"/> of one query among the rows <paramref name="filter"/> keeps (null: every row), with each
+    /// hit's field values in <see cref="QueryResult.Fields"/> when <paramref name="includeFields"/>.
+    /// </summary>
+    public async Task<QueryResult> SearchAsync(
+        string index,
+        float[] query,
+        int k,
+        FieldFilter? filter,
+        bool includeFields = false,
+        SearchOptions? options = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        (await SearchRowsAsync(index, new SearchRequest(query, k, options, filter, includeFields), timeout, cancellationToken)).Results[0];
 
     /// <summary>The top <paramref name="k"/> of each query of a batch.</summary>
     public async Task<QueryResult[]> SearchAsync(
@@ -135,6 +163,14 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
             cancellationToken,
             ct => Coordinator().SearchAsync(index, new SearchRequest(rows, k, options), ct));
 
+    /// <summary>Answers a whole <see cref="SearchRequest"/> (a row-major batch, with a filter and returned fields when it asks).</summary>
+    public Task<SearchResponse> SearchRowsAsync(
+        string index,
+        SearchRequest request,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        WithDeadline("SearchAsync", index, timeout ?? _searchTimeout, cancellationToken, ct => Coordinator().SearchAsync(index, request, ct));
+
     /// <summary>The index's generation, counts, pending data and rebuild progress per bucket.</summary>
     public Task<IndexStatus> StatusAsync(string index, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         WithDeadline("StatusAsync", index, timeout ?? _callTimeout, cancellationToken, ct => Index(index).StatusAsync(ct));
@@ -167,7 +203,20 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         int dimensions,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        WithDeadline("CreateIndexAsync", index, timeout ?? _callTimeout, cancellationToken, ct => Index(index).CreateAsync(new(dimensions), ct));
+        CreateIndexAsync(index, dimensions, fields: null, timeout, cancellationToken);
+
+    /// <summary>
+    /// Creates an empty index whose rows carry the data <paramref name="fields"/> (in the order of a row's values); fields
+    /// marked <see cref="DataField.IsIndexed"/> can be filtered on. A bad schema is refused with <see cref="ArgumentException"/>.
+    /// </summary>
+    public Task<IndexStatus> CreateIndexAsync(
+        string index,
+        int dimensions,
+        DataField[]? fields,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        WithDeadline(
+            "CreateIndexAsync", index, timeout ?? _callTimeout, cancellationToken, ct => Index(index).CreateAsync(new(dimensions, fields), ct));
 
     /// <summary>Every index of the cluster (created, or built from a file), by name.</summary>
     public async Task<IndexSummary[]> ListIndexesAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
@@ -191,10 +240,19 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
     /// many rows were acknowledged before it; sending the whole call again is safe (upserts by id; a later copy of an id
     /// replaces an earlier one).
     /// </summary>
+    public Task<MutationResult> UpsertAsync(
+        string index,
+        long[] ids,
+        float[] vectors,
+        CancellationToken cancellationToken = default) =>
+        UpsertAsync(index, ids, vectors, fields: null, cancellationToken);
+
+    /// <summary>As the upsert without fields, with one row of data field values per id (null: every value missing).</summary>
     public async Task<MutationResult> UpsertAsync(
         string index,
         long[] ids,
         float[] vectors,
+        object?[][]? fields,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -202,6 +260,11 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         if (ids.Length == 0 || vectors.Length == 0 || vectors.Length % ids.Length != 0)
         {
             throw new ArgumentException($"{ids.Length} ids and {vectors.Length} values: every id needs one row of the same length.", nameof(vectors));
+        }
+
+        if (fields is not null && fields.Length != ids.Length)
+        {
+            throw new ArgumentException($"{ids.Length} ids need as many rows of field values; got {fields.Length}.", nameof(fields));
         }
 
         int d = vectors.Length / ids.Length;
@@ -216,6 +279,7 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
                     index,
                     ids[first..(first + count)],
                     vectors[(first * d)..((first + count) * d)],
+                    fields?[first..(first + count)],
                     cancellationToken: cancellationToken);
                 total = new MutationResult(total.Applied + part.Applied, part.PendingOperations, total.RebuildScheduled || part.RebuildScheduled);
             }

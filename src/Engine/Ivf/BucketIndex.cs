@@ -490,6 +490,27 @@ public sealed class BucketIndex : IDisposable
     /// <summary>Every row of every cluster in file order, for a rebuild that reads a generation back.</summary>
     internal InvertedLists Lists => _lists;
 
+    /// <summary>
+    /// Adds to <paramref name="found"/> the field values of the rows whose ids are <paramref name="wanted"/> and not found yet:
+    /// one pass over the bucket's ids (8 bytes a row), then a read of each row found. Nothing without a fields file.
+    /// </summary>
+    public void ReadFields(IReadOnlySet<long> wanted, IDictionary<long, object?[]> found)
+    {
+        if (Fields is not { } fields)
+        {
+            return;
+        }
+
+        for (long row = 0; row < _lists.Count && found.Count < wanted.Count; row++)
+        {
+            long id = _lists.Id(row);
+            if (wanted.Contains(id))
+            {
+                found.TryAdd(id, fields.ReadRow(row));
+            }
+        }
+    }
+
     private static void ExpectChecksum(string path, string? expected, ulong actual)
     {
         if (expected is not null && expected != ManifestStore.FormatChecksum(actual))

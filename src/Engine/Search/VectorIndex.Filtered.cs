@@ -106,20 +106,7 @@ public sealed partial class VectorIndex
         var found = new Dictionary<long, object?[]>();
         foreach (BucketIndex? bucket in _buckets)
         {
-            if (bucket?.Fields is not { } fields || found.Count == wanted.Count)
-            {
-                continue;
-            }
-
-            InvertedLists lists = bucket.Lists;
-            for (long row = 0; row < lists.Count; row++)
-            {
-                long id = lists.Id(row);
-                if (wanted.Contains(id))
-                {
-                    found[id] = fields.ReadRow(row);
-                }
-            }
+            bucket?.ReadFields(wanted, found);
         }
 
         return found;

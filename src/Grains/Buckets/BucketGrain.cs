@@ -1,7 +1,9 @@
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Fields;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Storage;
+using HyperdOrleans.Grains.Fields;
 using HyperdOrleans.Grains.Log;
 using HyperdOrleans.Grains.Storage;
 using HyperdOrleans.Grains.Telemetry;
@@ -153,6 +155,28 @@ public sealed class BucketGrain(
         }
     }
 
+    public async Task<BucketMatchCount> CountMatchesAsync(
+        long generation, FieldFilter filter, DataField[] fields, CancellationToken cancellationToken = default)
+    {
+        ServingGeneration? serving = Serving(generation);
+        if (serving is null)
+        {
+            return new BucketMatchCount(_current?.Generation ?? 0, Stale: true, 0, 0);
+        }
+
+        serving.Acquire();
+        try
+        {
+            long matched = await Task.Run(
+                () => serving.Match(filter, () => BucketScan.Match(serving, WireFields.ToFilter(filter)))?.Total ?? 0, cancellationToken);
+            return new BucketMatchCount(generation, Stale: false, matched, serving.Index?.Count ?? 0);
+        }
+        finally
+        {
+            serving.Release();
+        }
+    }
+
     public Task<BucketCentroids> GetCentroidsAsync(long generation, CancellationToken cancellationToken = default) =>
         Task.FromResult(Serving(generation) is { } serving
             ? new BucketCentroids(generation, Stale: false, serving.Index?.Quantizer.Rows.ToArray() ?? [])
@@ -198,12 +222,14 @@ public sealed class BucketGrain(
             await ReloadAsync(mutation.Previous, cancellationToken);
         }
 
-        SetPending(_pending.With(new PendingBatch(mutation.Sequence, mutation.AffectedIds, mutation.UpsertIds, mutation.UpsertUnitVectors)));
+        SetPending(_pending.With(
+            new PendingBatch(mutation.Sequence, mutation.AffectedIds, mutation.UpsertIds, mutation.UpsertUnitVectors, mutation.UpsertFields)));
         _applied = mutation.Sequence;
         return _pending.Latest.Count;
     }
 
-    public async Task<PendingExport> ExportPendingAsync(string? storeName, long through, bool salvage, CancellationToken cancellationToken = default)
+    public async Task<PendingExport> ExportPendingAsync(
+        string? storeName, long through, bool salvage, DataField[]? fields = null, CancellationToken cancellationToken = default)
     {
         if (salvage)
         {
@@ -238,8 +264,13 @@ public sealed class BucketGrain(
             try
             {
                 long watermarkOfFiles = _current?.Watermark ?? 0;
-                rows = await Task.Run(() => WriteSpill(pending, watermarkOfFiles, d, local), cancellationToken);
+                FieldSchema? schema = WireFields.ToSchema(fields);
+                rows = await Task.Run(() => WriteSpill(pending, watermarkOfFiles, d, local, schema), cancellationToken);
                 await store.UploadAsync(local, storeName, cancellationToken);
+                if (schema is not null)
+                {
+                    await store.UploadAsync(FieldSpill.PathFor(local), FieldSpill.PathFor(storeName), cancellationToken);
+                }
             }
             finally
             {
@@ -299,7 +330,7 @@ public sealed class BucketGrain(
             live[i].Vector.Span.CopyTo(vectors.AsSpan(i * d, d));
         }
 
-        return new PendingRows([.. live.Select(r => r.Id)], vectors);
+        return new PendingRows([.. live.Select(r => r.Id)], vectors, live.Any(r => r.Fields is not null) ? [.. live.Select(r => r.Fields)] : null);
     }
 
     public Task AbortGenerationAsync(long generation, CancellationToken cancellationToken = default)
@@ -376,7 +407,8 @@ public sealed class BucketGrain(
             try
             {
                 BucketIndex index = await Task.Run(
-                    () => BucketIndex.Open(cache.IndexDirectory(_index), files, generation.Dimensions, verify: true),
+                    () => BucketIndex.Open(
+                        cache.IndexDirectory(_index), files, generation.Dimensions, verify: true, WireFields.ToSchema(generation.Fields)),
                     cancellationToken);
                 return new ServingGeneration(generation, index, () => cache.DeleteBucketFiles(names));
             }
@@ -465,12 +497,15 @@ public sealed class BucketGrain(
         _applied = applied;
     }
 
-    private static long WriteSpill(PendingView pending, long watermark, int d, string path)
+    /// <summary>The live pending rows as a build's spill file, with their field values beside it when the index has fields.</summary>
+    private static long WriteSpill(PendingView pending, long watermark, int d, string path, FieldSchema? schema)
     {
         using var writer = new SpillFile.Writer(path, d);
-        foreach ((long id, ReadOnlyMemory<float> vector) in pending.LiveRowsAfter(watermark, d))
+        using FieldSpill.Writer? fields = schema is null ? null : new FieldSpill.Writer(FieldSpill.PathFor(path), schema);
+        foreach ((long id, ReadOnlyMemory<float> vector, object?[]? values) in pending.LiveRowsAfter(watermark, d))
         {
             writer.Append(id, vector.Span);
+            fields?.Append(values ?? new object?[schema!.Count]);
         }
 
         return writer.Count;

@@ -1,3 +1,4 @@
+using HyperdOrleans.Abstractions;
 using Orleans.Concurrency;
 
 namespace HyperdOrleans.Grains.Buckets;
@@ -19,6 +20,10 @@ public interface IBucketGrain : IGrainWithStringKey
     [Alias("GetCentroidsAsync"), AlwaysInterleave]
     Task<BucketCentroids> GetCentroidsAsync(long generation, CancellationToken cancellationToken = default);
 
+    /// <summary>How many rows of the requested generation's files <paramref name="filter"/> keeps (validated by the caller).</summary>
+    [Alias("CountMatchesAsync"), AlwaysInterleave]
+    Task<BucketMatchCount> CountMatchesAsync(long generation, FieldFilter filter, DataField[] fields, CancellationToken cancellationToken = default);
+
     /// <summary>Counts, generation and pending data.</summary>
     [Alias("StatusAsync"), AlwaysInterleave]
     Task<BucketStatus> StatusAsync(CancellationToken cancellationToken = default);
@@ -38,8 +43,9 @@ public interface IBucketGrain : IGrainWithStringKey
     /// loss) a log that cannot reach <paramref name="through"/> is not an error: the bucket keeps what it holds plus what can
     /// still be read of the log.
     /// </summary>
-    [Alias("ExportPendingAsync.v2"), ResponseTimeout("00:10:00")]
-    Task<PendingExport> ExportPendingAsync(string? storeName, long through, bool salvage, CancellationToken cancellationToken = default);
+    [Alias("ExportPendingAsync.v3"), ResponseTimeout("00:10:00")]
+    Task<PendingExport> ExportPendingAsync(
+        string? storeName, long through, bool salvage, DataField[]? fields = null, CancellationToken cancellationToken = default);
 
     /// <summary>Downloads and opens a new generation's files beside the serving one.</summary>
     [Alias("PrepareGenerationAsync"), ResponseTimeout("00:10:00")]

@@ -60,8 +60,8 @@ internal sealed class PendingView
 
     public bool IsLive(long id, long sequence) => Latest.TryGetValue(id, out Operation op) && op.Sequence == sequence;
 
-    /// <summary>The live rows newer than <paramref name="watermark"/>: (id, unit vector) in recording order.</summary>
-    public IEnumerable<(long Id, ReadOnlyMemory<float> Vector)> LiveRowsAfter(long watermark, int dimensions)
+    /// <summary>The live rows newer than <paramref name="watermark"/>: (id, unit vector, field values or null) in recording order.</summary>
+    public IEnumerable<(long Id, ReadOnlyMemory<float> Vector, object?[]? Fields)> LiveRowsAfter(long watermark, int dimensions)
     {
         foreach (PendingBatch batch in Batches.Where(b => b.Sequence > watermark))
         {
@@ -69,7 +69,7 @@ internal sealed class PendingView
             {
                 if (IsLive(batch.UpsertIds[i], batch.Sequence))
                 {
-                    yield return (batch.UpsertIds[i], batch.UpsertUnitVectors.AsMemory(i * dimensions, dimensions));
+                    yield return (batch.UpsertIds[i], batch.UpsertUnitVectors.AsMemory(i * dimensions, dimensions), batch.UpsertFields?[i]);
                 }
             }
         }

@@ -1,5 +1,7 @@
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Fields;
+using HyperdOrleans.Grains.Fields;
 using HyperdOrleans.Grains.Hosting;
 using HyperdOrleans.Grains.Storage;
 using HyperdOrleans.Grains.Telemetry;
@@ -87,6 +89,12 @@ public sealed class BuildJobGrain(
             Directory.CreateDirectory(work);
             _status = Status(BuildJobState.Running, "download", 0, 0);
             await store.DownloadAsync(request.SpillName, spill, token);
+            FieldSchema? schema = WireFields.ToSchema(request.Fields);
+            if (schema is not null)
+            {
+                await store.DownloadAsync(FieldSpill.PathFor(request.SpillName), FieldSpill.PathFor(spill), token);
+            }
+
             var buildOptions = new IndexBuildOptions
             {
                 Clusters = request.Clusters,
@@ -110,16 +118,17 @@ public sealed class BuildJobGrain(
                     buildOptions,
                     threads,
                     progress,
-                    token),
+                    token,
+                    schema),
                 token);
             _status = Status(BuildJobState.Running, "upload", 0, 0);
             if (built.Count > 0)
             {
                 await store.UploadAsync(Path.Combine(work, built.CentroidsFile!), StoreNames.InIndex(request.Index, built.CentroidsFile!), token);
                 await store.UploadAsync(Path.Combine(work, built.ListsFile!), StoreNames.InIndex(request.Index, built.ListsFile!), token);
-                if (built.CodesFile is { } codes)
+                foreach (string extra in new[] { built.CodesFile, built.FieldsFile }.OfType<string>())
                 {
-                    await store.UploadAsync(Path.Combine(work, codes), StoreNames.InIndex(request.Index, codes), token);
+                    await store.UploadAsync(Path.Combine(work, extra), StoreNames.InIndex(request.Index, extra), token);
                 }
             }
 

@@ -18,7 +18,8 @@ public sealed record BuildJobRequest(
     [property: Id(8)] int MaxPointsPerCentroid,
     [property: Id(9)] int Seed,
     [property: Id(10)] long IndexCount,
-    [property: Id(11)] IndexStorage Storage = IndexStorage.Float32);
+    [property: Id(11)] IndexStorage Storage = IndexStorage.Float32,
+    [property: Id(12)] DataField[]? Fields = null);
 
 /// <summary>A build job's status and, once it succeeded, the bucket's manifest entry for the files it uploaded.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BuildJobReport")]

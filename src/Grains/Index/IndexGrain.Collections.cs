@@ -1,9 +1,11 @@
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Fields;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
 using HyperdOrleans.Grains.Buckets;
 using HyperdOrleans.Grains.Catalog;
+using HyperdOrleans.Grains.Fields;
 using Microsoft.Extensions.Logging;
 
 namespace HyperdOrleans.Grains.Index;
@@ -28,8 +30,17 @@ public sealed partial class IndexGrain
                 nameof(request));
         }
 
+        FieldSchema? schema = WireFields.ToSchema(request.Fields);
         if (state.State.Manifest is { } existing)
         {
+            bool sameSchema = existing.Schema is null ? schema is null : existing.Schema.SameAs(schema);
+            if (existing.Dimensions == request.Dimensions && !sameSchema)
+            {
+                throw new ArgumentException(
+                    $"index '{_name}' exists with other data fields ({Describe(existing.Schema)}): drop it first or pick another name.",
+                    nameof(request));
+            }
+
             return existing.Dimensions == request.Dimensions
                 ? Status()
                 : throw new ArgumentException(
@@ -46,7 +57,8 @@ public sealed partial class IndexGrain
             BucketManifest[] empty = [.. Enumerable.Range(0, LshHasher.BucketCount).Select(b => new BucketManifest(b, 0, 0, null, null, null, null))];
             IndexManifest manifest = ManifestStore.Validate(
                 $"index '{_name}'",
-                IndexManifest.ForGeneration(1, hasher, empty, BuildManifest.Of("created empty", options, 0), previous: null));
+                IndexManifest.ForGeneration(1, hasher, empty, BuildManifest.Of("created empty", options, 0), previous: null)
+                    with { Schema = schema });
             long through = _log?.LastSequence ?? 0;
 
             // The buckets first: a manifest must never name a generation its buckets cannot serve.
@@ -104,6 +116,41 @@ public sealed partial class IndexGrain
         DeactivateOnIdle();
         return existed;
     }
+
+    /// <summary>
+    /// The rows' data field values in the engine's canonical types, checked against the schema: an
+    /// <see cref="ArgumentException"/> names the row and the field. Null when the batch has none (every value missing).
+    /// </summary>
+    private object?[][]? CheckFields(VectorBatch batch)
+    {
+        FieldSchema? schema = state.State.Manifest!.Schema;
+        if (batch.Fields is not { } rows)
+        {
+            return null;
+        }
+
+        if (schema is null)
+        {
+            throw new ArgumentException($"index '{_name}' has no data fields, but the batch carries field values.", nameof(batch));
+        }
+
+        if (rows.Length != batch.Ids.Length)
+        {
+            throw new ArgumentException($"{batch.Ids.Length} ids need as many rows of field values; got {rows.Length}.", nameof(batch));
+        }
+
+        var normalized = new object?[rows.Length][];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            string where = $"row {i} (id {batch.Ids[i]})";
+            normalized[i] = schema.CheckRow(rows[i] ?? throw new ArgumentException($"{where} has no field values.", nameof(batch)), where);
+        }
+
+        return normalized;
+    }
+
+    private static string Describe(FieldSchema? schema) =>
+        schema is null ? "none" : string.Join(", ", schema.Fields.Select(f => $"{f.Name} {f.Type}{(f.Indexed ? " indexed" : "")}"));
 
     /// <summary>Enters the index in the catalog (again: the catalog keeps the first entry).</summary>
     private Task RegisterAsync() =>

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine.Build;
+using HyperdOrleans.Engine.Fields;
 using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
 using HyperdOrleans.Grains.Buckets;
 using HyperdOrleans.Grains.Build;
+using HyperdOrleans.Grains.Fields;
 using HyperdOrleans.Grains.Hosting;
 using HyperdOrleans.Grains.Log;
 using HyperdOrleans.Grains.Storage;
@@ -62,6 +64,8 @@ public sealed partial class IndexGrain
                 throw new InvalidOperationException($"nothing to build: {source.Name} holds no vectors.");
             }
 
+            // Rows read back from the index's own data carry their fields; a vector file's rows have none.
+            DataField[]? fields = WireFields.ToWire((source as IRecordSource)?.Schema);
             run.Phase = "partition";
             int d = source.Dimensions;
             var progress = new Progress<BuildProgress>(p => run.ReportPartition(p.Done, p.Total));
@@ -74,16 +78,22 @@ public sealed partial class IndexGrain
             run.Phase = "upload";
             await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
                 .Select(b => store.UploadAsync(partition.SpillFiles[b], StoreNames.Spill(_name, generation, b))));
+            if (fields is not null)
+            {
+                await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => store.UploadAsync(
+                    FieldSpill.PathFor(partition.SpillFiles[b]), FieldSpill.PathFor(StoreNames.Spill(_name, generation, b)))));
+            }
+
             TryDelete(Path.Combine(work, "spill"));
 
             run.Phase = "build";
-            BucketManifest[] built = await RunJobsAsync(run, d, partition.Total, buildOptions);
+            BucketManifest[] built = await RunJobsAsync(run, d, partition.Total, buildOptions, fields);
 
             run.Phase = "prepare";
             var generations = new BucketGeneration[LshHasher.BucketCount];
             for (int b = 0; b < generations.Length; b++)
             {
-                generations[b] = new BucketGeneration(generation, built[b], exports[b].Watermark, d);
+                generations[b] = new BucketGeneration(generation, built[b], exports[b].Watermark, d, fields);
             }
 
             await Task.WhenAll(generations.Select((g, b) => Bucket(b).PrepareGenerationAsync(g)));
@@ -100,7 +110,7 @@ public sealed partial class IndexGrain
                         partition.Hasher,
                         built,
                         BuildManifest.Of(source.Name, buildOptions, clock.Elapsed.TotalSeconds),
-                        state.State.Manifest));
+                        state.State.Manifest) with { Schema = WireFields.ToSchema(fields) });
                 var next = new IndexState
                 {
                     Manifest = manifest,
@@ -228,7 +238,8 @@ public sealed partial class IndexGrain
             return await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).ExportPendingAsync(
                 fromFile || !state.State.Exists ? null : StoreNames.Pending(_name, generation, b),
                 through,
-                salvage)));
+                salvage,
+                WireFields.ToWire(state.State.Manifest?.Schema))));
         }
         finally
         {
@@ -265,6 +276,11 @@ public sealed partial class IndexGrain
             {
                 string local = Path.Combine(work, "pending", $"bucket-{b}.spill");
                 await store.DownloadAsync(StoreNames.Pending(_name, generation, b), local);
+                if (manifest.Schema is not null)
+                {
+                    await store.DownloadAsync(FieldSpill.PathFor(StoreNames.Pending(_name, generation, b)), FieldSpill.PathFor(local));
+                }
+
                 spills.Add(local);
             }
         }
@@ -274,7 +290,8 @@ public sealed partial class IndexGrain
     }
 
     /// <summary>Starts the eight jobs round robin over the active silos, then follows them until all succeed or one is lost.</summary>
-    private async Task<BucketManifest[]> RunJobsAsync(RebuildRun run, int dimensions, long indexCount, IndexBuildOptions settings)
+    private async Task<BucketManifest[]> RunJobsAsync(
+        RebuildRun run, int dimensions, long indexCount, IndexBuildOptions settings, DataField[]? fields)
     {
         SiloAddress[] silos = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)
             .Order()];
@@ -304,7 +321,8 @@ public sealed partial class IndexGrain
                 settings.MaxPointsPerCentroid,
                 settings.Seed,
                 indexCount,
-                (IndexStorage)settings.Storage);
+                (IndexStorage)settings.Storage,
+                fields);
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[b % silos.Length]);
             try
             {
@@ -356,6 +374,7 @@ public sealed partial class IndexGrain
     {
         var ids = new List<long>();
         var vectors = new List<float>();
+        var fields = new List<object?[]?>();
         for (int b = 0; b < leftovers.Length; b++)
         {
             PendingRows rows = leftovers[b];
@@ -366,13 +385,16 @@ public sealed partial class IndexGrain
                 {
                     ids.Add(rows.Ids[i]);
                     vectors.AddRange(row);
+                    fields.Add(rows.Fields?[i]);
                 }
             }
         }
 
         if (ids.Count > 0)
         {
-            await ApplyLockedAsync([.. ids], [.. vectors], CancellationToken.None);
+            FieldSchema? schema = state.State.Manifest!.Schema;
+            object?[][]? values = schema is null ? null : [.. fields.Select(f => f ?? new object?[schema.Count])];
+            await ApplyLockedAsync([.. ids], [.. vectors], CancellationToken.None, values);
         }
     }
 

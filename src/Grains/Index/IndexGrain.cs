@@ -126,6 +126,14 @@ public sealed partial class IndexGrain(
                 nameof(request));
         }
 
+        if (request.SourcePath is not null && state.State.Manifest?.Schema is not null)
+        {
+            throw new ArgumentException(
+                $"index '{_name}' has data fields, which a vector file does not carry: rebuild it from its own data (no source file), "
+                + "or drop it and build the file into a new index.",
+                nameof(request));
+        }
+
         if (request.SourcePath is not null)
         {
             // Only inside an import root; reads the header only: a missing or malformed file is refused now, not in the background.
@@ -209,10 +217,11 @@ public sealed partial class IndexGrain(
             throw new ArgumentException(e.Message, nameof(batch));
         }
 
+        object?[][]? fields = CheckFields(batch);
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            await ApplyLockedAsync(batch.Ids, unit, cancellationToken);
+            await ApplyLockedAsync(batch.Ids, unit, cancellationToken, fields);
         }
         finally
         {
@@ -246,7 +255,7 @@ public sealed partial class IndexGrain(
     /// Records upserts: each bucket gets the rows that hash to it and every id of the batch (to hide older
     /// copies elsewhere). Every bucket has written its state when this returns, so the rows are durable.
     /// </summary>
-    private async Task ApplyLockedAsync(long[] ids, float[] unit, CancellationToken cancellationToken)
+    private async Task ApplyLockedAsync(long[] ids, float[] unit, CancellationToken cancellationToken, object?[][]? fields = null)
     {
         int d = state.State.Manifest!.Dimensions;
         var buckets = new byte[ids.Length];
@@ -256,7 +265,7 @@ public sealed partial class IndexGrain(
         }
 
         long previous = _log?.LastSequence ?? 0;
-        LogRecord record = await LogAsync(sequence => LogRecord.Upsert(sequence, ids, buckets, unit, d), cancellationToken);
+        LogRecord record = await LogAsync(sequence => LogRecord.Upsert(sequence, ids, buckets, unit, d, fields), cancellationToken);
         await ApplyToBucketsAsync(record, previous, ids.Length);
     }
 
@@ -349,7 +358,7 @@ public sealed partial class IndexGrain(
     private async Task<long> ApplyToBucketAsync(LogRecord record, long previous, int bucket)
     {
         PendingBatch batch = PendingBatch.From(record, bucket);
-        var mutation = new BucketMutation(record.Sequence, batch.AffectedIds, batch.UpsertIds, batch.UpsertUnitVectors, previous);
+        var mutation = new BucketMutation(record.Sequence, batch.AffectedIds, batch.UpsertIds, batch.UpsertUnitVectors, previous, batch.UpsertFields);
         for (int attempt = 1; ; attempt++)
         {
             try

@@ -1,6 +1,7 @@
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
+using HyperdOrleans.Grains.Fields;
 
 namespace HyperdOrleans.Grains.Index;
 
@@ -29,7 +30,8 @@ internal static class IndexViews
             Defaults(m),
             (IndexStorage)m.Build.Storage,
             writeFault,
-            silo);
+            silo,
+            WireFields.ToWire(m.Schema));
 
     public static IndexDefaults Defaults(IndexManifest m) => new(
         m.Defaults.LshProbes,

@@ -7,13 +7,18 @@ namespace HyperdOrleans.Grains.Log;
 /// <summary>
 /// The bytes of write-ahead log records. A record is a 28-byte header (magic <c>HWAL</c>, version, kind, total length,
 /// sequence, row count, dimensions), its payload (ids, bucket of each row, unit vectors; or a seal) and an XxHash64 of all
-/// of that, little-endian. Appends only ever add whole records after whole records, so a bad record is either the torn tail
-/// of a write that failed (the segment ends inside it) or damage (valid bytes follow it), and the two are told apart.
+/// of that, little-endian. Version 2 is an upsert whose rows carry data field values: after the vectors, the rows' values
+/// (<see cref="FieldValueCodec"/>); every other record is written as version 1, and both are read. Appends only ever add
+/// whole records after whole records, so a bad record is either the torn tail of a write that failed (the segment ends
+/// inside it) or damage (valid bytes follow it), and the two are told apart.
 /// </summary>
 public static class LogCodec
 {
     public const uint Magic = 0x4C415748; // "HWAL"
     public const ushort Version = 1;
+
+    /// <summary>An upsert with data field values.</summary>
+    public const ushort FieldsVersion = 2;
     public const int HeaderBytes = 28;
     public const int ChecksumBytes = sizeof(ulong);
 
@@ -26,8 +31,15 @@ public static class LogCodec
             throw new ArgumentException("an upsert record needs one bucket and one vector per id.", nameof(record));
         }
 
-        long payload = (long)count * sizeof(long) + (upsert ? count + (long)record.UnitVectors.Length * sizeof(float) : 0);
-        byte[] bytes = Allocate(payload, record.Kind, record.Sequence, count, upsert ? record.Dimensions : 0);
+        if (record.Fields is { } rows && (!upsert || rows.Length != count))
+        {
+            throw new ArgumentException("only an upsert record carries field values, one row of them per id.", nameof(record));
+        }
+
+        byte[]? fields = upsert && record.Fields is { Length: > 0 } values ? FieldValueCodec.Encode(values, values[0].Length) : null;
+        long payload = (long)count * sizeof(long) + (upsert ? count + (long)record.UnitVectors.Length * sizeof(float) : 0) + (fields?.Length ?? 0);
+        ushort version = fields is null ? Version : FieldsVersion;
+        byte[] bytes = Allocate(payload, record.Kind, record.Sequence, count, upsert ? record.Dimensions : 0, version);
         Span<byte> body = bytes.AsSpan(HeaderBytes);
         MemoryMarshal.AsBytes(record.Ids.AsSpan()).CopyTo(body);
         if (upsert)
@@ -35,6 +47,7 @@ public static class LogCodec
             body = body[(count * sizeof(long))..];
             record.Buckets.CopyTo(body);
             MemoryMarshal.AsBytes(record.UnitVectors.AsSpan()).CopyTo(body[count..]);
+            fields?.CopyTo(body[(count + record.UnitVectors.Length * sizeof(float))..]);
         }
 
         return Finish(bytes);
@@ -42,7 +55,7 @@ public static class LogCodec
 
     public static byte[] Encode(SegmentSeal seal)
     {
-        byte[] bytes = Allocate(2 * sizeof(long), LogRecordKind.Seal, seal.Segment, 0, 0);
+        byte[] bytes = Allocate(2 * sizeof(long), LogRecordKind.Seal, seal.Segment, 0, 0, Version);
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(HeaderBytes), seal.ValidLength);
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(HeaderBytes + sizeof(long)), seal.LastSequence);
         return Finish(bytes);
@@ -129,7 +142,8 @@ public static class LogCodec
 
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(rest);
         int total = BinaryPrimitives.ReadInt32LittleEndian(rest[8..]);
-        if (magic != Magic || BinaryPrimitives.ReadUInt16LittleEndian(rest[4..]) != Version || total < HeaderBytes + ChecksumBytes)
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(rest[4..]);
+        if (magic != Magic || version is not (Version or FieldsVersion) || total < HeaderBytes + ChecksumBytes)
         {
             // A torn append keeps its record's first bytes; a zero-filled tail is what a crash can leave instead.
             damaged = rest.IndexOfAnyExcept((byte)0) >= 0;
@@ -163,7 +177,8 @@ public static class LogCodec
             LogRecordKind.Upsert => (long)count * (sizeof(long) + 1) + (long)count * dimensions * sizeof(float),
             _ => -1,
         };
-        if (count < 0 || dimensions < 0 || expectedBody != body.Length)
+        bool withFields = version == FieldsVersion;
+        if (count < 0 || dimensions < 0 || (withFields ? kind != LogRecordKind.Upsert || expectedBody >= body.Length : expectedBody != body.Length))
         {
             // A checksummed record of another layout: another format version, or a writer bug. Never guessed at.
             length = 0;
@@ -182,8 +197,22 @@ public static class LogCodec
             case LogRecordKind.Upsert:
                 long[] ids = MemoryMarshal.Cast<byte, long>(body[..(count * sizeof(long))]).ToArray();
                 byte[] buckets = body.Slice(count * sizeof(long), count).ToArray();
-                float[] vectors = MemoryMarshal.Cast<byte, float>(body[(count * (sizeof(long) + 1))..]).ToArray();
-                record = LogRecord.Upsert(sequence, ids, buckets, vectors, dimensions);
+                ReadOnlySpan<byte> rows = body[(int)expectedBody..];
+                float[] vectors = MemoryMarshal.Cast<byte, float>(body[(count * (sizeof(long) + 1))..(int)expectedBody]).ToArray();
+                object?[][]? fields;
+                try
+                {
+                    fields = withFields ? FieldValueCodec.Decode(rows, count) : null;
+                }
+                catch (InvalidDataException)
+                {
+                    // Checksummed but unreadable: a writer bug, never guessed at.
+                    length = 0;
+                    damaged = true;
+                    return false;
+                }
+
+                record = LogRecord.Upsert(sequence, ids, buckets, vectors, dimensions, fields);
                 return true;
             default:
                 damaged = true;
@@ -191,7 +220,7 @@ public static class LogCodec
         }
     }
 
-    private static byte[] Allocate(long payload, LogRecordKind kind, long sequence, int count, int dimensions)
+    private static byte[] Allocate(long payload, LogRecordKind kind, long sequence, int count, int dimensions, ushort version)
     {
         long total = HeaderBytes + payload + ChecksumBytes;
         if (total > int.MaxValue)
@@ -202,7 +231,7 @@ public static class LogCodec
         var bytes = new byte[total];
         Span<byte> header = bytes;
         BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], version);
         header[6] = (byte)kind;
         BinaryPrimitives.WriteInt32LittleEndian(header[8..], (int)total);
         BinaryPrimitives.WriteInt64LittleEndian(header[12..], sequence);

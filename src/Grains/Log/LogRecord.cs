@@ -16,11 +16,13 @@ public enum LogRecordKind : byte
 /// <summary>
 /// One acknowledged mutation of an index, in the order the index grain (its single writer) accepted it. Within a segment
 /// sequences are contiguous; across a seal they continue after the seal's last sequence, past those of failed appends.
+/// An upsert into an index with data fields also holds each row's values (<see cref="Fields"/>, aligned with its schema).
 /// </summary>
-public sealed record LogRecord(long Sequence, LogRecordKind Kind, long[] Ids, byte[] Buckets, float[] UnitVectors, int Dimensions)
+public sealed record LogRecord(
+    long Sequence, LogRecordKind Kind, long[] Ids, byte[] Buckets, float[] UnitVectors, int Dimensions, object?[][]? Fields = null)
 {
-    public static LogRecord Upsert(long sequence, long[] ids, byte[] buckets, float[] unitVectors, int dimensions) =>
-        new(sequence, LogRecordKind.Upsert, ids, buckets, unitVectors, dimensions);
+    public static LogRecord Upsert(long sequence, long[] ids, byte[] buckets, float[] unitVectors, int dimensions, object?[][]? fields = null) =>
+        new(sequence, LogRecordKind.Upsert, ids, buckets, unitVectors, dimensions, fields);
 
     public static LogRecord Delete(long sequence, long[] ids) => new(sequence, LogRecordKind.Delete, ids, [], [], 0);
 }

@@ -1,4 +1,5 @@
 using HyperdOrleans.Abstractions;
+using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Grains.Buckets;
@@ -9,10 +10,48 @@ namespace HyperdOrleans.Grains.Search;
 /// The cluster's executor of the engine's search flow: sends each probed bucket grain its share of a pass (the
 /// queries that probe it, normalised, with their planned clusters), then merges every bucket's per-query top k
 /// into the pass's heaps. Throws <see cref="GenerationChangedException"/> when a bucket serves another generation.
-/// One per search.
+/// A filtered search either probes (the buckets score only the matching rows of their assigned clusters) or, when the
+/// filter keeps few rows, asks every bucket to scan all its matching rows for every query (<see cref="ScanMatchesAsync"/>).
+/// With <see cref="FieldsRequest.Include"/> it keeps the field values the buckets return with their hits. One per search.
 /// </summary>
-internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, long generation) : ISearchExecutor
+internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, long generation, FieldsRequest? fields = null) : ISearchExecutor
 {
+    /// <summary>The field values of every hit the buckets returned (when asked for), by id.</summary>
+    public Dictionary<long, object?[]> HitFields { get; } = [];
+
+    /// <summary>The share of the generation's file rows that the filter keeps (0 when the files hold none).</summary>
+    public async Task<double> SelectivityAsync(CancellationToken cancellationToken)
+    {
+        FieldsRequest asked = fields ?? throw new InvalidOperationException("a search without a filter has no selectivity.");
+        BucketMatchCount[] counts = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b =>
+            grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b))
+                .CountMatchesAsync(generation, asked.Filter!, asked.Schema!, cancellationToken)));
+        if (counts.FirstOrDefault(c => c.Stale) is { } stale)
+        {
+            throw new GenerationChangedException(generation, stale.Generation);
+        }
+
+        long rows = counts.Sum(c => c.Rows);
+        return rows == 0 ? 0 : (double)counts.Sum(c => c.Matched) / rows;
+    }
+
+    /// <summary>
+    /// The filter's exact plan: every bucket scores each query against all its rows that pass the filter (its files' matches
+    /// and its pending rows), so k matching rows always give k answers.
+    /// </summary>
+    public async Task ScanMatchesAsync(PreparedQueries batch, int k, TopK[] heaps, CancellationToken cancellationToken)
+    {
+        int[] members = [.. Enumerable.Range(0, batch.Count)];
+        var request = new BucketSearchRequest(
+            generation, batch.Dimensions, batch.Unit, k, SearchParameters.DefaultRerank, new int[batch.Count + 1], [], fields?.Filter, fields?.Schema,
+            fields?.Include ?? false,
+            ExactMatches: true);
+        var calls = Enumerable.Range(0, LshHasher.BucketCount)
+            .Select(b => (members, grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(request, cancellationToken)))
+            .ToList();
+        await MergeAsync(calls, heaps);
+    }
+
     public async ValueTask ScanAsync(SearchPass pass, CancellationToken cancellationToken)
     {
         ProbePlan plan = pass.Plan;
@@ -33,10 +72,18 @@ internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, l
                 pass.K,
                 pass.Rerank,
                 plan.Offsets(b).ToArray(),
-                plan.Clusters(b).ToArray());
+                plan.Clusters(b).ToArray(),
+                fields?.Filter,
+                fields?.Schema,
+                IncludeFields: fields?.Include ?? false);
             calls.Add((members, grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(request, cancellationToken)));
         }
 
+        await MergeAsync(calls, pass.Heaps);
+    }
+
+    private async Task MergeAsync(List<(int[] Members, Task<BucketSearchResult> Call)> calls, TopK[] heaps)
+    {
         await Task.WhenAll(calls.Select(c => c.Call));
         foreach ((int[] members, Task<BucketSearchResult> call) in calls)
         {
@@ -49,10 +96,14 @@ internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, l
             for (int i = 0; i < members.Length; i++)
             {
                 QueryResult hits = result.Results[i];
-                TopK heap = pass.Heaps[members[i]];
+                TopK heap = heaps[members[i]];
                 for (int h = 0; h < hits.Count; h++)
                 {
                     heap.Add(hits.Ids[h], hits.Scores[h]);
+                    if (hits.Fields is { } values)
+                    {
+                        HitFields[hits.Ids[h]] = values[h];
+                    }
                 }
             }
         }

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine;
+using HyperdOrleans.Engine.Filters;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Engine.Storage;
 using HyperdOrleans.Grains.Buckets;
+using HyperdOrleans.Grains.Fields;
 using HyperdOrleans.Grains.Index;
 using HyperdOrleans.Grains.Telemetry;
 using Microsoft.Extensions.Options;
@@ -43,14 +45,17 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
         {
             try
             {
-                Neighbor[][] answers = await AnswerAsync(index, route, request, cancellationToken);
+                (Neighbor[][] answers, Dictionary<long, object?[]>? fields) = await AnswerAsync(index, route, request, cancellationToken);
                 HyperdMetrics.Queries.Add(answers.Length, new KeyValuePair<string, object?>("index", index));
                 HyperdMetrics.QueryDuration.Record(
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                     new KeyValuePair<string, object?>("index", index));
                 return new SearchResponse(
                     route.Generation,
-                    [.. answers.Select(a => new QueryResult([.. a.Select(n => n.Id)], [.. a.Select(n => n.Score)]))]);
+                    [.. answers.Select(a => new QueryResult(
+                        [.. a.Select(n => n.Id)],
+                        [.. a.Select(n => n.Score)],
+                        fields is null ? null : [.. a.Select(n => fields.GetValueOrDefault(n.Id) ?? new object?[route.Manifest.Schema!.Count])]))]);
             }
             catch (GenerationChangedException) when (attempt < MaxRouteRefreshes)
             {
@@ -66,9 +71,11 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
     public Task<string> WhereAsync(CancellationToken cancellationToken = default) => Task.FromResult(silo.SiloAddress.ToString());
 
     /// <summary>Checks the request against the route's generation, then runs the flow off the activation's turn.</summary>
-    private async Task<Neighbor[][]> AnswerAsync(string index, IndexRoute route, SearchRequest request, CancellationToken cancellationToken)
+    private async Task<(Neighbor[][] Answers, Dictionary<long, object?[]>? Fields)> AnswerAsync(
+        string index, IndexRoute route, SearchRequest request, CancellationToken cancellationToken)
     {
         IndexManifest info = route.Manifest;
+        FieldsRequest? fields = FieldsOf(index, info, request);
         SearchOptions? o = request.Options;
         var parameters = new SearchParameters(
             o?.LshProbes ?? info.Defaults.LshProbes,
@@ -92,8 +99,30 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
         }
 
         var results = new Neighbor[batch.Count][];
-        var executor = new BucketGrainsExecutor(GrainFactory, index, info.Generation);
+        var executor = new BucketGrainsExecutor(GrainFactory, index, info.Generation, fields);
         long pairsPerPass = options.Value.MaxPairsPerFanOut;
+        bool exact = false;
+        if (fields?.Filter is not null)
+        {
+            // The engine's rule: an exact scan of the matches when it reads less than a widened probe would.
+            double share = await executor.SelectivityAsync(cancellationToken);
+            double exactBelow = VectorIndex.ExactCostRatio * parameters.LshProbes * parameters.NProbe / Math.Max(1, route.Flow.Planner.TotalClusters);
+            exact = share == 0 || share < exactBelow;
+
+            parameters = exact ? parameters : Widened(parameters, share);
+        }
+
+        if (exact)
+        {
+            var heaps = new TopK[batch.Count];
+            for (int q = 0; q < heaps.Length; q++)
+            {
+                heaps[q] = new TopK(request.K);
+            }
+
+            await Task.Run(() => executor.ScanMatchesAsync(batch, request.K, heaps, cancellationToken), cancellationToken);
+            return ([.. heaps.Select(h => h.ToSortedArray())], fields!.Include ? executor.HitFields : null);
+        }
 
         // Planning is CPU work: the thread pool does it, not this activation's turn; the executor's grain calls go from there too.
         await Task.Run(
@@ -121,7 +150,40 @@ public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILoc
                 }
             },
             cancellationToken);
-        return results;
+        return (results, fields?.Include == true ? executor.HitFields : null);
+    }
+
+    /// <summary>
+    /// Probes widened as the engine widens them for a filter keeping <paramref name="share"/> of the rows: more buckets
+    /// (lshProbes / share, at most all of them) and a cluster budget 1 / share times as large, so that the probed clusters
+    /// hold about as many matching rows as an unfiltered search reads rows.
+    /// </summary>
+    private static SearchParameters Widened(SearchParameters p, double share)
+    {
+        int lshProbes = (int)Math.Min(LshHasher.BucketCount, Math.Ceiling(p.LshProbes / share));
+        double budget = (double)p.LshProbes * p.NProbe / share;
+        return p with { LshProbes = lshProbes, NProbe = (int)Math.Min(int.MaxValue, Math.Ceiling(budget / lshProbes)) };
+    }
+
+    /// <summary>The request's filter checked against the index's fields (an <see cref="ArgumentException"/> names the problem).</summary>
+    private static FieldsRequest? FieldsOf(string index, IndexManifest info, SearchRequest request)
+    {
+        if (request.Filter is null && !request.IncludeFields)
+        {
+            return null;
+        }
+
+        if (info.Schema is null)
+        {
+            throw new ArgumentException($"index '{index}' has no data fields, so it cannot filter or return them.", nameof(request));
+        }
+
+        if (request.Filter is { } filter)
+        {
+            FilterValidator.Validate(WireFields.ToFilter(filter), info.Schema);
+        }
+
+        return new FieldsRequest(WireFields.ToWire(info.Schema), request.Filter, request.IncludeFields);
     }
 
     private async Task<IndexRoute> RouteAsync(string index, bool refresh, CancellationToken cancellationToken)

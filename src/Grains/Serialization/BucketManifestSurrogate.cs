@@ -32,13 +32,20 @@ public struct BucketManifestSurrogate
 
     [Id(8)]
     public string? CodesChecksum;
+
+    [Id(9)]
+    public string? FieldsFile;
+
+    [Id(10)]
+    public string? FieldsChecksum;
 }
 
 [RegisterConverter]
 public sealed class BucketManifestSurrogateConverter : IConverter<BucketManifest, BucketManifestSurrogate>
 {
     public BucketManifest ConvertFromSurrogate(in BucketManifestSurrogate s) =>
-        new(s.Bucket, s.Count, s.Clusters, s.CentroidsFile, s.CentroidsChecksum, s.ListsFile, s.ListsChecksum, s.CodesFile, s.CodesChecksum);
+        new(s.Bucket, s.Count, s.Clusters, s.CentroidsFile, s.CentroidsChecksum, s.ListsFile, s.ListsChecksum, s.CodesFile, s.CodesChecksum,
+            s.FieldsFile, s.FieldsChecksum);
 
     public BucketManifestSurrogate ConvertToSurrogate(in BucketManifest m) => new()
     {
@@ -51,5 +58,7 @@ public sealed class BucketManifestSurrogateConverter : IConverter<BucketManifest
         ListsChecksum = m.ListsChecksum,
         CodesFile = m.CodesFile,
         CodesChecksum = m.CodesChecksum,
+        FieldsFile = m.FieldsFile,
+        FieldsChecksum = m.FieldsChecksum,
     };
 }
