@@ -25,6 +25,8 @@ else
 fi
 DIMS=64
 INDEX=chaos
+# The experiments start the rebuilds they need: no automatic rebuild may change what an experiment measures.
+export Hyperd__RebuildPendingThreshold=0 Hyperd__RebuildPendingFraction=0
 OUT=$RUN/chaos
 FAILED=0
 NOT_RUN=""

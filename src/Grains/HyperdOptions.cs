@@ -21,6 +21,13 @@ public sealed class HyperdOptions
     public long RebuildPendingThreshold { get; set; } = 100_000;
 
     /// <summary>
+    /// The index grain also rebuilds once the pending appends and deletes reach this fraction of the served rows (whichever
+    /// of this and <see cref="RebuildPendingThreshold"/> comes first; never below <see cref="FirstBuildRows"/>), so a small
+    /// index does not scan a pending set as large as itself. 0 switches the fraction rule off.
+    /// </summary>
+    public double RebuildPendingFraction { get; set; } = 0.25;
+
+    /// <summary>
     /// An index created empty gets its first build (k-means clusters and LSH planes fitted to its rows) once this many rows
     /// are pending; until then its rows are scanned exactly. 0 leaves the first build to a client's request.
     /// </summary>

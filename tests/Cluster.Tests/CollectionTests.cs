@@ -18,7 +18,11 @@ public sealed class CollectionTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _hyperd = await HyperdTestCluster.StartAsync(2, configure: o => o.FirstBuildRows = FirstBuildRows);
+        _hyperd = await HyperdTestCluster.StartAsync(2, configure: o =>
+        {
+            o.FirstBuildRows = FirstBuildRows;
+            o.RebuildPendingFraction = 0.25;
+        });
         _data = new TestData(_hyperd.Root, 12_000);
     }
 
@@ -66,6 +70,25 @@ public sealed class CollectionTests : IAsyncLifetime
 
         double recall = await RecallAsync(index, rows);
         Assert.True(recall >= 0.95, $"recall@{K} after the first build is {recall:F3}");
+    }
+
+    [Fact]
+    public async Task ABuiltIndexRebuildsOncePendingRowsReachAQuarterOfItsRows()
+    {
+        const string index = "by-fraction";
+        IndexStatus built = await _hyperd.BuildAsync(index, _data, clusters: 40);
+        int quarter = _data.Count / 4; // 3,000: above the first-build rows (2,000), so the fraction decides
+        float[] rows = BaseRows(quarter);
+        long[] ids = [.. Enumerable.Range(0, quarter).Select(i => 100_000L + i)];
+
+        MutationResult below = await Client.UpsertAsync(index, ids[..^1], rows[..^TestData.Dimensions]);
+        Assert.False(below.RebuildScheduled);
+        MutationResult reached = await Client.UpsertAsync(index, ids[^1..], rows[^TestData.Dimensions..]);
+        Assert.True(reached.RebuildScheduled);
+
+        IndexStatus rebuilt = await Within.Phase("the rebuild by fraction", Client.WaitForRebuildAsync(index, built.Generation + 1));
+        Assert.Equal(built.Generation + 1, rebuilt.Generation);
+        Assert.Equal(_data.Count + quarter, rebuilt.Count);
     }
 
     [Fact]

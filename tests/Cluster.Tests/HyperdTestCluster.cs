@@ -77,6 +77,7 @@ public sealed class HyperdTestCluster : IAsyncDisposable
                 o.RouteRefreshInterval = TimeSpan.FromMilliseconds(200);
                 o.WarmUpOnStart = false;
                 o.RebuildPendingThreshold = 0;
+                o.RebuildPendingFraction = 0;
 
                 // Test data sets are written under the cluster's folder: the one directory these silos build from.
                 o.ImportRoots.Add(root);

@@ -379,10 +379,7 @@ public sealed partial class IndexGrain(
 
     private async Task<bool> MaybeScheduleRebuildAsync()
     {
-        // An index that has never been built (created empty) gets its first build early: its rows are scanned exactly till then.
-        long threshold = state.State.Manifest?.Count == 0 && options.Value.FirstBuildRows > 0
-            ? options.Value.FirstBuildRows
-            : options.Value.RebuildPendingThreshold;
+        long threshold = RebuildThreshold(state.State.Manifest?.Count ?? 0);
         if (threshold <= 0 || _pendingOperations < threshold || _rebuild is not null)
         {
             return false;
@@ -394,6 +391,29 @@ public sealed partial class IndexGrain(
             _pendingOperations,
             threshold);
         return (await StartRebuildAsync(new BuildRequest())).Accepted;
+    }
+
+    /// <summary>
+    /// How many pending operations start a rebuild of an index serving <paramref name="built"/> rows (0: never). An index
+    /// never built (created empty) gets its first build at <see cref="HyperdOptions.FirstBuildRows"/>; a built one at the
+    /// first of <see cref="HyperdOptions.RebuildPendingThreshold"/> and <see cref="HyperdOptions.RebuildPendingFraction"/>
+    /// of its rows (never below the first-build rows, so a small index is not rebuilt for a handful of writes).
+    /// </summary>
+    private long RebuildThreshold(long built)
+    {
+        HyperdOptions o = options.Value;
+        if (built == 0)
+        {
+            return o.FirstBuildRows > 0 ? o.FirstBuildRows : o.RebuildPendingThreshold;
+        }
+
+        long byFraction = o.RebuildPendingFraction > 0 ? Math.Max(o.FirstBuildRows, (long)Math.Ceiling(o.RebuildPendingFraction * built)) : 0;
+        return (o.RebuildPendingThreshold, byFraction) switch
+        {
+            ( <= 0, var f) => f,
+            (var t, <= 0) => t,
+            (var t, var f) => Math.Min(t, f),
+        };
     }
 
     private IndexStatus Status() => IndexViews.Status(
