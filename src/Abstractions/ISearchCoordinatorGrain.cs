@@ -12,6 +12,13 @@ public interface ISearchCoordinatorGrain : IGrainWithIntegerKey
     [Alias("SearchAsync")]
     Task<SearchResponse> SearchAsync(string index, SearchRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stored rows by id or by filter (see <see cref="ReadRequest"/>), read from every bucket of the serving generation and
+    /// its pending rows: what a search would return, without a query.
+    /// </summary>
+    [Alias("ReadAsync")]
+    Task<StoredRow[]> ReadAsync(string index, ReadRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>The silo this activation runs on (tests and diagnostics).</summary>
     [Alias("WhereAsync")]
     Task<string> WhereAsync(CancellationToken cancellationToken = default);

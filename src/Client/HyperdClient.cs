@@ -31,6 +31,9 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
     /// <summary>The most rows one append of <see cref="UpsertAsync"/> carries.</summary>
     public const int UpsertChunkRows = 10_000;
 
+    /// <summary>The most ids one read of <see cref="GetAsync"/> carries.</summary>
+    private const int ReadChunkIds = 10_000;
+
     private readonly TimeSpan _callTimeout = options?.CallTimeout ?? new HyperdClientOptions().CallTimeout;
     private readonly TimeSpan _searchTimeout = options?.SearchTimeout ?? new HyperdClientOptions().SearchTimeout;
     private readonly TimeSpan _writeTimeout = options?.WriteTimeout ?? new HyperdClientOptions().WriteTimeout;
@@ -170,6 +173,58 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
         WithDeadline("SearchAsync", index, timeout ?? _searchTimeout, cancellationToken, ct => Coordinator().SearchAsync(index, request, ct));
+
+    /// <summary>
+    /// The stored rows of <paramref name="ids"/> that exist (deleted and unknown ids are left out), each once, in the order asked:
+    /// with their unit vectors when <paramref name="includeVectors"/> (the index keeps cosine-normalised rows) and their field
+    /// values when <paramref name="includeFields"/>. Every bucket is asked (an id's bucket follows from its vector); more than
+    /// 10,000 ids go in several reads.
+    /// </summary>
+    public async Task<StoredRow[]> GetAsync(
+        string index,
+        long[] ids,
+        bool includeVectors = false,
+        bool includeFields = true,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        IndexNames.Validate(index);
+        long[] distinct = [.. ids.Distinct()];
+        var rows = new List<StoredRow>(distinct.Length);
+        foreach (long[] chunk in distinct.Chunk(ReadChunkIds))
+        {
+            rows.AddRange(await WithDeadline(
+                "GetAsync",
+                index,
+                timeout ?? _searchTimeout,
+                cancellationToken,
+                ct => Coordinator().ReadAsync(index, new ReadRequest(chunk, null, 0, 0, includeVectors, includeFields), ct)));
+        }
+
+        return [.. rows];
+    }
+
+    /// <summary>
+    /// The stored rows <paramref name="filter"/> keeps (null: every row), ordered by id: <paramref name="skip"/> of them skipped,
+    /// then at most <paramref name="top"/> (up to <c>Hyperd:MaxK</c>; skip + top at most 100,000). Vectors and field values as
+    /// in <see cref="GetAsync"/>. A page is consistent within one generation; rows written between pages may shift later pages.
+    /// </summary>
+    public Task<StoredRow[]> QueryAsync(
+        string index,
+        FieldFilter? filter,
+        int top,
+        int skip = 0,
+        bool includeVectors = false,
+        bool includeFields = true,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        WithDeadline(
+            "QueryAsync",
+            index,
+            timeout ?? _searchTimeout,
+            cancellationToken,
+            ct => Coordinator().ReadAsync(index, new ReadRequest(null, filter, top, skip, includeVectors, includeFields), ct));
 
     /// <summary>The index's generation, counts, pending data and rebuild progress per bucket.</summary>
     public Task<IndexStatus> StatusAsync(string index, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>

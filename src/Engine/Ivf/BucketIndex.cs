@@ -511,6 +511,12 @@ public sealed class BucketIndex : IDisposable
         }
     }
 
+    /// <summary>The id of file row <paramref name="row"/> (0 ≤ row &lt; <see cref="Count"/>), for reads of stored rows by id or filter.</summary>
+    public long RowId(long row) => _lists.Id(row);
+
+    /// <summary>The stored unit vector of file row <paramref name="row"/> (float32 rows are kept with SQ8 codes too).</summary>
+    public ReadOnlySpan<float> RowVector(long row) => _lists.Row(row);
+
     private static void ExpectChecksum(string path, string? expected, ulong actual)
     {
         if (expected is not null && expected != ManifestStore.FormatChecksum(actual))

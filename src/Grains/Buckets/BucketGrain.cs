@@ -128,11 +128,7 @@ public sealed class BucketGrain(
 
     public async Task<BucketSearchResult> SearchAsync(BucketSearchRequest request, CancellationToken cancellationToken = default)
     {
-        if (_damage is not null)
-        {
-            throw new InvalidOperationException($"bucket {_bucket} of index '{_index}' cannot answer: {_damage} It serves nothing older than "
-                + "what was acknowledged; see the index's WriteFault and docs/reliability.md (a rebuild with AcceptDataLoss recovers).");
-        }
+        ThrowIfDamaged();
 
         ServingGeneration? serving = Serving(request.Generation);
         if (serving is null)
@@ -148,6 +144,28 @@ public sealed class BucketGrain(
             (QueryResult[] results, long scanned) = await Task.Run(() => BucketScan.Run(serving, pending, request), cancellationToken);
             HyperdMetrics.VectorsScanned.Add(scanned);
             return new BucketSearchResult(serving.Generation, Stale: false, results, scanned);
+        }
+        finally
+        {
+            serving.Release();
+        }
+    }
+
+    public async Task<BucketRows> ReadRowsAsync(BucketReadRequest request, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDamaged();
+        ServingGeneration? serving = Serving(request.Generation);
+        if (serving is null)
+        {
+            return new BucketRows(_current?.Generation ?? 0, Stale: true, []);
+        }
+
+        serving.Acquire();
+        PendingView pending = _pending;
+        try
+        {
+            StoredRow[] rows = await Task.Run(() => BucketRead.Run(serving, pending, request), cancellationToken);
+            return new BucketRows(serving.Generation, Stale: false, rows);
         }
         finally
         {
@@ -181,6 +199,15 @@ public sealed class BucketGrain(
         Task.FromResult(Serving(generation) is { } serving
             ? new BucketCentroids(generation, Stale: false, serving.Index?.Quantizer.Rows.ToArray() ?? [])
             : new BucketCentroids(_current?.Generation ?? 0, Stale: true, []));
+
+    private void ThrowIfDamaged()
+    {
+        if (_damage is not null)
+        {
+            throw new InvalidOperationException($"bucket {_bucket} of index '{_index}' cannot answer: {_damage} It serves nothing older than "
+                + "what was acknowledged; see the index's WriteFault and docs/reliability.md (a rebuild with AcceptDataLoss recovers).");
+        }
+    }
 
     /// <summary>The current or the prepared generation, if it is <paramref name="generation"/>.</summary>
     private ServingGeneration? Serving(long generation) =>

@@ -24,6 +24,10 @@ public interface IBucketGrain : IGrainWithStringKey
     [Alias("CountMatchesAsync"), AlwaysInterleave]
     Task<BucketMatchCount> CountMatchesAsync(long generation, FieldFilter filter, DataField[] fields, CancellationToken cancellationToken = default);
 
+    /// <summary>Stored rows by id or by filter, for a coordinator's read (validated by the caller).</summary>
+    [Alias("ReadRowsAsync"), AlwaysInterleave]
+    Task<BucketRows> ReadRowsAsync(BucketReadRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Counts, generation and pending data.</summary>
     [Alias("StatusAsync"), AlwaysInterleave]
     Task<BucketStatus> StatusAsync(CancellationToken cancellationToken = default);

@@ -25,7 +25,7 @@ namespace HyperdOrleans.Grains.Search;
 /// (so new defaults apply) and rebuilds the route when a bucket serves a newer generation.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILocalSiloDetails silo) : Grain, ISearchCoordinatorGrain
+public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILocalSiloDetails silo) : Grain, ISearchCoordinatorGrain
 {
     private const int MaxRouteRefreshes = 3;
 
