@@ -1,0 +1,3 @@
+global using HyperdOrleans.Client;
+global using Microsoft.Extensions.VectorData;
+global using Xunit;
