@@ -15,7 +15,10 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         string[] packed = [.. Directory.EnumerateFiles(feed.Folder, "*.nupkg").Select(Path.GetFileName)!];
 
         Assert.Equal(
-            ["HyperdOrleans.Abstractions", "HyperdOrleans.Client", "HyperdOrleans.Engine", "HyperdOrleans.Server", "HyperdOrleans.Tool"],
+            [
+                "HyperdOrleans.Abstractions", "HyperdOrleans.Client", "HyperdOrleans.Engine", "HyperdOrleans.Server", "HyperdOrleans.Tool",
+                "HyperdOrleans.VectorData",
+            ],
             packed.Select(p => p![..p!.IndexOf($".{feed.Version}", StringComparison.Ordinal)]).Order());
     }
 
