@@ -24,7 +24,9 @@ public sealed class HyperdCollection<TKey, TRecord> : VectorStoreCollection<TKey
     private readonly RecordMapper _mapper;
     private readonly VectorStoreCollectionMetadata _metadata;
 
-    /// <summary>A collection of <typeparamref name="TRecord"/> records (attributes or <see cref="VectorStoreCollectionOptions.Definition"/>).</summary>
+    /// <summary>
+    /// A collection of <typeparamref name="TRecord"/> records, mapped by attributes or <see cref="VectorStoreCollectionOptions.Definition"/>.
+    /// </summary>
     public HyperdCollection(HyperdClient client, string name, HyperdCollectionOptions? options = null)
         : this(client, name, options, o => typeof(TRecord) == typeof(Dictionary<string, object?>)
             ? throw new NotSupportedException("Dictionary<string, object?> records are dynamic: use HyperdVectorStore.GetDynamicCollection.")
@@ -32,7 +34,8 @@ public sealed class HyperdCollection<TKey, TRecord> : VectorStoreCollection<TKey
     {
     }
 
-    internal HyperdCollection(HyperdClient client, string name, HyperdCollectionOptions? options, Func<HyperdCollectionOptions, CollectionModel> model)
+    internal HyperdCollection(
+        HyperdClient client, string name, HyperdCollectionOptions? options, Func<HyperdCollectionOptions, CollectionModel> model)
     {
         ArgumentNullException.ThrowIfNull(client);
         IndexNames.Validate(name);
@@ -250,7 +253,8 @@ public sealed class HyperdCollection<TKey, TRecord> : VectorStoreCollection<TKey
             _ when property.EmbeddingGenerationDispatcher is not null
                 => ((Embedding<float>)await property.GenerateEmbeddingAsync(searchValue, cancellationToken)).Vector.ToArray(),
             _ when property.EmbeddingGenerator is null => throw new NotSupportedException(
-                VectorDataStrings.InvalidSearchInputAndNoEmbeddingGeneratorWasConfigured(searchValue.GetType(), HyperdModelBuilder.SupportedVectorTypes)),
+                VectorDataStrings.InvalidSearchInputAndNoEmbeddingGeneratorWasConfigured(
+                    searchValue.GetType(), HyperdModelBuilder.SupportedVectorTypes)),
             _ => throw new InvalidOperationException(
                 VectorDataStrings.IncompatibleEmbeddingGeneratorWasConfiguredForInputType(typeof(TInput), property.EmbeddingGenerator.GetType())),
         };

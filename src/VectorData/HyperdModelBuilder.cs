@@ -20,7 +20,8 @@ internal sealed class HyperdModelBuilder() : CollectionModelBuilder(BuildingOpti
     };
 
     public static bool IsNativeVectorType(Type type) =>
-        type == typeof(ReadOnlyMemory<float>) || type == typeof(ReadOnlyMemory<float>?) || type == typeof(Embedding<float>) || type == typeof(float[]);
+        type == typeof(ReadOnlyMemory<float>) || type == typeof(ReadOnlyMemory<float>?)
+        || type == typeof(Embedding<float>) || type == typeof(float[]);
 
     protected override void ValidateKeyProperty(KeyPropertyModel keyProperty)
     {

@@ -35,7 +35,8 @@ public sealed class HyperdVectorStore : VectorStore
         new(_client, name, new HyperdCollectionOptions { Definition = definition, EmbeddingGenerator = _options.EmbeddingGenerator });
 
     /// <summary>A collection of <c>Dictionary&lt;string, object?&gt;</c> records described by <paramref name="definition"/>.</summary>
-    public override HyperdCollection<object, Dictionary<string, object?>> GetDynamicCollection(string name, VectorStoreCollectionDefinition definition)
+    public override HyperdCollection<object, Dictionary<string, object?>> GetDynamicCollection(
+        string name, VectorStoreCollectionDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
         return new(
