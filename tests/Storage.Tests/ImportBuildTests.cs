@@ -124,7 +124,8 @@ public sealed class ImportBuildTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var missing = await Assert.ThrowsAsync<ArgumentException>(
             () => Client.BuildAsync("import-missing", new BuildRequest(SourceObject: "imports/missing.fvecs")));
-        Assert.Contains("source object 'imports/missing.fvecs' cannot be read as a vector file: it is not in the cluster's file store", missing.Message);
+        Assert.Contains(
+            "source object 'imports/missing.fvecs' cannot be read as a vector file: it is not in the cluster's file store", missing.Message);
 
         string bad = Path.Combine(_root.FullName, "bad.fvecs");
         await File.WriteAllBytesAsync(bad, [24, 0, 0, 0, 1, 2, 3]);
