@@ -7,6 +7,10 @@ namespace HyperdOrleans.Abstractions;
 /// <see cref="AcceptDataLoss"/> is the operator's way out after the store lost acknowledged writes and a bucket lost its
 /// memory too (<see cref="IndexStatus.WriteFault"/> says so, and the automatic recovery failed): the rebuild keeps every row
 /// the live buckets and the readable part of the log still hold, drops what is gone, and writes are accepted again.
+/// <see cref="SourceObject"/> names a vector file in the cluster's own file store instead, under <c>imports/</c> (such as
+/// <c>imports/vectors.fvecs</c>, uploaded with Azure.Storage.Blobs to the cluster's container or with <c>hyperd import upload</c>):
+/// the silo of the index grain copies it to its scratch space and builds from that copy as from <see cref="SourcePath"/>.
+/// Give one of the two, not both.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BuildRequest")]
 public sealed record BuildRequest(
@@ -16,7 +20,8 @@ public sealed record BuildRequest(
     [property: Id(3)] int? Seed = null,
     [property: Id(4)] int? Iterations = null,
     [property: Id(5)] IndexStorage? Storage = null,
-    [property: Id(6)] bool AcceptDataLoss = false);
+    [property: Id(6)] bool AcceptDataLoss = false,
+    [property: Id(7)] string? SourceObject = null);
 
 /// <summary>
 /// How a build stores the vectors: float32 rows only, or SQ8 codes scanned first (a quarter of the bytes) with the

@@ -27,6 +27,7 @@ public static class Hyperd
             BenchCommand.Create(context),
             TuneCommand.Create(context),
             StatusCommand.Create(context),
+            ImportCommand.Create(context),
         };
 
     private static int Run(string[] args, CliContext context)

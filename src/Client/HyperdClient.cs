@@ -323,11 +323,10 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         }
 
         int d = vectors.Length / ids.Length;
-        int rows = (int)Math.Clamp(UpsertChunkBytes / ((long)d * sizeof(float)), 1, UpsertChunkRows);
         var total = new MutationResult(0, 0, false);
-        for (int first = 0; first < ids.Length; first += rows)
+        for (int first = 0; first < ids.Length;)
         {
-            int count = Math.Min(rows, ids.Length - first);
+            int count = ChunkRows(first, ids.Length - first, d, fields);
             try
             {
                 MutationResult part = await AppendAsync(
@@ -343,10 +342,48 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
                 throw new IOException($"UpsertAsync on index '{index}': {first:N0} of {ids.Length:N0} rows were acknowledged before a chunk "
                     + $"failed ({e.Message}). Send the call again: upserts by id are safe to repeat.", e);
             }
+
+            first += count;
         }
 
         return total;
     }
+
+    /// <summary>
+    /// How many rows from <paramref name="first"/> fit one chunk: at least one, at most <see cref="UpsertChunkRows"/>, and no more
+    /// than <see cref="UpsertChunkBytes"/> of vectors and field values (texts and tags counted at two bytes a character).
+    /// </summary>
+    private static int ChunkRows(int first, int remaining, int d, object?[][]? fields)
+    {
+        int most = Math.Min(remaining, UpsertChunkRows);
+        if (fields is null)
+        {
+            return (int)Math.Clamp(UpsertChunkBytes / ((long)d * sizeof(float)), 1, most);
+        }
+
+        long bytes = 0;
+        int count = 0;
+        while (count < most)
+        {
+            long row = (long)d * sizeof(float) + (fields is null ? 0 : FieldBytes(fields[first + count]));
+            if (count > 0 && bytes + row > UpsertChunkBytes)
+            {
+                break;
+            }
+
+            bytes += row;
+            count++;
+        }
+
+        return count;
+    }
+
+    private static long FieldBytes(object?[]? values) => values?.Sum(v => v switch
+    {
+        string text => 2L * text.Length + 16,
+        IEnumerable<string> tags => tags.Sum(t => 2L * t.Length + 16),
+        _ => 16L,
+    }) ?? 0;
 
     /// <summary>An append or delete: retried while its attempts go unanswered, within <see cref="HyperdClientOptions.WriteTimeout"/>.</summary>
     private Task<MutationResult> WriteAsync(

@@ -51,6 +51,32 @@ public sealed class CollectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpsertChunksCountFieldValuesToo_SoLongTextsGoInSeveralAppends()
+    {
+        const string index = "long-texts";
+        await Client.CreateIndexAsync(index, TestData.Dimensions, [new DataField("body", DataFieldType.String)]);
+        (IGrainFactory grains, AppendCounter counter) = AppendCounter.Wrap(_hyperd.Cluster.Client);
+        var client = new HyperdClient(grains);
+
+        // 1,000 rows of 8 KiB of text each: 8 MiB of values and 96 KiB of vectors, over two chunks of 4 MiB.
+        const int rows = 1_000;
+        object?[][] bodies = [.. Enumerable.Range(0, rows).Select(i => new object?[] { new string((char)('a' + i % 26), 4_096) })];
+        MutationResult upserted = await client.UpsertAsync(index, Ids(rows), BaseRows(rows), bodies);
+        Assert.Equal(rows, upserted.Applied);
+        Assert.True(counter.Appends.Count >= 2, $"one upsert of 8 MiB of texts went in {counter.Appends.Count} append(s)");
+        Assert.All(counter.Appends, n => Assert.True(n * (4_096 * 2 + TestData.Dimensions * 4) <= HyperdClient.UpsertChunkBytes + 16 * 1024));
+        Assert.Equal(rows, counter.Appends.Sum());
+        StoredRow[] back = await Client.GetAsync(index, [0, rows - 1]);
+        Assert.Equal(bodies[rows - 1][0], back[1].Fields![0]);
+
+        // Without fields a chunk is 10,000 rows (the vectors are far under 4 MiB).
+        (grains, counter) = AppendCounter.Wrap(_hyperd.Cluster.Client);
+        await new HyperdClient(grains).CreateIndexAsync("plain-rows", TestData.Dimensions);
+        await new HyperdClient(grains).UpsertAsync("plain-rows", Ids(_data.Count), BaseRows(_data.Count));
+        Assert.Equal([HyperdClient.UpsertChunkRows, _data.Count - HyperdClient.UpsertChunkRows], counter.Appends);
+    }
+
+    [Fact]
     public async Task AnIndexFilledPastTheFirstBuildThresholdBuildsByItself_AndKeepsItsRecall()
     {
         const string index = "grown";

@@ -30,6 +30,9 @@ public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
         Volatile.Write(ref _failAfterWriting, count);
     }
 
+    public Task<StoredHead?> ReadHeadAsync(string name, int maxBytes, CancellationToken cancellationToken = default) =>
+        inner.ReadHeadAsync(name, maxBytes, cancellationToken);
+
     public async Task<long> AppendAsync(string name, ReadOnlyMemory<byte> data, long expectedLength, CancellationToken cancellationToken = default)
     {
         if (AppendStall > TimeSpan.Zero)

@@ -98,6 +98,25 @@ public abstract class IndexFileStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadHead_GivesTheLengthAndTheFirstBytes_OrNullWhenAbsent()
+    {
+        byte[] bytes = RandomBytes(5000, seed: 7);
+        await Store.UploadAsync(WriteLocal("head.bin", bytes), "imports/head.bin");
+        await Store.UploadAsync(WriteLocal("head-empty.bin", []), "imports/empty.bin");
+
+        StoredHead? head = await Store.ReadHeadAsync("imports/head.bin", 100);
+        StoredHead? whole = await Store.ReadHeadAsync("imports/head.bin", 1 << 20);
+        StoredHead? empty = await Store.ReadHeadAsync("imports/empty.bin", 100);
+
+        Assert.Equal(5000, head?.Length);
+        Assert.Equal(bytes[..100], head!.Bytes);
+        Assert.Equal(bytes, whole?.Bytes);
+        Assert.Equal(0, empty?.Length);
+        Assert.Empty(empty!.Bytes);
+        Assert.Null(await Store.ReadHeadAsync("imports/missing.bin", 100));
+    }
+
+    [Fact]
     public async Task Exists_TellsStoredFromAbsentNames()
     {
         await Store.UploadAsync(WriteLocal("a", [1, 2, 3]), "idx/gen-000001/a");

@@ -10,14 +10,16 @@ namespace HyperdOrleans.Cli.Cluster;
 /// <summary>A rebuild through the cluster: wall time seen by the tool, the index grain's own time, and where the bucket jobs ran.</summary>
 internal sealed record ClusterBuildOutcome(IndexStatus Status, double Seconds, double GrainSeconds, string[] JobSilos);
 
-/// <summary>What to build: from a file the silos read, or (no <see cref="SourcePath"/>) from the index's own data.</summary>
+/// <summary>What to build: from a file the silos read, from an object in the cluster's file store (<see cref="SourceObject"/>), or
+/// (neither) from the index's own data.</summary>
 internal sealed record ClusterBuildSettings(
     string? SourcePath,
     int? RawDimensions,
     int Clusters,
     int Seed,
     VectorStorage Storage,
-    bool AcceptDataLoss = false);
+    bool AcceptDataLoss = false,
+    string? SourceObject = null);
 
 /// <summary>
 /// Builds an index in the cluster from a file the silos read (<see cref="HyperdOrleans.Client.HyperdClient.BuildAsync"/>),
@@ -47,7 +49,12 @@ internal static class ClusterBuildRun
         string? path = settings.SourcePath is { } source ? Path.GetFullPath(source) : null;
         string layout = $"{new IndexBuildOptions { Clusters = settings.Clusters }.DescribeClusters()}, {StorageText(settings.Storage)}, "
             + $"seed {settings.Seed}";
-        if (path is null)
+        if (settings.SourceObject is { } stored)
+        {
+            context.Ui.WriteLine($"building index '{session.Name}' in the cluster from {stored} in its file store (the silo of the index copies "
+                + $"it), {layout}");
+        }
+        else if (path is null)
         {
             context.Ui.WriteLine($"rebuilding index '{session.Name}' in the cluster from its own data, {layout}"
                 + (settings.AcceptDataLoss ? "; data loss accepted: what the store lost is dropped" : ""));
@@ -75,7 +82,8 @@ internal static class ClusterBuildRun
                     settings.Clusters,
                     settings.Seed,
                     Storage: (IndexStorage)settings.Storage,
-                    AcceptDataLoss: settings.AcceptDataLoss),
+                    AcceptDataLoss: settings.AcceptDataLoss,
+                    SourceObject: settings.SourceObject),
                 wait: false,
                 cancellationToken: cancellationToken);
         }
@@ -131,7 +139,7 @@ internal static class ClusterBuildRun
 
     private static void Show(RebuildProgress rebuild, ProgressState state)
     {
-        double partition = rebuild.Phase is "starting" or "snapshot" or "source" ? 0
+        double partition = rebuild.Phase is "starting" or "snapshot" or "source" or "download" ? 0
             : rebuild.Phase == "partition" ? (rebuild.PartitionTotal > 0 ? (double)rebuild.PartitionDone / rebuild.PartitionTotal : 0)
             : 1;
         state.Set("partition", rebuild.Phase == "upload" ? "partition (uploading spills)" : "partition", partition);

@@ -5,6 +5,7 @@ using HyperdOrleans.Cli.Work;
 using HyperdOrleans.Engine.Build;
 using HyperdOrleans.Engine.Io;
 using HyperdOrleans.Engine.Lsh;
+using HyperdOrleans.Grains.Security;
 
 namespace HyperdOrleans.Cli.Commands;
 
@@ -21,6 +22,12 @@ internal static class BuildCommand
             "Vectors to index: .fvecs, .npy, or raw float32 (with --dims). Ids are row numbers. With --cluster the silos read it; "
                 + "without it there, the index is rebuilt from its own data.",
             required: false);
+        Option<string?> fromStore = new("--from-store")
+        {
+            Description = "With --cluster: build from this object in the cluster's file store, under imports/ (see hyperd import upload), "
+                + "which the silo running the build copies; ids are row numbers.",
+            HelpName = "name",
+        };
         Option<bool> acceptDataLoss = new("--accept-data-loss")
         {
             Description = "With --cluster, after the store lost acknowledged writes (hyperd status shows WRITES REFUSED and the automatic "
@@ -41,7 +48,7 @@ internal static class BuildCommand
 
         var command = new Command("build", "Build an index from a vector file (in the engine, or in a cluster with --cluster).")
         {
-            input, index, dims, clusters, threads, seed, storage, planes, acceptDataLoss,
+            input, fromStore, index, dims, clusters, threads, seed, storage, planes, acceptDataLoss,
         };
         cluster.AddTo(command);
         command.SetGuardedAsyncAction(context, async (parsed, cancellationToken) =>
@@ -51,6 +58,12 @@ internal static class BuildCommand
                 if (CliOptions.ParseLshPlanes(parsed.GetValue(planes)) != LshPlanes.Principal)
                 {
                     throw new CliException("--lsh-planes random is not available with --cluster: cluster builds fit principal planes.");
+                }
+
+                string? sourceObject = parsed.GetValue(fromStore) is { } stored ? ImportObjectPolicy.NameFor(stored) : null;
+                if (sourceObject is not null && parsed.GetValue(input) is not null)
+                {
+                    throw new CliException("give --input (a file the silos read) or --from-store (an object in the cluster's file store), not both.");
                 }
 
                 if (parsed.GetValue(input) is { } source)
@@ -68,9 +81,15 @@ internal static class BuildCommand
                         parsed.GetValue(clusters),
                         parsed.GetValue(seed),
                         CliOptions.ParseStorage(parsed.GetValue(storage)),
-                        parsed.GetValue(acceptDataLoss)),
+                        parsed.GetValue(acceptDataLoss),
+                        sourceObject),
                     cancellationToken);
                 return ExitCodes.Success;
+            }
+
+            if (parsed.GetValue(fromStore) is not null)
+            {
+                throw new CliException("--from-store builds in a cluster (--cluster): an engine build reads --input from this machine.");
             }
 
             if (parsed.GetValue(acceptDataLoss))

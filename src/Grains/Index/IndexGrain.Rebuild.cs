@@ -53,11 +53,14 @@ public sealed partial class IndexGrain
         {
             IndexBuildOptions buildOptions = OptionsFor(request);
             run.Phase = "snapshot";
-            PendingExport[] exports = await SnapshotAsync(generation, fromFile: request.SourcePath is not null, request.AcceptDataLoss);
+            PendingExport[] exports = await SnapshotAsync(
+                generation, fromFile: request.SourcePath is not null || request.SourceObject is not null, request.AcceptDataLoss);
 
-            run.Phase = "source";
+            run.Phase = request.SourceObject is null ? "source" : "download";
             IVectorSource source = request.SourcePath is { } path
                 ? new VectorFileSource(VectorFile.Open(Security.BuildSourcePolicy.Admit(options.Value, path), request.RawDimensions))
+                : request.SourceObject is { } name
+                ? await ImportedSource.DownloadAsync(store, name, request.RawDimensions, Path.Combine(work, "source"))
                 : await OwnDataSourceAsync(generation, exports, work);
             if (source.Count == 0)
             {

@@ -3,6 +3,7 @@ using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
 using HyperdOrleans.Grains.Buckets;
+using HyperdOrleans.Grains.Hosting;
 using HyperdOrleans.Grains.Log;
 using HyperdOrleans.Grains.Storage;
 using Microsoft.Extensions.Logging;
@@ -119,14 +120,23 @@ public sealed partial class IndexGrain(
                     + $"one rebuild runs at a time: wait for it, then retry.");
         }
 
-        if (request.SourcePath is null && !state.State.Exists)
+        if (request.SourcePath is not null && request.SourceObject is not null)
+        {
+            throw new ArgumentException(
+                $"give index '{_name}' one build source: SourcePath (a file on the silo's disk) or SourceObject (an object under "
+                    + $"'{Security.ImportObjectPolicy.Prefix}' in the cluster's file store), not both.",
+                nameof(request));
+        }
+
+        bool fromFile = request.SourcePath is not null || request.SourceObject is not null;
+        if (!fromFile && !state.State.Exists)
         {
             throw new ArgumentException(
                 $"index '{_name}' has no data to rebuild from: give a source vector file for its first build.",
                 nameof(request));
         }
 
-        if (request.SourcePath is not null && state.State.Manifest?.Schema is not null)
+        if (fromFile && state.State.Manifest?.Schema is not null)
         {
             throw new ArgumentException(
                 $"index '{_name}' has data fields, which a vector file does not carry: rebuild it from its own data (no source file), "
@@ -134,21 +144,28 @@ public sealed partial class IndexGrain(
                 nameof(request));
         }
 
+        Engine.Io.VectorFile? file = null;
         if (request.SourcePath is not null)
         {
             // Only inside an import root; reads the header only: a missing or malformed file is refused now, not in the background.
-            (string real, Engine.Io.VectorFile file) =
-                Security.BuildSourcePolicy.AdmitAndOpen(options.Value, request.SourcePath, request.RawDimensions);
+            (string real, file) = Security.BuildSourcePolicy.AdmitAndOpen(options.Value, request.SourcePath, request.RawDimensions);
             request = request with { SourcePath = real };
+        }
+        else if (request.SourceObject is not null)
+        {
+            // Only under imports/; the object's first bytes are checked now, the copy is made when the rebuild runs.
+            string name = Security.ImportObjectPolicy.Admit(request.SourceObject);
+            file = await ImportedSource.ProbeAsync(
+                store, name, request.RawDimensions, Path.Combine(options.Value.WorkDirectory, ScratchNames.Folder($"probe-{_name}")));
+        }
 
-            // Appends recorded meanwhile keep the index's dimensions: a file of other dimensions is another index.
-            if (state.State.Manifest is { } manifest && file.Dimensions != manifest.Dimensions)
-            {
-                throw new ArgumentException(
-                    $"index '{_name}' has {manifest.Dimensions} dimensions but '{request.SourcePath}' has {file.Dimensions}: build it under another "
-                        + $"index name.",
-                    nameof(request));
-            }
+        // Appends recorded meanwhile keep the index's dimensions: a file of other dimensions is another index.
+        if (file is not null && state.State.Manifest is { } manifest && file.Dimensions != manifest.Dimensions)
+        {
+            throw new ArgumentException(
+                $"index '{_name}' has {manifest.Dimensions} dimensions but '{request.SourcePath ?? request.SourceObject}' has {file.Dimensions}: "
+                    + "build it under another index name.",
+                nameof(request));
         }
 
         return await StartRebuildAsync(request);

@@ -141,6 +141,34 @@ public sealed class BlobIndexFileStore : IIndexFileStore
         }
     }
 
+    public async Task<StoredHead?> ReadHeadAsync(string name, int maxBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        BlobClient blob = _container.GetBlobClient(CheckName(name));
+        try
+        {
+            BlobProperties properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            int take = (int)Math.Min(maxBytes, properties.ContentLength);
+            if (take == 0)
+            {
+                return new StoredHead(properties.ContentLength, []);
+            }
+
+            // Pinned to the ETag just read, so the head and the length describe one version of the blob.
+            var options = new BlobDownloadOptions
+            {
+                Range = new HttpRange(0, take),
+                Conditions = new BlobRequestConditions { IfMatch = properties.ETag },
+            };
+            Response<BlobDownloadResult> result = await blob.DownloadContentAsync(options, cancellationToken).ConfigureAwait(false);
+            return new StoredHead(properties.ContentLength, result.Value.Content.ToArray());
+        }
+        catch (RequestFailedException e) when (IsNotFound(e))
+        {
+            return null;
+        }
+    }
+
     public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default)
     {
         var blob = _container.GetBlobClient(CheckName(name));

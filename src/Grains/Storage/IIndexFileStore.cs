@@ -16,6 +16,10 @@ public interface IIndexFileStore
     /// Throws <see cref="FileNotFoundException"/> if absent.</summary>
     Task DownloadAsync(string name, string localPath, CancellationToken cancellationToken = default);
 
+    /// <summary>The length of <paramref name="name"/> and its first <paramref name="maxBytes"/> bytes (fewer when shorter), or null
+    /// when absent.</summary>
+    Task<StoredHead?> ReadHeadAsync(string name, int maxBytes, CancellationToken cancellationToken = default);
+
     Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>The names that start with <paramref name="prefix"/>.</summary>

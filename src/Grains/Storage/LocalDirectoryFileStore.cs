@@ -97,6 +97,25 @@ public sealed class LocalDirectoryFileStore : IIndexFileStore
             },
             cancellationToken);
 
+    public Task<StoredHead?> ReadHeadAsync(string name, int maxBytes, CancellationToken cancellationToken = default) =>
+        Task.Run(
+            () =>
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+                try
+                {
+                    using var file = new FileStream(PathOf(name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    var bytes = new byte[(int)Math.Min(maxBytes, file.Length)];
+                    file.ReadExactly(bytes);
+                    return new StoredHead(file.Length, bytes);
+                }
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    return (StoredHead?)null;
+                }
+            },
+            cancellationToken);
+
     public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult(File.Exists(PathOf(name)));
 
     public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
