@@ -54,6 +54,22 @@ public sealed class EmbeddingGenerationTests(VectorDataCluster hyperd)
         Assert.Equal(1, (await notes.SearchAsync("zebra crossing", 1).ToArrayAsync())[0].Record.Id);
     }
 
+    [Fact]
+    public async Task AFloatVectorPropertySearchesByTextWithTheStoresGenerator()
+    {
+        var store = new HyperdVectorStore(hyperd.Client, new HyperdVectorStoreOptions { EmbeddingGenerator = new FakeEmbeddingGenerator() });
+        HyperdCollection<long, Product<long>> products = store.GetCollection<long, Product<long>>("embedded-search-only");
+        await products.EnsureCollectionExistsAsync();
+        Product<long>[] written = [.. Texts.Select((t, i) => TestRecords.Make(i, (long)i))];
+        for (int i = 0; i < Texts.Length; i++)
+        {
+            written[i].Vector = FakeEmbeddingGenerator.Embed(Texts[i]);
+        }
+
+        await products.UpsertAsync(written);
+        Assert.Equal(3L, (await products.SearchAsync("hello world", 1).ToArrayAsync())[0].Record.Key);
+    }
+
     public sealed class Note
     {
         [VectorStoreKey]
