@@ -39,7 +39,7 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
     }
 
     [Fact]
-    public void AnAppOnThePackagesAloneCreatesFillsSearchesListsAndDropsAnIndex()
+    public void AnAppOnThePackagesAloneCreatesFillsSearchesListsAndDropsAnIndex_AndACollectionOfRecords()
     {
         string app = Path.Combine(feed.Root, "app");
         Directory.CreateDirectory(app);
@@ -67,5 +67,11 @@ public sealed class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         Assert.Contains("top hit: 5", run.Output);
         Assert.Contains("indexes: docs", run.Output);
         Assert.Contains("dropped: True", run.Output);
+        Assert.Contains("nearest note: note-8", run.Output);
+        Assert.Contains("nearest home notes: home\n", run.Output);
+        Assert.Contains("note-3 topic: home", run.Output);
+        Assert.Contains("note-3 after delete: True", run.Output);
+        Assert.Contains("collections: notes", run.Output);
+        Assert.Contains("notes exists: False", run.Output);
     }
 }
