@@ -8,7 +8,7 @@ using HyperdOrleans.Grains.Log;
 using HyperdOrleans.Grains.Storage;
 using HyperdOrleans.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
-using Orleans.Placement;
+using HyperdOrleans.Grains.Placement;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 
@@ -21,7 +21,7 @@ namespace HyperdOrleans.Grains.Buckets;
 /// queries run at once on every core while appends and switches keep being recorded. Everything else (one
 /// writer: the index grain) runs one at a time.
 /// </summary>
-[HashBasedPlacement]
+[BucketReplicaPlacement]
 public sealed class BucketGrain(
     [PersistentState("bucket", HyperdStorage.Name)] IPersistentState<BucketState> state,
     IIndexFileStore store,
