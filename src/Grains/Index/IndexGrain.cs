@@ -110,6 +110,7 @@ public sealed partial class IndexGrain(
 
     public async Task<RebuildTicket> BuildAsync(BuildRequest request, CancellationToken cancellationToken = default)
     {
+        ForgetPlacementHint();
         if (_rebuild is { } running)
         {
             return new RebuildTicket(
@@ -196,6 +197,7 @@ public sealed partial class IndexGrain(
 
     public async Task<MutationResult> AppendAsync(VectorBatch batch, CancellationToken cancellationToken = default)
     {
+        ForgetPlacementHint();
         int d = RequireExisting().Dimensions;
         ArgumentNullException.ThrowIfNull(batch.Ids);
         ArgumentNullException.ThrowIfNull(batch.Vectors);
@@ -233,6 +235,7 @@ public sealed partial class IndexGrain(
 
     public async Task<MutationResult> DeleteAsync(long[] ids, CancellationToken cancellationToken = default)
     {
+        ForgetPlacementHint();
         RequireExisting();
         ArgumentNullException.ThrowIfNull(ids);
         ValidateIds(ids);
@@ -269,10 +272,15 @@ public sealed partial class IndexGrain(
         await ApplyToBucketsAsync(record, previous, ids.Length);
     }
 
-    /// <summary>Hands a logged record to every bucket; pending operations become the distinct ids they hold (as after a restart).</summary>
+    /// <summary>
+    /// Hands a logged record to every replica of every bucket at once; pending operations become the distinct ids they hold (as
+    /// after a restart). The log is the durable copy: a replica that misses it reads it from there.
+    /// </summary>
     private async Task ApplyToBucketsAsync(LogRecord record, long previous, int ids)
     {
-        long[] counts = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => ApplyToBucketAsync(record, previous, b)));
+        int replicas = ReplicaCount;
+        long[] counts = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount * replicas)
+            .Select(i => ApplyToBucketAsync(record, previous, i / replicas, i % replicas)));
         long held = counts.Max();
         _pendingOperations = held >= 0 ? held : _pendingOperations + ids;
     }
@@ -355,22 +363,23 @@ public sealed partial class IndexGrain(
     /// Hands a logged record to one bucket. The record is durable already, so a bucket that cannot take it now (its silo went
     /// away) is not an error: its next activation, or its next apply, reads it from the log.
     /// </summary>
-    private async Task<long> ApplyToBucketAsync(LogRecord record, long previous, int bucket)
+    private async Task<long> ApplyToBucketAsync(LogRecord record, long previous, int bucket, int replica)
     {
         PendingBatch batch = PendingBatch.From(record, bucket);
-        var mutation = new BucketMutation(record.Sequence, batch.AffectedIds, batch.UpsertIds, batch.UpsertUnitVectors, previous, batch.UpsertFields);
+        var mutation = new BucketMutation(
+            record.Sequence, batch.AffectedIds, batch.UpsertIds, batch.UpsertUnitVectors, previous, batch.UpsertFields, state.State.Manifest?.Generation ?? 0);
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await Bucket(bucket).ApplyAsync(mutation);
+                return await Bucket(bucket, replica).ApplyAsync(mutation);
             }
             catch (Exception e) when (e is not LogIntegrityException)
             {
                 if (attempt == 2)
                 {
-                    logger.LogWarning(e, "Index {Index}: bucket {Bucket} did not take logged sequence {Sequence}; it reads it from the log later",
-                        _name, bucket, record.Sequence);
+                    logger.LogWarning(e, "Index {Index}: bucket {Bucket} replica {Replica} did not take logged sequence {Sequence}; it reads it "
+                        + "from the log later", _name, bucket, replica, record.Sequence);
                     return -1;
                 }
             }
@@ -454,11 +463,4 @@ public sealed partial class IndexGrain(
         }
     }
 
-    private async Task<long> CountPendingAsync(CancellationToken cancellationToken) =>
-        (await BucketStatusesAsync(cancellationToken)).Max(x => x.PendingOperations);
-
-    private Task<BucketStatus[]> BucketStatusesAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).StatusAsync(cancellationToken)));
-
-    private IBucketGrain Bucket(int bucket) => GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(_name, bucket));
 }
