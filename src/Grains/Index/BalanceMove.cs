@@ -4,4 +4,4 @@ using Orleans.Runtime;
 namespace HyperdOrleans.Grains.Index;
 
 /// <summary>One replica the balancer moves, where to, and why (for the log).</summary>
-internal sealed record BalanceMove(BucketStatus Replica, SiloAddress To, string Reason);
+public sealed record BalanceMove(BucketStatus Replica, SiloAddress To, string Reason);

@@ -66,7 +66,7 @@ public sealed partial class IndexGrain
     }
 
     /// <summary>The one move this tick makes, or null when the replicas are spread as well as they can be.</summary>
-    internal static BalanceMove? PickMove(IReadOnlyList<SiloAddress> active, IReadOnlyList<BucketStatus> replicas)
+    public static BalanceMove? PickMove(IReadOnlyList<SiloAddress> active, IReadOnlyList<BucketStatus> replicas)
     {
         var load = active.ToDictionary(s => s.ToString(), s => (Silo: s, Replicas: new List<BucketStatus>()));
         foreach (BucketStatus replica in replicas)

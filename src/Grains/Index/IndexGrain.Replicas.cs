@@ -139,6 +139,25 @@ public sealed partial class IndexGrain
         return [.. calls.Where(c => c.IsCompletedSuccessfully).Select(c => c.Result)];
     }
 
+    /// <summary>Where each replica of each bucket runs; empty for one that did not answer within the attempt timeout.</summary>
+    private async Task<string[][]> ReplicaSilosAsync(CancellationToken cancellationToken)
+    {
+        int replicas = ReplicaCount;
+        TimeSpan timeout = options.Value.ReplicaAttemptTimeout;
+        string[] silos = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount * replicas).Select(async i =>
+        {
+            try
+            {
+                return (await Bucket(i / replicas, i % replicas).StatusAsync(cancellationToken).WaitAsync(timeout, cancellationToken)).Silo;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return "";
+            }
+        }));
+        return [.. silos.Chunk(replicas)];
+    }
+
     private async Task<long> CountPendingAsync(CancellationToken cancellationToken) =>
         (await BucketStatusesAsync(cancellationToken)).Max(x => x.PendingOperations);
 

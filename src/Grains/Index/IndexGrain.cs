@@ -155,7 +155,17 @@ public sealed partial class IndexGrain(
         return await StartRebuildAsync(request);
     }
 
-    public Task<IndexStatus> StatusAsync(CancellationToken cancellationToken = default) => Task.FromResult(Status());
+    public async Task<IndexStatus> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        IndexStatus status = Status();
+        if (!status.Exists)
+        {
+            return status;
+        }
+
+        string[][] silos = await ReplicaSilosAsync(cancellationToken);
+        return status with { Buckets = [.. status.Buckets.Select(b => b with { ReplicaSilos = silos[b.Bucket] })] };
+    }
 
     public async Task<IndexStatus> WaitForRebuildAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
     {
@@ -368,15 +378,19 @@ public sealed partial class IndexGrain(
         PendingBatch batch = PendingBatch.From(record, bucket);
         var mutation = new BucketMutation(
             record.Sequence, batch.AffectedIds, batch.UpsertIds, batch.UpsertUnitVectors, previous, batch.UpsertFields, state.State.Manifest?.Generation ?? 0);
+        // With replicas, one whose silo just died must not hold the append until the silo is declared dead: one attempt, bounded,
+        // and the replica reads the record from the log when it is back. A single replica is waited for (twice), as before.
+        bool replicated = ReplicaCount > 1;
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await Bucket(bucket, replica).ApplyAsync(mutation);
+                Task<long> apply = Bucket(bucket, replica).ApplyAsync(mutation);
+                return replicated ? await apply.WaitAsync(options.Value.ReplicaAttemptTimeout) : await apply;
             }
             catch (Exception e) when (e is not LogIntegrityException)
             {
-                if (attempt == 2)
+                if (attempt == 2 || replicated)
                 {
                     logger.LogWarning(e, "Index {Index}: bucket {Bucket} replica {Replica} did not take logged sequence {Sequence}; it reads it "
                         + "from the log later", _name, bucket, replica, record.Sequence);

@@ -30,6 +30,10 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
     private const int MaxRouteRefreshes = 3;
 
     private readonly Dictionary<string, IndexRoute> _routes = [];
+    private ReplicaRouter? _replicas;
+
+    /// <summary>This activation's choice of bucket replicas (round robin, failover, hedging; its own latency windows).</summary>
+    private ReplicaRouter Replicas => _replicas ??= new ReplicaRouter(GrainFactory, options.Value.Replicas, options.Value.ReplicaAttemptTimeout);
 
     // One pool per process (a silo) for the coordinators' plans: busy, it keeps the buffers; idle, it lets go of them.
     private static readonly ScratchPool PlanScratch = new();
@@ -99,7 +103,7 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
         }
 
         var results = new Neighbor[batch.Count][];
-        var executor = new BucketGrainsExecutor(GrainFactory, index, info.Generation, fields);
+        var executor = new BucketGrainsExecutor(Replicas, index, info.Generation, fields);
         long pairsPerPass = options.Value.MaxPairsPerFanOut;
         bool exact = false;
         if (fields?.Filter is not null)
@@ -203,9 +207,13 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
                 return _routes[index] = cached with { Manifest = manifest, FetchedAt = Stopwatch.GetTimestamp() };
             }
 
-            BucketCentroids[] centroids = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
-                .Select(b => GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b))
-                    .GetCentroidsAsync(manifest.Generation, cancellationToken)));
+            long generation = manifest.Generation;
+            BucketCentroids[] centroids = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Replicas.CallAsync(
+                index,
+                b,
+                (bucket, _, ct) => bucket.GetCentroidsAsync(generation, ct),
+                c => c.Stale && c.Generation < generation ? ReplicaVerdict.Behind : ReplicaVerdict.Answer,
+                cancellationToken)));
             if (centroids.Any(c => c.Stale) && attempt < MaxRouteRefreshes)
             {
                 // The index grain switched generations between the two calls: ask again.
