@@ -9,5 +9,5 @@ namespace HyperdOrleans.Grains.Placement;
 [GenerateSerializer, Immutable, Alias("hyperd.BucketReplicaPlacement")]
 public sealed class BucketReplicaPlacement : PlacementStrategy
 {
-    internal static readonly BucketReplicaPlacement Instance = new();
+    public static readonly BucketReplicaPlacement Instance = new();
 }
