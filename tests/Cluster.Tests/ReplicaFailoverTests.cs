@@ -40,7 +40,7 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifet
         await _hyperd.BuildAsync(writes, _data, clusters: 40);
 
         // Every bucket probed, so every search needs a replica of every bucket, the killed silo's among them.
-        var everyBucket = new SearchOptions(LshHasher.BucketCount, 10);
+        var everyBucket = new SearchOptions(LshHasher.BucketCount, 3);
         QueryResult[] before = (await _hyperd.Client.SearchRowsAsync(index, _data.Queries, 10, everyBucket)).Results;
         double recallBefore = Recall(before);
 
