@@ -109,7 +109,8 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifet
         var afterKill = Stopwatch.StartNew();
 
         // Long enough for the silo to be declared dead and its replicas to re-activate on the survivors.
-        await Within.Eventually("20 s of load after the kill", () => Task.FromResult(afterKill.Elapsed > TimeSpan.FromSeconds(20)), TimeSpan.FromSeconds(60));
+        await Within.Eventually(
+            "20 s of load after the kill", () => Task.FromResult(afterKill.Elapsed > TimeSpan.FromSeconds(20)), TimeSpan.FromSeconds(60));
         stop.Cancel();
         await Task.WhenAll([.. loops, appender]);
 

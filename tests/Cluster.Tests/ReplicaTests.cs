@@ -64,11 +64,15 @@ public sealed class ReplicaTests : IAsyncLifetime
 
         using VectorIndex engine = VectorIndex.Open(Path.Combine(_hyperd.StoreRoot, index));
         Assert.Equal(status.Generation, engine.Generation);
-        foreach (SearchOptions? options in new[] { null, new SearchOptions(3, 4), new SearchOptions(LshHasher.BucketCount, 20, SearchBudget.PerBucket) })
+        SearchOptions?[] cases = [null, new SearchOptions(3, 4), new SearchOptions(LshHasher.BucketCount, 20, SearchBudget.PerBucket)];
+        foreach (SearchOptions? options in cases)
         {
             SearchParameters defaults = engine.DefaultParameters;
             var parameters = new SearchParameters(
-                options?.LshProbes ?? defaults.LshProbes, options?.NProbe ?? defaults.NProbe, defaults.Rerank, (ProbeBudget)(options?.Budget ?? SearchBudget.Shared));
+                options?.LshProbes ?? defaults.LshProbes,
+                options?.NProbe ?? defaults.NProbe,
+                defaults.Rerank,
+                (ProbeBudget)(options?.Budget ?? SearchBudget.Shared));
             Neighbor[][] expected = engine.SearchBatch(_data.Queries, 10, parameters);
 
             // Several rounds, so the coordinator's round robin asks both replicas of every bucket.

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace HyperdOrleans.Grains.Hosting;
 
 /// <summary>Checks the settings a silo cannot run with at start-up, with a message naming the key and the bad value.</summary>
-internal sealed class HyperdOptionsValidator : IValidateOptions<HyperdOptions>
+public sealed class HyperdOptionsValidator : IValidateOptions<HyperdOptions>
 {
     public ValidateOptionsResult Validate(string? name, HyperdOptions options)
     {

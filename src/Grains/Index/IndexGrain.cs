@@ -377,7 +377,13 @@ public sealed partial class IndexGrain(
     {
         PendingBatch batch = PendingBatch.From(record, bucket);
         var mutation = new BucketMutation(
-            record.Sequence, batch.AffectedIds, batch.UpsertIds, batch.UpsertUnitVectors, previous, batch.UpsertFields, state.State.Manifest?.Generation ?? 0);
+            record.Sequence,
+            batch.AffectedIds,
+            batch.UpsertIds,
+            batch.UpsertUnitVectors,
+            previous,
+            batch.UpsertFields,
+            state.State.Manifest?.Generation ?? 0);
         // With replicas, one whose silo just died must not hold the append until the silo is declared dead: one attempt, bounded,
         // and the replica reads the record from the log when it is back. A single replica is waited for (twice), as before.
         bool replicated = ReplicaCount > 1;

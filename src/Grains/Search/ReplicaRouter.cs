@@ -74,7 +74,8 @@ internal sealed class ReplicaRouter(IGrainFactory grains, int replicas, TimeSpan
                 attempt.Dispose();
                 if (!attempt.Call.IsCompletedSuccessfully)
                 {
-                    Exception e = attempt.Call.Exception?.InnerException ?? new TimeoutException($"bucket {bucket} replica {attempt.Replica} gave up.");
+                    Exception e = attempt.Call.Exception?.InnerException
+                        ?? new TimeoutException($"bucket {bucket} replica {attempt.Replica} gave up.");
                     if (e is ArgumentException or KeyNotFoundException)
                     {
                         ExceptionDispatchInfo.Throw(e);

@@ -200,7 +200,19 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
 
         for (int attempt = 0; ; attempt++)
         {
-            IndexManifest manifest = await GrainFactory.GetGrain<IIndexRoutingGrain>(index).GetManifestAsync(cancellationToken);
+            IndexManifest manifest;
+            try
+            {
+                manifest = await ManifestAsync(index, periodic: !refresh && cached is not null, cancellationToken);
+            }
+            catch (Exception e) when (!refresh && cached is not null && e is not (ArgumentException or KeyNotFoundException
+                or OperationCanceledException))
+            {
+                // A periodic refresh only picks up new defaults: while the index grain's silo is down (until it is declared dead
+                // and the grain re-activates), the cached route serves on; a bucket on a newer generation still forces a refresh.
+                return _routes[index] = cached with { FetchedAt = Stopwatch.GetTimestamp() };
+            }
+
             if (cached is not null && cached.Generation == manifest.Generation)
             {
                 // Same generation: same planes and centroids; only the defaults may have changed.
@@ -231,5 +243,12 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
             _routes[index] = route;
             return route;
         }
+    }
+
+    /// <summary>The index grain's manifest; a periodic refresh with replicas waits at most the replica attempt timeout for it.</summary>
+    private Task<IndexManifest> ManifestAsync(string index, bool periodic, CancellationToken cancellationToken)
+    {
+        Task<IndexManifest> call = GrainFactory.GetGrain<IIndexRoutingGrain>(index).GetManifestAsync(cancellationToken);
+        return periodic && options.Value.Replicas > 1 ? call.WaitAsync(options.Value.ReplicaAttemptTimeout, cancellationToken) : call;
     }
 }
