@@ -4,6 +4,8 @@ using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Silo;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.Placement;
 using Xunit.Abstractions;
 
 namespace HyperdOrleans.Cluster.Tests;
@@ -31,24 +33,42 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
     public async Task DisposeAsync() => await _hyperd.DisposeAsync();
 
-    [Fact]
-    public async Task KillingASiloThatHostsReplicasFailsNoSearchAndLosesNoAcknowledgedAppend()
+    /// <param name="indexSilo">Whether the killed silo also runs both index grains (the single writer and the coordinators' manifest).</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task KillingASiloThatHostsReplicasFailsNoSearchAndLosesNoAcknowledgedAppend(bool indexSilo)
     {
         const string index = "failover";
         const string writes = "failover-writes";
-        await _hyperd.BuildAsync(index, _data, clusters: 100);
-        await _hyperd.BuildAsync(writes, _data, clusters: 40);
+
+        // Not the first silo either way: the test client keeps a gateway there.
+        var pinned = _hyperd.Cluster.Silos[^1];
+        if (indexSilo)
+        {
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, pinned.SiloAddress);
+        }
+
+        try
+        {
+            await _hyperd.BuildAsync(index, _data, clusters: 100);
+            await _hyperd.BuildAsync(writes, _data, clusters: 40);
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
 
         // Every bucket probed, so every search needs a replica of every bucket, the killed silo's among them.
         var everyBucket = new SearchOptions(LshHasher.BucketCount, 3);
         QueryResult[] before = (await _hyperd.Client.SearchRowsAsync(index, _data.Queries, 10, everyBucket)).Results;
         double recallBefore = Recall(before);
 
-        // Not the first silo (the test client's gateway) and not the index grains' silo: this is about bucket replicas.
+        // Not the first silo (the test client's gateway); the index grains' silo or another one.
         IndexStatus status = await _hyperd.Client.StatusAsync(index);
         IndexStatus writeStatus = await _hyperd.Client.StatusAsync(writes);
-        var victim = _hyperd.Cluster.Silos.Skip(1).First(s => s.SiloAddress.ToString() != status.Silo
-            && s.SiloAddress.ToString() != writeStatus.Silo);
+        var victim = _hyperd.Cluster.Silos.Skip(1).First(s => indexSilo == (s.SiloAddress.ToString() == status.Silo)
+            && indexSilo == (s.SiloAddress.ToString() == writeStatus.Silo));
         string victimAddress = victim.SiloAddress.ToString();
         int hosted = status.Buckets.Count(b => b.ReplicaSilos!.Contains(victimAddress));
         Assert.True(hosted > 0, $"silo {victimAddress} hosts no replica of '{index}'");
@@ -57,6 +77,10 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifet
         var failures = new ConcurrentQueue<string>();
         var latencies = new ConcurrentBag<double>();
         int searches = 0;
+        // Straight to the gateway silo's coordinator, not through the SDK (which resends a search lost with a silo): what is tested
+        // is that the coordinator fails over between replicas.
+        ISearchCoordinatorGrain coordinator = _hyperd.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>()
+            .GetGrain<ISearchCoordinatorGrain>(0);
         Task[] loops = [.. Enumerable.Range(0, SearchLoops).Select(loop => Task.Run(async () =>
         {
             for (int i = loop; !stop.IsCancellationRequested; i += SearchLoops)
@@ -64,8 +88,8 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifet
                 long started = Stopwatch.GetTimestamp();
                 try
                 {
-                    QueryResult hit = await _hyperd.Client.SearchAsync(index, _data.Query(i % 64), 10, everyBucket);
-                    Assert.Equal(before[i % 64].Ids, hit.Ids);
+                    SearchResponse response = await coordinator.SearchAsync(index, new SearchRequest(_data.Query(i % 64), 10, everyBucket));
+                    Assert.Equal(before[i % 64].Ids, response.Results[0].Ids);
                     Interlocked.Increment(ref searches);
                 }
                 catch (Exception e)
@@ -115,7 +139,8 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifet
         await Task.WhenAll([.. loops, appender]);
 
         double[] sorted = [.. latencies.Order()];
-        output.WriteLine($"{searches} searches ({searches - beforeKill} after the kill of {victimAddress}, which hosted {hosted} replicas); "
+        output.WriteLine($"{searches} searches ({searches - beforeKill} after the kill of {victimAddress}, which hosted {hosted} replicas"
+            + $"{(indexSilo ? " and the index grains" : "")}); "
             + $"failed {failures.Count}; p50 {sorted[sorted.Length / 2]:F0} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:F0} ms, "
             + $"max {sorted[^1]:F0} ms; {acknowledged.Count} rows appended, {appendFailures} appends failed");
         Assert.True(failures.IsEmpty, $"{failures.Count} searches failed: {string.Join(" | ", failures.Take(5))}");
