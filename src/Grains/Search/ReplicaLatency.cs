@@ -4,7 +4,7 @@ namespace HyperdOrleans.Grains.Search;
 /// One bucket's recent answer times as one coordinator activation saw them (the last 128), and its round-robin turn: the p99
 /// of the window is how long a call may take before the coordinator hedges it to another replica. Thread-safe.
 /// </summary>
-internal sealed class ReplicaLatency
+public sealed class ReplicaLatency
 {
     private const int Window = 128;
 

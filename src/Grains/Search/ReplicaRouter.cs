@@ -13,8 +13,14 @@ namespace HyperdOrleans.Grains.Search;
 /// replica is ready, it waits for the first one asked. With one replica it is a plain call that waits until ready, as before
 /// replicas. One per coordinator activation; thread-safe.
 /// </summary>
-internal sealed class ReplicaRouter(IGrainFactory grains, int replicas, TimeSpan attemptTimeout)
+public sealed class ReplicaRouter(Func<string, int, int, IBucketGrain> replica, int replicas, TimeSpan attemptTimeout)
 {
+    /// <summary>The router of a silo's coordinators: replica r of bucket b of an index is the grain <see cref="GrainKeys.Bucket"/> names.</summary>
+    public ReplicaRouter(IGrainFactory grains, int replicas, TimeSpan attemptTimeout)
+        : this((index, bucket, r) => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, bucket, r)), replicas, attemptTimeout)
+    {
+    }
+
     private readonly ConcurrentDictionary<(string Index, int Bucket), ReplicaLatency> _latency = new();
 
     public int Replicas => replicas;
@@ -71,9 +77,10 @@ internal sealed class ReplicaRouter(IGrainFactory grains, int replicas, TimeSpan
 
                 Attempt<T> attempt = running.First(a => a.Call == done);
                 running.Remove(attempt);
-                attempt.Dispose();
                 if (!attempt.Call.IsCompletedSuccessfully)
                 {
+                    // A timed-out attempt is still running on its replica: cancel it there too.
+                    attempt.Cancel();
                     Exception e = attempt.Call.Exception?.InnerException
                         ?? new TimeoutException($"bucket {bucket} replica {attempt.Replica} gave up.");
                     if (e is ArgumentException or KeyNotFoundException)
@@ -85,6 +92,7 @@ internal sealed class ReplicaRouter(IGrainFactory grains, int replicas, TimeSpan
                     continue;
                 }
 
+                attempt.Dispose();
                 T answer = attempt.Call.Result;
                 switch (judge(answer))
                 {
@@ -124,15 +132,15 @@ internal sealed class ReplicaRouter(IGrainFactory grains, int replicas, TimeSpan
 
         Attempt<T> Launch()
         {
-            int replica = (first + launched++) % replicas;
+            int r = (first + launched++) % replicas;
             var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(attemptTimeout);
-            Task<T> task = call(Grain(index, bucket, replica), false, deadline.Token).WaitAsync(attemptTimeout, cancellationToken);
-            return new Attempt<T>(replica, task, deadline, Stopwatch.GetTimestamp());
+            Task<T> task = call(Grain(index, bucket, r), false, deadline.Token).WaitAsync(attemptTimeout, cancellationToken);
+            return new Attempt<T>(r, task, deadline, Stopwatch.GetTimestamp());
         }
     }
 
-    private IBucketGrain Grain(string index, int bucket, int replica) => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, bucket, replica));
+    private IBucketGrain Grain(string index, int bucket, int r) => replica(index, bucket, r);
 
     private sealed record Attempt<T>(int Replica, Task<T> Call, CancellationTokenSource Deadline, long Started) : IDisposable
     {

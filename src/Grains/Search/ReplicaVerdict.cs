@@ -1,7 +1,7 @@
 namespace HyperdOrleans.Grains.Search;
 
 /// <summary>What a coordinator makes of one replica's answer.</summary>
-internal enum ReplicaVerdict
+public enum ReplicaVerdict
 {
     /// <summary>Use it (a stale answer from a newer generation too: the caller refreshes its route).</summary>
     Answer,
