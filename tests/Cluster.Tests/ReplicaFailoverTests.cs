@@ -42,12 +42,9 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifet
         const string index = "failover";
         const string writes = "failover-writes";
 
-        // Not the first silo either way: the test client keeps a gateway there.
-        var pinned = _hyperd.Cluster.Silos[^1];
-        if (indexSilo)
-        {
-            RequestContext.Set(IPlacementDirector.PlacementHintKey, pinned.SiloAddress);
-        }
+        // The victim is never the first silo (the test client's gateway); both index grains are pinned to it or to the first.
+        var victim = _hyperd.Cluster.Silos[^1];
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, (indexSilo ? victim : _hyperd.Cluster.Silos[0]).SiloAddress);
 
         try
         {
@@ -64,12 +61,10 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifet
         QueryResult[] before = (await _hyperd.Client.SearchRowsAsync(index, _data.Queries, 10, everyBucket)).Results;
         double recallBefore = Recall(before);
 
-        // Not the first silo (the test client's gateway); the index grains' silo or another one.
         IndexStatus status = await _hyperd.Client.StatusAsync(index);
-        IndexStatus writeStatus = await _hyperd.Client.StatusAsync(writes);
-        var victim = _hyperd.Cluster.Silos.Skip(1).First(s => indexSilo == (s.SiloAddress.ToString() == status.Silo)
-            && indexSilo == (s.SiloAddress.ToString() == writeStatus.Silo));
         string victimAddress = victim.SiloAddress.ToString();
+        Assert.Equal(indexSilo, status.Silo == victimAddress);
+        Assert.Equal(indexSilo, (await _hyperd.Client.StatusAsync(writes)).Silo == victimAddress);
         int hosted = status.Buckets.Count(b => b.ReplicaSilos!.Contains(victimAddress));
         Assert.True(hosted > 0, $"silo {victimAddress} hosts no replica of '{index}'");
 
