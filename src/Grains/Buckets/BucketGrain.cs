@@ -4,12 +4,11 @@ using HyperdOrleans.Engine.Fields;
 using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Storage;
 using HyperdOrleans.Grains.Fields;
-using HyperdOrleans.Grains.Index;
 using HyperdOrleans.Grains.Log;
+using HyperdOrleans.Grains.Placement;
 using HyperdOrleans.Grains.Storage;
 using HyperdOrleans.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
-using HyperdOrleans.Grains.Placement;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 
@@ -24,7 +23,7 @@ namespace HyperdOrleans.Grains.Buckets;
 /// until then it answers searches "not ready" at once unless asked to wait, so coordinators use another replica meanwhile.
 /// </summary>
 [BucketReplicaPlacement]
-public sealed class BucketGrain(
+public sealed partial class BucketGrain(
     [PersistentState("bucket", HyperdStorage.Name)] IPersistentState<BucketState> state,
     IIndexFileStore store,
     LocalFileCache cache,
@@ -453,68 +452,6 @@ public sealed class BucketGrain(
         finally
         {
             _switch.Release();
-        }
-    }
-
-    private void StartSync()
-    {
-        if (_syncing is null || _syncing.IsCompleted)
-        {
-            _syncing = SyncInBackgroundAsync();
-        }
-    }
-
-    private async Task SyncInBackgroundAsync()
-    {
-        try
-        {
-            await _loaded;
-            await SyncWithIndexAsync();
-        }
-        catch (Exception e)
-        {
-            logger.LogDebug(e, "Bucket {Index}/{Bucket} replica {Replica} could not check the index's manifest", _index, _bucket, _replica);
-        }
-    }
-
-    /// <summary>
-    /// Serves the index's generation when it is newer than this replica's (it missed the commit). The index grain answers this
-    /// call while it waits on this replica (the call is always-interleaved there), so the index's own calls may trigger it.
-    /// </summary>
-    private async Task SyncWithIndexAsync()
-    {
-        BucketGeneration? serving = await GrainFactory.GetGrain<IIndexRoutingGrain>(_index).ServingBucketAsync(_bucket);
-        if (serving is not null && serving.Generation > (_current?.Generation ?? 0))
-        {
-            logger.LogWarning("Bucket {Index}/{Bucket} replica {Replica} missed generation {Generation}; opening it from the manifest",
-                _index, _bucket, _replica, serving.Generation);
-            await ServeAsync(serving, CancellationToken.None);
-        }
-    }
-
-    /// <summary>
-    /// Touches the files a search reads (the first clusters, through the real scan) before the replica answers searches, so its
-    /// first answers are not page faults and cold code.
-    /// </summary>
-    private async Task WarmAsync()
-    {
-        if (_current is not { Index: { } index } serving || index.Clusters == 0)
-        {
-            return;
-        }
-
-        int d = serving.Info.Dimensions;
-        int clusters = Math.Min(index.Clusters, 32);
-        float[] query = index.Quantizer.Rows[..d].ToArray();
-        var request = new BucketSearchRequest(serving.Generation, d, query, 10, 4, [0, clusters], [.. Enumerable.Range(0, clusters)]);
-        serving.Acquire();
-        try
-        {
-            await Task.Run(() => BucketScan.Run(serving, PendingView.Empty, request));
-        }
-        finally
-        {
-            serving.Release();
         }
     }
 
