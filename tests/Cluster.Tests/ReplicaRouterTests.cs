@@ -199,10 +199,12 @@ public sealed class ReplicaRouterTests
             return search(request, cancellationToken);
         }
 
-        public Task<BucketCentroids> GetCentroidsAsync(long generation, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<BucketCentroids> GetCentroidsAsync(long generation, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
 
         public Task<BucketMatchCount> CountMatchesAsync(
-            long generation, FieldFilter filter, DataField[] fields, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+            long generation, FieldFilter filter, DataField[] fields, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
 
         public Task<BucketRows> ReadRowsAsync(BucketReadRequest request, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
