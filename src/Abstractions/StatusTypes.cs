@@ -44,12 +44,16 @@ public sealed record RebuildOutcome(
     [property: Id(4)] DateTimeOffset FinishedUtc,
     [property: Id(5)] string[] JobSilos);
 
-/// <summary>One bucket of the serving generation: its rows and clusters (from the index's manifest).</summary>
+/// <summary>
+/// One bucket of the serving generation: its rows and clusters (from the index's manifest), and where each of its replicas runs
+/// (<see cref="ReplicaSilos"/>[r] is replica r's silo, empty when it did not answer in time; null from a silo that predates replicas).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BucketSummary")]
 public sealed record BucketSummary(
     [property: Id(0)] int Bucket,
     [property: Id(1)] long Count,
-    [property: Id(2)] int Clusters);
+    [property: Id(2)] int Clusters,
+    [property: Id(3)] string[]? ReplicaSilos = null);
 
 /// <summary>
 /// An index's default search settings, which a query's <see cref="SearchOptions"/> override: set by a build (6 and 50)

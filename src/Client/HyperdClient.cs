@@ -164,7 +164,7 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
             index,
             timeout ?? _searchTimeout,
             cancellationToken,
-            ct => Coordinator().SearchAsync(index, new SearchRequest(rows, k, options), ct));
+            ct => ReadRetry.RunAsync(ct, c => Coordinator().SearchAsync(index, new SearchRequest(rows, k, options), c)));
 
     /// <summary>Answers a whole <see cref="SearchRequest"/> (a row-major batch, with a filter and returned fields when it asks).</summary>
     public Task<SearchResponse> SearchRowsAsync(
@@ -172,7 +172,12 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         SearchRequest request,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        WithDeadline("SearchAsync", index, timeout ?? _searchTimeout, cancellationToken, ct => Coordinator().SearchAsync(index, request, ct));
+        WithDeadline(
+            "SearchAsync",
+            index,
+            timeout ?? _searchTimeout,
+            cancellationToken,
+            ct => ReadRetry.RunAsync(ct, c => Coordinator().SearchAsync(index, request, c)));
 
     /// <summary>
     /// The stored rows of <paramref name="ids"/> that exist (deleted and unknown ids are left out), each once, in the order asked:
@@ -199,7 +204,8 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
                 index,
                 timeout ?? _searchTimeout,
                 cancellationToken,
-                ct => Coordinator().ReadAsync(index, new ReadRequest(chunk, null, 0, 0, includeVectors, includeFields), ct)));
+                ct => ReadRetry.RunAsync(
+                    ct, c => Coordinator().ReadAsync(index, new ReadRequest(chunk, null, 0, 0, includeVectors, includeFields), c))));
         }
 
         return [.. rows];
@@ -224,7 +230,8 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
             index,
             timeout ?? _searchTimeout,
             cancellationToken,
-            ct => Coordinator().ReadAsync(index, new ReadRequest(null, filter, top, skip, includeVectors, includeFields), ct));
+            ct => ReadRetry.RunAsync(
+                ct, c => Coordinator().ReadAsync(index, new ReadRequest(null, filter, top, skip, includeVectors, includeFields), c)));
 
     /// <summary>The index's generation, counts, pending data and rebuild progress per bucket.</summary>
     public Task<IndexStatus> StatusAsync(string index, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>

@@ -2,17 +2,43 @@ using System.Globalization;
 
 namespace HyperdOrleans.Grains;
 
-/// <summary>How the server's grain keys are composed: <c>index/bucket</c> for a bucket, <c>index/generation/bucket</c> for a build job.</summary>
+/// <summary>
+/// How the server's grain keys are composed: <c>index/bucket</c> for a bucket's replica 0 (the key buckets had before
+/// replicas, so their persisted state stays valid), <c>index/bucket~r</c> for replica r ≥ 1, and
+/// <c>index/generation/bucket</c> for a build job.
+/// </summary>
 public static class GrainKeys
 {
-    public static string Bucket(string index, int bucket) => $"{index}/{bucket.ToString(CultureInfo.InvariantCulture)}";
+    private const char ReplicaMark = '~';
+
+    public static string Bucket(string index, int bucket, int replica = 0) => replica == 0
+        ? $"{index}/{bucket.ToString(CultureInfo.InvariantCulture)}"
+        : $"{index}/{bucket.ToString(CultureInfo.InvariantCulture)}{ReplicaMark}{replica.ToString(CultureInfo.InvariantCulture)}";
 
     public static string BuildJob(string index, long generation, int bucket) =>
         $"{index}/{generation.ToString(CultureInfo.InvariantCulture)}/{bucket.ToString(CultureInfo.InvariantCulture)}";
 
     public static (string Index, int Bucket) ParseBucket(string key)
     {
+        (string index, int bucket, _) = ParseReplica(key);
+        return (index, bucket);
+    }
+
+    /// <summary>A bucket replica's key taken apart: index name, bucket and replica (0 for the plain <c>index/bucket</c>).</summary>
+    public static (string Index, int Bucket, int Replica) ParseReplica(string key)
+    {
         int slash = key.LastIndexOf('/');
-        return (key[..slash], int.Parse(key.AsSpan(slash + 1), CultureInfo.InvariantCulture));
+        ReadOnlySpan<char> tail = key.AsSpan(slash + 1);
+        int mark = tail.IndexOf(ReplicaMark);
+        return mark < 0
+            ? (key[..slash], int.Parse(tail, CultureInfo.InvariantCulture), 0)
+            : (key[..slash], int.Parse(tail[..mark], CultureInfo.InvariantCulture), int.Parse(tail[(mark + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The key every replica of a bucket shares (replica 0's): what placement ranks silos by.</summary>
+    public static string BucketOf(string replicaKey)
+    {
+        int mark = replicaKey.LastIndexOf(ReplicaMark);
+        return mark < 0 ? replicaKey : replicaKey[..mark];
     }
 }

@@ -81,6 +81,21 @@ public sealed class HyperdOptions
     /// </summary>
     public TimeSpan BucketBalanceInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The most replicas a bucket may have.</summary>
+    public const int MaxReplicas = 8;
+
+    /// <summary>
+    /// Copies of each bucket, placed on distinct silos while there are that many (1..8). A query asks one replica per
+    /// bucket and fails over to another, so losing a silo fails no search. Every write goes to every replica, and each
+    /// replica maps its own copy of its bucket's files. 1 is the single-copy layout; every silo must use the same value.
+    /// </summary>
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>
+    /// How long a coordinator waits for one replica's answer before it asks the next one (with <see cref="Replicas"/> above 1;
+    /// a single replica is waited for until the caller's deadline).
+    /// </summary>
+    public TimeSpan ReplicaAttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Full names of grain interfaces that clients may call besides the client contract (IIndexGrain and

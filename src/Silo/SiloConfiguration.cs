@@ -12,7 +12,12 @@ public static class SiloConfiguration
         IConfigurationSection section = configuration.GetSection(HyperdOptions.Section);
         if (silo.ConfigureAzure(configuration))
         {
-            silo.AddHyperd(o => section.Bind(o));
+            // Several silos: two copies of every bucket, so losing one silo fails no search (Hyperd:Replicas overrides).
+            silo.AddHyperd(o =>
+            {
+                o.Replicas = 2;
+                section.Bind(o);
+            });
         }
         else
         {

@@ -18,8 +18,9 @@ namespace HyperdOrleans.Cluster.Tests;
 /// </summary>
 public sealed class HyperdTestCluster : IAsyncDisposable
 {
-    private HyperdTestCluster(string root, InProcessTestCluster cluster, TestBuildGate gate, FaultyFileStore store)
+    private HyperdTestCluster(string root, InProcessTestCluster cluster, TestBuildGate gate, FaultyFileStore store, FailingCalls calls)
     {
+        Calls = calls;
         Root = root;
         Cluster = cluster;
         Gate = gate;
@@ -43,6 +44,9 @@ public sealed class HyperdTestCluster : IAsyncDisposable
 
     public HyperdClient Client { get; }
 
+    /// <summary>Grain calls a test makes fail on purpose (every silo's incoming calls pass through it).</summary>
+    public FailingCalls Calls { get; }
+
     /// <param name="membership">Membership timeouts of every silo (the production ones in silo-failure tests), or Orleans' defaults.</param>
     /// <param name="configure">Changes to the test defaults of the HyperdOrleans options.</param>
     public static async Task<HyperdTestCluster> StartAsync(
@@ -54,6 +58,7 @@ public sealed class HyperdTestCluster : IAsyncDisposable
         string root = Path.Combine(Path.GetTempPath(), $"hyperd-cluster-tests-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         var gate = new TestBuildGate();
+        var calls = new FailingCalls();
         var store = new FaultyFileStore(new LocalDirectoryFileStore(Path.Combine(root, "store")));
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((options, silo) =>
@@ -90,6 +95,7 @@ public sealed class HyperdTestCluster : IAsyncDisposable
                 configure?.Invoke(o);
             });
             silo.Services.AddSingleton<IBuildJobGate>(gate);
+            silo.AddIncomingGrainCallFilter(calls);
             if (membership is not null)
             {
                 silo.Configure(membership);
@@ -97,7 +103,7 @@ public sealed class HyperdTestCluster : IAsyncDisposable
         });
         InProcessTestCluster cluster = builder.Build();
         await cluster.DeployAsync();
-        return new HyperdTestCluster(root, cluster, gate, store);
+        return new HyperdTestCluster(root, cluster, gate, store, calls);
     }
 
     /// <summary>Builds <paramref name="index"/> from a file and waits until it serves.</summary>

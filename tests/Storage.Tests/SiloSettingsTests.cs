@@ -1,8 +1,11 @@
+using HyperdOrleans.Grains;
+using HyperdOrleans.Grains.Hosting;
 using HyperdOrleans.Grains.Storage;
 using HyperdOrleans.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using System.Net;
 
 namespace HyperdOrleans.Storage.Tests;
@@ -103,5 +106,45 @@ public sealed class SiloSettingsTests
     {
         values.TryAdd("Hyperd:Tls:Enabled", "false");
         return HyperdSiloSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+    }
+
+    [Theory]
+    [InlineData(true, null, 2)]
+    [InlineData(true, "3", 3)]
+    [InlineData(false, null, 1)]
+    [InlineData(false, "2", 2)]
+    public void Replicas_AreTwoInAClusterAndOneEmbedded_UnlessConfigured(bool cluster, string? configured, int expected)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Hyperd:Tls:Enabled"] = "false",
+            ["Hyperd:DataDirectory"] = Path.Combine(Path.GetTempPath(), $"hyperd-settings-{Guid.NewGuid():N}"),
+        };
+        if (configured is not null)
+        {
+            settings["Hyperd:Replicas"] = configured;
+        }
+
+        if (cluster)
+        {
+            settings["Hyperd:Azure:ConnectionString"] = Conn;
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, builder.Configuration));
+        using IHost host = builder.Build();
+        Assert.Equal(expected, host.Services.GetRequiredService<IOptions<HyperdOptions>>().Value.Replicas);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(9)]
+    public void Replicas_OutsideOneToEight_AreRefusedWithTheKeyAndTheValue(int replicas)
+    {
+        var result = new HyperdOptionsValidator().Validate(null, new HyperdOptions { Replicas = replicas });
+        Assert.True(result.Failed);
+        Assert.Contains("Hyperd:Replicas must be between 1 and 8", result.FailureMessage);
+        Assert.Contains($"got {replicas}", result.FailureMessage);
     }
 }

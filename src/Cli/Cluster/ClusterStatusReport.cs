@@ -59,7 +59,7 @@ internal static class ClusterStatusReport
 
     public static void PrintBuckets(CliContext context, IndexStatus status)
     {
-        var table = new Table().Title("buckets").AddColumns("bucket", "vectors", "share", "clusters", "avg list");
+        var table = new Table().Title("buckets").AddColumns("bucket", "vectors", "share", "clusters", "avg list", "replicas on");
         foreach (BucketSummary bucket in status.Buckets.OrderBy(b => b.Bucket))
         {
             table.AddRow(
@@ -67,7 +67,8 @@ internal static class ClusterStatusReport
                 bucket.Count.ToString("N0", Formats.Culture),
                 status.Count > 0 ? ((double)bucket.Count / status.Count).ToString("P1", Formats.Culture) : "-",
                 bucket.Clusters.ToString("N0", Formats.Culture),
-                bucket.Clusters > 0 ? ((double)bucket.Count / bucket.Clusters).ToString("N0", Formats.Culture) : "-");
+                bucket.Clusters > 0 ? ((double)bucket.Count / bucket.Clusters).ToString("N0", Formats.Culture) : "-",
+                bucket.ReplicaSilos is { Length: > 0 } silos ? string.Join(", ", silos.Select(s => s.Length > 0 ? s : "?")) : "-");
         }
 
         context.Ui.Write(table);

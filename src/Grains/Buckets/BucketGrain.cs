@@ -5,24 +5,25 @@ using HyperdOrleans.Engine.Ivf;
 using HyperdOrleans.Engine.Storage;
 using HyperdOrleans.Grains.Fields;
 using HyperdOrleans.Grains.Log;
+using HyperdOrleans.Grains.Placement;
 using HyperdOrleans.Grains.Storage;
 using HyperdOrleans.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
-using Orleans.Placement;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 
 namespace HyperdOrleans.Grains.Buckets;
 
 /// <summary>
-/// One bucket of an index. Placed by hashing its key, so an index's eight buckets spread over the silos and
-/// each silo caches only the files of the buckets it serves. Searches are <c>[AlwaysInterleave]</c>: a turn
-/// only takes a snapshot (serving generation, pending view) and hands the scan to the thread pool, so many
-/// queries run at once on every core while appends and switches keep being recorded. Everything else (one
-/// writer: the index grain) runs one at a time.
+/// One replica of one bucket of an index. Replicas of a bucket are placed on distinct silos (<see cref="BucketReplicaPlacement"/>),
+/// so an index's buckets spread over the silos and each silo caches only the files of the replicas it serves. Searches are
+/// <c>[AlwaysInterleave]</c>: a turn only takes a snapshot (serving generation, pending view) and hands the scan to the thread
+/// pool, so many queries run at once on every core while appends and switches keep being recorded. Everything else (one
+/// writer: the index grain) runs one at a time. An activation loads (maps its files, replays the log, warms) in the background:
+/// until then it answers searches "not ready" at once unless asked to wait, so coordinators use another replica meanwhile.
 /// </summary>
-[HashBasedPlacement]
-public sealed class BucketGrain(
+[BucketReplicaPlacement]
+public sealed partial class BucketGrain(
     [PersistentState("bucket", HyperdStorage.Name)] IPersistentState<BucketState> state,
     IIndexFileStore store,
     LocalFileCache cache,
@@ -33,6 +34,16 @@ public sealed class BucketGrain(
 
     private string _index = "";
     private int _bucket;
+    private int _replica;
+
+    /// <summary>This activation's load (files, log, warm-up); every call but a search that may be answered "not ready" waits for it.</summary>
+    private Task _loaded = Task.CompletedTask;
+
+    /// <summary>A running catch-up with the index's manifest, so a burst of requests for a newer generation starts one.</summary>
+    private Task? _syncing;
+
+    /// <summary>Generation switches (a commit, a catch-up with the manifest) one at a time: they interleave at their awaits.</summary>
+    private readonly SemaphoreSlim _switch = new(1, 1);
     private ServingGeneration? _current;
     private ServingGeneration? _prepared;
     private PendingView _pending = PendingView.Empty;
@@ -49,9 +60,37 @@ public sealed class BucketGrain(
     /// <summary>The pending rows a move brought from the previous activation, until <see cref="OnActivateAsync"/> takes them.</summary>
     private CarriedPending? _carried;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_index, _bucket) = GrainKeys.ParseBucket(this.GetPrimaryKeyString());
+        (_index, _bucket, _replica) = GrainKeys.ParseReplica(this.GetPrimaryKeyString());
+        _loaded = LoadAsync();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Opens the persisted generation, replays the log, warms the files, then checks the manifest in the background (a replica whose
+    /// silo died before a commit reached it opens the generation the index serves). A failure reaches every caller and ends the
+    /// activation, so the next call tries again.
+    /// </summary>
+    private async Task LoadAsync()
+    {
+        try
+        {
+            await LoadCoreAsync(CancellationToken.None);
+            await WarmAsync();
+        }
+        catch (Exception)
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        // Not awaited: the index grain may be activating and waiting for this bucket's status; the manifest call would wait for it.
+        StartSync();
+    }
+
+    private async Task LoadCoreAsync(CancellationToken cancellationToken)
+    {
         if (state.State.Current is { } current)
         {
             try
@@ -105,7 +144,10 @@ public sealed class BucketGrain(
     public void OnDehydrate(IDehydrationContext dehydrationContext)
     {
         ArgumentNullException.ThrowIfNull(dehydrationContext);
-        dehydrationContext.TryAddValue(CarriedKey, new CarriedPending(_applied, [.. _pending.Batches]));
+        if (_loaded.IsCompletedSuccessfully)
+        {
+            dehydrationContext.TryAddValue(CarriedKey, new CarriedPending(_applied, [.. _pending.Batches]));
+        }
     }
 
     public void OnRehydrate(IRehydrationContext rehydrationContext)
@@ -128,6 +170,12 @@ public sealed class BucketGrain(
 
     public async Task<BucketSearchResult> SearchAsync(BucketSearchRequest request, CancellationToken cancellationToken = default)
     {
+        if (!_loaded.IsCompleted && !request.WaitReady)
+        {
+            return new BucketSearchResult(0, Stale: false, [], 0, NotReady: true);
+        }
+
+        await _loaded;
         ThrowIfDamaged();
 
         ServingGeneration? serving = Serving(request.Generation);
@@ -153,6 +201,7 @@ public sealed class BucketGrain(
 
     public async Task<BucketRows> ReadRowsAsync(BucketReadRequest request, CancellationToken cancellationToken = default)
     {
+        await _loaded;
         ThrowIfDamaged();
         ServingGeneration? serving = Serving(request.Generation);
         if (serving is null)
@@ -176,6 +225,7 @@ public sealed class BucketGrain(
     public async Task<BucketMatchCount> CountMatchesAsync(
         long generation, FieldFilter filter, DataField[] fields, CancellationToken cancellationToken = default)
     {
+        await _loaded;
         ServingGeneration? serving = Serving(generation);
         if (serving is null)
         {
@@ -195,10 +245,13 @@ public sealed class BucketGrain(
         }
     }
 
-    public Task<BucketCentroids> GetCentroidsAsync(long generation, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Serving(generation) is { } serving
+    public async Task<BucketCentroids> GetCentroidsAsync(long generation, CancellationToken cancellationToken = default)
+    {
+        await _loaded;
+        return Serving(generation) is { } serving
             ? new BucketCentroids(generation, Stale: false, serving.Index?.Quantizer.Rows.ToArray() ?? [])
-            : new BucketCentroids(_current?.Generation ?? 0, Stale: true, []));
+            : new BucketCentroids(_current?.Generation ?? 0, Stale: true, []);
+    }
 
     private void ThrowIfDamaged()
     {
@@ -209,16 +262,27 @@ public sealed class BucketGrain(
         }
     }
 
-    /// <summary>The current or the prepared generation, if it is <paramref name="generation"/>.</summary>
-    private ServingGeneration? Serving(long generation) =>
-        generation == _current?.Generation ? _current
-        : generation == _prepared?.Generation ? _prepared
-        : null;
-
-    public Task<BucketStatus> StatusAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The current or the prepared generation, if it is <paramref name="generation"/>. A request for a newer one than this replica
+    /// knows means it missed a switch (its silo was away at the commit): it catches up with the manifest in the background.
+    /// </summary>
+    private ServingGeneration? Serving(long generation)
     {
+        if (generation > Math.Max(_current?.Generation ?? 0, _prepared?.Generation ?? 0))
+        {
+            StartSync();
+        }
+
+        return generation == _current?.Generation ? _current
+            : generation == _prepared?.Generation ? _prepared
+            : null;
+    }
+
+    public async Task<BucketStatus> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        await _loaded;
         BucketIndex? index = _current?.Index;
-        return Task.FromResult(new BucketStatus(
+        return new BucketStatus(
             _index,
             _bucket,
             _current?.Generation ?? 0,
@@ -227,11 +291,19 @@ public sealed class BucketGrain(
             _pending.LiveRows,
             _pending.Latest.Count,
             silo.SiloAddress.ToString(),
-            _applied));
+            _applied,
+            _replica);
     }
 
     public async Task<long> ApplyAsync(BucketMutation mutation, CancellationToken cancellationToken = default)
     {
+        await _loaded;
+        if (mutation.Generation > (_current?.Generation ?? 0))
+        {
+            // Missed a switch: the log before the index's watermark may be gone, the manifest's generation holds it.
+            await SyncWithIndexAsync();
+        }
+
         if (mutation.Sequence <= _applied)
         {
             return _pending.Latest.Count; // replayed from the log already (this activation started after the record was written)
@@ -258,6 +330,8 @@ public sealed class BucketGrain(
     public async Task<PendingExport> ExportPendingAsync(
         string? storeName, long through, bool salvage, DataField[]? fields = null, CancellationToken cancellationToken = default)
     {
+        await _loaded;
+        await SyncWithIndexAsync();
         if (salvage)
         {
             await SalvageAsync(through, cancellationToken);
@@ -310,6 +384,7 @@ public sealed class BucketGrain(
 
     public async Task PrepareGenerationAsync(BucketGeneration generation, CancellationToken cancellationToken = default)
     {
+        await _loaded;
         if (_prepared?.Generation == generation.Generation || _current?.Generation == generation.Generation)
         {
             return;
@@ -322,17 +397,42 @@ public sealed class BucketGrain(
 
     public async Task<PendingRows> CommitGenerationAsync(BucketGeneration target, CancellationToken cancellationToken = default)
     {
-        long generation = target.Generation;
-        if (_current?.Generation != generation)
+        await _loaded;
+        await ServeAsync(target, cancellationToken);
+        ServingGeneration current = _current!;
+        int d = current.Info.Dimensions;
+        var live = _pending.LiveRowsAfter(current.Watermark, d).ToList();
+        var vectors = new float[live.Count * d];
+        for (int i = 0; i < live.Count; i++)
         {
+            live[i].Vector.Span.CopyTo(vectors.AsSpan(i * d, d));
+        }
+
+        return new PendingRows([.. live.Select(r => r.Id)], vectors, live.Any(r => r.Fields is not null) ? [.. live.Select(r => r.Fields)] : null);
+    }
+
+    /// <summary>Serves <paramref name="target"/> from now on (opening it unless prepared); nothing when it already does.</summary>
+    private async Task ServeAsync(BucketGeneration target, CancellationToken cancellationToken)
+    {
+        await _switch.WaitAsync(cancellationToken);
+        try
+        {
+            long generation = target.Generation;
+            if (_current?.Generation == generation)
+            {
+                return;
+            }
+
             if (_prepared?.Generation != generation)
             {
                 await PrepareGenerationAsync(target, cancellationToken);
             }
 
             ServingGeneration next = _prepared!;
-            PendingView trimmed = _pending.TrimThrough(next.Watermark);
             await WriteAsync(new BucketState { Current = next.Info });
+
+            // Trimmed after the write: an apply may have landed while it was awaited.
+            PendingView trimmed = _pending.TrimThrough(next.Watermark);
             _applied = Math.Max(_applied, next.Watermark);
             ServingGeneration? previous = _current;
             _current = next;
@@ -341,23 +441,18 @@ public sealed class BucketGrain(
             SetPending(trimmed);
             previous?.Release();
             logger.LogInformation(
-                "Bucket {Index}/{Bucket} serves generation {Generation} ({Count} vectors, {Pending} pending rows kept)",
+                "Bucket {Index}/{Bucket} replica {Replica} serves generation {Generation} ({Count} vectors, {Pending} pending rows kept)",
                 _index,
                 _bucket,
+                _replica,
                 generation,
                 next.Index?.Count ?? 0,
                 trimmed.LiveRows);
         }
-
-        int d = _current.Info.Dimensions;
-        var live = _pending.LiveRowsAfter(_current.Watermark, d).ToList();
-        var vectors = new float[live.Count * d];
-        for (int i = 0; i < live.Count; i++)
+        finally
         {
-            live[i].Vector.Span.CopyTo(vectors.AsSpan(i * d, d));
+            _switch.Release();
         }
-
-        return new PendingRows([.. live.Select(r => r.Id)], vectors, live.Any(r => r.Fields is not null) ? [.. live.Select(r => r.Fields)] : null);
     }
 
     public Task AbortGenerationAsync(long generation, CancellationToken cancellationToken = default)
@@ -373,6 +468,16 @@ public sealed class BucketGrain(
 
     public async Task DropAsync(CancellationToken cancellationToken = default)
     {
+        try
+        {
+            await _loaded;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Dropping is what is asked: a replica that could not load has nothing to keep.
+            logger.LogDebug(e, "Bucket {Index}/{Bucket} replica {Replica} dropped without loading", _index, _bucket, _replica);
+        }
+
         _current?.Release();
         _prepared?.Release();
         _current = _prepared = null;
@@ -386,6 +491,8 @@ public sealed class BucketGrain(
 
     public async Task ConfirmAsync(long acknowledged, CancellationToken cancellationToken = default)
     {
+        await _loaded;
+        await SyncWithIndexAsync();
         if (acknowledged > _applied)
         {
             await CatchUpAsync(acknowledged, cancellationToken);
@@ -439,9 +546,10 @@ public sealed class BucketGrain(
                     cancellationToken);
                 return new ServingGeneration(generation, index, () => cache.DeleteBucketFiles(names));
             }
-            catch (IndexFormatException e) when (attempt == 1)
+            catch (Exception e) when (attempt == 1 && e is IndexFormatException or FileNotFoundException)
             {
-                // A damaged local copy: fetch it again once; a second failure means the store's copy is bad.
+                // A damaged local copy (or one a co-located replica of this bucket removed as it left the generation): fetch it again
+                // once; a second failure means the store's copy is bad.
                 logger.LogWarning(e, "Cached files of bucket {Index}/{Bucket} failed their check; downloading again", _index, _bucket);
                 foreach (string name in names)
                 {

@@ -6,7 +6,8 @@ namespace HyperdOrleans.Grains.Buckets;
 /// <summary>
 /// One logged mutation as a bucket applies it: its sequence in the index's write-ahead log and the one acknowledged before
 /// it (sequences of failed appends are skipped), the upserts that hash to the bucket (unit vectors) and the ids of the
-/// whole mutation, which hide older copies of those ids wherever they are.
+/// whole mutation, which hide older copies of those ids wherever they are. <see cref="Generation"/> is the one the index serves: a
+/// replica behind it missed a switch and opens it first.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BucketMutation.v2")]
 public sealed record BucketMutation(
@@ -15,7 +16,8 @@ public sealed record BucketMutation(
     [property: Id(2)] long[] UpsertIds,
     [property: Id(3)] float[] UpsertUnitVectors,
     [property: Id(4)] long Previous,
-    [property: Id(5)] object?[][]? UpsertFields = null);
+    [property: Id(5)] object?[][]? UpsertFields = null,
+    [property: Id(6)] long Generation = 0);
 
 /// <summary>A bucket's share of a rebuild's source: ids whose file copies are gone, its live pending rows' count, and the watermark.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.PendingExport")]

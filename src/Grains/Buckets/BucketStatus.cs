@@ -1,6 +1,9 @@
 namespace HyperdOrleans.Grains.Buckets;
 
-/// <summary>A bucket grain's view of itself; <see cref="AppliedSequence"/> is the newest log record it holds.</summary>
+/// <summary>
+/// A bucket replica's view of itself; <see cref="AppliedSequence"/> is the newest log record it holds, <see cref="Silo"/> where it
+/// runs, <see cref="Replica"/> which copy of the bucket it is (0 .. Hyperd:Replicas - 1).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BucketStatus")]
 public sealed record BucketStatus(
     [property: Id(0)] string Index,
@@ -11,4 +14,5 @@ public sealed record BucketStatus(
     [property: Id(5)] long PendingRows,
     [property: Id(6)] long PendingOperations,
     [property: Id(7)] string Silo,
-    [property: Id(8)] long AppliedSequence);
+    [property: Id(8)] long AppliedSequence,
+    [property: Id(9)] int Replica = 0);

@@ -1,4 +1,5 @@
 using HyperdOrleans.Grains.Build;
+using HyperdOrleans.Grains.Placement;
 using HyperdOrleans.Grains.Security;
 using HyperdOrleans.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,9 @@ public static class HyperdSiloBuilderExtensions
             options.Configure(configure);
         }
 
+        silo.Services.AddSingleton<IValidateOptions<HyperdOptions>, HyperdOptionsValidator>();
+        options.ValidateOnStart();
+        silo.Services.AddPlacementDirector<BucketReplicaPlacement, BucketReplicaPlacementDirector>();
         silo.Services.AddSingleton<LocalFileCache>();
         silo.Services.TryAddSingleton<IBuildJobGate, OpenBuildJobGate>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloWarmUp>();

@@ -5,10 +5,12 @@ using Orleans.Runtime;
 namespace HyperdOrleans.Grains.Index;
 
 /// <summary>
-/// Spreads the index's buckets over the silos. Hash placement spreads them when they first activate, but buckets that moved
+/// Spreads the index's bucket replicas over the silos. Placement spreads them when they first activate, but replicas that moved
 /// off a silo that stopped stay where they went when it comes back: without this, 7 of 8 buckets ended on one silo after a
-/// restart. One move per tick, from the fullest silo to the emptiest, so the cluster converges without a storm of moves. A moved
-/// bucket carries its pending rows to its new silo (grain migration), so a move does not re-read the log.
+/// restart. One move per tick, so the cluster converges without a storm of moves: first two replicas of one bucket that share a
+/// silo (placement re-ranks when a silo leaves, which can put a re-activated replica beside its sibling), then from the fullest
+/// silo to the emptiest. A replica only ever moves to a silo holding no other replica of its bucket. A moved replica carries its
+/// pending rows to its new silo (grain migration), so a move does not re-read the log.
 /// </summary>
 public sealed partial class IndexGrain
 {
@@ -47,31 +49,63 @@ public sealed partial class IndexGrain
             return;
         }
 
-        var load = active.ToDictionary(s => s.ToString(), s => (Silo: s, Buckets: new List<int>()));
-        foreach (BucketStatus bucket in buckets)
-        {
-            if (load.TryGetValue(bucket.Silo, out var entry))
-            {
-                entry.Buckets.Add(bucket.Bucket);
-            }
-        }
-
-        var fullest = load.Values.MaxBy(v => v.Buckets.Count);
-        var emptiest = load.Values.MinBy(v => v.Buckets.Count);
-        if (fullest.Buckets.Count - emptiest.Buckets.Count < 2)
+        if (PickMove(active, buckets) is not { } move)
         {
             return;
         }
 
-        int moving = fullest.Buckets[0];
         logger.LogInformation(
-            "Index {Index}: moving bucket {Bucket} from {From} ({FromCount} buckets) to {To} ({ToCount})",
+            "Index {Index}: moving bucket {Bucket} replica {Replica} from {From} to {To} ({Reason})",
             _name,
-            moving,
-            fullest.Silo,
-            fullest.Buckets.Count,
-            emptiest.Silo,
-            emptiest.Buckets.Count);
-        await Bucket(moving).MoveToAsync(emptiest.Silo, cancellationToken);
+            move.Replica.Bucket,
+            move.Replica.Replica,
+            move.Replica.Silo,
+            move.To,
+            move.Reason);
+        await Bucket(move.Replica.Bucket, move.Replica.Replica).MoveToAsync(move.To, cancellationToken);
+    }
+
+    /// <summary>The one move this tick makes, or null when the replicas are spread as well as they can be.</summary>
+    public static BalanceMove? PickMove(IReadOnlyList<SiloAddress> active, IReadOnlyList<BucketStatus> replicas)
+    {
+        var load = active.ToDictionary(s => s.ToString(), s => (Silo: s, Replicas: new List<BucketStatus>()));
+        foreach (BucketStatus replica in replicas)
+        {
+            if (load.TryGetValue(replica.Silo, out var entry))
+            {
+                entry.Replicas.Add(replica);
+            }
+        }
+
+        bool Free(SiloAddress silo, int bucket) => load[silo.ToString()].Replicas.All(r => r.Bucket != bucket);
+        IEnumerable<SiloAddress> ByLoad() => load.Values.OrderBy(v => v.Replicas.Count).ThenBy(v => v.Silo).Select(v => v.Silo);
+
+        foreach (var silo in load.Values)
+        {
+            foreach (var shared in silo.Replicas.GroupBy(r => r.Bucket).Where(g => g.Count() > 1))
+            {
+                BucketStatus moving = shared.MaxBy(r => r.Replica)!;
+                if (ByLoad().FirstOrDefault(s => Free(s, moving.Bucket)) is { } to)
+                {
+                    return new BalanceMove(moving, to, $"replicas {string.Join(", ", shared.Select(r => r.Replica))} share a silo");
+                }
+            }
+        }
+
+        var fullest = load.Values.MaxBy(v => v.Replicas.Count);
+        foreach (SiloAddress to in ByLoad())
+        {
+            if (fullest.Replicas.Count - load[to.ToString()].Replicas.Count < 2)
+            {
+                break;
+            }
+
+            if (fullest.Replicas.FirstOrDefault(r => Free(to, r.Bucket)) is { } moving)
+            {
+                return new BalanceMove(moving, to, $"{fullest.Replicas.Count} replicas there, {load[to.ToString()].Replicas.Count} here");
+            }
+        }
+
+        return null;
     }
 }

@@ -30,6 +30,7 @@ public sealed partial class IndexGrain
                 nameof(request));
         }
 
+        ForgetPlacementHint();
         FieldSchema? schema = WireFields.ToSchema(request.Fields);
         if (state.State.Manifest is { } existing)
         {
@@ -62,8 +63,8 @@ public sealed partial class IndexGrain
             long through = _log?.LastSequence ?? 0;
 
             // The buckets first: a manifest must never name a generation its buckets cannot serve.
-            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
-                .Select(b => Bucket(b).CommitGenerationAsync(new BucketGeneration(1, empty[b], through, d), cancellationToken)));
+            await OnEveryReplicaAsync("serve the new index", (b, bucket) =>
+                bucket.CommitGenerationAsync(new BucketGeneration(1, empty[b], through, d), cancellationToken));
             await WriteStateAsync(new IndexState
             {
                 Manifest = manifest,
@@ -95,7 +96,9 @@ public sealed partial class IndexGrain
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).DropAsync(cancellationToken)));
+            int replicas = ReplicaCount;
+            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount * replicas)
+                .Select(i => Bucket(i / replicas, i % replicas).DropAsync(cancellationToken)));
             await store.DeletePrefixAsync(Storage.StoreNames.IndexPrefix(_name), cancellationToken);
             await state.ClearStateAsync(cancellationToken);
             state.State = new IndexState();

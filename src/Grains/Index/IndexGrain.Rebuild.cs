@@ -99,7 +99,8 @@ public sealed partial class IndexGrain
                 generations[b] = new BucketGeneration(generation, built[b], exports[b].Watermark, d, fields);
             }
 
-            await Task.WhenAll(generations.Select((g, b) => Bucket(b).PrepareGenerationAsync(g)));
+            // A replica that cannot prepare opens the files when it commits, or from the manifest when it next activates.
+            await OnEveryReplicaAsync("prepare the new generation", (b, bucket) => bucket.PrepareGenerationAsync(generations[b]));
 
             run.Phase = "commit";
             await _writeGate.WaitAsync();
@@ -132,8 +133,9 @@ public sealed partial class IndexGrain
                 _hasher = partition.Hasher;
                 await FoldLogAsync(exports[0].Watermark);
                 await UploadManifestAsync(manifest);
-                PendingRows[] leftovers = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
-                    .Select(b => Bucket(b).CommitGenerationAsync(generations[b])));
+                // One replica per bucket that committed is enough: the others (their silo died) open it from the manifest.
+                PendingRows[] leftovers = await OnEveryReplicaAsync(
+                    "commit the new generation", (b, bucket) => bucket.CommitGenerationAsync(generations[b]));
                 await RehomeLockedAsync(leftovers, d);
                 _pendingOperations = await CountPendingAsync(CancellationToken.None);
             }
@@ -238,11 +240,12 @@ public sealed partial class IndexGrain
                 logger.LogCritical("Index {Index}: rebuilding with data loss accepted, through sequence {Sequence}", _name, through);
             }
 
-            return await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).ExportPendingAsync(
-                fromFile || !state.State.Exists ? null : StoreNames.Pending(_name, generation, b),
-                through,
-                salvage,
-                WireFields.ToWire(state.State.Manifest?.Schema))));
+            return await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => OnOneReplicaAsync(b, "export its pending rows",
+                bucket => bucket.ExportPendingAsync(
+                    fromFile || !state.State.Exists ? null : StoreNames.Pending(_name, generation, b),
+                    through,
+                    salvage,
+                    WireFields.ToWire(state.State.Manifest?.Schema)))));
         }
         finally
         {
@@ -426,7 +429,7 @@ public sealed partial class IndexGrain
         long generation = run.Generation;
         await BestEffort(Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b =>
             GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, generation, b)).CancelAsync())));
-        await BestEffort(Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).AbortGenerationAsync(generation))));
+        await BestEffort(OnEveryReplicaAsync("drop the abandoned generation", (_, bucket) => bucket.AbortGenerationAsync(generation)));
         await BestEffort(store.DeletePrefixAsync(StoreNames.GenerationPrefix(_name, generation)));
     }
 

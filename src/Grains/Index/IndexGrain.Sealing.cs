@@ -39,7 +39,9 @@ public sealed partial class IndexGrain
                     }
 
                     long acknowledged = log.LastSequence;
-                    await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => ConfirmAsync(b, acknowledged)));
+                    int replicas = ReplicaCount;
+                    await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount * replicas)
+                        .Select(i => ConfirmAsync(i / replicas, i % replicas, acknowledged)));
                     return;
                 }
                 catch (Exception e) when (e is not Log.LogIntegrityException)
@@ -64,11 +66,11 @@ public sealed partial class IndexGrain
         }
     }
 
-    private async Task ConfirmAsync(int bucket, long acknowledged)
+    private async Task ConfirmAsync(int bucket, int replica, long acknowledged)
     {
         try
         {
-            await Bucket(bucket).ConfirmAsync(acknowledged);
+            await Bucket(bucket, replica).ConfirmAsync(acknowledged);
         }
         catch (Exception e) when (e is not Log.LogIntegrityException)
         {

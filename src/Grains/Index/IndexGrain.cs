@@ -111,6 +111,7 @@ public sealed partial class IndexGrain(
 
     public async Task<RebuildTicket> BuildAsync(BuildRequest request, CancellationToken cancellationToken = default)
     {
+        ForgetPlacementHint();
         if (_rebuild is { } running)
         {
             return new RebuildTicket(
@@ -171,7 +172,17 @@ public sealed partial class IndexGrain(
         return await StartRebuildAsync(request);
     }
 
-    public Task<IndexStatus> StatusAsync(CancellationToken cancellationToken = default) => Task.FromResult(Status());
+    public async Task<IndexStatus> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        IndexStatus status = Status();
+        if (!status.Exists)
+        {
+            return status;
+        }
+
+        string[][] silos = await ReplicaSilosAsync(cancellationToken);
+        return status with { Buckets = [.. status.Buckets.Select(b => b with { ReplicaSilos = silos[b.Bucket] })] };
+    }
 
     public async Task<IndexStatus> WaitForRebuildAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
     {
@@ -213,6 +224,7 @@ public sealed partial class IndexGrain(
 
     public async Task<MutationResult> AppendAsync(VectorBatch batch, CancellationToken cancellationToken = default)
     {
+        ForgetPlacementHint();
         int d = RequireExisting().Dimensions;
         ArgumentNullException.ThrowIfNull(batch.Ids);
         ArgumentNullException.ThrowIfNull(batch.Vectors);
@@ -250,6 +262,7 @@ public sealed partial class IndexGrain(
 
     public async Task<MutationResult> DeleteAsync(long[] ids, CancellationToken cancellationToken = default)
     {
+        ForgetPlacementHint();
         RequireExisting();
         ArgumentNullException.ThrowIfNull(ids);
         ValidateIds(ids);
@@ -286,10 +299,15 @@ public sealed partial class IndexGrain(
         await ApplyToBucketsAsync(record, previous, ids.Length);
     }
 
-    /// <summary>Hands a logged record to every bucket; pending operations become the distinct ids they hold (as after a restart).</summary>
+    /// <summary>
+    /// Hands a logged record to every replica of every bucket at once; pending operations become the distinct ids they hold (as
+    /// after a restart). The log is the durable copy: a replica that misses it reads it from there.
+    /// </summary>
     private async Task ApplyToBucketsAsync(LogRecord record, long previous, int ids)
     {
-        long[] counts = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => ApplyToBucketAsync(record, previous, b)));
+        int replicas = ReplicaCount;
+        long[] counts = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount * replicas)
+            .Select(i => ApplyToBucketAsync(record, previous, i / replicas, i % replicas)));
         long held = counts.Max();
         _pendingOperations = held >= 0 ? held : _pendingOperations + ids;
     }
@@ -372,22 +390,33 @@ public sealed partial class IndexGrain(
     /// Hands a logged record to one bucket. The record is durable already, so a bucket that cannot take it now (its silo went
     /// away) is not an error: its next activation, or its next apply, reads it from the log.
     /// </summary>
-    private async Task<long> ApplyToBucketAsync(LogRecord record, long previous, int bucket)
+    private async Task<long> ApplyToBucketAsync(LogRecord record, long previous, int bucket, int replica)
     {
         PendingBatch batch = PendingBatch.From(record, bucket);
-        var mutation = new BucketMutation(record.Sequence, batch.AffectedIds, batch.UpsertIds, batch.UpsertUnitVectors, previous, batch.UpsertFields);
+        var mutation = new BucketMutation(
+            record.Sequence,
+            batch.AffectedIds,
+            batch.UpsertIds,
+            batch.UpsertUnitVectors,
+            previous,
+            batch.UpsertFields,
+            state.State.Manifest?.Generation ?? 0);
+        // With replicas, one whose silo just died must not hold the append until the silo is declared dead: one attempt, bounded,
+        // and the replica reads the record from the log when it is back. A single replica is waited for (twice), as before.
+        bool replicated = ReplicaCount > 1;
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await Bucket(bucket).ApplyAsync(mutation);
+                Task<long> apply = Bucket(bucket, replica).ApplyAsync(mutation);
+                return replicated ? await apply.WaitAsync(options.Value.ReplicaAttemptTimeout) : await apply;
             }
             catch (Exception e) when (e is not LogIntegrityException)
             {
-                if (attempt == 2)
+                if (attempt == 2 || replicated)
                 {
-                    logger.LogWarning(e, "Index {Index}: bucket {Bucket} did not take logged sequence {Sequence}; it reads it from the log later",
-                        _name, bucket, record.Sequence);
+                    logger.LogWarning(e, "Index {Index}: bucket {Bucket} replica {Replica} did not take logged sequence {Sequence}; it reads it "
+                        + "from the log later", _name, bucket, replica, record.Sequence);
                     return -1;
                 }
             }
@@ -471,11 +500,4 @@ public sealed partial class IndexGrain(
         }
     }
 
-    private async Task<long> CountPendingAsync(CancellationToken cancellationToken) =>
-        (await BucketStatusesAsync(cancellationToken)).Max(x => x.PendingOperations);
-
-    private Task<BucketStatus[]> BucketStatusesAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Bucket(b).StatusAsync(cancellationToken)));
-
-    private IBucketGrain Bucket(int bucket) => GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(_name, bucket));
 }

@@ -12,9 +12,10 @@ namespace HyperdOrleans.Grains.Search;
 /// into the pass's heaps. Throws <see cref="GenerationChangedException"/> when a bucket serves another generation.
 /// A filtered search either probes (the buckets score only the matching rows of their assigned clusters) or, when the
 /// filter keeps few rows, asks every bucket to scan all its matching rows for every query (<see cref="ScanMatchesAsync"/>).
-/// With <see cref="FieldsRequest.Include"/> it keeps the field values the buckets return with their hits. One per search.
+/// With <see cref="FieldsRequest.Include"/> it keeps the field values the buckets return with their hits. Each bucket's call goes
+/// to one of its replicas through the coordinator's <see cref="ReplicaRouter"/>. One per search.
 /// </summary>
-internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, long generation, FieldsRequest? fields = null) : ISearchExecutor
+internal sealed class BucketGrainsExecutor(ReplicaRouter replicas, string index, long generation, FieldsRequest? fields = null) : ISearchExecutor
 {
     /// <summary>The field values of every hit the buckets returned (when asked for), by id.</summary>
     public Dictionary<long, object?[]> HitFields { get; } = [];
@@ -23,9 +24,12 @@ internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, l
     public async Task<double> SelectivityAsync(CancellationToken cancellationToken)
     {
         FieldsRequest asked = fields ?? throw new InvalidOperationException("a search without a filter has no selectivity.");
-        BucketMatchCount[] counts = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b =>
-            grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b))
-                .CountMatchesAsync(generation, asked.Filter!, asked.Schema!, cancellationToken)));
+        BucketMatchCount[] counts = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => replicas.CallAsync(
+            index,
+            b,
+            (bucket, _, ct) => bucket.CountMatchesAsync(generation, asked.Filter!, asked.Schema!, ct),
+            c => c.Stale && c.Generation < generation ? ReplicaVerdict.Behind : ReplicaVerdict.Answer,
+            cancellationToken)));
         if (counts.FirstOrDefault(c => c.Stale) is { } stale)
         {
             throw new GenerationChangedException(generation, stale.Generation);
@@ -46,9 +50,7 @@ internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, l
             generation, batch.Dimensions, batch.Unit, k, SearchParameters.DefaultRerank, new int[batch.Count + 1], [], fields?.Filter, fields?.Schema,
             fields?.Include ?? false,
             ExactMatches: true);
-        var calls = Enumerable.Range(0, LshHasher.BucketCount)
-            .Select(b => (members, grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(request, cancellationToken)))
-            .ToList();
+        var calls = Enumerable.Range(0, LshHasher.BucketCount).Select(b => (members, Search(b, request, cancellationToken))).ToList();
         await MergeAsync(calls, heaps);
     }
 
@@ -76,11 +78,21 @@ internal sealed class BucketGrainsExecutor(IGrainFactory grains, string index, l
                 fields?.Filter,
                 fields?.Schema,
                 IncludeFields: fields?.Include ?? false);
-            calls.Add((members, grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).SearchAsync(request, cancellationToken)));
+            calls.Add((members, Search(b, request, cancellationToken)));
         }
 
         await MergeAsync(calls, pass.Heaps);
     }
+
+    private Task<BucketSearchResult> Search(int bucket, BucketSearchRequest request, CancellationToken cancellationToken) =>
+        replicas.CallAsync(
+            index,
+            bucket,
+            (grain, waitReady, ct) => grain.SearchAsync(waitReady ? request with { WaitReady = true } : request, ct),
+            r => r.NotReady ? ReplicaVerdict.NotReady
+                : r.Stale && r.Generation < generation ? ReplicaVerdict.Behind
+                : ReplicaVerdict.Answer,
+            cancellationToken);
 
     private async Task MergeAsync(List<(int[] Members, Task<BucketSearchResult> Call)> calls, TopK[] heaps)
     {

@@ -8,7 +8,8 @@ using HyperdOrleans.Grains.Fields;
 namespace HyperdOrleans.Grains.Search;
 
 /// <summary>
-/// Reads of stored rows: an id's bucket is unknown without its vector, so every bucket is asked, each answers from its files
+/// Reads of stored rows: an id's bucket is unknown without its vector, so every bucket is asked (one replica each), each answers
+/// from its files
 /// and pending rows of the route's generation, and the answers are merged (by the order asked, or by id for a filter).
 /// </summary>
 public sealed partial class SearchCoordinatorGrain
@@ -28,8 +29,13 @@ public sealed partial class SearchCoordinatorGrain
         for (int attempt = 0; ; attempt++)
         {
             BucketReadRequest asked = ForBuckets(index, route.Manifest, request);
-            BucketRows[] answers = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
-                .Select(b => GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b)).ReadRowsAsync(asked, cancellationToken)));
+            long generation = route.Generation;
+            BucketRows[] answers = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Replicas.CallAsync(
+                index,
+                b,
+                (bucket, _, ct) => bucket.ReadRowsAsync(asked, ct),
+                a => a.Stale && a.Generation < generation ? ReplicaVerdict.Behind : ReplicaVerdict.Answer,
+                cancellationToken)));
             if (answers.Any(a => a.Stale || a.Generation != route.Generation))
             {
                 if (attempt == MaxRouteRefreshes)

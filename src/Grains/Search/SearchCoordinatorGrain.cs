@@ -30,6 +30,10 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
     private const int MaxRouteRefreshes = 3;
 
     private readonly Dictionary<string, IndexRoute> _routes = [];
+    private ReplicaRouter? _replicas;
+
+    /// <summary>This activation's choice of bucket replicas (round robin, failover, hedging; its own latency windows).</summary>
+    private ReplicaRouter Replicas => _replicas ??= new ReplicaRouter(GrainFactory, options.Value.Replicas, options.Value.ReplicaAttemptTimeout);
 
     // One pool per process (a silo) for the coordinators' plans: busy, it keeps the buffers; idle, it lets go of them.
     private static readonly ScratchPool PlanScratch = new();
@@ -99,7 +103,7 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
         }
 
         var results = new Neighbor[batch.Count][];
-        var executor = new BucketGrainsExecutor(GrainFactory, index, info.Generation, fields);
+        var executor = new BucketGrainsExecutor(Replicas, index, info.Generation, fields);
         long pairsPerPass = options.Value.MaxPairsPerFanOut;
         bool exact = false;
         if (fields?.Filter is not null)
@@ -196,16 +200,32 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
 
         for (int attempt = 0; ; attempt++)
         {
-            IndexManifest manifest = await GrainFactory.GetGrain<IIndexRoutingGrain>(index).GetManifestAsync(cancellationToken);
+            IndexManifest manifest;
+            try
+            {
+                manifest = await ManifestAsync(index, periodic: !refresh && cached is not null, cancellationToken);
+            }
+            catch (Exception e) when (!refresh && cached is not null && e is not (ArgumentException or KeyNotFoundException
+                or OperationCanceledException))
+            {
+                // A periodic refresh only picks up new defaults: while the index grain's silo is down (until it is declared dead
+                // and the grain re-activates), the cached route serves on; a bucket on a newer generation still forces a refresh.
+                return _routes[index] = cached with { FetchedAt = Stopwatch.GetTimestamp() };
+            }
+
             if (cached is not null && cached.Generation == manifest.Generation)
             {
                 // Same generation: same planes and centroids; only the defaults may have changed.
                 return _routes[index] = cached with { Manifest = manifest, FetchedAt = Stopwatch.GetTimestamp() };
             }
 
-            BucketCentroids[] centroids = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
-                .Select(b => GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, b))
-                    .GetCentroidsAsync(manifest.Generation, cancellationToken)));
+            long generation = manifest.Generation;
+            BucketCentroids[] centroids = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Replicas.CallAsync(
+                index,
+                b,
+                (bucket, _, ct) => bucket.GetCentroidsAsync(generation, ct),
+                c => c.Stale && c.Generation < generation ? ReplicaVerdict.Behind : ReplicaVerdict.Answer,
+                cancellationToken)));
             if (centroids.Any(c => c.Stale) && attempt < MaxRouteRefreshes)
             {
                 // The index grain switched generations between the two calls: ask again.
@@ -223,5 +243,12 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
             _routes[index] = route;
             return route;
         }
+    }
+
+    /// <summary>The index grain's manifest; a periodic refresh with replicas waits at most the replica attempt timeout for it.</summary>
+    private Task<IndexManifest> ManifestAsync(string index, bool periodic, CancellationToken cancellationToken)
+    {
+        Task<IndexManifest> call = GrainFactory.GetGrain<IIndexRoutingGrain>(index).GetManifestAsync(cancellationToken);
+        return periodic && options.Value.Replicas > 1 ? call.WaitAsync(options.Value.ReplicaAttemptTimeout, cancellationToken) : call;
     }
 }

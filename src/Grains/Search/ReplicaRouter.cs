@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using HyperdOrleans.Grains.Buckets;
+
+namespace HyperdOrleans.Grains.Search;
+
+/// <summary>
+/// Sends a coordinator's call for one bucket to one of its replicas and fails over: the first replica asked turns round robin
+/// per bucket; a call that fails (anything but the contract's <see cref="ArgumentException"/> and <see cref="KeyNotFoundException"/>),
+/// outlasts the attempt timeout, answers "not ready" or from an older generation goes to the next replica; a call slower than the
+/// bucket's recent p99 is hedged (the same request to the next replica, the first answer wins, the other is cancelled). When no
+/// replica is ready, it waits for the first one asked. With one replica it is a plain call that waits until ready, as before
+/// replicas. One per coordinator activation; thread-safe.
+/// </summary>
+public sealed class ReplicaRouter(Func<string, int, int, IBucketGrain> replica, int replicas, TimeSpan attemptTimeout)
+{
+    /// <summary>The router of a silo's coordinators: replica r of bucket b of an index is the grain <see cref="GrainKeys.Bucket"/> names.</summary>
+    public ReplicaRouter(IGrainFactory grains, int replicas, TimeSpan attemptTimeout)
+        : this((index, bucket, r) => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, bucket, r)), replicas, attemptTimeout)
+    {
+    }
+
+    private readonly ConcurrentDictionary<(string Index, int Bucket), ReplicaLatency> _latency = new();
+
+    public int Replicas => replicas;
+
+    /// <param name="call">The call to one replica; its flag asks a loading replica to wait until ready instead of answering at once.</param>
+    /// <param name="judge">Whether an answer is usable, or the next replica should be asked.</param>
+    public async Task<T> CallAsync<T>(
+        string index,
+        int bucket,
+        Func<IBucketGrain, bool, CancellationToken, Task<T>> call,
+        Func<T, ReplicaVerdict> judge,
+        CancellationToken cancellationToken)
+    {
+        if (replicas == 1)
+        {
+            return await call(Grain(index, bucket, 0), true, cancellationToken);
+        }
+
+        ReplicaLatency latency = _latency.GetOrAdd((index, bucket), _ => new ReplicaLatency());
+        int first = latency.NextFirst(replicas);
+        var running = new List<Attempt<T>>();
+        var notReady = new List<int>();
+        int launched = 0;
+        Exception? failure = null;
+        (bool Held, T Value) behind = default;
+        try
+        {
+            while (true)
+            {
+                if (running.Count == 0)
+                {
+                    if (launched == replicas)
+                    {
+                        break;
+                    }
+
+                    running.Add(Launch());
+                }
+
+                Task? hedge = launched < replicas && latency.HedgeAfter is { } after ? Task.Delay(after, cancellationToken) : null;
+                var waiting = running.Select(a => (Task)a.Call).ToList();
+                if (hedge is not null)
+                {
+                    waiting.Add(hedge);
+                }
+
+                Task done = await Task.WhenAny(waiting);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (done == hedge)
+                {
+                    running.Add(Launch());
+                    continue;
+                }
+
+                Attempt<T> attempt = running.First(a => a.Call == done);
+                running.Remove(attempt);
+                if (!attempt.Call.IsCompletedSuccessfully)
+                {
+                    // A timed-out attempt is still running on its replica: cancel it there too.
+                    attempt.Cancel();
+                    Exception e = attempt.Call.Exception?.InnerException
+                        ?? new TimeoutException($"bucket {bucket} replica {attempt.Replica} gave up.");
+                    if (e is ArgumentException or KeyNotFoundException)
+                    {
+                        ExceptionDispatchInfo.Throw(e);
+                    }
+
+                    failure = e;
+                    continue;
+                }
+
+                attempt.Dispose();
+                T answer = attempt.Call.Result;
+                switch (judge(answer))
+                {
+                    case ReplicaVerdict.Answer:
+                        latency.Record(Stopwatch.GetElapsedTime(attempt.Started));
+                        return answer;
+                    case ReplicaVerdict.NotReady:
+                        notReady.Add(attempt.Replica);
+                        break;
+                    default:
+                        behind = (true, answer);
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            foreach (Attempt<T> loser in running)
+            {
+                loser.Cancel();
+            }
+        }
+
+        if (notReady.Count > 0)
+        {
+            // Every replica is loading or unusable: the first one that loads answers.
+            return await call(Grain(index, bucket, notReady[0]), true, cancellationToken);
+        }
+
+        if (behind.Held)
+        {
+            return behind.Value; // the caller refreshes its route and asks again, as for any stale answer
+        }
+
+        ExceptionDispatchInfo.Throw(failure!);
+        return default!;
+
+        Attempt<T> Launch()
+        {
+            int r = (first + launched++) % replicas;
+            var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(attemptTimeout);
+            Task<T> task = call(Grain(index, bucket, r), false, deadline.Token).WaitAsync(attemptTimeout, cancellationToken);
+            return new Attempt<T>(r, task, deadline, Stopwatch.GetTimestamp());
+        }
+    }
+
+    private IBucketGrain Grain(string index, int bucket, int r) => replica(index, bucket, r);
+
+    private sealed record Attempt<T>(int Replica, Task<T> Call, CancellationTokenSource Deadline, long Started) : IDisposable
+    {
+        /// <summary>A loser: its remote call is cancelled, and whatever it ends with is observed (never an unobserved exception).</summary>
+        public void Cancel()
+        {
+            Deadline.Cancel();
+            Call.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            Dispose();
+        }
+
+        public void Dispose() => Deadline.Dispose();
+    }
+}

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using HyperdOrleans.Abstractions;
+using HyperdOrleans.Engine;
+using HyperdOrleans.Engine.Lsh;
+using HyperdOrleans.Silo;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.Placement;
+using Xunit.Abstractions;
+
+namespace HyperdOrleans.Cluster.Tests;
+
+/// <summary>
+/// A silo killed under load, with two replicas of every bucket: searches fail over to the other replica (none fails, recall is
+/// unchanged) and every acknowledged append is found afterwards. Production membership timeouts, grain state in files.
+/// </summary>
+public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int SearchLoops = 4;
+
+    private HyperdTestCluster _hyperd = null!;
+    private TestData _data = null!;
+
+    public async Task InitializeAsync()
+    {
+        _hyperd = await HyperdTestCluster.StartAsync(
+            3,
+            fileGrainStorage: true,
+            membership: AzureSiloConfiguration.ApplyProductionTimeouts,
+            configure: o => o.Replicas = 2);
+        _data = new TestData(_hyperd.Root, 20_000);
+    }
+
+    public async Task DisposeAsync() => await _hyperd.DisposeAsync();
+
+    /// <param name="indexSilo">Whether the killed silo also runs both index grains (the single writer and the coordinators' manifest).</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task KillingASiloThatHostsReplicasFailsNoSearchAndLosesNoAcknowledgedAppend(bool indexSilo)
+    {
+        const string index = "failover";
+        const string writes = "failover-writes";
+
+        // The victim is never the first silo (the test client's gateway); both index grains are pinned to it or to the first.
+        var victim = _hyperd.Cluster.Silos[^1];
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, (indexSilo ? victim : _hyperd.Cluster.Silos[0]).SiloAddress);
+
+        try
+        {
+            await _hyperd.BuildAsync(index, _data, clusters: 100);
+            await _hyperd.BuildAsync(writes, _data, clusters: 40);
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        // Every bucket probed, so every search needs a replica of every bucket, the killed silo's among them.
+        var everyBucket = new SearchOptions(LshHasher.BucketCount, 3);
+        QueryResult[] before = (await _hyperd.Client.SearchRowsAsync(index, _data.Queries, 10, everyBucket)).Results;
+        double recallBefore = Recall(before);
+
+        IndexStatus status = await _hyperd.Client.StatusAsync(index);
+        string victimAddress = victim.SiloAddress.ToString();
+        Assert.Equal(indexSilo, status.Silo == victimAddress);
+        Assert.Equal(indexSilo, (await _hyperd.Client.StatusAsync(writes)).Silo == victimAddress);
+        int hosted = status.Buckets.Count(b => b.ReplicaSilos!.Contains(victimAddress));
+        Assert.True(hosted > 0, $"silo {victimAddress} hosts no replica of '{index}'");
+
+        using var stop = new CancellationTokenSource();
+        var failures = new ConcurrentQueue<string>();
+        var latencies = new ConcurrentBag<double>();
+        int searches = 0;
+        // Straight to the gateway silo's coordinator, not through the SDK (which resends a search lost with a silo): what is tested
+        // is that the coordinator fails over between replicas.
+        ISearchCoordinatorGrain coordinator = _hyperd.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>()
+            .GetGrain<ISearchCoordinatorGrain>(0);
+        Task[] loops = [.. Enumerable.Range(0, SearchLoops).Select(loop => Task.Run(async () =>
+        {
+            for (int i = loop; !stop.IsCancellationRequested; i += SearchLoops)
+            {
+                long started = Stopwatch.GetTimestamp();
+                try
+                {
+                    SearchResponse response = await coordinator.SearchAsync(index, new SearchRequest(_data.Query(i % 64), 10, everyBucket));
+                    Assert.Equal(before[i % 64].Ids, response.Results[0].Ids);
+                    Interlocked.Increment(ref searches);
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue($"{e.GetType().Name}: {e.Message}");
+                }
+
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }))];
+
+        var acknowledged = new ConcurrentBag<(long Id, float[] Row)>();
+        int appendFailures = 0;
+        Task appender = Task.Run(async () =>
+        {
+            var random = new Random(5);
+            for (long next = 5_000_000; !stop.IsCancellationRequested; next += 10)
+            {
+                long[] ids = [.. Enumerable.Range(0, 10).Select(i => next + i)];
+                float[][] rows = [.. ids.Select(_ => RandomRow(random))];
+                try
+                {
+                    await _hyperd.Client.AppendAsync(writes, ids, [.. rows.SelectMany(r => r)]);
+                    for (int i = 0; i < ids.Length; i++)
+                    {
+                        acknowledged.Add((ids[i], rows[i]));
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Interlocked.Increment(ref appendFailures);
+                }
+
+                await Task.Delay(100);
+            }
+        });
+
+        await Within.Eventually("the load to warm the coordinators' latency windows", () => Task.FromResult(searches >= 200));
+        int beforeKill = searches;
+        await Within.Phase("killing a silo that hosts replicas", _hyperd.Cluster.KillSiloAsync(victim));
+        var afterKill = Stopwatch.StartNew();
+
+        // Long enough for the silo to be declared dead and its replicas to re-activate on the survivors.
+        await Within.Eventually(
+            "20 s of load after the kill", () => Task.FromResult(afterKill.Elapsed > TimeSpan.FromSeconds(20)), TimeSpan.FromSeconds(60));
+        stop.Cancel();
+        await Task.WhenAll([.. loops, appender]);
+
+        double[] sorted = [.. latencies.Order()];
+        output.WriteLine($"{searches} searches ({searches - beforeKill} after the kill of {victimAddress}, which hosted {hosted} replicas"
+            + $"{(indexSilo ? " and the index grains" : "")}); "
+            + $"failed {failures.Count}; p50 {sorted[sorted.Length / 2]:F0} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:F0} ms, "
+            + $"max {sorted[^1]:F0} ms; {acknowledged.Count} rows appended, {appendFailures} appends failed");
+        Assert.True(failures.IsEmpty, $"{failures.Count} searches failed: {string.Join(" | ", failures.Take(5))}");
+
+        QueryResult[] after = (await _hyperd.Client.SearchRowsAsync(index, _data.Queries, 10, everyBucket)).Results;
+        double recallAfter = Recall(after);
+        output.WriteLine($"recall@10 vs brute force: {recallBefore:F4} before, {recallAfter:F4} after");
+        Assert.Equal(recallBefore, recallAfter);
+
+        Assert.NotEmpty(acknowledged);
+        foreach ((long id, float[] row) in acknowledged)
+        {
+            QueryResult hit = await _hyperd.Client.SearchAsync(writes, row, 1, everyBucket);
+            Assert.True(hit.Count == 1 && hit.Ids[0] == id, $"acknowledged row {id} not found after the kill");
+        }
+
+        IndexStatus healed = await _hyperd.Client.StatusAsync(index);
+        Assert.DoesNotContain(healed.Buckets, b => b.ReplicaSilos!.Contains(victimAddress));
+    }
+
+    private double Recall(QueryResult[] results)
+    {
+        float[] rows = Engine.Io.VectorFile.Open(_data.Path).ReadRows(0, _data.Count);
+        VectorMath.NormalizeRows(rows, TestData.Dimensions, 0, "test rows");
+        int d = TestData.Dimensions;
+        int hits = 0;
+        for (int q = 0; q < results.Length; q++)
+        {
+            float[] query = _data.Query(q);
+            VectorMath.NormalizeRows(query, d, 0, "query");
+            var truth = Enumerable.Range(0, _data.Count)
+                .Select(r => (Id: (long)r, Score: System.Numerics.Tensors.TensorPrimitives.Dot(rows.AsSpan(r * d, d), query)))
+                .OrderByDescending(x => x.Score).Take(10).Select(x => x.Id).ToHashSet();
+            hits += results[q].Ids.Count(truth.Contains);
+        }
+
+        return (double)hits / (10 * results.Length);
+    }
+
+    private static float[] RandomRow(Random random) =>
+        [.. Enumerable.Range(0, TestData.Dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1))];
+}
