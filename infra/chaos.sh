@@ -133,7 +133,8 @@ write_report() {
   {
     echo "<!-- chaos:begin -->"
     echo "Measured $(date -u +%Y-%m-%d) with \`infra/chaos.sh$([[ $SHORT == 1 ]] && echo ' --short')\`: Azurite and three silos on loopback"
-    echo "(mutual TLS), $REPLICAS replica(s) of every bucket (\`Hyperd:Replicas\`), an index of $COUNT × $DIMS; load of 4 search loops and one appender of 100 fresh ids every 200 ms for"
+    echo "(mutual TLS) with $REPLICAS replica(s) of every bucket (\`Hyperd:Replicas\`),"
+    echo "an index of $COUNT × $DIMS; load of 4 search loops and one appender of 100 fresh ids every 200 ms for"
     echo "$LOAD s per experiment, the fault at $FAULT_AT s. Searches and appends are the load's SDK calls with the SDK's"
     echo "deadlines (an append whose attempt got no answer is sent again within its 10 s); the longest call includes failed"
     echo "ones. \"Lost\" counts acknowledged rows that are not the top hit of their own vector even exhaustively; \"visible\""
