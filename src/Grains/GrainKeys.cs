@@ -15,8 +15,11 @@ public static class GrainKeys
         ? $"{index}/{bucket.ToString(CultureInfo.InvariantCulture)}"
         : $"{index}/{bucket.ToString(CultureInfo.InvariantCulture)}{ReplicaMark}{replica.ToString(CultureInfo.InvariantCulture)}";
 
-    public static string BuildJob(string index, long generation, int bucket) =>
-        $"{index}/{generation.ToString(CultureInfo.InvariantCulture)}/{bucket.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>A build job's key; a job run again after its silo was lost (<paramref name="attempt"/> ≥ 1) is a new grain.</summary>
+    public static string BuildJob(string index, long generation, int bucket, int attempt = 0) => attempt == 0
+        ? $"{index}/{generation.ToString(CultureInfo.InvariantCulture)}/{bucket.ToString(CultureInfo.InvariantCulture)}"
+        : $"{index}/{generation.ToString(CultureInfo.InvariantCulture)}/{bucket.ToString(CultureInfo.InvariantCulture)}"
+            + $"{ReplicaMark}{attempt.ToString(CultureInfo.InvariantCulture)}";
 
     public static (string Index, int Bucket) ParseBucket(string key)
     {

@@ -295,13 +295,24 @@ public sealed partial class IndexGrain
         return await Task.Run(() => new GenerationSource(current, manifest, manifest.Dimensions, excluded, spills));
     }
 
-    /// <summary>Starts the eight jobs round robin over the active silos, then follows them until all succeed or one is lost.</summary>
+    /// <summary>How many times one bucket's build job may run: a job lost with its silo runs again on another silo.</summary>
+    internal const int MaxJobAttempts = 3;
+
+    /// <summary>How long a lost job's cancellation is waited for (its silo is usually gone) before the job runs again elsewhere.</summary>
+    private static readonly TimeSpan LostJobCancelWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Starts the eight jobs round robin over the active silos, then follows them until all succeed. A job that fails fails the
+    /// rebuild; a job that is lost (its silo stopped: it answers as a fresh activation, or not at all) runs again, from the same
+    /// spill in the file store, on another active silo, up to <see cref="MaxJobAttempts"/> times.
+    /// </summary>
     private async Task<BucketManifest[]> RunJobsAsync(
         RebuildRun run, int dimensions, long indexCount, IndexBuildOptions settings, DataField[]? fields)
     {
-        SiloAddress[] silos = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)
-            .Order()];
+        SiloAddress[] silos = ActiveSilos();
         var jobs = new IBuildJobGrain[LshHasher.BucketCount];
+        var placed = new SiloAddress[jobs.Length];
+        var attempts = new int[jobs.Length];
 
         // Where each job goes, before any starts, so status shows the whole plan from the first job on.
         run.Jobs = [.. Enumerable.Range(0, jobs.Length).Select(b => new BuildJobStatus(
@@ -314,30 +325,8 @@ public sealed partial class IndexGrain
             null))];
         for (int b = 0; b < jobs.Length; b++)
         {
-            jobs[b] = GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, run.Generation, b));
-            var request = new BuildJobRequest(
-                _name,
-                run.Generation,
-                b,
-                dimensions,
-                StoreNames.Spill(_name, run.Generation, b),
-                settings.Clusters,
-                settings.MinPointsPerCluster,
-                settings.Iterations,
-                settings.MaxPointsPerCentroid,
-                settings.Seed,
-                indexCount,
-                (IndexStorage)settings.Storage,
-                fields);
-            RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[b % silos.Length]);
-            try
-            {
-                await jobs[b].StartAsync(request);
-            }
-            finally
-            {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            }
+            placed[b] = silos[b % silos.Length];
+            jobs[b] = await StartJobAsync(run, b, 0, placed[b], dimensions, indexCount, settings, fields);
         }
 
         while (true)
@@ -346,11 +335,29 @@ public sealed partial class IndexGrain
             BuildJobReport[] reports = await Task.WhenAll(jobs.Select((job, b) => PollAsync(job, b)));
             BuildJobStatus[] statuses = [.. reports.Select(r => r.Status)];
             run.Jobs = statuses;
-            if (statuses.FirstOrDefault(s => s.State is BuildJobState.Failed or BuildJobState.Unknown) is { } bad)
+            if (statuses.FirstOrDefault(s => s.State is BuildJobState.Failed) is { } failed)
             {
-                throw new InvalidOperationException(bad.State == BuildJobState.Unknown
-                    ? $"the build job of bucket {bad.Bucket} was lost (its silo stopped); the rebuild can be retried."
-                    : $"the build job of bucket {bad.Bucket} failed: {bad.Error}");
+                throw new InvalidOperationException($"the build job of bucket {failed.Bucket} failed: {failed.Error}");
+            }
+
+            foreach (BuildJobStatus lost in statuses.Where(s => s.State is BuildJobState.Unknown))
+            {
+                int b = lost.Bucket;
+                if (++attempts[b] == MaxJobAttempts)
+                {
+                    throw new InvalidOperationException(
+                        $"the build job of bucket {b} was lost {MaxJobAttempts} times (its silo stopped each time); the rebuild can be retried.");
+                }
+
+                Task cancel = jobs[b].CancelAsync();
+                await Task.WhenAny(cancel, Task.Delay(LostJobCancelWait));
+                _ = cancel.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed: its silo is usually gone
+                SiloAddress next = Replacement(placed, b);
+                logger.LogWarning(
+                    "Index {Index}: the build job of bucket {Bucket} was lost on {Silo}; running it again on {Next} (attempt {Attempt} of {Most})",
+                    _name, b, placed[b], next, attempts[b] + 1, MaxJobAttempts);
+                placed[b] = next;
+                jobs[b] = await StartJobAsync(run, b, attempts[b], next, dimensions, indexCount, settings, fields);
             }
 
             if (statuses.All(s => s.State == BuildJobState.Succeeded))
@@ -360,6 +367,54 @@ public sealed partial class IndexGrain
 
             await Task.Delay(options.Value.JobPollInterval);
         }
+    }
+
+    private SiloAddress[] ActiveSilos() =>
+        [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).Order()];
+
+    /// <summary>Another active silo for a lost job: not the one it was lost on, the one running the fewest of this rebuild's jobs.</summary>
+    private SiloAddress Replacement(SiloAddress[] placed, int bucket)
+    {
+        SiloAddress[] others = [.. ActiveSilos().Where(s => !s.Equals(placed[bucket]))];
+        return others.Length == 0 ? placed[bucket] : others.MinBy(s => placed.Count(p => p.Equals(s)))!;
+    }
+
+    private async Task<IBuildJobGrain> StartJobAsync(
+        RebuildRun run,
+        int bucket,
+        int attempt,
+        SiloAddress silo,
+        int dimensions,
+        long indexCount,
+        IndexBuildOptions settings,
+        DataField[]? fields)
+    {
+        IBuildJobGrain job = GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, run.Generation, bucket, attempt));
+        var request = new BuildJobRequest(
+            _name,
+            run.Generation,
+            bucket,
+            dimensions,
+            StoreNames.Spill(_name, run.Generation, bucket),
+            settings.Clusters,
+            settings.MinPointsPerCluster,
+            settings.Iterations,
+            settings.MaxPointsPerCentroid,
+            settings.Seed,
+            indexCount,
+            (IndexStorage)settings.Storage,
+            fields);
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        try
+        {
+            await job.StartAsync(request);
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        return job;
     }
 
     private static async Task<BuildJobReport> PollAsync(IBuildJobGrain job, int bucket)
@@ -427,8 +482,9 @@ public sealed partial class IndexGrain
     private async Task AbandonAsync(RebuildRun run)
     {
         long generation = run.Generation;
-        await BestEffort(Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b =>
-            GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, generation, b)).CancelAsync())));
+        await BestEffort(Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount * MaxJobAttempts).Select(j =>
+            GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, generation, j % LshHasher.BucketCount, j / LshHasher.BucketCount))
+                .CancelAsync())));
         await BestEffort(OnEveryReplicaAsync("drop the abandoned generation", (_, bucket) => bucket.AbortGenerationAsync(generation)));
         await BestEffort(store.DeletePrefixAsync(StoreNames.GenerationPrefix(_name, generation)));
     }
