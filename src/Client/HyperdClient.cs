@@ -38,6 +38,7 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
     private readonly TimeSpan _searchTimeout = options?.SearchTimeout ?? new HyperdClientOptions().SearchTimeout;
     private readonly TimeSpan _writeTimeout = options?.WriteTimeout ?? new HyperdClientOptions().WriteTimeout;
     private readonly TimeSpan _writeAttemptTimeout = options?.WriteAttemptTimeout ?? new HyperdClientOptions().WriteAttemptTimeout;
+    private readonly TimeSpan? _searchAttemptTimeout = options?.SearchAttemptTimeout;
 
     /// <summary>
     /// Builds (<paramref name="request"/> with a source file) or rebuilds (without) the index, and by default
@@ -164,7 +165,8 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
             index,
             timeout ?? _searchTimeout,
             cancellationToken,
-            ct => ReadRetry.RunAsync(ct, c => Coordinator().SearchAsync(index, new SearchRequest(rows, k, options), c)));
+            ct => ReadRetry.RunAsync(
+                ct, AttemptOf(timeout ?? _searchTimeout), c => Coordinator().SearchAsync(index, new SearchRequest(rows, k, options), c)));
 
     /// <summary>Answers a whole <see cref="SearchRequest"/> (a row-major batch, with a filter and returned fields when it asks).</summary>
     public Task<SearchResponse> SearchRowsAsync(
@@ -177,7 +179,7 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
             index,
             timeout ?? _searchTimeout,
             cancellationToken,
-            ct => ReadRetry.RunAsync(ct, c => Coordinator().SearchAsync(index, request, c)));
+            ct => ReadRetry.RunAsync(ct, AttemptOf(timeout ?? _searchTimeout), c => Coordinator().SearchAsync(index, request, c)));
 
     /// <summary>
     /// The stored rows of <paramref name="ids"/> that exist (deleted and unknown ids are left out), each once, in the order asked:
@@ -205,7 +207,9 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
                 timeout ?? _searchTimeout,
                 cancellationToken,
                 ct => ReadRetry.RunAsync(
-                    ct, c => Coordinator().ReadAsync(index, new ReadRequest(chunk, null, 0, 0, includeVectors, includeFields), c))));
+                    ct,
+                    AttemptOf(timeout ?? _searchTimeout),
+                    c => Coordinator().ReadAsync(index, new ReadRequest(chunk, null, 0, 0, includeVectors, includeFields), c))));
         }
 
         return [.. rows];
@@ -231,7 +235,9 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
             timeout ?? _searchTimeout,
             cancellationToken,
             ct => ReadRetry.RunAsync(
-                ct, c => Coordinator().ReadAsync(index, new ReadRequest(null, filter, top, skip, includeVectors, includeFields), c)));
+                ct,
+                AttemptOf(timeout ?? _searchTimeout),
+                c => Coordinator().ReadAsync(index, new ReadRequest(null, filter, top, skip, includeVectors, includeFields), c)));
 
     /// <summary>The index's generation, counts, pending data and rebuild progress per bucket.</summary>
     public Task<IndexStatus> StatusAsync(string index, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
@@ -514,6 +520,10 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
                     + $"{status.Generation} keeps serving)");
         }
     }
+
+    /// <summary>How long one attempt of a search or read may go unanswered before it is sent again beside it.</summary>
+    private TimeSpan AttemptOf(TimeSpan deadline) =>
+        _searchAttemptTimeout ?? (deadline == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : deadline / 3);
 
     private IIndexGrain Index(string index)
     {

@@ -77,6 +77,7 @@ public static class HyperdClientHostExtensions
             (nameof(options.WriteTimeout), options.WriteTimeout),
             (nameof(options.WriteAttemptTimeout), options.WriteAttemptTimeout),
             (nameof(options.ConnectTimeout), options.ConnectTimeout),
+            (nameof(options.SearchAttemptTimeout), options.SearchAttemptTimeout ?? Timeout.InfiniteTimeSpan),
         })
         {
             if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)

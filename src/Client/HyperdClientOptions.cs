@@ -39,6 +39,12 @@ public sealed class HyperdClientOptions
     /// <summary>Deadline of a search; shorter than <see cref="CallTimeout"/> since a search whose bucket died should fail fast.</summary>
     public TimeSpan SearchTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long one attempt of a search or read may go unanswered before the same request is sent again beside it (the first
+    /// answer wins): a request lost with a killed gateway is never answered. Null (the default): a third of the call's deadline.
+    /// </summary>
+    public TimeSpan? SearchAttemptTimeout { get; set; }
+
     /// <summary>How long starting the client may try to reach a gateway before it fails with a message saying what to check.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
