@@ -88,6 +88,17 @@ public sealed class ReplicaRouterTests
     }
 
     [Fact]
+    public async Task WhenEveryReplicaIsOnlySlowerThanTheAttemptTimeout_OneIsWaitedFor_AndTheCallAnswers()
+    {
+        var replicas = new[] { Fake.Answering(1, delay: () => Attempt * 3), Fake.Answering(1, delay: () => Attempt * 3) };
+        var clock = Stopwatch.StartNew();
+        BucketSearchResult answer = await SearchAsync(Router(replicas));
+        Assert.Equal(1, answer.Generation);
+        Assert.Equal(3, replicas[0].Calls + replicas[1].Calls);
+        Assert.True(clock.Elapsed < Attempt * 10, $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task ACallSlowerThanTheBucketsP99IsHedgedAndTheLoserCancelled()
     {
         var slowdown = TimeSpan.Zero;

@@ -43,6 +43,7 @@ public sealed class ReplicaRouter(Func<string, int, int, IBucketGrain> replica, 
         int first = latency.NextFirst(replicas);
         var running = new List<Attempt<T>>();
         var notReady = new List<int>();
+        var slow = new List<int>();
         int launched = 0;
         Exception? failure = null;
         (bool Held, T Value) behind = default;
@@ -88,6 +89,12 @@ public sealed class ReplicaRouter(Func<string, int, int, IBucketGrain> replica, 
                         ExceptionDispatchInfo.Throw(e);
                     }
 
+                    bool timedOut = attempt.Call.IsCanceled || e is TimeoutException or OperationCanceledException;
+                    if (timedOut && !cancellationToken.IsCancellationRequested)
+                    {
+                        slow.Add(attempt.Replica);
+                    }
+
                     failure = e;
                     continue;
                 }
@@ -125,6 +132,13 @@ public sealed class ReplicaRouter(Func<string, int, int, IBucketGrain> replica, 
         if (behind.Held)
         {
             return behind.Value; // the caller refreshes its route and asks again, as for any stale answer
+        }
+
+        if (slow.Count > 0)
+        {
+            // No replica refused, one or more were only slower than the attempt timeout (a busy silo, one taking over): the first
+            // of them is waited for within the caller's own deadline rather than the search failing.
+            return await call(Grain(index, bucket, slow[0]), true, cancellationToken);
         }
 
         ExceptionDispatchInfo.Throw(failure!);
