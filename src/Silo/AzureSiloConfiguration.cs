@@ -51,9 +51,10 @@ public static class AzureSiloConfiguration
             });
             var advertised = settings.ResolveAdvertisedAddress();
             // An advertised (container or host) address must be reachable from other machines, so listen on all
-            // interfaces then; a loopback-only silo stays invisible off the machine.
+            // interfaces then; a loopback-only silo stays invisible off the machine. Hyperd:ListenOnAdvertisedIP binds
+            // the advertised address only (a host with several addresses, infra/netns.sh's namespaces).
             silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort,
-                listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+                listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised) && !settings.ListenOnAdvertisedAddress);
             if (settings.SiloName is { } name)
             {
                 // A stable name (silo-1, a container name) reads better in logs, the table and the dashboard than Silo_3fa2c.

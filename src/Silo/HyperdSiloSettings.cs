@@ -22,7 +22,8 @@ public sealed record HyperdSiloSettings(
     string? SiloName,
     bool Dev,
     bool Kubernetes,
-    MutualTlsOptions? Tls)
+    MutualTlsOptions? Tls,
+    bool ListenOnAdvertisedAddress = false)
 {
     public const string Section = "Hyperd";
     public const string ConnectionStringKey = "Hyperd:Azure:ConnectionString";
@@ -48,7 +49,8 @@ public sealed record HyperdSiloSettings(
             SiloName: config["Hyperd:SiloName"] is { Length: > 0 } name ? name : null,
             Dev: ReadBool(config, "Hyperd:Dev"),
             Kubernetes: ReadBool(config, "Hyperd:Kubernetes"),
-            Tls: SiloTlsSettings.Read(config));
+            Tls: SiloTlsSettings.Read(config),
+            ListenOnAdvertisedAddress: ReadBool(config, "Hyperd:ListenOnAdvertisedIP"));
     }
 
     /// <summary>

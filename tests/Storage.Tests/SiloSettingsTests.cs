@@ -77,6 +77,24 @@ public sealed class SiloSettingsTests
     }
 
     [Fact]
+    public void ListenOnAdvertisedIP_IsOffByDefault_AndReadAsABool()
+    {
+        Assert.False(Read(new() { ["Hyperd:Azure:ConnectionString"] = Conn })!.ListenOnAdvertisedAddress);
+        var settings = Read(new()
+        {
+            ["Hyperd:Azure:ConnectionString"] = Conn,
+            ["Hyperd:AdvertisedIP"] = "10.77.0.11",
+            ["Hyperd:ListenOnAdvertisedIP"] = "true",
+        })!;
+        Assert.True(settings.ListenOnAdvertisedAddress);
+        Assert.Equal(IPAddress.Parse("10.77.0.11"), settings.ResolveAdvertisedAddress());
+
+        var error = Assert.Throws<InvalidOperationException>(
+            () => Read(new() { ["Hyperd:Azure:ConnectionString"] = Conn, ["Hyperd:ListenOnAdvertisedIP"] = "sometimes" }));
+        Assert.Contains("Hyperd:ListenOnAdvertisedIP", error.Message);
+    }
+
+    [Fact]
     public void TlsSettings_AreRead_AndAWrongCertificatePathStopsTheSiloNamingTheKey()
     {
         using var ca = new TestCertificates("settings-ca");
