@@ -160,13 +160,8 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         SearchOptions? options = null,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        WithDeadline(
-            "SearchAsync",
-            index,
-            timeout ?? _searchTimeout,
-            cancellationToken,
-            ct => ReadRetry.RunAsync(
-                ct, AttemptOf(timeout ?? _searchTimeout), c => Coordinator().SearchAsync(index, new SearchRequest(rows, k, options), c)));
+        ReadWithDeadline(
+            "SearchAsync", index, timeout, cancellationToken, c => Coordinator().SearchAsync(index, new SearchRequest(rows, k, options), c));
 
     /// <summary>Answers a whole <see cref="SearchRequest"/> (a row-major batch, with a filter and returned fields when it asks).</summary>
     public Task<SearchResponse> SearchRowsAsync(
@@ -174,12 +169,7 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         SearchRequest request,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        WithDeadline(
-            "SearchAsync",
-            index,
-            timeout ?? _searchTimeout,
-            cancellationToken,
-            ct => ReadRetry.RunAsync(ct, AttemptOf(timeout ?? _searchTimeout), c => Coordinator().SearchAsync(index, request, c)));
+        ReadWithDeadline("SearchAsync", index, timeout, cancellationToken, c => Coordinator().SearchAsync(index, request, c));
 
     /// <summary>
     /// The stored rows of <paramref name="ids"/> that exist (deleted and unknown ids are left out), each once, in the order asked:
@@ -201,15 +191,12 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         var rows = new List<StoredRow>(distinct.Length);
         foreach (long[] chunk in distinct.Chunk(ReadChunkIds))
         {
-            rows.AddRange(await WithDeadline(
+            rows.AddRange(await ReadWithDeadline(
                 "GetAsync",
                 index,
-                timeout ?? _searchTimeout,
+                timeout,
                 cancellationToken,
-                ct => ReadRetry.RunAsync(
-                    ct,
-                    AttemptOf(timeout ?? _searchTimeout),
-                    c => Coordinator().ReadAsync(index, new ReadRequest(chunk, null, 0, 0, includeVectors, includeFields), c))));
+                c => Coordinator().ReadAsync(index, new ReadRequest(chunk, null, 0, 0, includeVectors, includeFields), c)));
         }
 
         return [.. rows];
@@ -229,15 +216,12 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         bool includeFields = true,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        WithDeadline(
+        ReadWithDeadline(
             "QueryAsync",
             index,
-            timeout ?? _searchTimeout,
+            timeout,
             cancellationToken,
-            ct => ReadRetry.RunAsync(
-                ct,
-                AttemptOf(timeout ?? _searchTimeout),
-                c => Coordinator().ReadAsync(index, new ReadRequest(null, filter, top, skip, includeVectors, includeFields), c)));
+            c => Coordinator().ReadAsync(index, new ReadRequest(null, filter, top, skip, includeVectors, includeFields), c));
 
     /// <summary>The index's generation, counts, pending data and rebuild progress per bucket.</summary>
     public Task<IndexStatus> StatusAsync(string index, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
@@ -521,9 +505,17 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         }
     }
 
-    /// <summary>How long one attempt of a search or read may go unanswered before it is sent again beside it.</summary>
-    private TimeSpan AttemptOf(TimeSpan deadline) =>
-        _searchAttemptTimeout ?? (deadline == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : deadline / 3);
+    /// <summary>
+    /// A search or read: within its deadline (the call's, else <see cref="HyperdClientOptions.SearchTimeout"/>), sent again beside an
+    /// attempt unanswered for <see cref="HyperdClientOptions.SearchAttemptTimeout"/> (a third of the deadline by default).
+    /// </summary>
+    private Task<T> ReadWithDeadline<T>(
+        string name, string index, TimeSpan? timeout, CancellationToken cancellationToken, Func<CancellationToken, Task<T>> call)
+    {
+        TimeSpan deadline = timeout ?? _searchTimeout;
+        TimeSpan attempt = _searchAttemptTimeout ?? (deadline == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : deadline / 3);
+        return WithDeadline(name, index, deadline, cancellationToken, ct => ReadRetry.RunAsync(ct, attempt, call));
+    }
 
     private IIndexGrain Index(string index)
     {
