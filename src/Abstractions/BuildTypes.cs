@@ -10,7 +10,9 @@ namespace HyperdOrleans.Abstractions;
 /// <see cref="SourceObject"/> names a vector file in the cluster's own file store instead, under <c>imports/</c> (such as
 /// <c>imports/vectors.fvecs</c>, uploaded with Azure.Storage.Blobs to the cluster's container or with <c>hyperd import upload</c>):
 /// the silo of the index grain copies it to its scratch space and builds from that copy as from <see cref="SourcePath"/>.
-/// Give one of the two, not both.
+/// Give one of the two, not both. <see cref="Shards"/> splits every bucket into that many shards (1 to 64; 0 lets the cluster's
+/// rule choose from the index's size and its silos, which is also what a first build does unless told); a rebuild keeps the
+/// last request's choice.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BuildRequest")]
 public sealed record BuildRequest(
@@ -21,7 +23,8 @@ public sealed record BuildRequest(
     [property: Id(4)] int? Iterations = null,
     [property: Id(5)] IndexStorage? Storage = null,
     [property: Id(6)] bool AcceptDataLoss = false,
-    [property: Id(7)] string? SourceObject = null);
+    [property: Id(7)] string? SourceObject = null,
+    [property: Id(8)] int? Shards = null);
 
 /// <summary>
 /// How a build stores the vectors: float32 rows only, or SQ8 codes scanned first (a quarter of the bytes) with the

@@ -53,7 +53,8 @@ public sealed record BucketSummary(
     [property: Id(0)] int Bucket,
     [property: Id(1)] long Count,
     [property: Id(2)] int Clusters,
-    [property: Id(3)] string[]? ReplicaSilos = null);
+    [property: Id(3)] string[]? ReplicaSilos = null,
+    [property: Id(4)] int Shards = 1);
 
 /// <summary>
 /// An index's default search settings, which a query's <see cref="SearchOptions"/> override: set by a build (6 and 50)

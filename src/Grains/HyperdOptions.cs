@@ -92,6 +92,16 @@ public sealed class HyperdOptions
     public int Replicas { get; set; } = 1;
 
     /// <summary>
+    /// Shards per bucket for a build that does not ask for a number (<c>BuildRequest.Shards</c>): 0 lets the rule choose
+    /// (<see cref="Engine.Build.ShardRule"/>: enough that every silo serves a shard replica, none above
+    /// <see cref="MaxRowsPerShard"/> rows), 1..64 fixes it. A bucket's shards are grains of their own, placed like replicas.
+    /// </summary>
+    public int Shards { get; set; }
+
+    /// <summary>The rule's size cap: a bucket of more rows is split into more shards (4,000,000 by default).</summary>
+    public long MaxRowsPerShard { get; set; } = Engine.Build.ShardRule.DefaultMaxRowsPerShard;
+
+    /// <summary>
     /// How long a coordinator waits for one replica's answer before it asks the next one (with <see cref="Replicas"/> above 1;
     /// a single replica is waited for until the caller's deadline).
     /// </summary>

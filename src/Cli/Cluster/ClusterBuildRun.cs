@@ -19,7 +19,8 @@ internal sealed record ClusterBuildSettings(
     int Seed,
     VectorStorage Storage,
     bool AcceptDataLoss = false,
-    string? SourceObject = null);
+    string? SourceObject = null,
+    int? Shards = null);
 
 /// <summary>
 /// Builds an index in the cluster from a file the silos read (<see cref="HyperdOrleans.Client.HyperdClient.BuildAsync"/>),
@@ -83,7 +84,8 @@ internal static class ClusterBuildRun
                     settings.Seed,
                     Storage: (IndexStorage)settings.Storage,
                     AcceptDataLoss: settings.AcceptDataLoss,
-                    SourceObject: settings.SourceObject),
+                    SourceObject: settings.SourceObject,
+                    Shards: settings.Shards),
                 wait: false,
                 cancellationToken: cancellationToken);
         }

@@ -59,7 +59,7 @@ internal static class ClusterStatusReport
 
     public static void PrintBuckets(CliContext context, IndexStatus status)
     {
-        var table = new Table().Title("buckets").AddColumns("bucket", "vectors", "share", "clusters", "avg list", "replicas on");
+        var table = new Table().Title("buckets").AddColumns("bucket", "vectors", "share", "clusters", "avg list", "shards", "replicas on");
         foreach (BucketSummary bucket in status.Buckets.OrderBy(b => b.Bucket))
         {
             table.AddRow(
@@ -68,9 +68,19 @@ internal static class ClusterStatusReport
                 status.Count > 0 ? ((double)bucket.Count / status.Count).ToString("P1", Formats.Culture) : "-",
                 bucket.Clusters.ToString("N0", Formats.Culture),
                 bucket.Clusters > 0 ? ((double)bucket.Count / bucket.Clusters).ToString("N0", Formats.Culture) : "-",
-                bucket.ReplicaSilos is { Length: > 0 } silos ? string.Join(", ", silos.Select(s => s.Length > 0 ? s : "?")) : "-");
+                bucket.Shards.ToString(Formats.Culture),
+                bucket.ReplicaSilos is { Length: > 0 } silos ? Placement(silos, bucket.Shards) : "-");
         }
 
         context.Ui.Write(table);
+    }
+
+    /// <summary>Where each replica runs; of a bucket split into shards, shard by shard (<c>s0: a, b; s1: c, d</c>).</summary>
+    private static string Placement(string[] silos, int shards)
+    {
+        IEnumerable<string> names = silos.Select(s => s.Length > 0 ? s : "?");
+        return shards <= 1 || silos.Length % shards != 0
+            ? string.Join(", ", names)
+            : string.Join("; ", names.Chunk(silos.Length / shards).Select((shard, s) => $"s{s}: {string.Join(", ", shard)}"));
     }
 }

@@ -33,6 +33,11 @@ internal static class BuildCommand
             Description = "With --cluster, after the store lost acknowledged writes (hyperd status shows WRITES REFUSED and the automatic "
                 + "recovery failed): rebuild from what the buckets and the readable log still hold, dropping what is gone.",
         };
+        Option<int?> shards = new("--shards")
+        {
+            Description = "With --cluster: split every bucket into this many shards (1 to 64), each its own grain with its own replicas; "
+                + "0 lets the cluster's rule choose from the index's size and the silos (the default, and what later rebuilds keep).",
+        };
         Option<string> index = CliOptions.Path(
             "--index",
             "Index directory to build into (created if missing; a new generation replaces the served one atomically). With --cluster: names the "
@@ -48,7 +53,7 @@ internal static class BuildCommand
 
         var command = new Command("build", "Build an index from a vector file (in the engine, or in a cluster with --cluster).")
         {
-            input, fromStore, index, dims, clusters, threads, seed, storage, planes, acceptDataLoss,
+            input, fromStore, index, dims, clusters, threads, seed, storage, planes, acceptDataLoss, shards,
         };
         cluster.AddTo(command);
         command.SetGuardedAsyncAction(context, async (parsed, cancellationToken) =>
@@ -82,7 +87,8 @@ internal static class BuildCommand
                         parsed.GetValue(seed),
                         CliOptions.ParseStorage(parsed.GetValue(storage)),
                         parsed.GetValue(acceptDataLoss),
-                        sourceObject),
+                        sourceObject,
+                        parsed.GetValue(shards)),
                     cancellationToken);
                 return ExitCodes.Success;
             }
@@ -90,6 +96,11 @@ internal static class BuildCommand
             if (parsed.GetValue(fromStore) is not null)
             {
                 throw new CliException("--from-store builds in a cluster (--cluster): an engine build reads --input from this machine.");
+            }
+
+            if (parsed.GetValue(shards) is not null)
+            {
+                throw new CliException("--shards applies to a cluster build (--cluster): the in-process engine serves whole buckets.");
             }
 
             if (parsed.GetValue(acceptDataLoss))

@@ -19,6 +19,10 @@ public static class BucketBuilder
     /// <param name="indexDirectory">The index root; files go to <paramref name="generationFolder"/> under it.</param>
     /// <param name="indexCount">Rows of the whole index (all buckets), which sets the bucket's share of clusters.</param>
     /// <param name="schema">The rows' data fields, read from the spill file's <see cref="FieldSpill"/>; null for none.</param>
+    /// <param name="shards">
+    /// How many shards to split the bucket's clusters into (at most one per cluster): contiguous cluster ranges of about equal rows,
+    /// each with its own lists, codes and fields files. 1 writes the unsharded layout.
+    /// </param>
     public static BucketManifest Build(
         int bucket,
         string spillFile,
@@ -30,8 +34,10 @@ public static class BucketBuilder
         int threads,
         IProgress<BuildProgress>? progress = null,
         CancellationToken cancellationToken = default,
-        FieldSchema? schema = null)
+        FieldSchema? schema = null,
+        int shards = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         long n = SpillFile.CountRows(spillFile, dimensions);
         if (n == 0)
         {
@@ -52,36 +58,41 @@ public static class BucketBuilder
         string folder = Path.Combine(indexDirectory, generationFolder);
         Directory.CreateDirectory(folder);
         string centroidsName = Path.Combine(generationFolder, $"bucket-{bucket}.centroids");
-        string listsName = Path.Combine(generationFolder, $"bucket-{bucket}.lists");
         string labelsPath = Path.Combine(folder, $"bucket-{bucket}.labels.tmp");
-        string? fieldsName = schema is null ? null : Path.Combine(generationFolder, $"bucket-{bucket}.fields");
         try
         {
             var scorer = new CentroidScorer(centroids, dimensions);
             long[] sizes = AssignToFile(spillFile, labelsPath, dimensions, n, scorer, threads, bucket, progress, cancellationToken);
-            (ulong listsChecksum, ulong? fieldsChecksum) = Place(
-                spillFile,
-                labelsPath,
-                Path.Combine(indexDirectory, listsName),
-                fieldsName is null ? null : (Path.Combine(indexDirectory, fieldsName), schema!),
-                dimensions,
-                sizes,
-                bucket,
-                n,
-                progress,
-                cancellationToken);
+            int[] starts = ShardStarts(sizes, Math.Min(shards, k));
+            string Name(int s, string extension) =>
+                Path.Combine(generationFolder, starts.Length == 2 ? $"bucket-{bucket}.{extension}" : $"bucket-{bucket}.s{s}.{extension}");
+            var parts = new ShardManifest[starts.Length - 1];
+            for (int s = 0; s < parts.Length; s++)
+            {
+                parts[s] = new ShardManifest(starts[s], starts[s + 1] - starts[s], 0, Name(s, "lists"), "",
+                    FieldsFile: schema is null ? null : Name(s, "fields"));
+            }
+
+            parts = Place(spillFile, labelsPath, indexDirectory, parts, schema, dimensions, sizes, bucket, n, progress, cancellationToken);
+            if (quantizer is not null)
+            {
+                for (int s = 0; s < parts.Length; s++)
+                {
+                    parts[s] = WriteCodes(parts[s], Name(s, "sq8"), quantizer, indexDirectory, dimensions, cancellationToken);
+                }
+            }
+
             ulong centroidsChecksum = CentroidsFile.Write(Path.Combine(indexDirectory, centroidsName), centroids, dimensions);
-            var entry = new BucketManifest(
-                bucket,
-                n,
-                k,
-                centroidsName,
-                ManifestStore.FormatChecksum(centroidsChecksum),
-                listsName,
-                ManifestStore.FormatChecksum(listsChecksum),
-                FieldsFile: fieldsName,
-                FieldsChecksum: fieldsChecksum is ulong f ? ManifestStore.FormatChecksum(f) : null);
-            return quantizer is null ? entry : WriteCodes(entry, quantizer, indexDirectory, generationFolder, dimensions, bucket, cancellationToken);
+            string centroidsSum = ManifestStore.FormatChecksum(centroidsChecksum);
+            if (parts.Length > 1)
+            {
+                return new BucketManifest(bucket, n, k, centroidsName, centroidsSum, null, null, Shards: parts);
+            }
+
+            ShardManifest only = parts[0];
+            return new BucketManifest(
+                bucket, n, k, centroidsName, centroidsSum, only.ListsFile, only.ListsChecksum, only.CodesFile, only.CodesChecksum, only.FieldsFile,
+                only.FieldsChecksum);
         }
         finally
         {
@@ -89,20 +100,44 @@ public static class BucketBuilder
         }
     }
 
-    /// <summary>Encodes the bucket's finished lists file into its codes file, cluster by cluster in the same order.</summary>
-    private static BucketManifest WriteCodes(
-        BucketManifest entry,
-        ScalarQuantizer quantizer,
-        string indexDirectory,
-        string generationFolder,
-        int dimensions,
-        int bucket,
-        CancellationToken cancellationToken)
+    /// <summary>Encodes a shard's (or the bucket's) finished lists file into its codes file, cluster by cluster in the same order.</summary>
+    private static ShardManifest WriteCodes(
+        ShardManifest part, string codesName, ScalarQuantizer quantizer, string indexDirectory, int dimensions, CancellationToken cancellationToken)
     {
-        string codesName = Path.Combine(generationFolder, $"bucket-{bucket}.sq8");
-        using InvertedLists lists = InvertedLists.Open(Path.Combine(indexDirectory, entry.ListsFile!), dimensions, entry.Clusters, verify: false);
+        using InvertedLists lists = InvertedLists.Open(Path.Combine(indexDirectory, part.ListsFile), dimensions, part.Clusters, verify: false);
         ulong checksum = QuantizedListsWriter.Write(Path.Combine(indexDirectory, codesName), quantizer, lists, cancellationToken);
-        return entry with { CodesFile = codesName, CodesChecksum = ManifestStore.FormatChecksum(checksum) };
+        return part with { CodesFile = codesName, CodesChecksum = ManifestStore.FormatChecksum(checksum) };
+    }
+
+    /// <summary>
+    /// Where each of <paramref name="shards"/> contiguous cluster ranges starts (then the cluster count): a range ends once it holds
+    /// its even share of the rows, and every range keeps at least one cluster.
+    /// </summary>
+    public static int[] ShardStarts(ReadOnlySpan<long> sizes, int shards)
+    {
+        int k = sizes.Length;
+        shards = Math.Clamp(shards, 1, Math.Max(1, k));
+        long total = 0;
+        foreach (long size in sizes)
+        {
+            total += size;
+        }
+
+        var starts = new int[shards + 1];
+        starts[shards] = k;
+        long seen = 0;
+        int s = 1;
+        for (int c = 0; c < k && s < shards; c++)
+        {
+            seen += sizes[c];
+            // Close range s - 1 after cluster c when it reached its share, or when the clusters left are only enough for the rest.
+            if (seen * shards >= total * s || k - (c + 1) == shards - s)
+            {
+                starts[s++] = c + 1;
+            }
+        }
+
+        return starts;
     }
 
     /// <summary>A seeded reservoir sample of <paramref name="size"/> rows of the spill file.</summary>
@@ -177,14 +212,16 @@ public static class BucketBuilder
     }
 
     /// <summary>
-    /// Writes the lists (and the fields, when the rows have them) by counting placement: both writers get the same sizes
-    /// and the same rows in the same order, so row r of a cluster lines up in the two files.
+    /// Writes each shard's lists (and fields, when the rows have them) by counting placement: both writers of a shard get the same
+    /// sizes and the same rows in the same order, so row r of a cluster lines up in the two files. Returns the parts with their
+    /// row counts and checksums.
     /// </summary>
-    private static (ulong Lists, ulong? Fields) Place(
+    private static ShardManifest[] Place(
         string spillFile,
         string labelsPath,
-        string listsPath,
-        (string Path, FieldSchema Schema)? fieldsFile,
+        string indexDirectory,
+        ShardManifest[] parts,
+        FieldSchema? schema,
         int d,
         long[] sizes,
         int bucket,
@@ -195,29 +232,74 @@ public static class BucketBuilder
         var rows = new float[BlockRows * d];
         var ids = new long[BlockRows];
         var labels = new int[BlockRows];
+        var shardOf = new int[sizes.Length];
+        var lists = new InvertedListsWriter[parts.Length];
+        var fields = new FieldsWriter?[parts.Length];
         using var reader = new SpillFile.Reader(spillFile, d);
         using var labelStream = new FileStream(labelsPath, FileMode.Open, FileAccess.Read, FileShare.None, bufferSize: 1 << 16);
-        using var writer = new InvertedListsWriter(listsPath, d, sizes);
-        using FieldSpill.Reader? fieldReader = fieldsFile is { } ff ? new FieldSpill.Reader(FieldSpill.PathFor(spillFile), ff.Schema) : null;
-        using FieldsWriter? fieldWriter = fieldsFile is { } f ? new FieldsWriter(f.Path, f.Schema, sizes) : null;
-        var values = new object?[fieldReader is null ? 0 : BlockRows][];
-        long done = 0;
-        int read;
-        while ((read = reader.Read(rows, ids)) > 0)
+        using FieldSpill.Reader? fieldReader = schema is null ? null : new FieldSpill.Reader(FieldSpill.PathFor(spillFile), schema);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            labelStream.ReadExactly(MemoryMarshal.AsBytes(labels.AsSpan(0, read)));
-            fieldReader?.Read(values, read);
-            for (int i = 0; i < read; i++)
+            for (int s = 0; s < parts.Length; s++)
             {
-                writer.Add(labels[i], ids[i], rows.AsSpan(i * d, d));
-                fieldWriter?.Add(labels[i], values[i]);
+                ReadOnlySpan<long> own = sizes.AsSpan(parts[s].FirstCluster, parts[s].Clusters);
+                shardOf.AsSpan(parts[s].FirstCluster, parts[s].Clusters).Fill(s);
+                lists[s] = new InvertedListsWriter(Path.Combine(indexDirectory, parts[s].ListsFile), d, own);
+                fields[s] = schema is null ? null : new FieldsWriter(Path.Combine(indexDirectory, parts[s].FieldsFile!), schema, own);
             }
 
-            done += read;
-            progress?.Report(new BuildProgress("write", bucket, done, n));
-        }
+            var values = new object?[fieldReader is null ? 0 : BlockRows][];
+            long done = 0;
+            int read;
+            while ((read = reader.Read(rows, ids)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                labelStream.ReadExactly(MemoryMarshal.AsBytes(labels.AsSpan(0, read)));
+                fieldReader?.Read(values, read);
+                for (int i = 0; i < read; i++)
+                {
+                    int s = shardOf[labels[i]];
+                    int local = labels[i] - parts[s].FirstCluster;
+                    lists[s].Add(local, ids[i], rows.AsSpan(i * d, d));
+                    fields[s]?.Add(local, values[i]);
+                }
 
-        return (writer.Commit(), fieldWriter?.Commit());
+                done += read;
+                progress?.Report(new BuildProgress("write", bucket, done, n));
+            }
+
+            var written = new ShardManifest[parts.Length];
+            for (int s = 0; s < parts.Length; s++)
+            {
+                long count = 0;
+                foreach (long size in sizes.AsSpan(parts[s].FirstCluster, parts[s].Clusters))
+                {
+                    count += size;
+                }
+
+                ulong listsChecksum = lists[s].Commit();
+                ulong? fieldsChecksum = fields[s]?.Commit();
+                written[s] = parts[s] with
+                {
+                    Count = count,
+                    ListsChecksum = ManifestStore.FormatChecksum(listsChecksum),
+                    FieldsChecksum = fieldsChecksum is ulong f ? ManifestStore.FormatChecksum(f) : null,
+                };
+            }
+
+            return written;
+        }
+        finally
+        {
+            foreach (InvertedListsWriter? writer in lists)
+            {
+                writer?.Dispose();
+            }
+
+            foreach (FieldsWriter? writer in fields)
+            {
+                writer?.Dispose();
+            }
+        }
     }
 }

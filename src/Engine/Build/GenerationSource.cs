@@ -53,12 +53,16 @@ public sealed class GenerationSource : IRecordSource
 
     public IVectorSourceReader OpenReader() => new Reader(this);
 
+    /// <summary>Every non-empty bucket's files to read, shard by shard when it is split.</summary>
+    private static (BucketManifest Entry, int Shard)[] Parts(IndexManifest manifest) =>
+        [.. manifest.Buckets.Where(b => b.Count > 0).SelectMany(b => Enumerable.Range(0, b.ShardCount).Select(s => (b, s)))];
+
     private long CountRows()
     {
         long count = 0;
-        foreach (BucketManifest entry in _manifest.Buckets.Where(b => b.Count > 0))
+        foreach ((BucketManifest entry, int shard) in Parts(_manifest))
         {
-            using BucketIndex bucket = BucketIndex.Open(_indexDirectory, entry, Dimensions, verify: false);
+            using BucketIndex bucket = BucketIndex.Open(_indexDirectory, entry, Dimensions, verify: false, shard: shard);
             InvertedLists lists = bucket.Lists;
             for (int c = 0; c < lists.Clusters; c++)
             {
@@ -85,10 +89,10 @@ public sealed class GenerationSource : IRecordSource
         Build = new BuildManifest("none", 0, 0, 0, 0, 0, DateTimeOffset.UnixEpoch, 0),
     };
 
-    /// <summary>Walks bucket by bucket, cluster by cluster, row by row, then the spill files.</summary>
+    /// <summary>Walks bucket by bucket (shard by shard), cluster by cluster, row by row, then the spill files.</summary>
     private sealed class Reader(GenerationSource source) : IRecordSourceReader
     {
-        private readonly BucketManifest[] _entries = [.. source._manifest.Buckets.Where(b => b.Count > 0)];
+        private readonly (BucketManifest Entry, int Shard)[] _entries = Parts(source._manifest);
         private int _entry;
         private BucketIndex? _bucket;
         private int _cluster;
@@ -107,7 +111,7 @@ public sealed class GenerationSource : IRecordSource
             int count = 0;
             while (count < capacity && _entry < _entries.Length)
             {
-                _bucket ??= BucketIndex.Open(source._indexDirectory, _entries[_entry], d, verify: true, source.Schema);
+                _bucket ??= BucketIndex.Open(source._indexDirectory, _entries[_entry].Entry, d, verify: true, source.Schema, _entries[_entry].Shard);
                 InvertedLists lists = _bucket.Lists;
                 if (_cluster >= lists.Clusters)
                 {

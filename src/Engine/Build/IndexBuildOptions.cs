@@ -53,6 +53,12 @@ public sealed record IndexBuildOptions
     /// <summary>SQ8: fraction of each dimension's training values left outside the quantiser's range at each end.</summary>
     public double QuantizerTrim { get; init; } = ScalarQuantizer.DefaultTrim;
 
+    /// <summary>
+    /// Shards per bucket for a cluster's build (0: <see cref="ShardRule"/> chooses from the index's size and the cluster). The
+    /// in-process build writes unsharded buckets whatever this says.
+    /// </summary>
+    public int Shards { get; init; }
+
     internal int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
 
     internal void Validate()
@@ -72,6 +78,8 @@ public sealed record IndexBuildOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(Iterations, 1, nameof(Iterations));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPointsPerCentroid, 1, nameof(MaxPointsPerCentroid));
         ArgumentOutOfRangeException.ThrowIfLessThan(LshSampleSize, 1, nameof(LshSampleSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(Shards, nameof(Shards));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Shards, ShardRule.MaxShards, nameof(Shards));
         if (!Enum.IsDefined(Storage))
         {
             throw new ArgumentOutOfRangeException(nameof(Storage), Storage, $"storage must be Float32 or Sq8, got {Storage}.");

@@ -46,12 +46,15 @@ public sealed class BucketIndex : IDisposable
 
     /// <summary>
     /// Opens a bucket's files from <paramref name="indexDirectory"/>, checking them against the manifest's checksums. Its fields
-    /// file is opened only with the index's <paramref name="schema"/>.
+    /// file is opened only with the index's <paramref name="schema"/>. Of a bucket split into shards it opens one
+    /// (<paramref name="shard"/>): its clusters, numbered from 0, with the bucket's whole centroid table in <see cref="AllCentroids"/>.
     /// </summary>
-    public static BucketIndex Open(string indexDirectory, BucketManifest entry, int dimensions, bool verify, FieldSchema? schema = null)
+    public static BucketIndex Open(
+        string indexDirectory, BucketManifest entry, int dimensions, bool verify, FieldSchema? schema = null, int shard = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, entry.ShardCount);
         string centroidsPath = Path.Combine(indexDirectory, entry.CentroidsFile!);
-        string listsPath = Path.Combine(indexDirectory, entry.ListsFile!);
         float[] centroids = CentroidsFile.Read(centroidsPath, dimensions, verify, out ulong centroidsChecksum);
         ExpectChecksum(centroidsPath, entry.CentroidsChecksum, centroidsChecksum);
         int clusters = centroids.Length / dimensions;
@@ -62,31 +65,37 @@ public sealed class BucketIndex : IDisposable
                 $"holds {clusters} centroids; the manifest says bucket {entry.Bucket} has {entry.Clusters}.");
         }
 
-        InvertedLists lists = InvertedLists.Open(listsPath, dimensions, clusters, verify);
+        ShardManifest part = entry.Shards is { } shards
+            ? shards[shard]
+            : new ShardManifest(0, clusters, entry.Count, entry.ListsFile!, entry.ListsChecksum!, entry.CodesFile, entry.CodesChecksum,
+                entry.FieldsFile, entry.FieldsChecksum);
+        string what = entry.Shards is null ? $"bucket {entry.Bucket}" : $"shard {shard} of bucket {entry.Bucket}";
+        string listsPath = Path.Combine(indexDirectory, part.ListsFile);
+        InvertedLists lists = InvertedLists.Open(listsPath, dimensions, part.Clusters, verify);
         try
         {
-            ExpectChecksum(listsPath, entry.ListsChecksum, lists.HeaderChecksum);
-            if (lists.Count != entry.Count)
+            ExpectChecksum(listsPath, part.ListsChecksum, lists.HeaderChecksum);
+            if (lists.Count != part.Count)
             {
-                throw new IndexFormatException(listsPath, $"holds {lists.Count} vectors; the manifest says bucket {entry.Bucket} has {entry.Count}.");
+                throw new IndexFormatException(listsPath, $"holds {lists.Count} vectors; the manifest says {what} has {part.Count}.");
             }
 
             QuantizedLists? codes = null;
             BucketFields? fields = null;
             try
             {
-                if (entry.CodesFile is not null)
+                if (part.CodesFile is not null)
                 {
-                    string codesPath = Path.Combine(indexDirectory, entry.CodesFile);
+                    string codesPath = Path.Combine(indexDirectory, part.CodesFile);
                     codes = QuantizedLists.Open(codesPath, lists, verify);
-                    ExpectChecksum(codesPath, entry.CodesChecksum, codes.HeaderChecksum);
+                    ExpectChecksum(codesPath, part.CodesChecksum, codes.HeaderChecksum);
                 }
 
-                if (entry.FieldsFile is not null && schema is not null)
+                if (part.FieldsFile is not null && schema is not null)
                 {
-                    string fieldsPath = Path.Combine(indexDirectory, entry.FieldsFile);
+                    string fieldsPath = Path.Combine(indexDirectory, part.FieldsFile);
                     fields = BucketFields.Open(fieldsPath, schema, lists, verify);
-                    ExpectChecksum(fieldsPath, entry.FieldsChecksum, fields.HeaderChecksum);
+                    ExpectChecksum(fieldsPath, part.FieldsChecksum, fields.HeaderChecksum);
                 }
             }
             catch
@@ -96,7 +105,8 @@ public sealed class BucketIndex : IDisposable
                 throw;
             }
 
-            return new BucketIndex(entry.Bucket, new CentroidScorer(centroids, dimensions), lists, codes, fields);
+            var own = new CentroidScorer(centroids.AsSpan(part.FirstCluster * dimensions, part.Clusters * dimensions), dimensions);
+            return new BucketIndex(entry.Bucket, own, lists, codes, fields) { AllCentroids = centroids, FirstCluster = part.FirstCluster };
         }
         catch
         {
@@ -104,6 +114,12 @@ public sealed class BucketIndex : IDisposable
             throw;
         }
     }
+
+    /// <summary>Every centroid of the bucket (row-major), this shard's and the others': what a coordinator plans with.</summary>
+    public ReadOnlyMemory<float> AllCentroids { get; private init; }
+
+    /// <summary>The bucket's number of this shard's cluster 0 (0 when the bucket is not split).</summary>
+    public int FirstCluster { get; private init; }
 
     /// <summary>
     /// Scans clusters chosen by the caller (<see cref="SharedProbePlanner"/>, maybe on another machine): query

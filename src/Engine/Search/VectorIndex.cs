@@ -58,11 +58,19 @@ public sealed partial class VectorIndex : IDisposable
 
     /// <summary>
     /// Opens the generation the manifest names. With <paramref name="verify"/> every section checksum is checked
-    /// (one read of each file); without it only headers, sizes and offset tables are.
+    /// (one read of each file); without it only headers, sizes and offset tables are. A generation whose buckets are split into
+    /// shards is refused (<see cref="NotSupportedException"/>): a cluster serves it.
     /// </summary>
     public static VectorIndex Open(string directory, bool verify = true)
     {
         IndexManifest manifest = ManifestStore.Read(directory);
+        if (manifest.Buckets.FirstOrDefault(b => b.ShardCount > 1) is { } sharded)
+        {
+            throw new NotSupportedException($"generation {manifest.Generation} in '{directory}' splits bucket {sharded.Bucket} into "
+                + $"{sharded.ShardCount} shards, which only a cluster serves (each shard is its own grain); this engine opens unsharded "
+                + "generations. Build with one shard per bucket to search it in process.");
+        }
+
         var buckets = new BucketIndex?[LshHasher.BucketCount];
         try
         {

@@ -86,7 +86,9 @@ public sealed record LshManifest(float[][] Planes, float[] Thresholds);
 /// <summary>
 /// One bucket's share of the index. A bucket with no vectors has no files (null names). An SQ8 build adds the
 /// codes file (<see cref="Ivf.QuantizedListsFile"/>); a float32 one, and every manifest written before SQ8, has none.
-/// An index with data fields adds each bucket's fields file (<see cref="Fields.FieldsFile"/>).
+/// An index with data fields adds each bucket's fields file (<see cref="Fields.FieldsFile"/>). A bucket split into
+/// <see cref="Shards"/> keeps one centroids file (every cluster: the planner ranks them together) and has no lists, codes or
+/// fields file of its own: each shard has them for its range of clusters. Unsharded manifests omit <see cref="Shards"/>.
 /// </summary>
 public sealed record BucketManifest(
     int Bucket,
@@ -99,15 +101,48 @@ public sealed record BucketManifest(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CodesFile = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CodesChecksum = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FieldsFile = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FieldsChecksum = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ShardManifest[]? Shards = null)
+{
+    /// <summary>How many shards serve the bucket (1 when it is not split).</summary>
+    [JsonIgnore]
+    public int ShardCount => Shards?.Length ?? 1;
+
+    /// <summary>The bucket's files (relative to the index directory): centroids, lists, and codes and fields when it has them.</summary>
+    public string[] FileNames() =>
+        [.. new[] { CentroidsFile, ListsFile, CodesFile, FieldsFile }.OfType<string>(), .. (Shards ?? []).SelectMany(s => s.FileNames())];
+
+    /// <summary>What shard <paramref name="shard"/> serves from: the centroids and its own lists, codes and fields.</summary>
+    public string[] ShardFileNames(int shard) => Shards is { } shards
+        ? [.. new[] { CentroidsFile }.OfType<string>(), .. shards[shard].FileNames()]
+        : FileNames();
+
+    /// <summary>Where each shard's clusters start, and <see cref="Clusters"/> at the end: shard s holds [starts[s], starts[s + 1]).</summary>
+    public int[] ShardStarts() => Shards is { } shards ? [.. shards.Select(s => s.FirstCluster), Clusters] : [0, Clusters];
+}
+
+/// <summary>
+/// One shard of a bucket: the contiguous clusters [<see cref="FirstCluster"/>, + <see cref="Clusters"/>) with their rows,
+/// in files of the same formats as an unsharded bucket's (cluster numbers local to the shard).
+/// </summary>
+public sealed record ShardManifest(
+    int FirstCluster,
+    int Clusters,
+    long Count,
+    string ListsFile,
+    string ListsChecksum,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CodesFile = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CodesChecksum = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FieldsFile = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FieldsChecksum = null)
 {
-    /// <summary>The bucket's files (relative to the index directory): centroids, lists, and codes and fields when it has them.</summary>
-    public string[] FileNames() => [.. new[] { CentroidsFile, ListsFile, CodesFile, FieldsFile }.OfType<string>()];
+    public string[] FileNames() => [.. new[] { ListsFile, CodesFile, FieldsFile }.OfType<string>()];
 }
 
 /// <summary>
 /// How the generation was built, for reproducibility and for a rebuild from the index's own data, which reuses these
-/// settings. <see cref="Storage"/> is omitted from the JSON when Float32, so float32 manifests read (and checksum) as before.
+/// settings. <see cref="Storage"/> is omitted from the JSON when Float32, so float32 manifests read (and checksum) as before;
+/// <see cref="RequestedShards"/> (what the operator asked for; 0 for the rule) when 0.
 /// </summary>
 public sealed record BuildManifest(
     string Source,
@@ -120,7 +155,9 @@ public sealed record BuildManifest(
     double Seconds,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     [property: JsonConverter(typeof(JsonStringEnumConverter<VectorStorage>))]
-    VectorStorage Storage = VectorStorage.Float32)
+    VectorStorage Storage = VectorStorage.Float32,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    int RequestedShards = 0)
 {
     /// <summary>The build options that reproduce this build's settings (a rebuild from the index's own data starts from them).</summary>
     public IndexBuildOptions ToOptions() => new()
@@ -131,6 +168,7 @@ public sealed record BuildManifest(
         MaxPointsPerCentroid = MaxPointsPerCentroid,
         Seed = Seed,
         Storage = Storage,
+        Shards = RequestedShards,
     };
 
     /// <summary>The record of a build that ran with <paramref name="options"/> over <paramref name="source"/>.</summary>
@@ -144,7 +182,8 @@ public sealed record BuildManifest(
             options.Seed,
             DateTimeOffset.UtcNow,
             seconds,
-            options.Storage);
+            options.Storage,
+            options.Shards);
 }
 
 public sealed record SearchDefaults(int LshProbes, int NProbe);

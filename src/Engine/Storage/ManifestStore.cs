@@ -151,12 +151,18 @@ public static class ManifestStore
         for (int b = 0; b < m.Buckets.Length; b++)
         {
             BucketManifest bucket = m.Buckets[b];
+            bool sharded = bucket.Shards is not null;
             if (bucket.Bucket != b || bucket.Count < 0 || bucket.Clusters < 0 || (bucket.Count > 0) != (bucket.Clusters > 0)
-                || (bucket.Count > 0 && (bucket.CentroidsFile is null || bucket.ListsFile is null))
-                || (bucket.CodesFile is not null && bucket.Count == 0)
-                || (bucket.Count > 0 && (bucket.FieldsFile is null) != (m.Schema is null)))
+                || (bucket.Count > 0 && (bucket.CentroidsFile is null || (bucket.ListsFile is null) != sharded))
+                || (bucket.CodesFile is not null && (bucket.Count == 0 || sharded))
+                || (bucket.Count > 0 && !sharded && (bucket.FieldsFile is null) != (m.Schema is null)))
             {
                 Fail($"bucket entry {b} is inconsistent (bucket {bucket.Bucket}, {bucket.Count} vectors, {bucket.Clusters} clusters).");
+            }
+
+            if (bucket.Shards is { } shards && !ShardsTile(bucket, shards, m.Schema is not null))
+            {
+                Fail($"bucket {b}'s {shards.Length} shards do not tile its {bucket.Clusters} clusters and {bucket.Count} vectors.");
             }
         }
 
@@ -198,6 +204,23 @@ public static class ManifestStore
         new(manifest.Dimensions, [.. manifest.Lsh.Planes.SelectMany(p => p)], manifest.Lsh.Thresholds);
 
     public static string FormatChecksum(ulong checksum) => checksum.ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>Whether shards cover the bucket's clusters in order without gaps, and their rows add up to its count.</summary>
+    private static bool ShardsTile(BucketManifest bucket, ShardManifest[] shards, bool hasSchema)
+    {
+        int next = 0;
+        foreach (ShardManifest shard in shards)
+        {
+            if (shard.FirstCluster != next || shard.Clusters < 1 || shard.Count < 0 || (shard.FieldsFile is null) == hasSchema)
+            {
+                return false;
+            }
+
+            next += shard.Clusters;
+        }
+
+        return shards.Length >= 2 && next == bucket.Clusters && shards.Sum(s => s.Count) == bucket.Count;
+    }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

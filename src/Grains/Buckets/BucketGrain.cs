@@ -34,6 +34,7 @@ public sealed partial class BucketGrain(
 
     private string _index = "";
     private int _bucket;
+    private int _shard;
     private int _replica;
 
     /// <summary>This activation's load (files, log, warm-up); every call but a search that may be answered "not ready" waits for it.</summary>
@@ -62,7 +63,7 @@ public sealed partial class BucketGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_index, _bucket, _replica) = GrainKeys.ParseReplica(this.GetPrimaryKeyString());
+        (_index, _bucket, _shard, _replica) = GrainKeys.ParseShard(this.GetPrimaryKeyString());
         _loaded = LoadAsync();
         return Task.CompletedTask;
     }
@@ -249,7 +250,7 @@ public sealed partial class BucketGrain(
     {
         await _loaded;
         return Serving(generation) is { } serving
-            ? new BucketCentroids(generation, Stale: false, serving.Index?.Quantizer.Rows.ToArray() ?? [])
+            ? new BucketCentroids(generation, Stale: false, serving.Index?.AllCentroids.ToArray() ?? [])
             : new BucketCentroids(_current?.Generation ?? 0, Stale: true, []);
     }
 
@@ -292,7 +293,8 @@ public sealed partial class BucketGrain(
             _pending.Latest.Count,
             silo.SiloAddress.ToString(),
             _applied,
-            _replica);
+            _replica,
+            _shard);
     }
 
     public async Task<long> ApplyAsync(BucketMutation mutation, CancellationToken cancellationToken = default)
@@ -321,8 +323,8 @@ public sealed partial class BucketGrain(
             await ReloadAsync(mutation.Previous, cancellationToken);
         }
 
-        SetPending(_pending.With(
-            new PendingBatch(mutation.Sequence, mutation.AffectedIds, mutation.UpsertIds, mutation.UpsertUnitVectors, mutation.UpsertFields)));
+        SetPending(_pending.With(Held(
+            new PendingBatch(mutation.Sequence, mutation.AffectedIds, mutation.UpsertIds, mutation.UpsertUnitVectors, mutation.UpsertFields))));
         _applied = mutation.Sequence;
         return _pending.Latest.Count;
     }
@@ -525,12 +527,13 @@ public sealed partial class BucketGrain(
     private async Task<ServingGeneration> OpenAsync(BucketGeneration generation, CancellationToken cancellationToken)
     {
         BucketManifest files = generation.Files;
-        if (files.Count == 0)
+        if (files.Count == 0 || _shard >= files.ShardCount)
         {
+            // A shard beyond the generation's split holds none of its rows.
             return new ServingGeneration(generation, null, null);
         }
 
-        string[] names = [.. files.FileNames().Select(f => StoreNames.InIndex(_index, f))];
+        string[] names = [.. files.ShardFileNames(_shard).Select(f => StoreNames.InIndex(_index, f))];
         for (int attempt = 1; ; attempt++)
         {
             foreach (string name in names)
@@ -542,7 +545,7 @@ public sealed partial class BucketGrain(
             {
                 BucketIndex index = await Task.Run(
                     () => BucketIndex.Open(
-                        cache.IndexDirectory(_index), files, generation.Dimensions, verify: true, WireFields.ToSchema(generation.Fields)),
+                        cache.IndexDirectory(_index), files, generation.Dimensions, verify: true, WireFields.ToSchema(generation.Fields), _shard),
                     cancellationToken);
                 return new ServingGeneration(generation, index, () => cache.DeleteBucketFiles(names));
             }
@@ -578,7 +581,7 @@ public sealed partial class BucketGrain(
         {
             if (record.Sequence > _applied && record.Sequence <= through)
             {
-                pending = pending.With(PendingBatch.From(record, _bucket));
+                pending = pending.With(Held(PendingBatch.From(record, _bucket)));
                 read++;
             }
         }
@@ -617,7 +620,7 @@ public sealed partial class BucketGrain(
         {
             if (record.Sequence > applied && (through is null || record.Sequence <= through))
             {
-                pending = pending.With(PendingBatch.From(record, _bucket));
+                pending = pending.With(Held(PendingBatch.From(record, _bucket)));
                 applied = record.Sequence;
             }
         }
@@ -660,6 +663,13 @@ public sealed partial class BucketGrain(
             throw;
         }
     }
+
+    /// <summary>
+    /// What this shard keeps of a mutation: the first shard of a bucket holds its pending rows (every query probing the bucket
+    /// scans them exactly, and only the first shard sees every such query); the others hold only the ids it hides.
+    /// </summary>
+    private PendingBatch Held(PendingBatch batch) =>
+        _shard == 0 || batch.UpsertIds.Length == 0 ? batch : batch with { UpsertIds = [], UpsertUnitVectors = [], UpsertFields = null };
 
     private void SetPending(PendingView next)
     {

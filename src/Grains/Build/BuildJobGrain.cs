@@ -119,16 +119,15 @@ public sealed class BuildJobGrain(
                     threads,
                     progress,
                     token,
-                    schema),
+                    schema,
+                    Math.Max(1, request.Shards)),
                 token);
             _status = Status(BuildJobState.Running, "upload", 0, 0);
             if (built.Count > 0)
             {
-                await store.UploadAsync(Path.Combine(work, built.CentroidsFile!), StoreNames.InIndex(request.Index, built.CentroidsFile!), token);
-                await store.UploadAsync(Path.Combine(work, built.ListsFile!), StoreNames.InIndex(request.Index, built.ListsFile!), token);
-                foreach (string extra in new[] { built.CodesFile, built.FieldsFile }.OfType<string>())
+                foreach (string file in built.FileNames())
                 {
-                    await store.UploadAsync(Path.Combine(work, extra), StoreNames.InIndex(request.Index, extra), token);
+                    await store.UploadAsync(Path.Combine(work, file), StoreNames.InIndex(request.Index, file), token);
                 }
             }
 

@@ -3,8 +3,8 @@ using HyperdOrleans.Engine.Storage;
 
 namespace HyperdOrleans.Grains.Build;
 
-/// <summary>What one bucket's build job needs: where its spill is, the build settings, and the rows of the whole index
-/// (which set the bucket's share of clusters).</summary>
+/// <summary>What one bucket's build job needs: where its spill is, the build settings, the rows of the whole index
+/// (which set the bucket's share of clusters), and how many shards to split the bucket into.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BuildJobRequest")]
 public sealed record BuildJobRequest(
     [property: Id(0)] string Index,
@@ -19,7 +19,8 @@ public sealed record BuildJobRequest(
     [property: Id(9)] int Seed,
     [property: Id(10)] long IndexCount,
     [property: Id(11)] IndexStorage Storage = IndexStorage.Float32,
-    [property: Id(12)] DataField[]? Fields = null);
+    [property: Id(12)] DataField[]? Fields = null,
+    [property: Id(13)] int Shards = 1);
 
 /// <summary>A build job's status and, once it succeeded, the bucket's manifest entry for the files it uploaded.</summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BuildJobReport")]

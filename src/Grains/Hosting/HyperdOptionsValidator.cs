@@ -15,6 +15,16 @@ public sealed class HyperdOptionsValidator : IValidateOptions<HyperdOptions>
                 + $"got {options.Replicas}.");
         }
 
+        if (options.Shards is < 0 or > Engine.Build.ShardRule.MaxShards)
+        {
+            failures.Add($"Hyperd:Shards must be between 0 (the rule chooses) and {Engine.Build.ShardRule.MaxShards}, got {options.Shards}.");
+        }
+
+        if (options.MaxRowsPerShard < 1)
+        {
+            failures.Add($"Hyperd:MaxRowsPerShard must be at least 1, got {options.MaxRowsPerShard}.");
+        }
+
         if (options.ReplicaAttemptTimeout <= TimeSpan.Zero)
         {
             failures.Add($"Hyperd:ReplicaAttemptTimeout must be positive, got {options.ReplicaAttemptTimeout}.");

@@ -55,14 +55,15 @@ public sealed partial class IndexGrain
         }
 
         logger.LogInformation(
-            "Index {Index}: moving bucket {Bucket} replica {Replica} from {From} to {To} ({Reason})",
+            "Index {Index}: moving bucket {Bucket} shard {Shard} replica {Replica} from {From} to {To} ({Reason})",
             _name,
             move.Replica.Bucket,
+            move.Replica.Shard,
             move.Replica.Replica,
             move.Replica.Silo,
             move.To,
             move.Reason);
-        await Bucket(move.Replica.Bucket, move.Replica.Replica).MoveToAsync(move.To, cancellationToken);
+        await Bucket(move.Replica.Bucket, move.Replica.Replica, move.Replica.Shard).MoveToAsync(move.To, cancellationToken);
     }
 
     /// <summary>The one move this tick makes, or null when the replicas are spread as well as they can be.</summary>
@@ -77,15 +78,15 @@ public sealed partial class IndexGrain
             }
         }
 
-        bool Free(SiloAddress silo, int bucket) => load[silo.ToString()].Replicas.All(r => r.Bucket != bucket);
+        bool Free(SiloAddress silo, BucketStatus of) => load[silo.ToString()].Replicas.All(r => r.Bucket != of.Bucket || r.Shard != of.Shard);
         IEnumerable<SiloAddress> ByLoad() => load.Values.OrderBy(v => v.Replicas.Count).ThenBy(v => v.Silo).Select(v => v.Silo);
 
         foreach (var silo in load.Values)
         {
-            foreach (var shared in silo.Replicas.GroupBy(r => r.Bucket).Where(g => g.Count() > 1))
+            foreach (var shared in silo.Replicas.GroupBy(r => (r.Bucket, r.Shard)).Where(g => g.Count() > 1))
             {
                 BucketStatus moving = shared.MaxBy(r => r.Replica)!;
-                if (ByLoad().FirstOrDefault(s => Free(s, moving.Bucket)) is { } to)
+                if (ByLoad().FirstOrDefault(s => Free(s, moving)) is { } to)
                 {
                     return new BalanceMove(moving, to, $"replicas {string.Join(", ", shared.Select(r => r.Replica))} share a silo");
                 }
@@ -100,7 +101,7 @@ public sealed partial class IndexGrain
                 break;
             }
 
-            if (fullest.Replicas.FirstOrDefault(r => Free(to, r.Bucket)) is { } moving)
+            if (fullest.Replicas.FirstOrDefault(r => Free(to, r)) is { } moving)
             {
                 return new BalanceMove(moving, to, $"{fullest.Replicas.Count} replicas there, {load[to.ToString()].Replicas.Count} here");
             }

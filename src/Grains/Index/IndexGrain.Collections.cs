@@ -96,9 +96,7 @@ public sealed partial class IndexGrain
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            int replicas = ReplicaCount;
-            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount * replicas)
-                .Select(i => Bucket(i / replicas, i % replicas).DropAsync(cancellationToken)));
+            await Task.WhenAll(Members().Select(m => Bucket(m.Bucket, m.Replica, m.Shard).DropAsync(cancellationToken)));
             await store.DeletePrefixAsync(Storage.StoreNames.IndexPrefix(_name), cancellationToken);
             await state.ClearStateAsync(cancellationToken);
             state.State = new IndexState();

@@ -100,7 +100,8 @@ public sealed partial class IndexGrain
             }
 
             // A replica that cannot prepare opens the files when it commits, or from the manifest when it next activates.
-            await OnEveryReplicaAsync("prepare the new generation", (b, bucket) => bucket.PrepareGenerationAsync(generations[b]));
+            await OnEveryReplicaAsync(
+                "prepare the new generation", (b, bucket) => bucket.PrepareGenerationAsync(generations[b]), [.. built.Select(x => x.ShardCount)]);
 
             run.Phase = "commit";
             await _writeGate.WaitAsync();
@@ -310,6 +311,9 @@ public sealed partial class IndexGrain
         RebuildRun run, int dimensions, long indexCount, IndexBuildOptions settings, DataField[]? fields)
     {
         SiloAddress[] silos = ActiveSilos();
+        run.Shards = settings.Shards > 0 ? settings.Shards
+            : options.Value.Shards > 0 ? options.Value.Shards
+            : ShardRule.Choose(indexCount, silos.Length, ReplicaCount, options.Value.MaxRowsPerShard);
         var jobs = new IBuildJobGrain[LshHasher.BucketCount];
         var placed = new SiloAddress[jobs.Length];
         var attempts = new int[jobs.Length];
@@ -403,7 +407,8 @@ public sealed partial class IndexGrain
             settings.Seed,
             indexCount,
             (IndexStorage)settings.Storage,
-            fields);
+            fields,
+            run.Shards);
         RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
         try
         {
@@ -485,7 +490,8 @@ public sealed partial class IndexGrain
         await BestEffort(Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount * MaxJobAttempts).Select(j =>
             GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, generation, j % LshHasher.BucketCount, j / LshHasher.BucketCount))
                 .CancelAsync())));
-        await BestEffort(OnEveryReplicaAsync("drop the abandoned generation", (_, bucket) => bucket.AbortGenerationAsync(generation)));
+        int[] shards = [.. ServingShards().Select(s => Math.Max(s, run.Shards))];
+        await BestEffort(OnEveryReplicaAsync("drop the abandoned generation", (_, bucket) => bucket.AbortGenerationAsync(generation), shards));
         await BestEffort(store.DeletePrefixAsync(StoreNames.GenerationPrefix(_name, generation)));
     }
 
@@ -537,6 +543,7 @@ public sealed partial class IndexGrain
             Seed = request.Seed ?? s.Seed,
             Iterations = request.Iterations ?? s.Iterations,
             Storage = (VectorStorage?)request.Storage ?? s.Storage,
+            Shards = request.Shards ?? s.Shards,
         };
     }
 

@@ -9,8 +9,9 @@ using Orleans.Runtime.Placement;
 namespace HyperdOrleans.Grains.Index;
 
 /// <summary>
-/// The index grain talks to every replica of every bucket (<see cref="HyperdOptions.Replicas"/>): writes, confirmations and
-/// generation switches go to all of them; a step that needs one answer per bucket takes the first replica that gives it.
+/// The index grain talks to every replica (<see cref="HyperdOptions.Replicas"/>) of every shard of every bucket: writes,
+/// confirmations and generation switches go to all of them; a step that needs one answer per bucket takes the first replica of
+/// the bucket's first shard that gives it (that shard holds the pending rows).
 /// A replica that misses a step is not an error while another replica of its bucket took it: it catches up from the log,
 /// and from the manifest (<see cref="ServingBucketAsync"/>) when it missed a generation.
 /// </summary>
@@ -30,71 +31,88 @@ public sealed partial class IndexGrain
             new BucketGeneration(m.Generation, m.Buckets[bucket], watermark, m.Dimensions, WireFields.ToWire(m.Schema)));
     }
 
-    private IBucketGrain Bucket(int bucket, int replica = 0) => GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(_name, bucket, replica));
+    private IBucketGrain Bucket(int bucket, int replica = 0, int shard = 0) =>
+        GrainFactory.GetGrain<IBucketGrain>(GrainKeys.Bucket(_name, bucket, replica, shard));
 
-    /// <summary>
-    /// Runs <paramref name="call"/> on every replica of every bucket at once and returns, per bucket, the answer of the first
-    /// replica (in replica order) that gave one. A bucket none of whose replicas answered throws the first replica's error.
-    /// </summary>
-    private async Task<T[]> OnEveryReplicaAsync<T>(string step, Func<int, IBucketGrain, Task<T>> call)
+    /// <summary>How many shards each bucket of the serving generation has (1 each before the first build).</summary>
+    private int[] ServingShards() => state.State.Manifest is { } m
+        ? [.. m.Buckets.Select(b => b.ShardCount)]
+        : [.. Enumerable.Repeat(1, LshHasher.BucketCount)];
+
+    /// <summary>Every replica of every shard of every bucket, bucket-major: the grains a step that changes state goes to.</summary>
+    private List<(int Bucket, int Shard, int Replica)> Members(int[]? shards = null)
     {
-        int replicas = ReplicaCount;
-        var calls = new Task<T>[LshHasher.BucketCount, replicas];
+        shards ??= ServingShards();
+        var members = new List<(int, int, int)>();
         for (int b = 0; b < LshHasher.BucketCount; b++)
         {
-            for (int r = 0; r < replicas; r++)
+            for (int s = 0; s < shards[b]; s++)
             {
-                calls[b, r] = call(b, Bucket(b, r));
+                for (int r = 0; r < ReplicaCount; r++)
+                {
+                    members.Add((b, s, r));
+                }
             }
         }
 
+        return members;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="call"/> on every replica of every shard of every bucket at once (<paramref name="shards"/> per bucket, the
+    /// serving generation's by default) and returns, per bucket, the answer of the first replica of its first shard that gave one.
+    /// A shard none of whose replicas answered throws the first replica's error.
+    /// </summary>
+    private async Task<T[]> OnEveryReplicaAsync<T>(string step, Func<int, IBucketGrain, Task<T>> call, int[]? shards = null)
+    {
+        var members = Members(shards);
+        Task<T>[] calls = [.. members.Select(m => call(m.Bucket, Bucket(m.Bucket, m.Replica, m.Shard)))];
         try
         {
-            await Task.WhenAll(calls.Cast<Task<T>>());
+            await Task.WhenAll(calls);
         }
-        catch (Exception) when (replicas > 1)
+        catch (Exception) when (ReplicaCount > 1)
         {
-            // Judged per bucket below: one replica's failure is not the step's.
+            // Judged per shard below: one replica's failure is not the step's.
         }
 
         var answers = new T[LshHasher.BucketCount];
-        for (int b = 0; b < LshHasher.BucketCount; b++)
+        foreach (var shard in members.Select((m, i) => (m, i)).GroupBy(x => (x.m.Bucket, x.m.Shard)))
         {
-            int answered = -1;
-            for (int r = replicas - 1; r >= 0; r--)
+            var answered = shard.Where(x => calls[x.i].IsCompletedSuccessfully).Select(x => x.i).ToList();
+            foreach (var (m, i) in shard.Where(x => !calls[x.i].IsCompletedSuccessfully))
             {
-                if (calls[b, r].IsCompletedSuccessfully)
-                {
-                    answered = r;
-                }
-                else
-                {
-                    logger.LogWarning(calls[b, r].Exception?.InnerException, "Index {Index}: replica {Replica} of bucket {Bucket} failed to {Step}",
-                        _name, r, b, step);
-                }
+                logger.LogWarning(calls[i].Exception?.InnerException, "Index {Index}: replica {Replica} of bucket {Bucket} shard {Shard} failed to {Step}",
+                    _name, m.Replica, m.Bucket, m.Shard, step);
             }
 
-            if (answered < 0)
+            if (answered.Count == 0)
             {
-                ExceptionDispatchInfo.Throw(calls[b, 0].Exception!.InnerException!);
+                ExceptionDispatchInfo.Throw(calls[shard.First().i].Exception!.InnerException!);
             }
 
-            answers[b] = calls[b, answered].Result;
+            if (shard.Key.Shard == 0)
+            {
+                answers[shard.Key.Bucket] = calls[answered[0]].Result;
+            }
         }
 
         return answers;
     }
 
-    private Task OnEveryReplicaAsync(string step, Func<int, IBucketGrain, Task> call) =>
-        OnEveryReplicaAsync(step, async (b, grain) =>
-        {
-            await call(b, grain);
-            return true;
-        });
+    private Task OnEveryReplicaAsync(string step, Func<int, IBucketGrain, Task> call, int[]? shards = null) =>
+        OnEveryReplicaAsync(
+            step,
+            async (b, grain) =>
+            {
+                await call(b, grain);
+                return true;
+            },
+            shards);
 
     /// <summary>
-    /// Asks replica 0 of <paramref name="bucket"/>, and the next ones in turn when one fails: for a step whose answer must come
-    /// from one replica (a rebuild's snapshot of pending rows writes one spill file per bucket).
+    /// Asks replica 0 of <paramref name="bucket"/>'s first shard, and the next ones in turn when one fails: for a step whose answer
+    /// must come from one replica (a rebuild's snapshot of pending rows, which the first shard holds, writes one spill file per bucket).
     /// </summary>
     private async Task<T> OnOneReplicaAsync<T>(int bucket, string step, Func<IBucketGrain, Task<T>> call)
     {
@@ -112,50 +130,52 @@ public sealed partial class IndexGrain
         }
     }
 
-    /// <summary>The status of every replica that answered; a bucket none of whose replicas answered throws.</summary>
+    /// <summary>The status of every replica of every shard that answered; a shard none of whose replicas answered throws.</summary>
     private async Task<BucketStatus[]> BucketStatusesAsync(CancellationToken cancellationToken)
     {
-        int replicas = ReplicaCount;
-        var calls = Enumerable.Range(0, LshHasher.BucketCount * replicas)
-            .Select(i => Bucket(i / replicas, i % replicas).StatusAsync(cancellationToken))
-            .ToArray();
+        var members = Members();
+        Task<BucketStatus>[] calls = [.. members.Select(m => Bucket(m.Bucket, m.Replica, m.Shard).StatusAsync(cancellationToken))];
         try
         {
             await Task.WhenAll(calls);
         }
-        catch (Exception) when (replicas > 1)
+        catch (Exception) when (ReplicaCount > 1)
         {
-            // Judged per bucket below.
+            // Judged per shard below.
         }
 
-        for (int b = 0; b < LshHasher.BucketCount; b++)
+        foreach (var shard in members.Select((m, i) => (m, i)).GroupBy(x => (x.m.Bucket, x.m.Shard)))
         {
-            if (!Enumerable.Range(b * replicas, replicas).Any(i => calls[i].IsCompletedSuccessfully))
+            if (!shard.Any(x => calls[x.i].IsCompletedSuccessfully))
             {
-                ExceptionDispatchInfo.Throw(calls[b * replicas].Exception!.InnerException!);
+                ExceptionDispatchInfo.Throw(calls[shard.First().i].Exception!.InnerException!);
             }
         }
 
         return [.. calls.Where(c => c.IsCompletedSuccessfully).Select(c => c.Result)];
     }
 
-    /// <summary>Where each replica of each bucket runs; empty for one that did not answer within the attempt timeout.</summary>
+    /// <summary>
+    /// Where each replica of each bucket runs, shard by shard (shard 0's replicas, then shard 1's, ...); empty for one that did not
+    /// answer within the attempt timeout.
+    /// </summary>
     private async Task<string[][]> ReplicaSilosAsync(CancellationToken cancellationToken)
     {
-        int replicas = ReplicaCount;
+        var members = Members();
         TimeSpan timeout = options.Value.ReplicaAttemptTimeout;
-        string[] silos = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount * replicas).Select(async i =>
+        string[] silos = await Task.WhenAll(members.Select(async m =>
         {
             try
             {
-                return (await Bucket(i / replicas, i % replicas).StatusAsync(cancellationToken).WaitAsync(timeout, cancellationToken)).Silo;
+                return (await Bucket(m.Bucket, m.Replica, m.Shard).StatusAsync(cancellationToken).WaitAsync(timeout, cancellationToken)).Silo;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 return "";
             }
         }));
-        return [.. silos.Chunk(replicas)];
+        return [.. Enumerable.Range(0, LshHasher.BucketCount).Select(b => members.Select((m, i) => (m, i)).Where(x => x.m.Bucket == b)
+            .Select(x => silos[x.i]).ToArray())];
     }
 
     private async Task<long> CountPendingAsync(CancellationToken cancellationToken) =>

@@ -39,9 +39,7 @@ public sealed partial class IndexGrain
                     }
 
                     long acknowledged = log.LastSequence;
-                    int replicas = ReplicaCount;
-                    await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount * replicas)
-                        .Select(i => ConfirmAsync(i / replicas, i % replicas, acknowledged)));
+                    await Task.WhenAll(Members().Select(m => ConfirmAsync(m.Bucket, m.Shard, m.Replica, acknowledged)));
                     return;
                 }
                 catch (Exception e) when (e is not Log.LogIntegrityException)
@@ -66,11 +64,11 @@ public sealed partial class IndexGrain
         }
     }
 
-    private async Task ConfirmAsync(int bucket, int replica, long acknowledged)
+    private async Task ConfirmAsync(int bucket, int shard, int replica, long acknowledged)
     {
         try
         {
-            await Bucket(bucket, replica).ConfirmAsync(acknowledged);
+            await Bucket(bucket, replica, shard).ConfirmAsync(acknowledged);
         }
         catch (Exception e) when (e is not Log.LogIntegrityException)
         {

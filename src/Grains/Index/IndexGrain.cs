@@ -1,5 +1,6 @@
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine;
+using HyperdOrleans.Engine.Build;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Storage;
 using HyperdOrleans.Grains.Buckets;
@@ -127,6 +128,14 @@ public sealed partial class IndexGrain(
                 $"give index '{_name}' one build source: SourcePath (a file on the silo's disk) or SourceObject (an object under "
                     + $"'{Security.ImportObjectPolicy.Prefix}' in the cluster's file store), not both.",
                 nameof(request));
+        }
+
+        if (request.Shards is < 0 or > ShardRule.MaxShards)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(request),
+                request.Shards,
+                $"shards per bucket must be between 0 (the cluster's rule chooses) and {ShardRule.MaxShards}, got {request.Shards}.");
         }
 
         bool fromFile = request.SourcePath is not null || request.SourceObject is not null;
@@ -305,9 +314,7 @@ public sealed partial class IndexGrain(
     /// </summary>
     private async Task ApplyToBucketsAsync(LogRecord record, long previous, int ids)
     {
-        int replicas = ReplicaCount;
-        long[] counts = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount * replicas)
-            .Select(i => ApplyToBucketAsync(record, previous, i / replicas, i % replicas)));
+        long[] counts = await Task.WhenAll(Members().Select(m => ApplyToBucketAsync(record, previous, m.Bucket, m.Shard, m.Replica)));
         long held = counts.Max();
         _pendingOperations = held >= 0 ? held : _pendingOperations + ids;
     }
@@ -390,9 +397,15 @@ public sealed partial class IndexGrain(
     /// Hands a logged record to one bucket. The record is durable already, so a bucket that cannot take it now (its silo went
     /// away) is not an error: its next activation, or its next apply, reads it from the log.
     /// </summary>
-    private async Task<long> ApplyToBucketAsync(LogRecord record, long previous, int bucket, int replica)
+    private async Task<long> ApplyToBucketAsync(LogRecord record, long previous, int bucket, int shard, int replica)
     {
         PendingBatch batch = PendingBatch.From(record, bucket);
+        if (shard > 0)
+        {
+            // Rows go to the bucket's first shard only (it holds the pending rows); the others need the ids to hide.
+            batch = batch with { UpsertIds = [], UpsertUnitVectors = [], UpsertFields = null };
+        }
+
         var mutation = new BucketMutation(
             record.Sequence,
             batch.AffectedIds,
@@ -408,7 +421,7 @@ public sealed partial class IndexGrain(
         {
             try
             {
-                Task<long> apply = Bucket(bucket, replica).ApplyAsync(mutation);
+                Task<long> apply = Bucket(bucket, replica, shard).ApplyAsync(mutation);
                 return replicated ? await apply.WaitAsync(options.Value.ReplicaAttemptTimeout) : await apply;
             }
             catch (Exception e) when (e is not LogIntegrityException)

@@ -23,7 +23,7 @@ internal static class IndexViews
             m.Dimensions,
             m.Generation,
             m.Count,
-            [.. m.Buckets.Select(b => new BucketSummary(b.Bucket, b.Count, b.Clusters))],
+            [.. m.Buckets.Select(b => new BucketSummary(b.Bucket, b.Count, b.Clusters, Shards: b.ShardCount))],
             rebuild,
             lastRebuild,
             pendingOperations,

@@ -19,6 +19,9 @@ internal sealed class RebuildRun(long generation, DateTimeOffset startedUtc)
 
     public BuildJobStatus[] Jobs { get; set; } = [];
 
+    /// <summary>Shards per bucket the jobs split the new generation into (known once they start).</summary>
+    public int Shards { get; set; } = 1;
+
     public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void ReportPartition(long done, long total)

@@ -2,6 +2,7 @@ using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Lsh;
 using HyperdOrleans.Engine.Search;
+using HyperdOrleans.Engine.Storage;
 using HyperdOrleans.Grains.Buckets;
 
 namespace HyperdOrleans.Grains.Search;
@@ -13,10 +14,19 @@ namespace HyperdOrleans.Grains.Search;
 /// A filtered search either probes (the buckets score only the matching rows of their assigned clusters) or, when the
 /// filter keeps few rows, asks every bucket to scan all its matching rows for every query (<see cref="ScanMatchesAsync"/>).
 /// With <see cref="FieldsRequest.Include"/> it keeps the field values the buckets return with their hits. Each bucket's call goes
-/// to one of its replicas through the coordinator's <see cref="ReplicaRouter"/>. One per search.
+/// to one of its replicas through the coordinator's <see cref="ReplicaRouter"/>. A bucket split into shards gets one call per
+/// shard its planned clusters fall in, carrying only those (query, cluster) pairs (<see cref="ShardSplit"/>); its first shard
+/// also sees every query that probes the bucket, for the pending rows it holds. One per search.
 /// </summary>
-internal sealed class BucketGrainsExecutor(ReplicaRouter replicas, string index, long generation, FieldsRequest? fields = null) : ISearchExecutor
+internal sealed class BucketGrainsExecutor(ReplicaRouter replicas, string index, IndexManifest manifest, FieldsRequest? fields = null) : ISearchExecutor
 {
+    private readonly long generation = manifest.Generation;
+    private readonly int[][] _starts = [.. manifest.Buckets.Select(b => b.ShardStarts())];
+
+    /// <summary>Every shard of every bucket of the generation, bucket-major.</summary>
+    private IEnumerable<(int Bucket, int Shard)> AllShards() =>
+        Enumerable.Range(0, LshHasher.BucketCount).SelectMany(b => Enumerable.Range(0, _starts[b].Length - 1).Select(s => (b, s)));
+
     /// <summary>The field values of every hit the buckets returned (when asked for), by id.</summary>
     public Dictionary<long, object?[]> HitFields { get; } = [];
 
@@ -24,12 +34,13 @@ internal sealed class BucketGrainsExecutor(ReplicaRouter replicas, string index,
     public async Task<double> SelectivityAsync(CancellationToken cancellationToken)
     {
         FieldsRequest asked = fields ?? throw new InvalidOperationException("a search without a filter has no selectivity.");
-        BucketMatchCount[] counts = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => replicas.CallAsync(
+        BucketMatchCount[] counts = await Task.WhenAll(AllShards().Select(x => replicas.CallAsync(
             index,
-            b,
+            x.Bucket,
             (bucket, _, ct) => bucket.CountMatchesAsync(generation, asked.Filter!, asked.Schema!, ct),
             c => c.Stale && c.Generation < generation ? ReplicaVerdict.Behind : ReplicaVerdict.Answer,
-            cancellationToken)));
+            cancellationToken,
+            x.Shard)));
         if (counts.FirstOrDefault(c => c.Stale) is { } stale)
         {
             throw new GenerationChangedException(generation, stale.Generation);
@@ -50,7 +61,7 @@ internal sealed class BucketGrainsExecutor(ReplicaRouter replicas, string index,
             generation, batch.Dimensions, batch.Unit, k, SearchParameters.DefaultRerank, new int[batch.Count + 1], [], fields?.Filter, fields?.Schema,
             fields?.Include ?? false,
             ExactMatches: true);
-        var calls = Enumerable.Range(0, LshHasher.BucketCount).Select(b => (members, Search(b, request, cancellationToken))).ToList();
+        var calls = AllShards().Select(x => (members, Search(x.Bucket, x.Shard, request, cancellationToken))).ToList();
         await MergeAsync(calls, heaps);
     }
 
@@ -65,26 +76,30 @@ internal sealed class BucketGrainsExecutor(ReplicaRouter replicas, string index,
                 continue;
             }
 
-            // The plan lives in the caller's scratch: the request carries copies.
-            int[] members = plan.Queries(b).ToArray();
-            var request = new BucketSearchRequest(
-                generation,
-                pass.Dimensions,
-                Gather(pass.UnitQueries, members, pass.Dimensions),
-                pass.K,
-                pass.Rerank,
-                plan.Offsets(b).ToArray(),
-                plan.Clusters(b).ToArray(),
-                fields?.Filter,
-                fields?.Schema,
-                IncludeFields: fields?.Include ?? false);
-            calls.Add((members, Search(b, request, cancellationToken)));
+            // The plan lives in the caller's scratch: the requests carry copies.
+            int[] queries = plan.Queries(b).ToArray();
+            foreach (ShardPart part in ShardSplit.Split(plan.Offsets(b), plan.Clusters(b), _starts[b], everyQueryToFirst: true))
+            {
+                int[] members = [.. part.Rows.Select(i => queries[i])];
+                var request = new BucketSearchRequest(
+                    generation,
+                    pass.Dimensions,
+                    Gather(pass.UnitQueries, members, pass.Dimensions),
+                    pass.K,
+                    pass.Rerank,
+                    part.Offsets,
+                    part.Clusters,
+                    fields?.Filter,
+                    fields?.Schema,
+                    IncludeFields: fields?.Include ?? false);
+                calls.Add((members, Search(b, part.Shard, request, cancellationToken)));
+            }
         }
 
         await MergeAsync(calls, pass.Heaps);
     }
 
-    private Task<BucketSearchResult> Search(int bucket, BucketSearchRequest request, CancellationToken cancellationToken) =>
+    private Task<BucketSearchResult> Search(int bucket, int shard, BucketSearchRequest request, CancellationToken cancellationToken) =>
         replicas.CallAsync(
             index,
             bucket,
@@ -92,7 +107,8 @@ internal sealed class BucketGrainsExecutor(ReplicaRouter replicas, string index,
             r => r.NotReady ? ReplicaVerdict.NotReady
                 : r.Stale && r.Generation < generation ? ReplicaVerdict.Behind
                 : ReplicaVerdict.Answer,
-            cancellationToken);
+            cancellationToken,
+            shard);
 
     private async Task MergeAsync(List<(int[] Members, Task<BucketSearchResult> Call)> calls, TopK[] heaps)
     {

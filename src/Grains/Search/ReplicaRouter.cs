@@ -6,22 +6,31 @@ using HyperdOrleans.Grains.Buckets;
 namespace HyperdOrleans.Grains.Search;
 
 /// <summary>
-/// Sends a coordinator's call for one bucket to one of its replicas and fails over: the first replica asked turns round robin
+/// Sends a coordinator's call for one bucket (or one shard of it) to one of its replicas and fails over: the first replica asked turns round robin
 /// per bucket; a call that fails (anything but the contract's <see cref="ArgumentException"/> and <see cref="KeyNotFoundException"/>),
 /// outlasts the attempt timeout, answers "not ready" or from an older generation goes to the next replica; a call slower than the
 /// bucket's recent p99 is hedged (the same request to the next replica, the first answer wins, the other is cancelled). When no
 /// replica is ready, it waits for the first one asked. With one replica it is a plain call that waits until ready, as before
 /// replicas. One per coordinator activation; thread-safe.
 /// </summary>
-public sealed class ReplicaRouter(Func<string, int, int, IBucketGrain> replica, int replicas, TimeSpan attemptTimeout)
+public sealed class ReplicaRouter(Func<string, int, int, int, IBucketGrain> replica, int replicas, TimeSpan attemptTimeout)
 {
-    /// <summary>The router of a silo's coordinators: replica r of bucket b of an index is the grain <see cref="GrainKeys.Bucket"/> names.</summary>
+    /// <summary>
+    /// The router of a silo's coordinators: replica r of shard s of bucket b of an index is the grain <see cref="GrainKeys.Bucket"/>
+    /// names.
+    /// </summary>
     public ReplicaRouter(IGrainFactory grains, int replicas, TimeSpan attemptTimeout)
-        : this((index, bucket, r) => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, bucket, r)), replicas, attemptTimeout)
+        : this((index, bucket, shard, r) => grains.GetGrain<IBucketGrain>(GrainKeys.Bucket(index, bucket, r, shard)), replicas, attemptTimeout)
     {
     }
 
-    private readonly ConcurrentDictionary<(string Index, int Bucket), ReplicaLatency> _latency = new();
+    /// <summary>A router over unsharded buckets: replica r of bucket b is what <paramref name="replica"/> gives.</summary>
+    public ReplicaRouter(Func<string, int, int, IBucketGrain> replica, int replicas, TimeSpan attemptTimeout)
+        : this((index, bucket, _, r) => replica(index, bucket, r), replicas, attemptTimeout)
+    {
+    }
+
+    private readonly ConcurrentDictionary<(string Index, int Bucket, int Shard), ReplicaLatency> _latency = new();
 
     public int Replicas => replicas;
 
@@ -32,14 +41,15 @@ public sealed class ReplicaRouter(Func<string, int, int, IBucketGrain> replica, 
         int bucket,
         Func<IBucketGrain, bool, CancellationToken, Task<T>> call,
         Func<T, ReplicaVerdict> judge,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int shard = 0)
     {
         if (replicas == 1)
         {
-            return await call(Grain(index, bucket, 0), true, cancellationToken);
+            return await call(replica(index, bucket, shard, 0), true, cancellationToken);
         }
 
-        ReplicaLatency latency = _latency.GetOrAdd((index, bucket), _ => new ReplicaLatency());
+        ReplicaLatency latency = _latency.GetOrAdd((index, bucket, shard), _ => new ReplicaLatency());
         int first = latency.NextFirst(replicas);
         var running = new List<Attempt<T>>();
         var notReady = new List<int>();
@@ -126,7 +136,7 @@ public sealed class ReplicaRouter(Func<string, int, int, IBucketGrain> replica, 
         if (notReady.Count > 0)
         {
             // Every replica is loading or unusable: the first one that loads answers.
-            return await call(Grain(index, bucket, notReady[0]), true, cancellationToken);
+            return await call(replica(index, bucket, shard, notReady[0]), true, cancellationToken);
         }
 
         if (behind.Held)
@@ -138,7 +148,7 @@ public sealed class ReplicaRouter(Func<string, int, int, IBucketGrain> replica, 
         {
             // No replica refused, one or more were only slower than the attempt timeout (a busy silo, one taking over): the first
             // of them is waited for within the caller's own deadline rather than the search failing.
-            return await call(Grain(index, bucket, slow[0]), true, cancellationToken);
+            return await call(replica(index, bucket, shard, slow[0]), true, cancellationToken);
         }
 
         ExceptionDispatchInfo.Throw(failure!);
@@ -149,12 +159,10 @@ public sealed class ReplicaRouter(Func<string, int, int, IBucketGrain> replica, 
             int r = (first + launched++) % replicas;
             var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(attemptTimeout);
-            Task<T> task = call(Grain(index, bucket, r), false, deadline.Token).WaitAsync(attemptTimeout, cancellationToken);
+            Task<T> task = call(replica(index, bucket, shard, r), false, deadline.Token).WaitAsync(attemptTimeout, cancellationToken);
             return new Attempt<T>(r, task, deadline, Stopwatch.GetTimestamp());
         }
     }
-
-    private IBucketGrain Grain(string index, int bucket, int r) => replica(index, bucket, r);
 
     private sealed record Attempt<T>(int Replica, Task<T> Call, CancellationTokenSource Deadline, long Started) : IDisposable
     {

@@ -30,12 +30,15 @@ public sealed partial class SearchCoordinatorGrain
         {
             BucketReadRequest asked = ForBuckets(index, route.Manifest, request);
             long generation = route.Generation;
-            BucketRows[] answers = await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => Replicas.CallAsync(
+            // Every shard of every bucket: a row's bucket follows from its vector, its shard from the clusters (pending rows: shard 0).
+            var shards = route.Manifest.Buckets.SelectMany(b => Enumerable.Range(0, b.ShardCount).Select(s => (b.Bucket, Shard: s)));
+            BucketRows[] answers = await Task.WhenAll(shards.Select(x => Replicas.CallAsync(
                 index,
-                b,
+                x.Bucket,
                 (bucket, _, ct) => bucket.ReadRowsAsync(asked, ct),
                 a => a.Stale && a.Generation < generation ? ReplicaVerdict.Behind : ReplicaVerdict.Answer,
-                cancellationToken)));
+                cancellationToken,
+                x.Shard)));
             if (answers.Any(a => a.Stale || a.Generation != route.Generation))
             {
                 if (attempt == MaxRouteRefreshes)

@@ -103,7 +103,7 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
         }
 
         var results = new Neighbor[batch.Count][];
-        var executor = new BucketGrainsExecutor(Replicas, index, info.Generation, fields);
+        var executor = new BucketGrainsExecutor(Replicas, index, route.Manifest, fields);
         long pairsPerPass = options.Value.MaxPairsPerFanOut;
         bool exact = false;
         if (fields?.Filter is not null)

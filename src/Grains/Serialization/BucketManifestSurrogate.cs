@@ -38,6 +38,9 @@ public struct BucketManifestSurrogate
 
     [Id(10)]
     public string? FieldsChecksum;
+
+    [Id(11)]
+    public ShardManifest[]? Shards;
 }
 
 [RegisterConverter]
@@ -45,7 +48,7 @@ public sealed class BucketManifestSurrogateConverter : IConverter<BucketManifest
 {
     public BucketManifest ConvertFromSurrogate(in BucketManifestSurrogate s) =>
         new(s.Bucket, s.Count, s.Clusters, s.CentroidsFile, s.CentroidsChecksum, s.ListsFile, s.ListsChecksum, s.CodesFile, s.CodesChecksum,
-            s.FieldsFile, s.FieldsChecksum);
+            s.FieldsFile, s.FieldsChecksum, s.Shards);
 
     public BucketManifestSurrogate ConvertToSurrogate(in BucketManifest m) => new()
     {
@@ -60,5 +63,6 @@ public sealed class BucketManifestSurrogateConverter : IConverter<BucketManifest
         CodesChecksum = m.CodesChecksum,
         FieldsFile = m.FieldsFile,
         FieldsChecksum = m.FieldsChecksum,
+        Shards = m.Shards,
     };
 }
