@@ -52,7 +52,10 @@ public enum BuildJobState
     Failed,
 }
 
-/// <summary>One bucket's build job of a running rebuild, as a client sees it: where it runs and how far it got.</summary>
+/// <summary>
+/// One build job of a running rebuild, as a client sees it: where it runs and how far it got. A bucket split into shards has a
+/// training job (<see cref="Shard"/> null) and then one job per shard.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("hyperd.BuildJobStatus")]
 public sealed record BuildJobStatus(
     [property: Id(0)] int Bucket,
@@ -61,4 +64,5 @@ public sealed record BuildJobStatus(
     [property: Id(3)] long Done,
     [property: Id(4)] long Total,
     [property: Id(5)] string Silo,
-    [property: Id(6)] string? Error);
+    [property: Id(6)] string? Error,
+    [property: Id(7)] int? Shard = null);

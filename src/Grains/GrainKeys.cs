@@ -21,11 +21,20 @@ public static class GrainKeys
         return replica == 0 ? key : $"{key}{ReplicaMark}{replica.ToString(CultureInfo.InvariantCulture)}";
     }
 
-    /// <summary>A build job's key; a job run again after its silo was lost (<paramref name="attempt"/> ≥ 1) is a new grain.</summary>
-    public static string BuildJob(string index, long generation, int bucket, int attempt = 0) => attempt == 0
-        ? $"{index}/{generation.ToString(CultureInfo.InvariantCulture)}/{bucket.ToString(CultureInfo.InvariantCulture)}"
-        : $"{index}/{generation.ToString(CultureInfo.InvariantCulture)}/{bucket.ToString(CultureInfo.InvariantCulture)}"
-            + $"{ReplicaMark}{attempt.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>
+    /// A build job's key (<c>index/generation/bucket</c>, a shard's job <c>index/generation/bucket.shard</c>); a job run again after
+    /// its silo was lost (<paramref name="attempt"/> ≥ 1) is a new grain.
+    /// </summary>
+    public static string BuildJob(string index, long generation, int bucket, int attempt = 0, int shard = -1)
+    {
+        string key = $"{index}/{generation.ToString(CultureInfo.InvariantCulture)}/{bucket.ToString(CultureInfo.InvariantCulture)}";
+        if (shard >= 0)
+        {
+            key += $"{ShardMark}{shard.ToString(CultureInfo.InvariantCulture)}";
+        }
+
+        return attempt == 0 ? key : $"{key}{ReplicaMark}{attempt.ToString(CultureInfo.InvariantCulture)}";
+    }
 
     public static (string Index, int Bucket) ParseBucket(string key)
     {
@@ -51,7 +60,9 @@ public static class GrainKeys
         int dot = bucketPart.IndexOf(ShardMark);
         return dot < 0
             ? (key[..slash], int.Parse(bucketPart, CultureInfo.InvariantCulture), 0, replica)
-            : (key[..slash], int.Parse(bucketPart[..dot], CultureInfo.InvariantCulture), int.Parse(bucketPart[(dot + 1)..], CultureInfo.InvariantCulture),
+            : (key[..slash],
+                int.Parse(bucketPart[..dot], CultureInfo.InvariantCulture),
+                int.Parse(bucketPart[(dot + 1)..], CultureInfo.InvariantCulture),
                 replica);
     }
 

@@ -90,6 +90,11 @@ public sealed class ShardTests : IAsyncLifetime
         }
 
         Assert.Equal(3, status.Buckets.SelectMany(b => b.ReplicaSilos!).Distinct().Count());
+
+        // The build ran a training job per bucket, then a job per shard, spread over every silo.
+        int buckets = status.Buckets.Count(b => b.Count > 0);
+        Assert.Equal(LshHasher.BucketCount + (2 * buckets), status.LastRebuild!.JobSilos.Length);
+        Assert.Equal(3, status.LastRebuild.JobSilos.Distinct().Count());
         IndexStatus rebuilt = await Within.Phase("rebuild", Client.BuildAsync("spread", new BuildRequest()));
         Assert.All(rebuilt.Buckets.Where(b => b.Count > 0), b => Assert.Equal(2, b.Shards));
 

@@ -30,11 +30,14 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _hyperd.DisposeAsync();
 
-    [Fact]
-    public async Task ASiloStoppedMidRebuild_ItsLostJobsRunAgainOnOtherSilos_AndTheRebuildFinishes()
+    /// <param name="shards">With 2, the jobs at the gate are the buckets' training jobs; each bucket's shard jobs follow its training.</param>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task ASiloStoppedMidRebuild_ItsLostJobsRunAgainOnOtherSilos_AndTheRebuildFinishes(int shards)
     {
-        const string index = "silo-stop";
-        IndexStatus first = await _hyperd.BuildAsync(index, _data);
+        string index = $"silo-stop-{shards}";
+        IndexStatus first = await Within.Phase("first build", _hyperd.Client.BuildAsync(index, new BuildRequest(_data.Path, Shards: shards)));
         QueryResult before = await _hyperd.Client.SearchAsync(index, _data.Query(1), 10);
 
         _hyperd.Gate.Close();
@@ -67,6 +70,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(generation, after.Generation);
             Assert.Equal(10, after.Results[0].Count);
             Assert.Equal(_data.Count, done.Count);
+            Assert.All(done.Buckets.Where(b => b.Count > 0), b => Assert.Equal(shards, b.Shards));
         }
         finally
         {

@@ -76,6 +76,37 @@ public sealed class ShardTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(VectorStorage.Float32)]
+    [InlineData(VectorStorage.Sq8)]
+    public void ShardsWrittenOneJobEachFromTheTrainingEqualTheShardsOfOneWholeBuild(VectorStorage storage)
+    {
+        string spill = WriteSpill();
+        var options = new IndexBuildOptions { Clusters = 30, ClustersPerSqrtN = 0, MinPointsPerCluster = 20, Seed = 3, Storage = storage };
+        BucketManifest whole = BucketBuilder.Build(0, spill, Rows, D, _folder.File("one-job"), "g1", options, threads: 1, shards: 3);
+
+        string trainDirectory = _folder.File("train");
+        BucketTraining trained = BucketBuilder.Train(0, spill, Rows, D, trainDirectory, "g1", options, threads: 1, shards: 3);
+        ShardManifest[] parts = new ShardManifest[trained.ShardCount];
+        for (int s = parts.Length - 1; s >= 0; s--)
+        {
+            // Each shard job in its own directory, given only the training's files, as on another silo.
+            string job = _folder.File($"shard-{s}");
+            Directory.CreateDirectory(Path.Combine(job, "g1"));
+            File.Copy(Path.Combine(trainDirectory, trained.CentroidsFile!), Path.Combine(job, trained.CentroidsFile!));
+            File.Copy(Path.Combine(trainDirectory, trained.LabelsFile!), Path.Combine(job, trained.LabelsFile!));
+            parts[s] = Assert.Single(BucketBuilder.WriteShards(trained, [s], spill, Path.Combine(job, trained.LabelsFile!), job, D, schema: null));
+        }
+
+        BucketManifest assembled = BucketBuilder.Assemble(trained, parts);
+        Assert.Equal(whole.CentroidsChecksum, assembled.CentroidsChecksum);
+        Assert.Equal(
+            whole.Shards!.Select(p => (p.FirstCluster, p.Clusters, p.Count, p.ListsChecksum, p.CodesChecksum)),
+            assembled.Shards!.Select(p => (p.FirstCluster, p.Clusters, p.Count, p.ListsChecksum, p.CodesChecksum)));
+        Assert.Equal(storage == VectorStorage.Sq8, assembled.Shards!.All(p => p.CodesFile is not null));
+        Assert.Throws<InvalidOperationException>(() => BucketBuilder.Assemble(trained, parts[..2]));
+    }
+
     [Fact]
     public void ASplitGivesEachShardOnlyItsPairsInLocalNumbers_AndTheFirstEveryQueryWhenAsked()
     {

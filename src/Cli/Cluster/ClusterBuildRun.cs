@@ -153,10 +153,8 @@ internal static class ClusterBuildRun
             double within = job.Total > 0 ? (double)job.Done / job.Total : 0;
             double fraction = job.State == BuildJobState.Succeeded ? 1 : step < 0 ? 0 : (step + within) / BucketSteps.Length;
             string phase = job.State == BuildJobState.Succeeded ? "done" : job.Phase;
-            state.Set(
-                $"bucket {job.Bucket}",
-                spread ? $"bucket {job.Bucket} {phase} on {ShortSilo(job.Silo)}" : $"bucket {job.Bucket} {phase}",
-                fraction);
+            string name = job.Shard is { } shard ? $"bucket {job.Bucket} shard {shard}" : $"bucket {job.Bucket}";
+            state.Set(name, spread ? $"{name} {phase} on {ShortSilo(job.Silo)}" : $"{name} {phase}", fraction);
         }
     }
 

@@ -40,7 +40,8 @@ internal static class ClusterStatusReport
             foreach (BuildJobStatus job in rebuild.Jobs)
             {
                 string progress = job.Total > 0 ? $" {100.0 * job.Done / job.Total:F0}%" : string.Empty;
-                context.Ui.WriteLine($"  bucket {job.Bucket}: {job.State.ToString().ToLowerInvariant()}, {job.Phase}{progress} on "
+                string name = job.Shard is { } shard ? $"bucket {job.Bucket} shard {shard}" : $"bucket {job.Bucket}";
+                context.Ui.WriteLine($"  {name}: {job.State.ToString().ToLowerInvariant()}, {job.Phase}{progress} on "
                     + $"{ClusterBuildRun.ShortSilo(job.Silo)}");
             }
         }

@@ -37,11 +37,54 @@ public static class BucketBuilder
         FieldSchema? schema = null,
         int shards = 1)
     {
+        BucketTraining trained = Train(
+            bucket, spillFile, indexCount, dimensions, indexDirectory, generationFolder, options, threads, progress, cancellationToken, shards);
+        try
+        {
+            if (trained.Rows == 0)
+            {
+                return Assemble(trained, []);
+            }
+
+            // One pass over the spill writes every shard's files.
+            ShardManifest[] parts = WriteShards(
+                trained, [.. Enumerable.Range(0, trained.ShardCount)], spillFile, Path.Combine(indexDirectory, trained.LabelsFile!), indexDirectory,
+                dimensions, schema, progress, cancellationToken);
+            return Assemble(trained, parts);
+        }
+        finally
+        {
+            if (trained.LabelsFile is { } labels)
+            {
+                File.Delete(Path.Combine(indexDirectory, labels));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A build's first phase for one bucket: samples, trains the centroids (and the SQ8 quantiser), assigns every row to its
+    /// nearest centroid and splits the clusters into shards. Writes the centroids file and the labels file (one int per spill
+    /// row, in spill order) under <paramref name="generationFolder"/>; the shards' files are written from them by
+    /// <see cref="WriteShards"/>, in this job or in one job per shard.
+    /// </summary>
+    public static BucketTraining Train(
+        int bucket,
+        string spillFile,
+        long indexCount,
+        int dimensions,
+        string indexDirectory,
+        string generationFolder,
+        IndexBuildOptions options,
+        int threads,
+        IProgress<BuildProgress>? progress = null,
+        CancellationToken cancellationToken = default,
+        int shards = 1)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         long n = SpillFile.CountRows(spillFile, dimensions);
         if (n == 0)
         {
-            return new BucketManifest(bucket, 0, 0, null, null, null, null);
+            return new BucketTraining(bucket, 0, 0, null, null, null, [], [0, 0], null, null);
         }
 
         int k = options.ClustersFor(n, indexCount);
@@ -55,49 +98,94 @@ public static class BucketBuilder
         sample = [];
         progress?.Report(new BuildProgress("train", bucket, 1, 1));
 
-        string folder = Path.Combine(indexDirectory, generationFolder);
-        Directory.CreateDirectory(folder);
+        Directory.CreateDirectory(Path.Combine(indexDirectory, generationFolder));
         string centroidsName = Path.Combine(generationFolder, $"bucket-{bucket}.centroids");
-        string labelsPath = Path.Combine(folder, $"bucket-{bucket}.labels.tmp");
+        string labelsName = Path.Combine(generationFolder, $"bucket-{bucket}.labels");
         try
         {
             var scorer = new CentroidScorer(centroids, dimensions);
-            long[] sizes = AssignToFile(spillFile, labelsPath, dimensions, n, scorer, threads, bucket, progress, cancellationToken);
-            int[] starts = ShardStarts(sizes, Math.Min(shards, k));
-            string Name(int s, string extension) =>
-                Path.Combine(generationFolder, starts.Length == 2 ? $"bucket-{bucket}.{extension}" : $"bucket-{bucket}.s{s}.{extension}");
-            var parts = new ShardManifest[starts.Length - 1];
-            for (int s = 0; s < parts.Length; s++)
-            {
-                parts[s] = new ShardManifest(starts[s], starts[s + 1] - starts[s], 0, Name(s, "lists"), "",
-                    FieldsFile: schema is null ? null : Name(s, "fields"));
-            }
-
-            parts = Place(spillFile, labelsPath, indexDirectory, parts, schema, dimensions, sizes, bucket, n, progress, cancellationToken);
-            if (quantizer is not null)
-            {
-                for (int s = 0; s < parts.Length; s++)
-                {
-                    parts[s] = WriteCodes(parts[s], Name(s, "sq8"), quantizer, indexDirectory, dimensions, cancellationToken);
-                }
-            }
-
+            long[] sizes = AssignToFile(
+                spillFile, Path.Combine(indexDirectory, labelsName), dimensions, n, scorer, threads, bucket, progress, cancellationToken);
             ulong centroidsChecksum = CentroidsFile.Write(Path.Combine(indexDirectory, centroidsName), centroids, dimensions);
-            string centroidsSum = ManifestStore.FormatChecksum(centroidsChecksum);
-            if (parts.Length > 1)
-            {
-                return new BucketManifest(bucket, n, k, centroidsName, centroidsSum, null, null, Shards: parts);
-            }
-
-            ShardManifest only = parts[0];
-            return new BucketManifest(
-                bucket, n, k, centroidsName, centroidsSum, only.ListsFile, only.ListsChecksum, only.CodesFile, only.CodesChecksum, only.FieldsFile,
-                only.FieldsChecksum);
+            return new BucketTraining(
+                bucket,
+                n,
+                k,
+                centroidsName,
+                ManifestStore.FormatChecksum(centroidsChecksum),
+                labelsName,
+                sizes,
+                ShardStarts(sizes, Math.Min(shards, k)),
+                quantizer?.Min,
+                quantizer?.Step);
         }
-        finally
+        catch
         {
-            File.Delete(labelsPath);
+            File.Delete(Path.Combine(indexDirectory, labelsName));
+            throw;
         }
+    }
+
+    /// <summary>
+    /// A build's second phase: writes the lists (and fields and SQ8 codes) of the <paramref name="shards"/> asked for, from the bucket's
+    /// spill and the labels <see cref="Train"/> wrote, in one pass over the spill (rows of other shards are skipped).
+    /// </summary>
+    public static ShardManifest[] WriteShards(
+        BucketTraining trained,
+        int[] shards,
+        string spillFile,
+        string labelsPath,
+        string indexDirectory,
+        int dimensions,
+        FieldSchema? schema,
+        IProgress<BuildProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        string folder = Path.GetDirectoryName(trained.CentroidsFile!)!;
+        Directory.CreateDirectory(Path.Combine(indexDirectory, folder));
+        int[] starts = trained.Starts;
+        string Name(int s, string extension) =>
+            Path.Combine(folder, starts.Length == 2 ? $"bucket-{trained.Bucket}.{extension}" : $"bucket-{trained.Bucket}.s{s}.{extension}");
+        ShardManifest[] parts = [.. shards.Select(s => new ShardManifest(
+            starts[s], starts[s + 1] - starts[s], 0, Name(s, "lists"), "", FieldsFile: schema is null ? null : Name(s, "fields")))];
+        parts = Place(
+            spillFile, labelsPath, indexDirectory, parts, schema, dimensions, trained.Sizes, trained.Bucket, trained.Rows, progress,
+            cancellationToken);
+        if (trained.QuantizerMin is { } min)
+        {
+            var quantizer = new ScalarQuantizer(min, trained.QuantizerStep!);
+            for (int i = 0; i < parts.Length; i++)
+            {
+                parts[i] = WriteCodes(parts[i], Name(shards[i], "sq8"), quantizer, indexDirectory, dimensions, cancellationToken);
+            }
+        }
+
+        return parts;
+    }
+
+    /// <summary>The bucket's manifest entry from its training and every shard's files (in shard order).</summary>
+    public static BucketManifest Assemble(BucketTraining trained, ShardManifest[] parts)
+    {
+        if (trained.Rows == 0)
+        {
+            return new BucketManifest(trained.Bucket, 0, 0, null, null, null, null);
+        }
+
+        if (parts.Length != trained.ShardCount || parts.Select((p, s) => p.FirstCluster != trained.Starts[s]).Any(wrong => wrong))
+        {
+            throw new InvalidOperationException($"bucket {trained.Bucket} needs its {trained.ShardCount} shards in order, got {parts.Length}.");
+        }
+
+        if (parts.Length > 1)
+        {
+            return new BucketManifest(
+                trained.Bucket, trained.Rows, trained.Clusters, trained.CentroidsFile, trained.CentroidsChecksum, null, null, Shards: parts);
+        }
+
+        ShardManifest only = parts[0];
+        return new BucketManifest(
+            trained.Bucket, trained.Rows, trained.Clusters, trained.CentroidsFile, trained.CentroidsChecksum, only.ListsFile, only.ListsChecksum,
+            only.CodesFile, only.CodesChecksum, only.FieldsFile, only.FieldsChecksum);
     }
 
     /// <summary>Encodes a shard's (or the bucket's) finished lists file into its codes file, cluster by cluster in the same order.</summary>
@@ -212,7 +300,7 @@ public static class BucketBuilder
     }
 
     /// <summary>
-    /// Writes each shard's lists (and fields, when the rows have them) by counting placement: both writers of a shard get the same
+    /// Writes each given shard's lists (and fields, when the rows have them) by counting placement: both writers of a shard get the same
     /// sizes and the same rows in the same order, so row r of a cluster lines up in the two files. Returns the parts with their
     /// row counts and checksums.
     /// </summary>
@@ -233,6 +321,7 @@ public static class BucketBuilder
         var ids = new long[BlockRows];
         var labels = new int[BlockRows];
         var shardOf = new int[sizes.Length];
+        Array.Fill(shardOf, -1);
         var lists = new InvertedListsWriter[parts.Length];
         var fields = new FieldsWriter?[parts.Length];
         using var reader = new SpillFile.Reader(spillFile, d);
@@ -259,6 +348,11 @@ public static class BucketBuilder
                 for (int i = 0; i < read; i++)
                 {
                     int s = shardOf[labels[i]];
+                    if (s < 0)
+                    {
+                        continue; // another shard's row
+                    }
+
                     int local = labels[i] - parts[s].FirstCluster;
                     lists[s].Add(local, ids[i], rows.AsSpan(i * d, d));
                     fields[s]?.Add(local, values[i]);

@@ -13,7 +13,8 @@ using Orleans.Runtime;
 namespace HyperdOrleans.Grains.Build;
 
 /// <summary>
-/// One bucket's build job. The index grain picks its silo with a placement hint (round robin over the active
+/// One build job: a whole bucket, a split bucket's training, or one of its shards (<see cref="BuildJobKind"/>). The index
+/// grain picks its silo with a placement hint (round robin over the active
 /// silos); random placement is only the fallback when the hinted silo is gone. The work runs on the thread
 /// pool, so the grain keeps answering status polls. Its state is in memory only: a fresh activation answers
 /// <see cref="BuildJobState.Unknown"/>, which is how the index grain learns a job's silo went away.
@@ -107,38 +108,15 @@ public sealed class BuildJobGrain(
             int threads = options.Value.BuildThreads > 0 ? options.Value.BuildThreads : Environment.ProcessorCount;
             var progress = new Progress(this, request);
             string folder = Engine.Storage.ManifestStore.GenerationFolder(request.Generation);
-            Engine.Storage.BucketManifest built = await Task.Run(
-                () => BucketBuilder.Build(
-                    request.Bucket,
-                    spill,
-                    IndexCountOf(request, spill),
-                    request.Dimensions,
-                    work,
-                    folder,
-                    buildOptions,
-                    threads,
-                    progress,
-                    token,
-                    schema,
-                    Math.Max(1, request.Shards)),
-                token);
-            _status = Status(BuildJobState.Running, "upload", 0, 0);
-            if (built.Count > 0)
+            _status = request.Kind switch
             {
-                foreach (string file in built.FileNames())
-                {
-                    await store.UploadAsync(Path.Combine(work, file), StoreNames.InIndex(request.Index, file), token);
-                }
-            }
-
-            _status = Status(BuildJobState.Succeeded, "done", built.Count, built.Count) with { Result = built };
+                BuildJobKind.Train => await TrainAsync(request, spill, work, folder, buildOptions, threads, progress, token),
+                BuildJobKind.Shard => await WriteShardAsync(request, spill, work, schema, progress, token),
+                _ => await BuildWholeAsync(request, spill, work, folder, buildOptions, threads, progress, schema, token),
+            };
             logger.LogInformation(
-                "Build job {Index}/{Generation}/{Bucket} done: {Count} vectors in {Clusters} clusters",
-                request.Index,
-                request.Generation,
-                request.Bucket,
-                built.Count,
-                built.Clusters);
+                "Build job {Index}/{Generation}/{Bucket} ({Kind} {Shard}) done", request.Index, request.Generation, request.Bucket, request.Kind,
+                request.Shard);
         }
         catch (Exception e)
         {
@@ -152,8 +130,75 @@ public sealed class BuildJobGrain(
         }
     }
 
+    /// <summary>An unsharded bucket (or one whose shards this job writes too): every file, uploaded, and its manifest entry.</summary>
+    private async Task<BuildJobReport> BuildWholeAsync(
+        BuildJobRequest request, string spill, string work, string folder, IndexBuildOptions buildOptions, int threads, Progress progress,
+        FieldSchema? schema, CancellationToken token)
+    {
+        Engine.Storage.BucketManifest built = await Task.Run(
+            () => BucketBuilder.Build(
+                request.Bucket, spill, IndexCountOf(request, spill), request.Dimensions, work, folder, buildOptions, threads, progress, token, schema,
+                Math.Max(1, request.Shards)),
+            token);
+        _status = Status(BuildJobState.Running, "upload", 0, 0);
+        await UploadAsync(request.Index, work, built.FileNames(), token);
+        return Status(BuildJobState.Succeeded, "done", built.Count, built.Count) with { Result = built };
+    }
+
+    /// <summary>A split bucket's training: its centroids file goes to the index's files, its labels beside its spill.</summary>
+    private async Task<BuildJobReport> TrainAsync(
+        BuildJobRequest request, string spill, string work, string folder, IndexBuildOptions buildOptions, int threads, Progress progress,
+        CancellationToken token)
+    {
+        BucketTraining trained = await Task.Run(
+            () => BucketBuilder.Train(
+                request.Bucket, spill, IndexCountOf(request, spill), request.Dimensions, work, folder, buildOptions, threads, progress, token,
+                Math.Max(1, request.Shards)),
+            token);
+        _status = Status(BuildJobState.Running, "upload", 0, 0);
+        if (trained.Rows > 0)
+        {
+            await UploadAsync(request.Index, work, [trained.CentroidsFile!], token);
+            await store.UploadAsync(
+                Path.Combine(work, trained.LabelsFile!), StoreNames.Labels(request.Index, request.Generation, request.Bucket), token);
+        }
+
+        return Status(BuildJobState.Succeeded, "done", trained.Rows, trained.Rows) with { Trained = trained };
+    }
+
+    /// <summary>One shard's files, from the bucket's spill and the labels its training job uploaded.</summary>
+    private async Task<BuildJobReport> WriteShardAsync(
+        BuildJobRequest request, string spill, string work, FieldSchema? schema, Progress progress, CancellationToken token)
+    {
+        BucketTraining trained = request.Training ?? throw new ArgumentException("a shard job needs its bucket's training.", nameof(request));
+        string labels = Path.Combine(work, "bucket.labels");
+        await store.DownloadAsync(StoreNames.Labels(request.Index, request.Generation, request.Bucket), labels, token);
+        Engine.Storage.ShardManifest shard = (await Task.Run(
+            () => BucketBuilder.WriteShards(trained, [request.Shard], spill, labels, work, request.Dimensions, schema, progress, token),
+            token))[0];
+        _status = Status(BuildJobState.Running, "upload", 0, 0);
+        await UploadAsync(request.Index, work, shard.FileNames(), token);
+        return Status(BuildJobState.Succeeded, "done", shard.Count, shard.Count) with { ShardResult = shard };
+    }
+
+    private async Task UploadAsync(string index, string work, IEnumerable<string> files, CancellationToken token)
+    {
+        foreach (string file in files)
+        {
+            await store.UploadAsync(Path.Combine(work, file), StoreNames.InIndex(index, file), token);
+        }
+    }
+
     private BuildJobReport Status(BuildJobState state, string phase, long done, long total) =>
-        new(new BuildJobStatus(_request!.Bucket, state, phase, done, total, silo.SiloAddress.ToString(), null));
+        new(new BuildJobStatus(
+            _request!.Bucket,
+            state,
+            phase,
+            done,
+            total,
+            silo.SiloAddress.ToString(),
+            null,
+            _request.Kind == BuildJobKind.Shard ? _request.Shard : null));
 
     /// <summary>
     /// The index's rows as the coordinator sent them; a coordinator older than that field sends 0, and the bucket then

@@ -303,9 +303,11 @@ public sealed partial class IndexGrain
     private static readonly TimeSpan LostJobCancelWait = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Starts the eight jobs round robin over the active silos, then follows them until all succeed. A job that fails fails the
-    /// rebuild; a job that is lost (its silo stopped: it answers as a fresh activation, or not at all) runs again, from the same
-    /// spill in the file store, on another active silo, up to <see cref="MaxJobAttempts"/> times.
+    /// Starts one job per bucket round robin over the active silos, then follows them until all succeed. A bucket that is split
+    /// into shards gets a training job (k-means, assignment, shard ranges) and then one job per shard, started as soon as its
+    /// training is done and spread over the silos too. A job that fails fails the rebuild; a job that is lost (its silo stopped:
+    /// it answers as a fresh activation, or not at all) runs again, from the same files in the file store, on another active
+    /// silo, up to <see cref="MaxJobAttempts"/> times.
     /// </summary>
     private async Task<BucketManifest[]> RunJobsAsync(
         RebuildRun run, int dimensions, long indexCount, IndexBuildOptions settings, DataField[]? fields)
@@ -314,86 +316,131 @@ public sealed partial class IndexGrain
         run.Shards = settings.Shards > 0 ? settings.Shards
             : options.Value.Shards > 0 ? options.Value.Shards
             : ShardRule.Choose(indexCount, silos.Length, ReplicaCount, options.Value.MaxRowsPerShard);
-        var jobs = new IBuildJobGrain[LshHasher.BucketCount];
-        var placed = new SiloAddress[jobs.Length];
-        var attempts = new int[jobs.Length];
+        BuildJobKind first = run.Shards > 1 ? BuildJobKind.Train : BuildJobKind.Whole;
+        var slots = new List<JobSlot>();
+        var built = new BucketManifest?[LshHasher.BucketCount];
+        var trainings = new BucketTraining?[LshHasher.BucketCount];
+        var shards = new ShardManifest?[LshHasher.BucketCount][];
+        int started = 0;
 
         // Where each job goes, before any starts, so status shows the whole plan from the first job on.
-        run.Jobs = [.. Enumerable.Range(0, jobs.Length).Select(b => new BuildJobStatus(
-            b,
-            BuildJobState.Running,
-            "starting",
-            0,
-            0,
-            silos[b % silos.Length].ToString(),
-            null))];
-        for (int b = 0; b < jobs.Length; b++)
+        for (int b = 0; b < LshHasher.BucketCount; b++)
         {
-            placed[b] = silos[b % silos.Length];
-            jobs[b] = await StartJobAsync(run, b, 0, placed[b], dimensions, indexCount, settings, fields);
+            slots.Add(new JobSlot(b, 0, first, null, silos[started++ % silos.Length]));
+        }
+
+        run.Jobs = [.. slots.Select(j => j.Status)];
+        foreach (JobSlot slot in slots)
+        {
+            slot.Grain = await StartJobAsync(run, slot, dimensions, indexCount, settings, fields);
         }
 
         while (true)
         {
             DelayDeactivation(TimeSpan.FromMinutes(5));
-            BuildJobReport[] reports = await Task.WhenAll(jobs.Select((job, b) => PollAsync(job, b)));
-            BuildJobStatus[] statuses = [.. reports.Select(r => r.Status)];
-            run.Jobs = statuses;
-            if (statuses.FirstOrDefault(s => s.State is BuildJobState.Failed) is { } failed)
+            JobSlot[] running = [.. slots.Where(j => j.Done is null)];
+            BuildJobReport[] reports = await Task.WhenAll(
+                running.Select(j => PollAsync(j.Grain!, j.Bucket, j.Kind == BuildJobKind.Shard ? j.Shard : null)));
+            var next = new List<JobSlot>();
+            for (int i = 0; i < running.Length; i++)
             {
-                throw new InvalidOperationException($"the build job of bucket {failed.Bucket} failed: {failed.Error}");
-            }
-
-            foreach (BuildJobStatus lost in statuses.Where(s => s.State is BuildJobState.Unknown))
-            {
-                int b = lost.Bucket;
-                if (++attempts[b] == MaxJobAttempts)
+                JobSlot slot = running[i];
+                BuildJobReport report = reports[i];
+                slot.Status = report.Status;
+                switch (report.Status.State)
                 {
-                    throw new InvalidOperationException(
-                        $"the build job of bucket {b} was lost {MaxJobAttempts} times (its silo stopped each time); the rebuild can be retried.");
-                }
+                    case BuildJobState.Failed:
+                        throw new InvalidOperationException($"the build job of {slot.What} failed: {report.Status.Error}");
+                    case BuildJobState.Unknown:
+                        await RestartLostAsync(run, slot, slots, dimensions, indexCount, settings, fields);
+                        break;
+                    case BuildJobState.Succeeded:
+                        slot.Done = report;
+                        int b = slot.Bucket;
+                        if (slot.Kind == BuildJobKind.Whole)
+                        {
+                            built[b] = report.Result;
+                        }
+                        else if (slot.Kind == BuildJobKind.Train)
+                        {
+                            BucketTraining trained = report.Trained!;
+                            trainings[b] = trained;
+                            shards[b] = new ShardManifest?[trained.ShardCount];
+                            if (trained.Rows == 0)
+                            {
+                                built[b] = BucketBuilder.Assemble(trained, []);
+                            }
 
-                Task cancel = jobs[b].CancelAsync();
-                await Task.WhenAny(cancel, Task.Delay(LostJobCancelWait));
-                _ = cancel.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed: its silo is usually gone
-                SiloAddress next = Replacement(placed, b);
-                logger.LogWarning(
-                    "Index {Index}: the build job of bucket {Bucket} was lost on {Silo}; running it again on {Next} (attempt {Attempt} of {Most})",
-                    _name, b, placed[b], next, attempts[b] + 1, MaxJobAttempts);
-                placed[b] = next;
-                jobs[b] = await StartJobAsync(run, b, attempts[b], next, dimensions, indexCount, settings, fields);
+                            for (int s = 0; trained.Rows > 0 && s < trained.ShardCount; s++)
+                            {
+                                SiloAddress[] now = ActiveSilos();
+                                next.Add(new JobSlot(b, s, BuildJobKind.Shard, trained, now.Length > 0 ? now[started++ % now.Length] : slot.Placed));
+                            }
+                        }
+                        else
+                        {
+                            shards[b][slot.Shard] = report.ShardResult;
+                            if (shards[b].All(x => x is not null))
+                            {
+                                built[b] = BucketBuilder.Assemble(trainings[b]!, [.. shards[b].Select(x => x!)]);
+                            }
+                        }
+
+                        break;
+                }
             }
 
-            if (statuses.All(s => s.State == BuildJobState.Succeeded))
+            foreach (JobSlot slot in next)
             {
-                return [.. reports.Select(r => r.Result!)];
+                slots.Add(slot);
+                slot.Grain = await StartJobAsync(run, slot, dimensions, indexCount, settings, fields);
+            }
+
+            run.Jobs = [.. slots.Select(j => j.Status)];
+            if (built.All(m => m is not null))
+            {
+                return [.. built.Select(m => m!)];
             }
 
             await Task.Delay(options.Value.JobPollInterval);
         }
     }
 
+    /// <summary>Runs a lost job again on another active silo, or fails the rebuild when it was lost <see cref="MaxJobAttempts"/> times.</summary>
+    private async Task RestartLostAsync(
+        RebuildRun run, JobSlot slot, List<JobSlot> slots, int dimensions, long indexCount, IndexBuildOptions settings, DataField[]? fields)
+    {
+        if (++slot.Attempts == MaxJobAttempts)
+        {
+            throw new InvalidOperationException(
+                $"the build job of {slot.What} was lost {MaxJobAttempts} times (its silo stopped each time); the rebuild can be retried.");
+        }
+
+        Task cancel = slot.Grain!.CancelAsync();
+        await Task.WhenAny(cancel, Task.Delay(LostJobCancelWait));
+        _ = cancel.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed: its silo is usually gone
+
+        // Another active silo: not the one it was lost on, the one running the fewest of this rebuild's unfinished jobs.
+        SiloAddress[] others = [.. ActiveSilos().Where(s => !s.Equals(slot.Placed))];
+        SiloAddress target = others.Length == 0
+            ? slot.Placed
+            : others.MinBy(s => slots.Count(j => j.Done is null && j.Placed.Equals(s)))!;
+        logger.LogWarning(
+            "Index {Index}: the build job of {Job} was lost on {Silo}; running it again on {Next} (attempt {Attempt} of {Most})",
+            _name, slot.What, slot.Placed, target, slot.Attempts + 1, MaxJobAttempts);
+        slot.Placed = target;
+        slot.Grain = await StartJobAsync(run, slot, dimensions, indexCount, settings, fields);
+    }
+
     private SiloAddress[] ActiveSilos() =>
         [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).Order()];
 
-    /// <summary>Another active silo for a lost job: not the one it was lost on, the one running the fewest of this rebuild's jobs.</summary>
-    private SiloAddress Replacement(SiloAddress[] placed, int bucket)
-    {
-        SiloAddress[] others = [.. ActiveSilos().Where(s => !s.Equals(placed[bucket]))];
-        return others.Length == 0 ? placed[bucket] : others.MinBy(s => placed.Count(p => p.Equals(s)))!;
-    }
-
     private async Task<IBuildJobGrain> StartJobAsync(
-        RebuildRun run,
-        int bucket,
-        int attempt,
-        SiloAddress silo,
-        int dimensions,
-        long indexCount,
-        IndexBuildOptions settings,
-        DataField[]? fields)
+        RebuildRun run, JobSlot slot, int dimensions, long indexCount, IndexBuildOptions settings, DataField[]? fields)
     {
-        IBuildJobGrain job = GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, run.Generation, bucket, attempt));
+        int bucket = slot.Bucket;
+        IBuildJobGrain job = GrainFactory.GetGrain<IBuildJobGrain>(
+            GrainKeys.BuildJob(_name, run.Generation, bucket, slot.Attempts, slot.Kind == BuildJobKind.Shard ? slot.Shard : -1));
         var request = new BuildJobRequest(
             _name,
             run.Generation,
@@ -408,8 +455,11 @@ public sealed partial class IndexGrain
             indexCount,
             (IndexStorage)settings.Storage,
             fields,
-            run.Shards);
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+            run.Shards,
+            slot.Kind,
+            slot.Shard,
+            slot.Training);
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, slot.Placed);
         try
         {
             await job.StartAsync(request);
@@ -422,16 +472,43 @@ public sealed partial class IndexGrain
         return job;
     }
 
-    private static async Task<BuildJobReport> PollAsync(IBuildJobGrain job, int bucket)
+    /// <summary>One build job of a rebuild as the index grain follows it: what it builds, where it runs, how often it was lost.</summary>
+    private sealed class JobSlot(int bucket, int shard, BuildJobKind kind, BucketTraining? training, SiloAddress placed)
+    {
+        public int Bucket => bucket;
+
+        public int Shard => shard;
+
+        public BuildJobKind Kind => kind;
+
+        public BucketTraining? Training => training;
+
+        public SiloAddress Placed { get; set; } = placed;
+
+        public int Attempts { get; set; }
+
+        public IBuildJobGrain? Grain { get; set; }
+
+        public BuildJobReport? Done { get; set; }
+
+        public BuildJobStatus Status { get; set; } =
+            new(bucket, BuildJobState.Running, "starting", 0, 0, placed.ToString(), null, kind == BuildJobKind.Shard ? shard : null);
+
+        public string What => kind == BuildJobKind.Shard ? $"bucket {bucket} shard {shard}" : $"bucket {bucket}";
+    }
+
+    private static async Task<BuildJobReport> PollAsync(IBuildJobGrain job, int bucket, int? shard)
     {
         try
         {
             BuildJobReport report = await job.GetStatusAsync();
-            return report.Status.State == BuildJobState.Unknown ? report with { Status = report.Status with { Bucket = bucket } } : report;
+            return report.Status.State == BuildJobState.Unknown
+                ? report with { Status = report.Status with { Bucket = bucket, Shard = shard } }
+                : report;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new BuildJobReport(new BuildJobStatus(bucket, BuildJobState.Unknown, "unreachable", 0, 0, "", e.Message));
+            return new BuildJobReport(new BuildJobStatus(bucket, BuildJobState.Unknown, "unreachable", 0, 0, "", e.Message, shard));
         }
     }
 
@@ -487,9 +564,21 @@ public sealed partial class IndexGrain
     private async Task AbandonAsync(RebuildRun run)
     {
         long generation = run.Generation;
-        await BestEffort(Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount * MaxJobAttempts).Select(j =>
-            GrainFactory.GetGrain<IBuildJobGrain>(GrainKeys.BuildJob(_name, generation, j % LshHasher.BucketCount, j / LshHasher.BucketCount))
-                .CancelAsync())));
+        // Every job this rebuild may have started: per bucket, its whole or training job and each shard's, in every attempt.
+        var keys = new List<string>();
+        for (int b = 0; b < LshHasher.BucketCount; b++)
+        {
+            for (int attempt = 0; attempt < MaxJobAttempts; attempt++)
+            {
+                keys.Add(GrainKeys.BuildJob(_name, generation, b, attempt));
+                for (int s = 0; run.Shards > 1 && s < run.Shards; s++)
+                {
+                    keys.Add(GrainKeys.BuildJob(_name, generation, b, attempt, s));
+                }
+            }
+        }
+
+        await BestEffort(Task.WhenAll(keys.Select(key => GrainFactory.GetGrain<IBuildJobGrain>(key).CancelAsync())));
         int[] shards = [.. ServingShards().Select(s => Math.Max(s, run.Shards))];
         await BestEffort(OnEveryReplicaAsync("drop the abandoned generation", (_, bucket) => bucket.AbortGenerationAsync(generation), shards));
         await BestEffort(store.DeletePrefixAsync(StoreNames.GenerationPrefix(_name, generation)));

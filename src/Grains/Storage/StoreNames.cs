@@ -20,6 +20,9 @@ public static class StoreNames
 
     public static string Spill(string index, long generation, int bucket) => $"{GenerationPrefix(index, generation)}spill/bucket-{bucket}.spill";
 
+    /// <summary>A bucket's labels (its rows' clusters, in spill order), from its training job to its shard jobs.</summary>
+    public static string Labels(string index, long generation, int bucket) => $"{GenerationPrefix(index, generation)}spill/bucket-{bucket}.labels";
+
     public static string Pending(string index, long generation, int bucket) => $"{GenerationPrefix(index, generation)}pending/bucket-{bucket}.spill";
 
     public static string SpillPrefix(string index, long generation) => $"{GenerationPrefix(index, generation)}spill/";
