@@ -5,7 +5,11 @@ namespace HyperdOrleans.ClusterCheck;
 /// <summary>One append call of a load run: its ids (first, count), whether it was acknowledged, how long it took, and why it failed.</summary>
 internal sealed record AppendCall(long First, int Count, bool Ok, double Ms, double AtSeconds, string? Error);
 
-/// <summary>What a load run saw, as chaos.sh reads it.</summary>
+/// <summary>
+/// What a load run saw, as chaos.sh reads it. With <c>--fault-at</c>, the search p99 of the searches that started after
+/// the warm-up and before the fault, and of those that started in the window after it (<see cref="AfterWindowSeconds"/>
+/// long: 60 s, or less when the run ended sooner); 0 without.
+/// </summary>
 internal sealed record LoadSummary(
     long Searches,
     long SearchesFailed,
@@ -16,7 +20,10 @@ internal sealed record LoadSummary(
     int AppendsFailed,
     double AppendP50Ms,
     double AppendMaxMs,
-    string[] Errors);
+    string[] Errors,
+    double SearchP99BeforeMs = 0,
+    double SearchP99AfterMs = 0,
+    double AfterWindowSeconds = 0);
 
 /// <summary>Append calls as JSON lines: written by <c>load</c> as they finish, read by <c>verify</c>.</summary>
 internal static class LoadJournal

@@ -14,6 +14,9 @@ namespace HyperdOrleans.ClusterCheck;
 /// </summary>
 internal static class LoadRun
 {
+    private const double WarmUpSeconds = 3;
+    private const double AfterWindowSeconds = 60;
+
     public static async Task<int> RunAsync(string[] args, HyperdClient hyperd)
     {
         string name = Args.String(args, "--name", "chaos");
@@ -23,14 +26,21 @@ internal static class LoadRun
         var every = TimeSpan.FromMilliseconds(Args.Int(args, "--every-ms", 200));
         int batch = Args.Int(args, "--batch", 100);
         long idBase = Args.Int(args, "--id-base", 50_000_000);
+        // When the fault is injected (seconds after the start): search p99 is also reported before it and in the 60 s after it.
+        int? faultAt = Args.String(args, "--fault-at", "") is { Length: > 0 } ? Args.Int(args, "--fault-at", 0) : null;
 
         int dimensions = (await hyperd.StatusAsync(name)).Dimensions;
         var queries = new float[1000 * dimensions];
         new SyntheticData(SyntheticKind.Clustered, dimensions, seed: 1, SyntheticData.Stream.Queries).Fill(queries);
         using var stop = new CancellationTokenSource(length);
-        var searchLatencies = new ConcurrentBag<double>();
+        // Each search's start (seconds since the run started) with its latency, for the windows around the fault.
+        var searches = new ConcurrentBag<(double AtSeconds, double Ms)>();
         var errors = new ConcurrentDictionary<string, int>();
         long failedSearches = 0;
+        var run = Stopwatch.StartNew();
+        // chaos.sh counts --fault-at from launching this process; the run's clock starts after connecting, seconds later.
+        using var self = Process.GetCurrentProcess();
+        double startup = (DateTime.Now - self.StartTime).TotalSeconds;
 
         async Task SearchLoop(int seed)
         {
@@ -38,6 +48,7 @@ internal static class LoadRun
             while (!stop.IsCancellationRequested)
             {
                 float[] query = queries.AsSpan(random.Next(1000) * dimensions, dimensions).ToArray();
+                double at = run.Elapsed.TotalSeconds;
                 var clock = Stopwatch.StartNew();
                 try
                 {
@@ -49,12 +60,11 @@ internal static class LoadRun
                     errors.AddOrUpdate($"search: {e.GetType().Name}", 1, (_, n) => n + 1);
                 }
 
-                searchLatencies.Add(clock.Elapsed.TotalMilliseconds);
+                searches.Add((at, clock.Elapsed.TotalMilliseconds));
             }
         }
 
         var calls = new List<AppendCall>();
-        var run = Stopwatch.StartNew();
         async Task AppendLoop()
         {
             await using var writer = new StreamWriter(journal, append: false);
@@ -89,20 +99,38 @@ internal static class LoadRun
 
         await Task.WhenAll([.. Enumerable.Range(0, searchers).Select(s => Task.Run(() => SearchLoop(s))), Task.Run(AppendLoop)]);
 
-        LatencyStats search = LatencyStats.Of(searchLatencies);
+        LatencyStats search = LatencyStats.Of(searches.Select(s => s.Ms));
         LatencyStats append = LatencyStats.Of(calls.Select(c => c.Ms));
+        double before = 0, after = 0, afterSeconds = 0;
+        if (faultAt is int at)
+        {
+            double fault = at - startup;
+            // The first seconds warm connections and caches: they would inflate "before" and hide the fault's effect.
+            before = P99(searches.Where(s => s.AtSeconds >= WarmUpSeconds && s.AtSeconds < fault));
+            // No search starts once the load's length is up (an append still in flight may run on): the window ends there.
+            afterSeconds = Math.Clamp(length.TotalSeconds - fault, 0, AfterWindowSeconds);
+            after = P99(searches.Where(s => s.AtSeconds >= fault && s.AtSeconds < fault + AfterWindowSeconds));
+        }
+
         var summary = new LoadSummary(
-            searchLatencies.Count,
+            searches.Count,
             failedSearches,
             search.P50,
             search.P99,
-            searchLatencies.DefaultIfEmpty(0).Max(),
+            searches.Select(s => s.Ms).DefaultIfEmpty(0).Max(),
             calls.Count,
             calls.Count(c => !c.Ok),
             append.P50,
             calls.Select(c => c.Ms).DefaultIfEmpty(0).Max(),
-            [.. errors.Select(e => $"{e.Key} ×{e.Value}")]);
+            [.. errors.Select(e => $"{e.Key} ×{e.Value}")],
+            before,
+            after,
+            afterSeconds);
         Console.WriteLine(JsonSerializer.Serialize(summary));
         return 0;
     }
+
+    /// <summary>The nearest-rank p99 of a window's searches; 0 for an empty window (JSON has no NaN).</summary>
+    private static double P99(IEnumerable<(double AtSeconds, double Ms)> window) =>
+        LatencyStats.Of(window.Select(s => s.Ms)) is { Count: > 0 } stats ? stats.P99 : 0;
 }

@@ -1,5 +1,5 @@
 // Usage: ClusterCheck [--expect N] [--timeout SECONDS]
-//        ClusterCheck load --name NAME --seconds S --journal FILE   (the load infra/chaos.sh injects faults under)
+//        ClusterCheck load --name NAME --seconds S --journal FILE [--fault-at S]   (the load infra/chaos.sh injects faults under)
 //        ClusterCheck verify --name NAME --journal FILE             (acknowledged rows all there, failed calls' rows absent)
 //        ClusterCheck where|rebuild --name NAME                     (the index's status as JSON; start a rebuild and return)
 //        ClusterCheck rebuild --name NAME --until-phase build       (return once the rebuild is in that phase; prints it)

@@ -47,6 +47,7 @@ internal static class VerifyRun
             Console.Error.WriteLine(json);
             Console.WriteLine(FormattableString.Invariant(
                 $"| {Args.String(args, "--fault", "?")} | {load.SearchesFailed} of {load.Searches} | {load.SearchMaxMs / 1000:F1} s | ")
+                + $"{P99Window(load)} | "
                 + FormattableString.Invariant($"{load.AppendsFailed} of {load.Appends} | {load.AppendMaxMs / 1000:F1} s | ")
                 + $"{lost.Count} of {acknowledged.Length} | {visible} of {failed.Length} | {Args.String(args, "--note", "")} |");
         }
@@ -57,6 +58,13 @@ internal static class VerifyRun
 
         return lost.Count == 0 && visible == 0 ? 0 : 1;
     }
+
+    /// <summary>Search p99 before the fault and in the window after it, with their ratio: "19 → 41 ms (2.2×, 60 s)".</summary>
+    private static string P99Window(LoadSummary load) =>
+        load.SearchP99BeforeMs > 0 && load.SearchP99AfterMs > 0
+            ? FormattableString.Invariant($"{load.SearchP99BeforeMs:F0} → {load.SearchP99AfterMs:F0} ms ")
+                + FormattableString.Invariant($"({load.SearchP99AfterMs / load.SearchP99BeforeMs:F1}×, {load.AfterWindowSeconds:F0} s)")
+            : "n/a"; // No --fault-at, or a window without searches: no ratio to give.
 
     private static IEnumerable<long> Ids(AppendCall call) => Enumerable.Range(0, call.Count).Select(i => call.First + i);
 
