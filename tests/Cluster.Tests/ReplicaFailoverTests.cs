@@ -96,31 +96,7 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifet
             }
         }))];
 
-        var acknowledged = new ConcurrentBag<(long Id, float[] Row)>();
-        int appendFailures = 0;
-        Task appender = Task.Run(async () =>
-        {
-            var random = new Random(5);
-            for (long next = 5_000_000; !stop.IsCancellationRequested; next += 10)
-            {
-                long[] ids = [.. Enumerable.Range(0, 10).Select(i => next + i)];
-                float[][] rows = [.. ids.Select(_ => RandomRow(random))];
-                try
-                {
-                    await _hyperd.Client.AppendAsync(writes, ids, [.. rows.SelectMany(r => r)]);
-                    for (int i = 0; i < ids.Length; i++)
-                    {
-                        acknowledged.Add((ids[i], rows[i]));
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    Interlocked.Increment(ref appendFailures);
-                }
-
-                await Task.Delay(100);
-            }
-        });
+        var appends = AppendLoad.Start(_hyperd.Client, writes, stop.Token);
 
         await Within.Eventually("the load to warm the coordinators' latency windows", () => Task.FromResult(searches >= 200));
         int beforeKill = searches;
@@ -131,13 +107,13 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifet
         await Within.Eventually(
             "20 s of load after the kill", () => Task.FromResult(afterKill.Elapsed > TimeSpan.FromSeconds(20)), TimeSpan.FromSeconds(60));
         stop.Cancel();
-        await Task.WhenAll([.. loops, appender]);
+        await Task.WhenAll([.. loops, appends.Running]);
 
         double[] sorted = [.. latencies.Order()];
         output.WriteLine($"{searches} searches ({searches - beforeKill} after the kill of {victimAddress}, which hosted {hosted} replicas"
             + $"{(indexSilo ? " and the index grains" : "")}); "
             + $"failed {failures.Count}; p50 {sorted[sorted.Length / 2]:F0} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:F0} ms, "
-            + $"max {sorted[^1]:F0} ms; {acknowledged.Count} rows appended, {appendFailures} appends failed");
+            + $"max {sorted[^1]:F0} ms; {appends.Acknowledged.Count} rows appended, {appends.Failures.Count} appends failed");
         Assert.True(failures.IsEmpty, $"{failures.Count} searches failed: {string.Join(" | ", failures.Take(5))}");
 
         QueryResult[] after = (await _hyperd.Client.SearchRowsAsync(index, _data.Queries, 10, everyBucket)).Results;
@@ -145,12 +121,7 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifet
         output.WriteLine($"recall@10 vs brute force: {recallBefore:F4} before, {recallAfter:F4} after");
         Assert.Equal(recallBefore, recallAfter);
 
-        Assert.NotEmpty(acknowledged);
-        foreach ((long id, float[] row) in acknowledged)
-        {
-            QueryResult hit = await _hyperd.Client.SearchAsync(writes, row, 1, everyBucket);
-            Assert.True(hit.Count == 1 && hit.Ids[0] == id, $"acknowledged row {id} not found after the kill");
-        }
+        await appends.AssertEveryAcknowledgedRowIsFoundAsync(_hyperd.Client, writes, everyBucket);
 
         IndexStatus healed = await _hyperd.Client.StatusAsync(index);
         Assert.DoesNotContain(healed.Buckets, b => b.ReplicaSilos!.Contains(victimAddress));
@@ -174,7 +145,4 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
         return (double)hits / (10 * results.Length);
     }
-
-    private static float[] RandomRow(Random random) =>
-        [.. Enumerable.Range(0, TestData.Dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1))];
 }

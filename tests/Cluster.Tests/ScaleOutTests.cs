@@ -73,31 +73,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
             }
         }))];
 
-        var acknowledged = new ConcurrentBag<(long Id, float[] Row)>();
-        var appendFailures = new ConcurrentQueue<string>();
-        Task appender = Task.Run(async () =>
-        {
-            var random = new Random(5);
-            for (long next = 5_000_000; !stop.IsCancellationRequested; next += 10)
-            {
-                long[] ids = [.. Enumerable.Range(0, 10).Select(i => next + i)];
-                float[][] rows = [.. ids.Select(_ => RandomRow(random))];
-                try
-                {
-                    await _hyperd.Client.AppendAsync(writes, ids, [.. rows.SelectMany(r => r)]);
-                    for (int i = 0; i < ids.Length; i++)
-                    {
-                        acknowledged.Add((ids[i], rows[i]));
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    appendFailures.Enqueue($"{e.GetType().Name}: {e.Message}");
-                }
-
-                await Task.Delay(100);
-            }
-        });
+        var appends = AppendLoad.Start(_hyperd.Client, writes, stop.Token);
 
         await Within.Eventually("some load before the join", () => Task.FromResult(searches >= 100));
         var joined = await Within.Phase("a silo joining", _hyperd.Cluster.StartAdditionalSiloAsync());
@@ -122,21 +98,15 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         int afterLeave = searches;
         await Within.Eventually("more load after the leave", () => Task.FromResult(searches >= afterLeave + 100));
         stop.Cancel();
-        await Task.WhenAll([.. loops, appender]);
+        await Task.WhenAll([.. loops, appends.Running]);
 
         double[] sorted = [.. latencies.Order()];
         output.WriteLine($"{searches} searches ({afterJoin} until the join settled with {moved} shard replicas on {newcomer}, {afterLeave} until "
             + $"{leaver} left); failed {failures.Count}; p50 {sorted[sorted.Length / 2]:F1} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:F1} ms, "
-            + $"max {sorted[^1]:F0} ms; {acknowledged.Count} rows appended, {appendFailures.Count} appends failed");
+            + $"max {sorted[^1]:F0} ms; {appends.Acknowledged.Count} rows appended, {appends.Failures.Count} appends failed");
         Assert.True(failures.IsEmpty, $"{failures.Count} searches failed: {string.Join(" | ", failures.Take(5))}");
-        Assert.True(appendFailures.IsEmpty, $"{appendFailures.Count} appends failed: {string.Join(" | ", appendFailures.Take(5))}");
-
-        Assert.NotEmpty(acknowledged);
-        foreach ((long id, float[] row) in acknowledged)
-        {
-            QueryResult hit = await _hyperd.Client.SearchAsync(writes, row, 1, everyBucket);
-            Assert.True(hit.Count == 1 && hit.Ids[0] == id, $"acknowledged row {id} not found");
-        }
+        Assert.True(appends.Failures.Count == 0, $"{appends.Failures.Count} appends failed: {string.Join(" | ", appends.Failures.Take(5))}");
+        await appends.AssertEveryAcknowledgedRowIsFoundAsync(_hyperd.Client, writes, everyBucket);
     }
 
     /// <summary>Where each replica of each shard runs, per bucket (shard-major), as the index's status says.</summary>
@@ -146,7 +116,4 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Whether every shard's replicas run on distinct silos.</summary>
     private static bool Distinct(string[][] placement) =>
         placement.All(bucket => bucket.Chunk(Replicas).All(shard => shard.Distinct().Count() == Replicas));
-
-    private static float[] RandomRow(Random random) =>
-        [.. Enumerable.Range(0, TestData.Dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1))];
 }

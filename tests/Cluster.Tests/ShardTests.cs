@@ -156,7 +156,8 @@ public sealed class ShardTests : IAsyncLifetime
                 {
                     Assert.True(
                         whole.Results[q].Ids.SequenceEqual(split.Results[q].Ids),
-                        $"after {after}, query {q} with {options}: {string.Join(",", whole.Results[q].Ids)} vs {string.Join(",", split.Results[q].Ids)}");
+                        $"after {after}, query {q} with {options}: "
+                        + $"{string.Join(",", whole.Results[q].Ids)} vs {string.Join(",", split.Results[q].Ids)}");
                     Assert.Equal(whole.Results[q].Scores, split.Results[q].Scores);
                 }
             }

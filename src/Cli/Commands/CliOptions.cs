@@ -99,8 +99,8 @@ internal static class CliOptions
         AtLeast(
             new Option<int>("--clusters")
             {
-                Description = "Most k-means clusters per LSH bucket. Below it a bucket gets its share of 4·√N clusters for the whole index (FAISS's "
-                    + "rule of thumb) and at least 100 vectors per cluster: at 20M rows every bucket reaches 1000, at 1M it gets 500.",
+                Description = "Most k-means clusters per LSH bucket. Below it a bucket gets its share of 4·√N clusters for the whole index "
+                    + "(FAISS's rule of thumb) and at least 100 vectors per cluster: at 20M rows every bucket reaches 1000, at 1M it gets 500.",
                 DefaultValueFactory = _ => new IndexBuildOptions().Clusters,
             },
             1);

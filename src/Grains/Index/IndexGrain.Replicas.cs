@@ -82,7 +82,9 @@ public sealed partial class IndexGrain
             var answered = shard.Where(x => calls[x.i].IsCompletedSuccessfully).Select(x => x.i).ToList();
             foreach (var (m, i) in shard.Where(x => !calls[x.i].IsCompletedSuccessfully))
             {
-                logger.LogWarning(calls[i].Exception?.InnerException, "Index {Index}: replica {Replica} of bucket {Bucket} shard {Shard} failed to {Step}",
+                logger.LogWarning(
+                    calls[i].Exception?.InnerException,
+                    "Index {Index}: replica {Replica} of bucket {Bucket} shard {Shard} failed to {Step}",
                     _name, m.Replica, m.Bucket, m.Shard, step);
             }
 

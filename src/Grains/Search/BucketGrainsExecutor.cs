@@ -18,7 +18,8 @@ namespace HyperdOrleans.Grains.Search;
 /// shard its planned clusters fall in, carrying only those (query, cluster) pairs (<see cref="ShardSplit"/>); its first shard
 /// also sees every query that probes the bucket, for the pending rows it holds. One per search.
 /// </summary>
-internal sealed class BucketGrainsExecutor(ReplicaRouter replicas, string index, IndexManifest manifest, FieldsRequest? fields = null) : ISearchExecutor
+internal sealed class BucketGrainsExecutor(ReplicaRouter replicas, string index, IndexManifest manifest, FieldsRequest? fields = null)
+    : ISearchExecutor
 {
     private readonly long generation = manifest.Generation;
     private readonly int[][] _starts = [.. manifest.Buckets.Select(b => b.ShardStarts())];
