@@ -43,9 +43,25 @@ internal static class FaultLoad
     /// <summary>The index's status as one JSON line: where its grain runs, its generation, how its last rebuild ended.</summary>
     private static async Task<int> WhereAsync(string[] args, HyperdClient hyperd)
     {
-        IndexStatus status = await hyperd.StatusAsync(Args.String(args, "--name", "chaos"));
+        string name = Args.String(args, "--name", "chaos");
+        IndexStatus status = await hyperd.StatusAsync(name);
         if (Args.String(args, "--field", "") is { Length: > 0 } field)
         {
+            if (field == "LastRebuild" && status.Rebuild is { } running)
+            {
+                // A rebuild still running (one taken over after its index grain's silo died, say): how it ends is the answer.
+                try
+                {
+                    await hyperd.WaitForRebuildAsync(name, running.Generation, TimeSpan.FromMinutes(3));
+                }
+                catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+                {
+                    // It failed or still runs: the status below says which.
+                }
+
+                status = await hyperd.StatusAsync(name);
+            }
+
             // One value for a shell script.
             Console.WriteLine(field switch
             {
@@ -75,7 +91,6 @@ internal static class FaultLoad
         return 0;
     }
 
-    /// <summary>Starts a rebuild from the index's own data and returns at once.</summary>
     /// <summary>
     /// Starts a rebuild and returns; with <c>--until-phase P</c> it returns once the rebuild reached phase P (polled every
     /// 20 ms, so a fault can land inside a rebuild of a few seconds) and prints the phase it saw last.

@@ -4,8 +4,8 @@ namespace HyperdOrleans.Cluster.Tests;
 
 /// <summary>
 /// A real file store with faults a test arms: appends that write their bytes and then fail (the reply lost, so the caller
-/// cannot know they landed), appends that stall (a store that stopped answering), and uploads that throw. Everything else
-/// passes through.
+/// cannot know they landed), appends that stall (a store that stopped answering), uploads that throw, and rebuild spill
+/// uploads held until the test lets them go. Everything else passes through.
 /// </summary>
 public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
 {
@@ -17,6 +17,9 @@ public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
 
     /// <summary>Thrown by every upload while set (a store SDK's own exception type, say).</summary>
     public Exception? UploadFault { get; set; }
+
+    /// <summary>While set, every upload of a rebuild's spill file waits for it (holding the rebuild in its upload phase).</summary>
+    public TaskCompletionSource? SpillUploadHold { get; set; }
 
     public int MaxAtomicAppendBytes => inner.MaxAtomicAppendBytes;
 
@@ -58,8 +61,20 @@ public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
     public Task<byte[]> ReadAllBytesAsync(string name, CancellationToken cancellationToken = default) =>
         inner.ReadAllBytesAsync(name, cancellationToken);
 
-    public Task UploadAsync(string localPath, string name, CancellationToken cancellationToken = default) =>
-        UploadFault is { } fault ? Task.FromException(fault) : inner.UploadAsync(localPath, name, cancellationToken);
+    public async Task UploadAsync(string localPath, string name, CancellationToken cancellationToken = default)
+    {
+        if (UploadFault is { } fault)
+        {
+            throw fault;
+        }
+
+        if (SpillUploadHold is { } hold && name.Contains("/spill/", StringComparison.Ordinal))
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
+        await inner.UploadAsync(localPath, name, cancellationToken);
+    }
 
     public Task DownloadAsync(string name, string localPath, CancellationToken cancellationToken = default) =>
         inner.DownloadAsync(name, localPath, cancellationToken);

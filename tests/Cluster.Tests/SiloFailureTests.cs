@@ -78,10 +78,13 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task RebuildCutOffWithTheIndexGrainsSiloIsRecordedAsFailedAndCleanedUp()
+    /// <param name="kill">Killed (no goodbye: its grains vanish, the others learn it from membership) rather than stopped.</param>
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    public async Task ARebuildCutOffWithTheIndexGrainsSilo_IsTakenOverByTheNextActivation_AndFinishes(int shards, bool kill)
     {
-        const string index = "index-silo-stop";
+        string index = $"index-silo-stop-{shards}";
         var victim = _hyperd.Cluster.Silos[^1];
 
         // The first call activates the index grain; the placement hint puts it on the silo the test will stop.
@@ -89,41 +92,90 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         IndexStatus first;
         try
         {
-            first = await _hyperd.BuildAsync(index, _data);
+            first = await Within.Phase("first build", _hyperd.Client.BuildAsync(index, new BuildRequest(_data.Path, Shards: shards)));
         }
         finally
         {
             RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         }
 
+        Assert.Equal(victim.SiloAddress.ToString(), first.Silo);
+        QueryResult before = await _hyperd.Client.SearchAsync(index, _data.Query(1), 10);
         _hyperd.Gate.Close();
-        long abandoned;
+        long generation;
         try
         {
-            abandoned = (await _hyperd.Client.BuildAsync(index, new BuildRequest(), wait: false)).Rebuild!.Generation;
+            generation = (await _hyperd.Client.BuildAsync(index, new BuildRequest(), wait: false)).Rebuild!.Generation;
             await Within.Phase("all eight build jobs waiting at the gate", _hyperd.Gate.ArrivedAsync(LshHasher.BucketCount));
-            await Within.Phase("stopping the index grain's silo", _hyperd.Cluster.StopSiloAsync(victim));
+            await Within.Phase(
+                "stopping the index grain's silo", kill ? _hyperd.Cluster.KillSiloAsync(victim) : _hyperd.Cluster.StopSiloAsync(victim));
+
+            // The next call activates the index grain on another silo, which takes the rebuild over; the old generation serves.
+            IndexStatus during = await Within.Phase(
+                "the index grain's next activation", _hyperd.Client.StatusAsync(index, timeout: KillRecoveryBound), KillRecoveryBound * 2);
+            Assert.NotEqual(victim.SiloAddress.ToString(), during.Silo);
+            Assert.Equal(first.Generation, during.Generation);
+            Assert.Equal(generation, during.Rebuild?.Generation);
+            Assert.Equal(before.Ids, (await _hyperd.Client.SearchAsync(index, _data.Query(1), 10, timeout: KillRecoveryBound)).Ids);
         }
         finally
         {
             _hyperd.Gate.Open();
         }
 
-        // The next call re-activates the index grain elsewhere: it records the cut-off rebuild and removes its files.
-        IndexStatus after = await _hyperd.Client.StatusAsync(index);
-        Assert.Equal(first.Generation, after.Generation);
-        Assert.NotNull(after.LastRebuild);
-        Assert.Equal(abandoned, after.LastRebuild.Generation);
-        Assert.False(after.LastRebuild.Succeeded);
-        Assert.Contains("interrupted", after.LastRebuild.Error);
-        string generationFolder = Path.Combine(_hyperd.StoreRoot, index, $"gen-{abandoned:D6}");
-        await Within.Eventually("the cut-off rebuild's files to be removed", () => Task.FromResult(!Directory.Exists(generationFolder)
-            || !Directory.EnumerateFiles(generationFolder, "*", SearchOption.AllDirectories).Any()));
-        Assert.Equal(10, (await _hyperd.Client.SearchAsync(index, _data.Query(1), 10)).Count);
+        IndexStatus done = await Within.Phase("the taken-over rebuild to finish", _hyperd.Client.WaitForRebuildAsync(index, generation));
+        Assert.Equal(generation, done.Generation);
+        Assert.True(done.LastRebuild!.Succeeded, done.LastRebuild.Error);
+        Assert.DoesNotContain(victim.SiloAddress.ToString(), done.LastRebuild.JobSilos);
+        Assert.Equal(_data.Count, done.Count);
+        Assert.All(done.Buckets.Where(b => b.Count > 0), b => Assert.Equal(shards, b.Shards));
 
-        IndexStatus retried = await Within.Phase("the retried rebuild", _hyperd.Client.BuildAsync(index, new BuildRequest()));
-        Assert.True(retried.Generation > abandoned);
-        Assert.True(retried.LastRebuild!.Succeeded);
+        // Every row is in the new generation's files: rows spread over the data find themselves.
+        var everyBucket = new SearchOptions(LshHasher.BucketCount, 50);
+        for (long row = 0; row < _data.Count; row += _data.Count / 20)
+        {
+            QueryResult self = await _hyperd.Client.SearchAsync(index, _data.BaseRow(row), 1, everyBucket);
+            Assert.Equal(row, self.Ids[0]);
+        }
+
+        IndexStatus again = await Within.Phase("a rebuild after the take-over", _hyperd.Client.BuildAsync(index, new BuildRequest()));
+        Assert.True(again.Generation > generation);
+    }
+
+    [Fact]
+    public async Task ARebuildCutOffBeforeItsPartitionReachedTheStore_StartsAgainUnderTheSameGeneration_AndFinishes()
+    {
+        const string index = "index-silo-kill-upload";
+        var victim = _hyperd.Cluster.Silos[^1];
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, victim.SiloAddress);
+        IndexStatus first;
+        try
+        {
+            first = await Within.Phase("first build", _hyperd.Client.BuildAsync(index, new BuildRequest(_data.Path)));
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        // The rebuild's spill uploads never finish on the victim: as if its process died in the upload phase.
+        _hyperd.Store.SpillUploadHold = new TaskCompletionSource();
+        long generation = (await _hyperd.Client.BuildAsync(index, new BuildRequest(), wait: false)).Rebuild!.Generation;
+        await Within.Eventually("the rebuild's upload phase", async () => (await _hyperd.Client.StatusAsync(index)).Rebuild?.Phase == "upload");
+        await Within.Phase("killing the index grain's silo", _hyperd.Cluster.KillSiloAsync(victim));
+        _hyperd.Store.SpillUploadHold = null;
+
+        IndexStatus during = await Within.Phase(
+            "the index grain's next activation", _hyperd.Client.StatusAsync(index, timeout: KillRecoveryBound), KillRecoveryBound * 2);
+        Assert.NotEqual(victim.SiloAddress.ToString(), during.Silo);
+        Assert.Equal(first.Generation, during.Generation);
+
+        IndexStatus done = await Within.Phase("the restarted rebuild to finish", _hyperd.Client.WaitForRebuildAsync(index, generation));
+        Assert.Equal(generation, done.Generation);
+        Assert.True(done.LastRebuild!.Succeeded, done.LastRebuild.Error);
+        Assert.Equal(_data.Count, done.Count);
+        QueryResult self = await _hyperd.Client.SearchAsync(index, _data.BaseRow(123), 1, new SearchOptions(LshHasher.BucketCount, 50));
+        Assert.Equal(123, self.Ids[0]);
     }
 
     [Fact]

@@ -20,30 +20,39 @@ namespace HyperdOrleans.Grains.Index;
 
 /// <summary>
 /// A rebuild: snapshot pending data, partition here, one build job per bucket spread over the silos, then
-/// prepare every bucket and switch. Until the switch the old generation serves; any failure before it (a
-/// job's silo gone, a bad file) abandons the new generation and leaves the old one as it was.
+/// prepare every bucket and switch. Until the switch the old generation serves; a failure before it (a job
+/// that fails, a bad file) abandons the new generation and leaves the old one as it was. The rebuild is kept in the
+/// grain's state (<see cref="RebuildCheckpoint"/>): when this grain's silo dies, the activation that takes over finishes it.
 /// </summary>
 public sealed partial class IndexGrain
 {
+    /// <summary>How often one rebuild is taken over after its index grain's silo died, before it is recorded as failed.</summary>
+    internal const int MaxResumes = 2;
+
     private async Task<RebuildTicket> StartRebuildAsync(BuildRequest request)
     {
         long generation = Math.Max(state.State.Manifest?.Generation ?? 0, state.State.LastStartedGeneration) + 1;
         state.State.LastStartedGeneration = generation;
+        state.State.InFlight = new RebuildCheckpoint(generation, request, DateTimeOffset.UtcNow);
         await state.WriteStateAsync();
-        var run = new RebuildRun(generation, DateTimeOffset.UtcNow);
+        Launch(state.State.InFlight);
+        return new RebuildTicket(true, generation, $"index '{_name}' is building generation {generation}.");
+    }
+
+    private void Launch(RebuildCheckpoint checkpoint)
+    {
+        var run = new RebuildRun(checkpoint.Generation, checkpoint.StartedUtc);
         _rebuild = run;
 
         // The rebuild makes only outgoing calls: without this an idle index grain could be collected mid-partition.
         DelayDeactivation(TimeSpan.FromMinutes(30));
 
         // Runs in this activation's background: its turns interleave with requests, so status and appends keep flowing.
-        _ = RebuildAsync(run, request);
-        return new RebuildTicket(true, generation, $"index '{_name}' is building generation {generation}.");
+        _ = RebuildAsync(run, checkpoint);
     }
 
-    private async Task RebuildAsync(RebuildRun run, BuildRequest request)
+    private async Task RebuildAsync(RebuildRun run, RebuildCheckpoint checkpoint)
     {
-        var clock = Stopwatch.StartNew();
         long generation = run.Generation;
         IndexManifest? previous = state.State.Manifest;
         string work = Path.Combine(options.Value.WorkDirectory, ScratchNames.Folder($"rebuild-{_name}-{generation}"));
@@ -51,52 +60,25 @@ public sealed partial class IndexGrain
         RebuildOutcome outcome;
         try
         {
-            IndexBuildOptions buildOptions = OptionsFor(request);
-            run.Phase = "snapshot";
-            PendingExport[] exports = await SnapshotAsync(
-                generation, fromFile: request.SourcePath is not null || request.SourceObject is not null, request.AcceptDataLoss);
-
-            run.Phase = request.SourceObject is null ? "source" : "download";
-            IVectorSource source = request.SourcePath is { } path
-                ? new VectorFileSource(VectorFile.Open(Security.BuildSourcePolicy.Admit(options.Value, path), request.RawDimensions))
-                : request.SourceObject is { } name
-                ? await ImportedSource.DownloadAsync(store, name, request.RawDimensions, Path.Combine(work, "source"))
-                : await OwnDataSourceAsync(generation, exports, work);
-            if (source.Count == 0)
+            IndexBuildOptions buildOptions = OptionsFor(checkpoint.Request);
+            PartitionCheckpoint part = checkpoint.Partitioned ?? await PartitionAsync(run, checkpoint.Request, buildOptions, work);
+            var hasher = new LshHasher(part.Dimensions, part.Planes, part.Thresholds);
+            int d = part.Dimensions;
+            DataField[]? fields = part.Fields;
+            run.Shards = part.Shards;
+            if (checkpoint.Partitioned is not null)
             {
-                throw new InvalidOperationException($"nothing to build: {source.Name} holds no vectors.");
+                await StopLaterAttemptsAsync(run);
             }
-
-            // Rows read back from the index's own data carry their fields; a vector file's rows have none.
-            DataField[]? fields = WireFields.ToWire((source as IRecordSource)?.Schema);
-            run.Phase = "partition";
-            int d = source.Dimensions;
-            var progress = new Progress<BuildProgress>(p => run.ReportPartition(p.Done, p.Total));
-            BucketPartitioner.Result partition = await Task.Run(() =>
-            {
-                LshHasher hasher = BucketPartitioner.FitHasher(source, buildOptions, progress, CancellationToken.None);
-                return BucketPartitioner.Partition(source, hasher, Path.Combine(work, "spill"), progress, CancellationToken.None);
-            });
-
-            run.Phase = "upload";
-            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
-                .Select(b => store.UploadAsync(partition.SpillFiles[b], StoreNames.Spill(_name, generation, b))));
-            if (fields is not null)
-            {
-                await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => store.UploadAsync(
-                    FieldSpill.PathFor(partition.SpillFiles[b]), FieldSpill.PathFor(StoreNames.Spill(_name, generation, b)))));
-            }
-
-            TryDelete(Path.Combine(work, "spill"));
 
             run.Phase = "build";
-            BucketManifest[] built = await RunJobsAsync(run, d, partition.Total, buildOptions, fields);
+            BucketManifest[] built = await RunJobsAsync(run, d, part.Total, buildOptions, fields);
 
             run.Phase = "prepare";
             var generations = new BucketGeneration[LshHasher.BucketCount];
             for (int b = 0; b < generations.Length; b++)
             {
-                generations[b] = new BucketGeneration(generation, built[b], exports[b].Watermark, d, fields);
+                generations[b] = new BucketGeneration(generation, built[b], part.Watermarks[b], d, fields);
             }
 
             // A replica that cannot prepare opens the files when it commits, or from the manifest when it next activates.
@@ -107,32 +89,28 @@ public sealed partial class IndexGrain
             await _writeGate.WaitAsync();
             try
             {
+                double seconds = Elapsed(run);
+
                 // The manifest serving now (SetDefaultsAsync may have changed it since the rebuild started) hands on its defaults.
                 IndexManifest manifest = ManifestStore.Validate(
                     $"generation {generation}",
                     IndexManifest.ForGeneration(
                         generation,
-                        partition.Hasher,
+                        hasher,
                         built,
-                        BuildManifest.Of(source.Name, buildOptions, clock.Elapsed.TotalSeconds),
+                        BuildManifest.Of(part.SourceName, buildOptions, seconds),
                         state.State.Manifest) with { Schema = WireFields.ToSchema(fields) });
                 var next = new IndexState
                 {
                     Manifest = manifest,
                     LastStartedGeneration = state.State.LastStartedGeneration,
-                    Watermarks = [.. exports.Select(e => e.Watermark)],
-                    LastRebuild = new RebuildOutcome(
-                        generation,
-                        true,
-                        null,
-                        clock.Elapsed.TotalSeconds,
-                        DateTimeOffset.UtcNow,
-                        [.. run.Jobs.Select(j => j.Silo)]),
+                    Watermarks = part.Watermarks,
+                    LastRebuild = new RebuildOutcome(generation, true, null, seconds, DateTimeOffset.UtcNow, [.. run.Jobs.Select(j => j.Silo)]),
                 };
                 await WriteStateAsync(next);
                 committed = true;
-                _hasher = partition.Hasher;
-                await FoldLogAsync(exports[0].Watermark);
+                _hasher = hasher;
+                await FoldLogAsync(part.Watermarks[0]);
                 await UploadManifestAsync(manifest);
                 // One replica per bucket that committed is enough: the others (their silo died) open it from the manifest.
                 PendingRows[] leftovers = await OnEveryReplicaAsync(
@@ -151,19 +129,20 @@ public sealed partial class IndexGrain
                 _name,
                 generation,
                 state.State.Manifest!.Count,
-                clock.Elapsed.TotalSeconds);
+                outcome.Seconds);
             await CleanUpStoreAsync(generation, previous?.Generation ?? 0);
             await BestEffort(RegisterAsync());
         }
+        catch (Exception e) when (!committed && _deactivating)
+        {
+            // The silo is shutting down under the rebuild: the state still holds it, and the next activation finishes it.
+            logger.LogWarning(e, "Index {Index}: rebuild to generation {Generation} stopped with its activation; the next one resumes it",
+                _name, generation);
+            outcome = new RebuildOutcome(generation, false, e.Message, Elapsed(run), DateTimeOffset.UtcNow, []);
+        }
         catch (Exception e) when (!committed)
         {
-            outcome = new RebuildOutcome(
-                generation,
-                false,
-                e.Message,
-                clock.Elapsed.TotalSeconds,
-                DateTimeOffset.UtcNow,
-                [.. run.Jobs.Select(j => j.Silo)]);
+            outcome = new RebuildOutcome(generation, false, e.Message, Elapsed(run), DateTimeOffset.UtcNow, [.. run.Jobs.Select(j => j.Silo)]);
             logger.LogWarning(
                 e,
                 "Rebuild of index {Index} to generation {Generation} failed in phase {Phase}; generation {Serving} keeps serving",
@@ -173,6 +152,7 @@ public sealed partial class IndexGrain
                 state.State.Manifest?.Generation ?? 0);
             await AbandonAsync(run);
             state.State.LastRebuild = outcome;
+            state.State.InFlight = null;
             await TryWriteStateAsync();
         }
         catch (Exception e)
@@ -193,10 +173,82 @@ public sealed partial class IndexGrain
     }
 
     /// <summary>
-    /// A rebuild started by an earlier activation that neither committed nor recorded its failure was cut off with that
-    /// activation (its silo stopped): it is recorded as failed, and its jobs and files are cleaned up in the background.
+    /// Snapshot, source, partition and upload: the new planes and one spill file per bucket in the store. Then the rebuild is
+    /// checkpointed, so an activation that takes over goes on from its build jobs instead of partitioning again.
     /// </summary>
-    private async Task RecordInterruptedRebuildAsync(CancellationToken cancellationToken)
+    private async Task<PartitionCheckpoint> PartitionAsync(RebuildRun run, BuildRequest request, IndexBuildOptions buildOptions, string work)
+    {
+        long generation = run.Generation;
+        run.Phase = "snapshot";
+        PendingExport[] exports = await SnapshotAsync(
+            generation, fromFile: request.SourcePath is not null || request.SourceObject is not null, request.AcceptDataLoss);
+
+        run.Phase = request.SourceObject is null ? "source" : "download";
+        IVectorSource source = request.SourcePath is { } path
+            ? new VectorFileSource(VectorFile.Open(Security.BuildSourcePolicy.Admit(options.Value, path), request.RawDimensions))
+            : request.SourceObject is { } name
+            ? await ImportedSource.DownloadAsync(store, name, request.RawDimensions, Path.Combine(work, "source"))
+            : await OwnDataSourceAsync(generation, exports, work);
+        if (source.Count == 0)
+        {
+            throw new InvalidOperationException($"nothing to build: {source.Name} holds no vectors.");
+        }
+
+        // Rows read back from the index's own data carry their fields; a vector file's rows have none.
+        DataField[]? fields = WireFields.ToWire((source as IRecordSource)?.Schema);
+        run.Phase = "partition";
+        var progress = new Progress<BuildProgress>(p => run.ReportPartition(p.Done, p.Total));
+        BucketPartitioner.Result partition = await Task.Run(() =>
+        {
+            LshHasher hasher = BucketPartitioner.FitHasher(source, buildOptions, progress, CancellationToken.None);
+            return BucketPartitioner.Partition(source, hasher, Path.Combine(work, "spill"), progress, CancellationToken.None);
+        });
+
+        run.Phase = "upload";
+        await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount)
+            .Select(b => store.UploadAsync(partition.SpillFiles[b], StoreNames.Spill(_name, generation, b))));
+        if (fields is not null)
+        {
+            await Task.WhenAll(Enumerable.Range(0, LshHasher.BucketCount).Select(b => store.UploadAsync(
+                FieldSpill.PathFor(partition.SpillFiles[b]), FieldSpill.PathFor(StoreNames.Spill(_name, generation, b)))));
+        }
+
+        TryDelete(Path.Combine(work, "spill"));
+        int shards = buildOptions.Shards > 0 ? buildOptions.Shards
+            : options.Value.Shards > 0 ? options.Value.Shards
+            : ShardRule.Choose(partition.Total, ActiveSilos().Length, ReplicaCount, options.Value.MaxRowsPerShard);
+        var part = new PartitionCheckpoint(
+            source.Dimensions,
+            partition.Hasher.Planes.ToArray(),
+            partition.Hasher.Thresholds.ToArray(),
+            [.. exports.Select(e => e.Watermark)],
+            partition.Total,
+            source.Name,
+            fields,
+            shards);
+        await _writeGate.WaitAsync();
+        try
+        {
+            state.State.InFlight = state.State.InFlight! with { Partitioned = part };
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        return part;
+    }
+
+    private static double Elapsed(RebuildRun run) => (DateTimeOffset.UtcNow - run.StartedUtc).TotalSeconds;
+
+    /// <summary>
+    /// A rebuild started by an earlier activation that neither committed nor recorded its failure was cut off with that
+    /// activation (its silo stopped): this activation finishes it, from its build jobs if its partition reached the store, else
+    /// from the start, under the same generation. One that was taken over <see cref="MaxResumes"/> times already is recorded as
+    /// failed, and its jobs and files are cleaned up in the background.
+    /// </summary>
+    private async Task ResumeInterruptedRebuildAsync(CancellationToken cancellationToken)
     {
         long generation = state.State.LastStartedGeneration;
         if (generation <= (state.State.Manifest?.Generation ?? 0) || state.State.LastRebuild?.Generation == generation)
@@ -204,21 +256,42 @@ public sealed partial class IndexGrain
             return;
         }
 
+        if (state.State.InFlight is { } inFlight && inFlight.Generation == generation && inFlight.Resumes < MaxResumes)
+        {
+            RebuildCheckpoint next = inFlight with { Resumes = inFlight.Resumes + 1 };
+            state.State.InFlight = next;
+            await state.WriteStateAsync(cancellationToken);
+            logger.LogWarning(
+                "Index {Index}: the rebuild to generation {Generation} was cut off with its silo; resuming it from {Step} "
+                    + "(take-over {Resume} of {Most})",
+                _name,
+                generation,
+                next.Partitioned is null ? "the start" : "its build jobs",
+                next.Resumes,
+                MaxResumes);
+            Launch(next);
+            return;
+        }
+
         string serving = state.State.Manifest is { } m ? $"generation {m.Generation} keeps serving" : "the index has no generation yet";
+        string why = state.State.InFlight is { Generation: var g } && g == generation
+            ? $"its index grain's silo stopped during it {MaxResumes + 1} times"
+            : $"the silo that ran index '{_name}' stopped during it";
         state.State.LastRebuild = new RebuildOutcome(
             generation,
             false,
-            $"the rebuild to generation {generation} was interrupted: the silo that ran index '{_name}' stopped during it; {serving}. "
-                + "Retry the rebuild.",
+            $"the rebuild to generation {generation} was interrupted: {why}; {serving}. Retry the rebuild.",
             0,
             DateTimeOffset.UtcNow,
             []);
+        int shards = state.State.InFlight?.Partitioned?.Shards ?? 1;
+        state.State.InFlight = null;
         await state.WriteStateAsync(cancellationToken);
         logger.LogWarning(
             "Index {Index}: the rebuild to generation {Generation} was interrupted with its silo; recorded as failed",
             _name,
             generation);
-        _ = AbandonAsync(new RebuildRun(generation, DateTimeOffset.UtcNow));
+        _ = AbandonAsync(new RebuildRun(generation, DateTimeOffset.UtcNow) { Shards = shards });
     }
 
     /// <summary>Under the write gate, so every bucket's watermark marks the same point in the stream of mutations.</summary>
@@ -313,9 +386,6 @@ public sealed partial class IndexGrain
         RebuildRun run, int dimensions, long indexCount, IndexBuildOptions settings, DataField[]? fields)
     {
         SiloAddress[] silos = ActiveSilos();
-        run.Shards = settings.Shards > 0 ? settings.Shards
-            : options.Value.Shards > 0 ? options.Value.Shards
-            : ShardRule.Choose(indexCount, silos.Length, ReplicaCount, options.Value.MaxRowsPerShard);
         BuildJobKind first = run.Shards > 1 ? BuildJobKind.Train : BuildJobKind.Whole;
         var slots = new List<JobSlot>();
         var built = new BucketManifest?[LshHasher.BucketCount];
@@ -430,6 +500,31 @@ public sealed partial class IndexGrain
             _name, slot.What, slot.Placed, target, slot.Attempts + 1, MaxJobAttempts);
         slot.Placed = target;
         slot.Grain = await StartJobAsync(run, slot, dimensions, indexCount, settings, fields);
+    }
+
+    /// <summary>
+    /// A rebuild taken over at its build jobs follows each job's first attempt again (still running on a surviving silo, or
+    /// started afresh where it was lost): jobs that lost-job restarts had started under later attempts are stopped, so no two
+    /// jobs write the same bucket's files.
+    /// </summary>
+    private Task StopLaterAttemptsAsync(RebuildRun run) =>
+        BestEffort(Task.WhenAll(JobKeys(run, firstAttempt: 1).Select(key => GrainFactory.GetGrain<IBuildJobGrain>(key).CancelAsync())));
+
+    /// <summary>Every job a rebuild may have started from <paramref name="firstAttempt"/> on: per bucket, its whole or training
+    /// job and each shard's, in every attempt.</summary>
+    private IEnumerable<string> JobKeys(RebuildRun run, int firstAttempt)
+    {
+        for (int b = 0; b < LshHasher.BucketCount; b++)
+        {
+            for (int attempt = firstAttempt; attempt < MaxJobAttempts; attempt++)
+            {
+                yield return GrainKeys.BuildJob(_name, run.Generation, b, attempt);
+                for (int s = 0; run.Shards > 1 && s < run.Shards; s++)
+                {
+                    yield return GrainKeys.BuildJob(_name, run.Generation, b, attempt, s);
+                }
+            }
+        }
     }
 
     private SiloAddress[] ActiveSilos() =>
@@ -564,21 +659,7 @@ public sealed partial class IndexGrain
     private async Task AbandonAsync(RebuildRun run)
     {
         long generation = run.Generation;
-        // Every job this rebuild may have started: per bucket, its whole or training job and each shard's, in every attempt.
-        var keys = new List<string>();
-        for (int b = 0; b < LshHasher.BucketCount; b++)
-        {
-            for (int attempt = 0; attempt < MaxJobAttempts; attempt++)
-            {
-                keys.Add(GrainKeys.BuildJob(_name, generation, b, attempt));
-                for (int s = 0; run.Shards > 1 && s < run.Shards; s++)
-                {
-                    keys.Add(GrainKeys.BuildJob(_name, generation, b, attempt, s));
-                }
-            }
-        }
-
-        await BestEffort(Task.WhenAll(keys.Select(key => GrainFactory.GetGrain<IBuildJobGrain>(key).CancelAsync())));
+        await BestEffort(Task.WhenAll(JobKeys(run, firstAttempt: 0).Select(key => GrainFactory.GetGrain<IBuildJobGrain>(key).CancelAsync())));
         int[] shards = [.. ServingShards().Select(s => Math.Max(s, run.Shards))];
         await BestEffort(OnEveryReplicaAsync("drop the abandoned generation", (_, bucket) => bucket.AbortGenerationAsync(generation), shards));
         await BestEffort(store.DeletePrefixAsync(StoreNames.GenerationPrefix(_name, generation)));

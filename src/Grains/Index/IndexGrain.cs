@@ -31,6 +31,9 @@ public sealed partial class IndexGrain(
     private string _name = "";
     private LshHasher? _hasher;
     private RebuildRun? _rebuild;
+
+    /// <summary>Set when the silo deactivates this grain: a rebuild that fails then is left for the next activation to resume.</summary>
+    private volatile bool _deactivating;
     private long _pendingOperations;
 
     /// <summary>The write-ahead log of appends and deletes; null when it could not be read (then writes are refused).</summary>
@@ -52,8 +55,14 @@ public sealed partial class IndexGrain(
         }
 
         await OpenLogAsync(cancellationToken);
-        await RecordInterruptedRebuildAsync(cancellationToken);
+        await ResumeInterruptedRebuildAsync(cancellationToken);
         StartBalancing();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deactivating = true;
+        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -6,8 +6,8 @@ namespace HyperdOrleans.Grains.Index;
 /// <summary>
 /// The index grain's persistent state: the engine's manifest of the generation being served (the one model of an
 /// index: planes, bucket files, build settings, search defaults), the watermark of pending data each bucket folded
-/// into it, how the last rebuild ended, and the last generation number handed out, so an abandoned rebuild's folder
-/// is never reused.
+/// into it, how the last rebuild ended, the rebuild in flight, and the last generation number handed out, so an
+/// abandoned rebuild's folder is never reused.
 /// </summary>
 [GenerateSerializer, Alias("hyperd.IndexState.v2")]
 public sealed class IndexState
@@ -24,6 +24,10 @@ public sealed class IndexState
 
     [Id(3)]
     public RebuildOutcome? LastRebuild { get; set; }
+
+    /// <summary>The rebuild running now, for an activation that takes over to finish; null between rebuilds.</summary>
+    [Id(4)]
+    public RebuildCheckpoint? InFlight { get; set; }
 
     public bool Exists => Manifest is not null;
 }
