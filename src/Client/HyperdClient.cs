@@ -34,11 +34,15 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
     /// <summary>The most ids one read of <see cref="GetAsync"/> carries.</summary>
     private const int ReadChunkIds = 10_000;
 
+    /// <summary>Few: every key has its own coordinator activations on each silo, each caching the routes (centroids) it uses.</summary>
+    private const int CoordinatorKeys = 8;
+
     private readonly TimeSpan _callTimeout = options?.CallTimeout ?? new HyperdClientOptions().CallTimeout;
     private readonly TimeSpan _searchTimeout = options?.SearchTimeout ?? new HyperdClientOptions().SearchTimeout;
     private readonly TimeSpan _writeTimeout = options?.WriteTimeout ?? new HyperdClientOptions().WriteTimeout;
     private readonly TimeSpan _writeAttemptTimeout = options?.WriteAttemptTimeout ?? new HyperdClientOptions().WriteAttemptTimeout;
     private readonly TimeSpan? _searchAttemptTimeout = options?.SearchAttemptTimeout;
+    private int _nextCoordinator;
 
     /// <summary>
     /// Builds (<paramref name="request"/> with a source file) or rebuilds (without) the index, and by default
@@ -523,5 +527,12 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         return grains.GetGrain<IIndexGrain>(index);
     }
 
-    private ISearchCoordinatorGrain Coordinator() => grains.GetGrain<ISearchCoordinatorGrain>(0);
+    /// <summary>
+    /// Each search or read (and each attempt of one) takes the next of <see cref="CoordinatorKeys"/> coordinator keys. The
+    /// Orleans client sends every call to one grain through one gateway, so a single key would put all of a client's reads,
+    /// retries included, through one silo: the load would not spread, and a retry would wait on the same gateway as the
+    /// attempt it backs up (one cut off by a partition answers nothing until the cluster evicts its silo).
+    /// </summary>
+    private ISearchCoordinatorGrain Coordinator() =>
+        grains.GetGrain<ISearchCoordinatorGrain>((uint)Interlocked.Increment(ref _nextCoordinator) % CoordinatorKeys);
 }

@@ -18,9 +18,11 @@ namespace HyperdOrleans.Cluster.Tests;
 /// </summary>
 public sealed class HyperdTestCluster : IAsyncDisposable
 {
-    private HyperdTestCluster(string root, InProcessTestCluster cluster, TestBuildGate gate, FaultyFileStore store, FailingCalls calls)
+    private HyperdTestCluster(
+        string root, InProcessTestCluster cluster, TestBuildGate gate, FaultyFileStore store, FailingCalls calls, CallLog log)
     {
         Calls = calls;
+        Log = log;
         Root = root;
         Cluster = cluster;
         Gate = gate;
@@ -47,6 +49,9 @@ public sealed class HyperdTestCluster : IAsyncDisposable
     /// <summary>Grain calls a test makes fail on purpose (every silo's incoming calls pass through it).</summary>
     public FailingCalls Calls { get; }
 
+    /// <summary>Where each grain method's calls ran (every silo's incoming calls pass through it).</summary>
+    public CallLog Log { get; }
+
     /// <param name="membership">Membership timeouts of every silo (the production ones in silo-failure tests), or Orleans' defaults.</param>
     /// <param name="configure">Changes to the test defaults of the HyperdOrleans options.</param>
     public static async Task<HyperdTestCluster> StartAsync(
@@ -59,6 +64,7 @@ public sealed class HyperdTestCluster : IAsyncDisposable
         Directory.CreateDirectory(root);
         var gate = new TestBuildGate();
         var calls = new FailingCalls();
+        var log = new CallLog();
         var store = new FaultyFileStore(new LocalDirectoryFileStore(Path.Combine(root, "store")));
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((options, silo) =>
@@ -96,6 +102,7 @@ public sealed class HyperdTestCluster : IAsyncDisposable
             });
             silo.Services.AddSingleton<IBuildJobGate>(gate);
             silo.AddIncomingGrainCallFilter(calls);
+            silo.AddIncomingGrainCallFilter(log);
             if (membership is not null)
             {
                 silo.Configure(membership);
@@ -103,7 +110,7 @@ public sealed class HyperdTestCluster : IAsyncDisposable
         });
         InProcessTestCluster cluster = builder.Build();
         await cluster.DeployAsync();
-        return new HyperdTestCluster(root, cluster, gate, store, calls);
+        return new HyperdTestCluster(root, cluster, gate, store, calls, log);
     }
 
     /// <summary>Builds <paramref name="index"/> from a file and waits until it serves.</summary>

@@ -31,6 +31,28 @@ public sealed class PlacementTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task OneClientsSearchesAreCoordinatedOnEverySilo()
+    {
+        const string index = "client-spread";
+        await fixture.Hyperd.BuildAsync(index, fixture.Data);
+        const string method = nameof(ISearchCoordinatorGrain) + "." + nameof(ISearchCoordinatorGrain.SearchAsync);
+        IReadOnlyDictionary<string, int> before = fixture.Hyperd.Log.SilosOf(method);
+
+        // The Orleans client sends each grain's calls through one gateway: the SDK's searches take turns over coordinator keys.
+        for (int q = 0; q < 48; q++)
+        {
+            await fixture.Hyperd.Client.SearchAsync(index, fixture.Data.Query(q % 16), 10);
+        }
+
+        IReadOnlyDictionary<string, int> after = fixture.Hyperd.Log.SilosOf(method);
+        string[] served = [.. after.Where(s => s.Value > before.GetValueOrDefault(s.Key)).Select(s => s.Key)];
+        Assert.True(
+            served.Length == fixture.Hyperd.Cluster.Silos.Count,
+            $"48 searches of one client were coordinated on {served.Length} of {fixture.Hyperd.Cluster.Silos.Count} silos: "
+                + string.Join(", ", served));
+    }
+
+    [Fact]
     public async Task QueriesFlowFromTwoSilosAtOnce()
     {
         const string index = "two-silos";

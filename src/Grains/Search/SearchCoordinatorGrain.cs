@@ -19,8 +19,8 @@ namespace HyperdOrleans.Grains.Search;
 /// <summary>
 /// Answers queries for any index by running the engine's search flow with the bucket grains as its executor,
 /// so the cluster plans, scans, merges and fills short answers exactly as the engine does. A reentrant stateless
-/// worker: every silo runs local activations (up to one per core), so clients spread queries over the whole
-/// cluster through their gateways and no activation is a bottleneck. Each activation caches an index's route
+/// worker: every silo runs local activations (up to one per core) and the SDK spreads a client's queries over its
+/// gateways (a few coordinator keys, taken in turn), so no silo or activation is a bottleneck. Each activation caches an index's route
 /// (its manifest and every bucket's centroids), re-reads the manifest every <see cref="HyperdOptions.RouteRefreshInterval"/>
 /// (so new defaults apply) and rebuilds the route when a bucket serves a newer generation.
 /// </summary>
