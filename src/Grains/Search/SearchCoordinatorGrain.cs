@@ -10,6 +10,7 @@ using HyperdOrleans.Grains.Buckets;
 using HyperdOrleans.Grains.Fields;
 using HyperdOrleans.Grains.Index;
 using HyperdOrleans.Grains.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -20,16 +21,20 @@ namespace HyperdOrleans.Grains.Search;
 /// Answers queries for any index by running the engine's search flow with the bucket grains as its executor,
 /// so the cluster plans, scans, merges and fills short answers exactly as the engine does. A reentrant stateless
 /// worker: every silo runs local activations (up to one per core) and the SDK spreads a client's queries over its
-/// gateways (a few coordinator keys, taken in turn), so no silo or activation is a bottleneck. Each activation caches an index's route
-/// (its manifest and every bucket's centroids), re-reads the manifest every <see cref="HyperdOptions.RouteRefreshInterval"/>
-/// (so new defaults apply) and rebuilds the route when a bucket serves a newer generation.
+/// gateways (a few coordinator keys, taken in turn), so no silo or activation is a bottleneck. The silo's activations share
+/// one cache of each index's route (its manifest and every bucket's centroids, <see cref="IndexRouteCache"/>), re-read the
+/// manifest every <see cref="HyperdOptions.RouteRefreshInterval"/> (so new defaults apply) and rebuild the route when a
+/// bucket serves a newer generation.
 /// </summary>
 [StatelessWorker, Reentrant]
 public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILocalSiloDetails silo) : Grain, ISearchCoordinatorGrain
 {
     private const int MaxRouteRefreshes = 3;
+    private IndexRouteCache? _routes;
 
-    private readonly Dictionary<string, IndexRoute> _routes = [];
+    /// <summary>The silo's routes, shared by its coordinator activations (an internal service, hence not a constructor parameter).</summary>
+    private IndexRouteCache Routes => _routes ??= ServiceProvider.GetRequiredService<IndexRouteCache>();
+
     private ReplicaRouter? _replicas;
 
     /// <summary>This activation's choice of bucket replicas (round robin, failover, hedging; its own latency windows).</summary>
@@ -192,7 +197,7 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
 
     private async Task<IndexRoute> RouteAsync(string index, bool refresh, CancellationToken cancellationToken)
     {
-        _routes.TryGetValue(index, out IndexRoute? cached);
+        IndexRoute? cached = Routes.Get(index);
         if (!refresh && cached is not null && Stopwatch.GetElapsedTime(cached.FetchedAt) < options.Value.RouteRefreshInterval)
         {
             return cached;
@@ -210,13 +215,13 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
             {
                 // A periodic refresh only picks up new defaults: while the index grain's silo is down (until it is declared dead
                 // and the grain re-activates), the cached route serves on; a bucket on a newer generation still forces a refresh.
-                return _routes[index] = cached with { FetchedAt = Stopwatch.GetTimestamp() };
+                return Routes.Set(index, cached with { FetchedAt = Stopwatch.GetTimestamp() });
             }
 
             if (cached is not null && cached.Generation == manifest.Generation)
             {
                 // Same generation: same planes and centroids; only the defaults may have changed.
-                return _routes[index] = cached with { Manifest = manifest, FetchedAt = Stopwatch.GetTimestamp() };
+                return Routes.Set(index, cached with { Manifest = manifest, FetchedAt = Stopwatch.GetTimestamp() });
             }
 
             long generation = manifest.Generation;
@@ -240,8 +245,7 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
             int d = manifest.Dimensions;
             var planner = new SharedProbePlanner([.. centroids.Select(c => c.Rows.Length == 0 ? null : new CentroidScorer(c.Rows, d))]);
             var route = new IndexRoute(manifest, new SearchFlow(manifest.ToHasher(), planner), Stopwatch.GetTimestamp());
-            _routes[index] = route;
-            return route;
+            return Routes.Set(index, route);
         }
     }
 
