@@ -165,7 +165,11 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
         ReadWithDeadline(
-            "SearchAsync", index, timeout, cancellationToken, c => Coordinator().SearchAsync(index, new SearchRequest(rows, k, options), c));
+            "SearchAsync",
+            index,
+            timeout,
+            cancellationToken,
+            (coordinator, c) => coordinator.SearchAsync(index, new SearchRequest(rows, k, options), c));
 
     /// <summary>Answers a whole <see cref="SearchRequest"/> (a row-major batch, with a filter and returned fields when it asks).</summary>
     public Task<SearchResponse> SearchRowsAsync(
@@ -173,7 +177,7 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         SearchRequest request,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        ReadWithDeadline("SearchAsync", index, timeout, cancellationToken, c => Coordinator().SearchAsync(index, request, c));
+        ReadWithDeadline("SearchAsync", index, timeout, cancellationToken, (coordinator, c) => coordinator.SearchAsync(index, request, c));
 
     /// <summary>
     /// The stored rows of <paramref name="ids"/> that exist (deleted and unknown ids are left out), each once, in the order asked:
@@ -200,7 +204,7 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
                 index,
                 timeout,
                 cancellationToken,
-                c => Coordinator().ReadAsync(index, new ReadRequest(chunk, null, 0, 0, includeVectors, includeFields), c)));
+                (coordinator, c) => coordinator.ReadAsync(index, new ReadRequest(chunk, null, 0, 0, includeVectors, includeFields), c)));
         }
 
         return [.. rows];
@@ -225,7 +229,7 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
             index,
             timeout,
             cancellationToken,
-            c => Coordinator().ReadAsync(index, new ReadRequest(null, filter, top, skip, includeVectors, includeFields), c));
+            (coordinator, c) => coordinator.ReadAsync(index, new ReadRequest(null, filter, top, skip, includeVectors, includeFields), c));
 
     /// <summary>The index's generation, counts, pending data and rebuild progress per bucket.</summary>
     public Task<IndexStatus> StatusAsync(string index, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
@@ -514,11 +518,19 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
     /// attempt unanswered for <see cref="HyperdClientOptions.SearchAttemptTimeout"/> (a third of the deadline by default).
     /// </summary>
     private Task<T> ReadWithDeadline<T>(
-        string name, string index, TimeSpan? timeout, CancellationToken cancellationToken, Func<CancellationToken, Task<T>> call)
+        string name,
+        string index,
+        TimeSpan? timeout,
+        CancellationToken cancellationToken,
+        Func<ISearchCoordinatorGrain, CancellationToken, Task<T>> call)
     {
         TimeSpan deadline = timeout ?? _searchTimeout;
         TimeSpan attempt = _searchAttemptTimeout ?? (deadline == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : deadline / 3);
-        return WithDeadline(name, index, deadline, cancellationToken, ct => ReadRetry.RunAsync(ct, attempt, call));
+
+        // The attempts of one call take consecutive keys: the client hands keys to its gateways in turn as they are first used,
+        // so a retry mostly goes through another gateway than the attempt before it.
+        int key = Interlocked.Increment(ref _nextCoordinator);
+        return WithDeadline(name, index, deadline, cancellationToken, ct => ReadRetry.RunAsync(ct, attempt, c => call(Coordinator(key++), c)));
     }
 
     private IIndexGrain Index(string index)
@@ -528,11 +540,10 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
     }
 
     /// <summary>
-    /// Each search or read (and each attempt of one) takes the next of <see cref="CoordinatorKeys"/> coordinator keys. The
-    /// Orleans client sends every call to one grain through one gateway, so a single key would put all of a client's reads,
-    /// retries included, through one silo: the load would not spread, and a retry would wait on the same gateway as the
-    /// attempt it backs up (one cut off by a partition answers nothing until the cluster evicts its silo).
+    /// The coordinator of key <paramref name="key"/> modulo <see cref="CoordinatorKeys"/>. The Orleans client sends every call
+    /// to one grain through one gateway, so a single key would put all of a client's reads, retries included, through one
+    /// silo: the load would not spread, and a retry would wait on the same gateway as the attempt it backs up (one cut off by
+    /// a partition answers nothing until the cluster evicts its silo).
     /// </summary>
-    private ISearchCoordinatorGrain Coordinator() =>
-        grains.GetGrain<ISearchCoordinatorGrain>((uint)Interlocked.Increment(ref _nextCoordinator) % CoordinatorKeys);
+    private ISearchCoordinatorGrain Coordinator(int key) => grains.GetGrain<ISearchCoordinatorGrain>((uint)key % CoordinatorKeys);
 }
