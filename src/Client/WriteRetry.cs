@@ -1,3 +1,4 @@
+using HyperdOrleans.Abstractions;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 
@@ -40,7 +41,7 @@ internal static class WriteRetry
 
             try
             {
-                return await call(attempt.Token);
+                return await Send(call, attempt.Token, slice < Unbounded ? DateTime.UtcNow + slice : null);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsUnanswered(e, attempt))
             {
@@ -56,6 +57,25 @@ internal static class WriteRetry
 
                 await Task.Delay(Backoff, cancellationToken);
             }
+        }
+    }
+
+    /// <summary>Sends one attempt with its deadline in the request context, which Orleans copies into the call as it is made.</summary>
+    private static Task<T> Send<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, DateTime? deadline)
+    {
+        if (deadline is null)
+        {
+            return call(cancellationToken);
+        }
+
+        RequestContext.Set(WriteDeadline.Key, deadline.Value.Ticks);
+        try
+        {
+            return call(cancellationToken);
+        }
+        finally
+        {
+            RequestContext.Remove(WriteDeadline.Key);
         }
     }
 

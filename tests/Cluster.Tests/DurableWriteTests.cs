@@ -159,6 +159,37 @@ public sealed class DurableWriteTests : IAsyncLifetime
         await Assert.ThrowsAsync<IOException>(() => Client.AppendAsync(index, Ids(2_000, 10), Rows(20, 10)));
     }
 
+    [Fact]
+    public async Task AWriteThatReachesTheIndexAfterItsDeadlineIsRefusedWhole_AndTheSdksAttemptsCarryOne()
+    {
+        const string index = "late-write";
+        await _hyperd.BuildAsync(index, _data, clusters: 20);
+        IIndexGrain grain = _hyperd.Cluster.Client.GetGrain<IIndexGrain>(index);
+
+        // As a network that held the attempt delivers it after the client gave up on it: its deadline has passed.
+        RequestContext.Set(WriteDeadline.Key, DateTime.UtcNow.AddSeconds(-2).Ticks);
+        Task<MutationResult> lateAppend = grain.AppendAsync(new VectorBatch(Ids(4_000, 10), Rows(30, 10)));
+        Task<MutationResult> lateDelete = grain.DeleteAsync([5]);
+        RequestContext.Remove(WriteDeadline.Key);
+        var refused = await Assert.ThrowsAsync<TimeoutException>(() => lateAppend);
+        Assert.Contains("after its caller's deadline", refused.Message);
+        await Assert.ThrowsAsync<TimeoutException>(() => lateDelete);
+        await AssertAbsent(index, Ids(4_000, 10), 30, "after the late append");
+        Assert.Contains(5L, (await Client.SearchAsync(index, _data.BaseRow(5), 5)).Ids);
+        Assert.Equal(0, (await Client.StatusAsync(index)).PendingOperations);
+
+        // The SDK gives every attempt a deadline ahead of now: its append and delete land.
+        await Client.AppendAsync(index, Ids(4_000, 10), Rows(30, 10));
+        await Client.DeleteAsync(index, [5]);
+        await AssertFound(index, Ids(4_000, 10), 30, "after the SDK's append");
+        Assert.DoesNotContain(5L, (await Client.SearchAsync(index, _data.BaseRow(5), 5)).Ids);
+        TimeSpan[] appends = _hyperd.Log.DeadlinesLeft(nameof(IIndexGrain) + "." + nameof(IIndexGrain.AppendAsync));
+        TimeSpan[] deletes = _hyperd.Log.DeadlinesLeft(nameof(IIndexGrain) + "." + nameof(IIndexGrain.DeleteAsync));
+        Assert.True(appends.Length >= 2 && appends[^1] > TimeSpan.Zero, $"the SDK's append arrived with {appends[^1]} of its deadline left");
+        Assert.True(deletes.Length >= 2 && deletes[^1] > TimeSpan.Zero, $"the SDK's delete arrived with {deletes[^1]} of its deadline left");
+        Assert.True(appends[^2] < TimeSpan.Zero);
+    }
+
     private async Task AssertFound(string index, long[] ids, int firstRow, string when)
     {
         for (int i = 0; i < ids.Length; i++)

@@ -53,6 +53,9 @@ public sealed partial class IndexGrain
 
     private async Task RebuildAsync(RebuildRun run, RebuildCheckpoint checkpoint)
     {
+        // Started from inside a call (a build request, or an append that crossed the rebuild threshold): that call's request
+        // context, a write's deadline among it, is not the rebuild's. Cleared here, it stays as it was for the caller.
+        RequestContext.Clear();
         long generation = run.Generation;
         IndexManifest? previous = state.State.Manifest;
         string work = Path.Combine(options.Value.WorkDirectory, ScratchNames.Folder($"rebuild-{_name}-{generation}"));

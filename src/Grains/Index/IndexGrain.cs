@@ -329,6 +329,22 @@ public sealed partial class IndexGrain(
     }
 
     /// <summary>
+    /// The last moment a write can still be refused whole: past the attempt's deadline (<see cref="WriteDeadline"/>) its
+    /// caller has given up on it, and applying it now would make rows of a call reported failed visible.
+    /// </summary>
+    private void RefuseIfAbandoned()
+    {
+        if (RequestContext.Get(WriteDeadline.Key) is long ticks && DateTime.UtcNow.Ticks > ticks)
+        {
+            TimeSpan late = TimeSpan.FromTicks(DateTime.UtcNow.Ticks - ticks);
+            logger.LogWarning("Index {Index}: refused a write that arrived {Late} after its caller's deadline", _name, late);
+            throw new TimeoutException($"index '{_name}': the write reached the index {late.TotalSeconds:0.###} s after its caller's "
+                + "deadline (held up on the way, or the client's clock is behind the silo's); nothing of it was applied. Retry it "
+                + "(appends are upserts by id).");
+        }
+    }
+
+    /// <summary>
     /// Writes the next record to the log within <see cref="HyperdOptions.LogAppendTimeout"/>. Nothing of a call that fails here
     /// becomes visible: the writer seals the segment before the failed record, and no bucket has been told.
     /// </summary>
@@ -340,6 +356,7 @@ public sealed partial class IndexGrain(
             throw new InvalidOperationException(_writeFault ?? $"index '{_name}' has no write-ahead log open.");
         }
 
+        RefuseIfAbandoned();
         LogRecord record = create(_log.NextSequence);
         TimeSpan timeout = options.Value.LogAppendTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
