@@ -329,19 +329,33 @@ public sealed partial class IndexGrain(
     }
 
     /// <summary>
-    /// The last moment a write can still be refused whole: past the attempt's deadline (<see cref="WriteDeadline"/>) its
-    /// caller has given up on it, and applying it now would make rows of a call reported failed visible.
+    /// How long the log write may take: <see cref="HyperdOptions.LogAppendTimeout"/>, or less when the attempt's deadline
+    /// (<see cref="WriteDeadline"/>) is nearer, keeping back <see cref="HyperdOptions.ReplicaAttemptTimeout"/> (what handing the
+    /// record to the buckets may take) so the reply leaves before the caller gives up. With less than that left, the write is
+    /// refused before anything is logged: its caller is giving up on it, and applying it then would make rows of a call it
+    /// reports failed visible.
     /// </summary>
-    private void RefuseIfAbandoned()
+    private TimeSpan LogTimeLimit()
     {
-        if (RequestContext.Get(WriteDeadline.Key) is long ticks && DateTime.UtcNow.Ticks > ticks)
+        TimeSpan limit = options.Value.LogAppendTimeout;
+        if (RequestContext.Get(WriteDeadline.Key) is not long ticks)
         {
-            TimeSpan late = TimeSpan.FromTicks(DateTime.UtcNow.Ticks - ticks);
-            logger.LogWarning("Index {Index}: refused a write that arrived {Late} after its caller's deadline", _name, late);
-            throw new TimeoutException($"index '{_name}': the write reached the index {late.TotalSeconds:0.###} s after its caller's "
-                + "deadline (held up on the way, or the client's clock is behind the silo's); nothing of it was applied. Retry it "
-                + "(appends are upserts by id).");
+            return limit;
         }
+
+        TimeSpan left = TimeSpan.FromTicks(ticks - DateTime.UtcNow.Ticks);
+        TimeSpan forLog = left - options.Value.ReplicaAttemptTimeout;
+        if (forLog <= TimeSpan.Zero)
+        {
+            logger.LogWarning("Index {Index}: refused a write with {Left} left of its caller's deadline", _name, left);
+            string when = left < TimeSpan.Zero
+                ? $"{-left.TotalSeconds:0.###} s after its caller's deadline"
+                : $"with {left.TotalSeconds:0.###} s left of its caller's deadline, too little to apply it in time";
+            throw new TimeoutException($"index '{_name}': the write reached the index {when} (held up on the way or behind other writes, "
+                + "or the client's clock is behind the silo's); nothing of it was applied. Retry it (appends are upserts by id).");
+        }
+
+        return forLog < limit ? forLog : limit;
     }
 
     /// <summary>
@@ -356,9 +370,8 @@ public sealed partial class IndexGrain(
             throw new InvalidOperationException(_writeFault ?? $"index '{_name}' has no write-ahead log open.");
         }
 
-        RefuseIfAbandoned();
+        TimeSpan timeout = LogTimeLimit();
         LogRecord record = create(_log.NextSequence);
-        TimeSpan timeout = options.Value.LogAppendTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
