@@ -67,24 +67,25 @@ public sealed partial class IndexGrain
     {
         var members = Members(shards);
         Task<T>[] calls = [.. members.Select(m => call(m.Bucket, Bucket(m.Bucket, m.Replica, m.Shard)))];
-        try
+        var groups = members.Select((m, i) => (m, i)).GroupBy(x => (x.m.Bucket, x.m.Shard)).ToList();
+        if (ReplicaCount == 1)
         {
             await Task.WhenAll(calls);
         }
-        catch (Exception) when (ReplicaCount > 1)
+        else
         {
-            // Judged per shard below: one replica's failure is not the step's.
+            await UntilEveryShardAnsweredAsync(calls, groups.Select(g => g.Select(x => x.i).ToArray()).ToList());
         }
 
         var answers = new T[LshHasher.BucketCount];
-        foreach (var shard in members.Select((m, i) => (m, i)).GroupBy(x => (x.m.Bucket, x.m.Shard)))
+        foreach (var shard in groups)
         {
             var answered = shard.Where(x => calls[x.i].IsCompletedSuccessfully).Select(x => x.i).ToList();
             foreach (var (m, i) in shard.Where(x => !calls[x.i].IsCompletedSuccessfully))
             {
                 logger.LogWarning(
                     calls[i].Exception?.InnerException,
-                    "Index {Index}: replica {Replica} of bucket {Bucket} shard {Shard} failed to {Step}",
+                    "Index {Index}: replica {Replica} of bucket {Bucket} shard {Shard} did not {Step} in time; it catches up from the manifest",
                     _name, m.Replica, m.Bucket, m.Shard, step);
             }
 
@@ -100,6 +101,23 @@ public sealed partial class IndexGrain
         }
 
         return answers;
+    }
+
+    /// <summary>
+    /// Waits for every call for up to <see cref="HyperdOptions.ReplicaAttemptTimeout"/>, then only until every shard has one
+    /// answer (or none of its calls is left): a replica whose silo just died would hold the step, and the write gate a commit
+    /// holds, until the silo is declared dead. One replica's failure is not the step's; the stragglers run on and are observed.
+    /// </summary>
+    private async Task UntilEveryShardAnsweredAsync(Task[] calls, List<int[]> shards)
+    {
+        Task all = Task.WhenAll(calls);
+        _ = all.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        await Task.WhenAny(all, Task.Delay(options.Value.ReplicaAttemptTimeout));
+        var running = calls.Where(c => !c.IsCompleted).ToList();
+        while (running.Count > 0 && shards.Any(s => !s.Any(i => calls[i].IsCompletedSuccessfully) && s.Any(i => !calls[i].IsCompleted)))
+        {
+            running.Remove(await Task.WhenAny(running));
+        }
     }
 
     private Task OnEveryReplicaAsync(string step, Func<int, IBucketGrain, Task> call, int[]? shards = null) =>
