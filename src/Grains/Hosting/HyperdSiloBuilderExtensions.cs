@@ -1,6 +1,5 @@
 using HyperdOrleans.Grains.Build;
 using HyperdOrleans.Grains.Placement;
-using HyperdOrleans.Grains.Search;
 using HyperdOrleans.Grains.Security;
 using HyperdOrleans.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +26,6 @@ public static class HyperdSiloBuilderExtensions
         options.ValidateOnStart();
         silo.Services.AddPlacementDirector<BucketReplicaPlacement, BucketReplicaPlacementDirector>();
         silo.Services.AddSingleton<LocalFileCache>();
-        silo.Services.AddSingleton<IndexRouteCache>();
         silo.Services.TryAddSingleton<IBuildJobGate, OpenBuildJobGate>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloWarmUp>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScratchSweeper>();

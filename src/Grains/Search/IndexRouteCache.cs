@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Orleans.Runtime;
 
 namespace HyperdOrleans.Grains.Search;
 
@@ -9,7 +11,14 @@ namespace HyperdOrleans.Grains.Search;
 /// </summary>
 internal sealed class IndexRouteCache
 {
+    private static readonly ConditionalWeakTable<ILocalSiloDetails, IndexRouteCache> PerSilo = [];
     private readonly ConcurrentDictionary<string, IndexRoute> _routes = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The cache of the silo these details are of (a singleton per silo, so every silo in a process, as in a test cluster, has its
+    /// own; an activation's service provider would be its own scope).
+    /// </summary>
+    public static IndexRouteCache Of(ILocalSiloDetails silo) => PerSilo.GetValue(silo, static _ => new IndexRouteCache());
 
     public IndexRoute? Get(string index) => _routes.GetValueOrDefault(index);
 

@@ -10,7 +10,6 @@ using HyperdOrleans.Grains.Buckets;
 using HyperdOrleans.Grains.Fields;
 using HyperdOrleans.Grains.Index;
 using HyperdOrleans.Grains.Telemetry;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -32,8 +31,8 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
     private const int MaxRouteRefreshes = 3;
     private IndexRouteCache? _routes;
 
-    /// <summary>The silo's routes, shared by its coordinator activations (an internal service, hence not a constructor parameter).</summary>
-    private IndexRouteCache Routes => _routes ??= ServiceProvider.GetRequiredService<IndexRouteCache>();
+    /// <summary>The silo's routes, shared by its coordinator activations.</summary>
+    private IndexRouteCache Routes => _routes ??= IndexRouteCache.Of(silo);
 
     private ReplicaRouter? _replicas;
 
