@@ -6,6 +6,7 @@ using HyperdOrleans.Grains.Buckets;
 using Orleans.Runtime.Placement;
 using HyperdOrleans.Silo;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 using Xunit.Abstractions;
 
 namespace HyperdOrleans.Cluster.Tests;
@@ -29,6 +30,20 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _hyperd.DisposeAsync();
+
+    /// <summary>Runs the index's first call with a placement hint, so its index grain activates on <paramref name="silo"/>.</summary>
+    private static async Task<IndexStatus> OnSiloAsync(InProcessSiloHandle silo, Func<Task<IndexStatus>> firstCall)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo.SiloAddress);
+        try
+        {
+            return await firstCall();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+    }
 
     /// <param name="shards">With 2, the jobs at the gate are the buckets' training jobs; each bucket's shard jobs follow its training.</param>
     [Theory]
@@ -87,17 +102,8 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         string index = $"index-silo-stop-{shards}";
         var victim = _hyperd.Cluster.Silos[^1];
 
-        // The first call activates the index grain; the placement hint puts it on the silo the test will stop.
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, victim.SiloAddress);
-        IndexStatus first;
-        try
-        {
-            first = await Within.Phase("first build", _hyperd.Client.BuildAsync(index, new BuildRequest(_data.Path, Shards: shards)));
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
+        IndexStatus first = await OnSiloAsync(
+            victim, () => Within.Phase("first build", _hyperd.Client.BuildAsync(index, new BuildRequest(_data.Path, Shards: shards))));
 
         Assert.Equal(victim.SiloAddress.ToString(), first.Silo);
         QueryResult before = await _hyperd.Client.SearchAsync(index, _data.Query(1), 10);
@@ -147,16 +153,8 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
     {
         const string index = "index-silo-kill-upload";
         var victim = _hyperd.Cluster.Silos[^1];
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, victim.SiloAddress);
-        IndexStatus first;
-        try
-        {
-            first = await Within.Phase("first build", _hyperd.Client.BuildAsync(index, new BuildRequest(_data.Path)));
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
+        IndexStatus first = await OnSiloAsync(
+            victim, () => Within.Phase("first build", _hyperd.Client.BuildAsync(index, new BuildRequest(_data.Path))));
 
         // The rebuild's spill uploads never finish on the victim: as if its process died in the upload phase.
         _hyperd.Store.SpillUploadHold = new TaskCompletionSource();
@@ -183,15 +181,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
     {
         const string index = "append-retry";
         var victim = _hyperd.Cluster.Silos[^1]; // not the client's gateway
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, victim.SiloAddress);
-        try
-        {
-            await _hyperd.BuildAsync(index, _data, clusters: 40);
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
+        await OnSiloAsync(victim, () => _hyperd.BuildAsync(index, _data, clusters: 40));
 
         Assert.Equal(victim.SiloAddress.ToString(), (await _hyperd.Client.StatusAsync(index)).Silo);
         long[] ids = [.. Enumerable.Range(0, 10).Select(i => 50_000L + i)];

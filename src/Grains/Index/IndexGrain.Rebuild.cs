@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine.Build;
 using HyperdOrleans.Engine.Fields;
