@@ -5,7 +5,7 @@ namespace HyperdOrleans.Cluster.Tests;
 /// <summary>
 /// A real file store with faults a test arms: appends that write their bytes and then fail (the reply lost, so the caller
 /// cannot know they landed), appends that stall (a store that stopped answering), uploads that throw, and rebuild spill
-/// uploads held until the test lets them go. Everything else passes through.
+/// uploads or downloads held until the test lets them go. Everything else passes through.
 /// </summary>
 public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
 {
@@ -20,6 +20,9 @@ public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
 
     /// <summary>While set, every upload of a rebuild's spill file waits for it (holding the rebuild in its upload phase).</summary>
     public TaskCompletionSource? SpillUploadHold { get; set; }
+
+    /// <summary>While set, every download waits for it (a bucket replica that activates on a new silo stays loading).</summary>
+    public TaskCompletionSource? DownloadHold { get; set; }
 
     public int MaxAtomicAppendBytes => inner.MaxAtomicAppendBytes;
 
@@ -76,8 +79,15 @@ public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
         await inner.UploadAsync(localPath, name, cancellationToken);
     }
 
-    public Task DownloadAsync(string name, string localPath, CancellationToken cancellationToken = default) =>
-        inner.DownloadAsync(name, localPath, cancellationToken);
+    public async Task DownloadAsync(string name, string localPath, CancellationToken cancellationToken = default)
+    {
+        if (DownloadHold is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
+        await inner.DownloadAsync(name, localPath, cancellationToken);
+    }
 
     public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default) => inner.ExistsAsync(name, cancellationToken);
 

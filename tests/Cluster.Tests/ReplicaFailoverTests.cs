@@ -127,6 +127,59 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifet
         Assert.DoesNotContain(healed.Buckets, b => b.ReplicaSilos!.Contains(victimAddress));
     }
 
+    /// <summary>
+    /// The index grain's silo dies with replicas of its buckets; their next activations cannot load (every download is held). The
+    /// index grain's next activation hears one replica per shard and takes writes: it does not wait for the loading ones.
+    /// </summary>
+    [Fact]
+    public async Task AnIndexGrainThatReactivatesBesideReplicasStillLoading_TakesWritesWithoutWaitingForThem()
+    {
+        const string index = "reactivation";
+        var victim = _hyperd.Cluster.Silos[^1]; // not the test client's gateway
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, victim.SiloAddress);
+        try
+        {
+            await _hyperd.BuildAsync(index, _data, clusters: 40);
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        IndexStatus status = await _hyperd.Client.StatusAsync(index);
+        string victimAddress = victim.SiloAddress.ToString();
+        Assert.Equal(victimAddress, status.Silo);
+        Assert.Contains(status.Buckets, b => b.ReplicaSilos!.Contains(victimAddress));
+
+        _hyperd.Store.DownloadHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            await Within.Phase("killing the index grain's silo", _hyperd.Cluster.KillSiloAsync(victim));
+            long[] ids = [.. Enumerable.Range(0, 10).Select(i => 70_000L + i)];
+            float[] rows = [.. Enumerable.Range(0, 10).SelectMany(_data.ExtraRow)];
+
+            // Death detection takes about 6 s here; the silo's response timeout (30 s) is what a wait for a loading replica costs.
+            var clock = Stopwatch.StartNew();
+            MutationResult appended = await _hyperd.Client.AppendAsync(index, ids, rows, timeout: TimeSpan.FromSeconds(25));
+            output.WriteLine($"append acknowledged {clock.Elapsed.TotalSeconds:F1} s after the kill, replicas still loading");
+            Assert.Equal(ids.Length, appended.Applied);
+            Assert.False(_hyperd.Store.DownloadHold.Task.IsCompleted);
+
+            _hyperd.Store.DownloadHold.SetResult();
+            var everyBucket = new SearchOptions(LshHasher.BucketCount, 40);
+            for (int i = 0; i < ids.Length; i++)
+            {
+                QueryResult hit = await _hyperd.Client.SearchAsync(index, _data.ExtraRow(i), 1, everyBucket);
+                Assert.Equal(ids[i], hit.Ids[0]);
+            }
+        }
+        finally
+        {
+            _hyperd.Store.DownloadHold?.TrySetResult();
+            _hyperd.Store.DownloadHold = null;
+        }
+    }
+
     private double Recall(QueryResult[] results)
     {
         float[] rows = Engine.Io.VectorFile.Open(_data.Path).ReadRows(0, _data.Count);

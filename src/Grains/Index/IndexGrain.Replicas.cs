@@ -104,15 +104,16 @@ public sealed partial class IndexGrain
     }
 
     /// <summary>
-    /// Waits for every call for up to <see cref="HyperdOptions.ReplicaAttemptTimeout"/>, then only until every shard has one
-    /// answer (or none of its calls is left): a replica whose silo just died would hold the step, and the write gate a commit
-    /// holds, until the silo is declared dead. One replica's failure is not the step's; the stragglers run on and are observed.
+    /// Waits for every call for up to <paramref name="grace"/> (<see cref="HyperdOptions.ReplicaAttemptTimeout"/> by default),
+    /// then only until every shard has one answer (or none of its calls is left): a replica whose silo just died would hold the
+    /// step, and the write gate a commit holds, until the silo is declared dead. One replica's failure is not the step's; the
+    /// stragglers run on and are observed.
     /// </summary>
-    private async Task UntilEveryShardAnsweredAsync(Task[] calls, List<int[]> shards)
+    private async Task UntilEveryShardAnsweredAsync(Task[] calls, List<int[]> shards, TimeSpan? grace = null)
     {
         Task all = Task.WhenAll(calls);
         _ = all.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-        await Task.WhenAny(all, Task.Delay(options.Value.ReplicaAttemptTimeout));
+        await Task.WhenAny(all, Task.Delay(grace ?? options.Value.ReplicaAttemptTimeout));
         var running = calls.Where(c => !c.IsCompleted).ToList();
         while (running.Count > 0 && shards.Any(s => !s.Any(i => calls[i].IsCompletedSuccessfully) && s.Any(i => !calls[i].IsCompleted)))
         {
@@ -150,21 +151,33 @@ public sealed partial class IndexGrain
         }
     }
 
-    /// <summary>The status of every replica of every shard that answered; a shard none of whose replicas answered throws.</summary>
-    private async Task<BucketStatus[]> BucketStatusesAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The status of every replica of every shard that answered; a shard none of whose replicas answered throws. With
+    /// <paramref name="stragglers"/>, replicas still loading (re-activated after their silo died: they download and warm their
+    /// files) are waited for that long at most once every shard has an answer; without it, every replica is.
+    /// </summary>
+    private async Task<BucketStatus[]> BucketStatusesAsync(CancellationToken cancellationToken, TimeSpan? stragglers = null)
     {
         var members = Members();
         Task<BucketStatus>[] calls = [.. members.Select(m => Bucket(m.Bucket, m.Replica, m.Shard).StatusAsync(cancellationToken))];
-        try
+        var shards = members.Select((m, i) => (m, i)).GroupBy(x => (x.m.Bucket, x.m.Shard)).ToList();
+        if (ReplicaCount > 1 && stragglers is { } grace)
         {
-            await Task.WhenAll(calls);
+            await UntilEveryShardAnsweredAsync(calls, [.. shards.Select(g => g.Select(x => x.i).ToArray())], grace);
         }
-        catch (Exception) when (ReplicaCount > 1)
+        else
         {
-            // Judged per shard below.
+            try
+            {
+                await Task.WhenAll(calls);
+            }
+            catch (Exception) when (ReplicaCount > 1)
+            {
+                // Judged per shard below.
+            }
         }
 
-        foreach (var shard in members.Select((m, i) => (m, i)).GroupBy(x => (x.m.Bucket, x.m.Shard)))
+        foreach (var shard in shards)
         {
             if (!shard.Any(x => calls[x.i].IsCompletedSuccessfully))
             {
@@ -198,8 +211,9 @@ public sealed partial class IndexGrain
             .Select(x => silos[x.i]).ToArray())];
     }
 
+    /// <summary>The pending operations of the fullest bucket, as the replicas that answer in time count them.</summary>
     private async Task<long> CountPendingAsync(CancellationToken cancellationToken) =>
-        (await BucketStatusesAsync(cancellationToken)).Max(x => x.PendingOperations);
+        (await BucketStatusesAsync(cancellationToken, options.Value.ReplicaAttemptTimeout)).Max(x => x.PendingOperations);
 
     /// <summary>
     /// A client's placement hint (a test pins the index grain with one) would travel with this call into every bucket activation it

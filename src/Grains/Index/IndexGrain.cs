@@ -92,7 +92,9 @@ public sealed partial class IndexGrain(
                 return;
             }
 
-            BucketStatus[] buckets = await BucketStatusesAsync(cancellationToken);
+            // One answer per shard is enough here: waiting for replicas that re-activate with this grain (their silo died with it)
+            // would hold every write until they have downloaded and warmed their files. A replica not heard checks the log itself.
+            BucketStatus[] buckets = await BucketStatusesAsync(cancellationToken, stragglers: TimeSpan.Zero);
             _pendingOperations = buckets.Max(x => x.PendingOperations);
             acknowledged = Math.Max(acknowledged, buckets.Max(x => x.AppliedSequence));
         }
