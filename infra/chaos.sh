@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Faults under load against a local cluster (Azurite and three silos on loopback, infra/cluster.sh), and the report.
 #
-#   infra/chaos.sh            every experiment (about 11 minutes); writes the fault report into docs/reliability.md
+#   infra/chaos.sh            every experiment (about 17 minutes); writes the fault report into docs/reliability.md
 #   infra/chaos.sh --short    two experiments on a small index (about 3 minutes); report in infra/.run/chaos/report.md
 #   HYPERD_CHAOS_ONLY="kill-index-silo kill-during-rebuild" infra/chaos.sh
 #                             only the experiments named (full size); report in infra/.run/chaos/report.md

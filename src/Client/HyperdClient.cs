@@ -34,7 +34,10 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
     /// <summary>The most ids one read of <see cref="GetAsync"/> carries.</summary>
     private const int ReadChunkIds = 10_000;
 
-    /// <summary>Few: every key has its own coordinator activations on each silo, each caching the routes (centroids) it uses.</summary>
+    /// <summary>
+    /// Keys of the coordinators and write routers a client takes in turn: enough that its calls spread over the gateways (the
+    /// Orleans client sends each grain's calls through one), few since every key has its own activations on each silo.
+    /// </summary>
     private const int CoordinatorKeys = 8;
 
     private readonly TimeSpan _callTimeout = options?.CallTimeout ?? new HyperdClientOptions().CallTimeout;
@@ -43,6 +46,7 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
     private readonly TimeSpan _writeAttemptTimeout = options?.WriteAttemptTimeout ?? new HyperdClientOptions().WriteAttemptTimeout;
     private readonly TimeSpan? _searchAttemptTimeout = options?.SearchAttemptTimeout;
     private int _nextCoordinator;
+    private int _nextWriter;
 
     /// <summary>
     /// Builds (<paramref name="request"/> with a source file) or rebuilds (without) the index, and by default
@@ -102,11 +106,12 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         object?[][]? fields,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        WriteAsync("AppendAsync", index, timeout, cancellationToken, ct => Index(index).AppendAsync(new VectorBatch(ids, vectors, fields), ct));
+        WriteAsync(
+            "AppendAsync", index, timeout, cancellationToken, (writer, ct) => writer.AppendAsync(index, new VectorBatch(ids, vectors, fields), ct));
 
     /// <summary>Removes ids; they are never returned once this returns.</summary>
     public Task<MutationResult> DeleteAsync(string index, long[] ids, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        WriteAsync("DeleteAsync", index, timeout, cancellationToken, ct => Index(index).DeleteAsync(ids, ct));
+        WriteAsync("DeleteAsync", index, timeout, cancellationToken, (writer, ct) => writer.DeleteAsync(index, ids, ct));
 
     /// <summary>The top <paramref name="k"/> of one query vector.</summary>
     public async Task<QueryResult> SearchAsync(
@@ -390,16 +395,22 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
         _ => 16L,
     }) ?? 0;
 
-    /// <summary>An append or delete: retried while its attempts go unanswered, within <see cref="HyperdClientOptions.WriteTimeout"/>.</summary>
+    /// <summary>
+    /// An append or delete: retried while its attempts go unanswered, within <see cref="HyperdClientOptions.WriteTimeout"/>. Each
+    /// attempt goes through the write router of the next key, so writes spread over the gateways and a retry mostly takes another
+    /// gateway than the attempt it replaces (the index grain orders them all the same).
+    /// </summary>
     private Task<MutationResult> WriteAsync(
         string name,
         string index,
         TimeSpan? timeout,
         CancellationToken cancellationToken,
-        Func<CancellationToken, Task<MutationResult>> call)
+        Func<IWriteRouterGrain, CancellationToken, Task<MutationResult>> call)
     {
         IndexNames.Validate(index);
-        return WriteRetry.RunAsync(name, index, timeout ?? _writeTimeout, _writeAttemptTimeout, cancellationToken, call);
+        int key = Interlocked.Increment(ref _nextWriter);
+        return WriteRetry.RunAsync(
+            name, index, timeout ?? _writeTimeout, _writeAttemptTimeout, cancellationToken, ct => call(Writer(key++), ct));
     }
 
     /// <summary>
@@ -546,4 +557,7 @@ public sealed class HyperdClient(IGrainFactory grains, HyperdClientOptions? opti
     /// a partition answers nothing until the cluster evicts its silo).
     /// </summary>
     private ISearchCoordinatorGrain Coordinator(int key) => grains.GetGrain<ISearchCoordinatorGrain>((uint)key % CoordinatorKeys);
+
+    /// <summary>The write router of key <paramref name="key"/> modulo <see cref="CoordinatorKeys"/>: spread over gateways as reads are.</summary>
+    private IWriteRouterGrain Writer(int key) => grains.GetGrain<IWriteRouterGrain>((uint)key % CoordinatorKeys);
 }

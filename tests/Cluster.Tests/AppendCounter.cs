@@ -5,8 +5,8 @@ using HyperdOrleans.Abstractions;
 namespace HyperdOrleans.Cluster.Tests;
 
 /// <summary>
-/// A grain factory that hands out the real grains, recording the row count of every append the SDK sends to an index grain:
-/// a test sees how an upsert was chunked while every call still reaches the cluster.
+/// A grain factory that hands out the real grains, recording the row count of every append the SDK sends (through the write
+/// routers): a test sees how an upsert was chunked while every call still reaches the cluster.
 /// </summary>
 public class AppendCounter : DispatchProxy
 {
@@ -27,15 +27,15 @@ public class AppendCounter : DispatchProxy
 
     protected override object? Invoke(MethodInfo? method, object?[]? args)
     {
-        if (method!.Name == nameof(IIndexGrain.AppendAsync) && args![0] is VectorBatch batch)
+        if (method!.Name == nameof(IWriteRouterGrain.AppendAsync) && args!.OfType<VectorBatch>().FirstOrDefault() is { } batch)
         {
             _appends.Enqueue(batch.Ids.Length);
         }
 
         object? result = method.Invoke(_target, args);
-        if (result is IIndexGrain grain && _target is IGrainFactory)
+        if (result is IWriteRouterGrain grain && _target is IGrainFactory)
         {
-            IIndexGrain proxy = Create<IIndexGrain, AppendCounter>();
+            IWriteRouterGrain proxy = Create<IWriteRouterGrain, AppendCounter>();
             var counter = (AppendCounter)(object)proxy;
             counter._target = grain;
             counter._appends = _appends;

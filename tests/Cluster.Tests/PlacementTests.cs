@@ -53,6 +53,34 @@ public sealed class PlacementTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task OneClientsWritesEnterThroughEverySilo_AndAllLand()
+    {
+        const string index = "client-write-spread";
+        await fixture.Hyperd.BuildAsync(index, fixture.Data);
+        const string method = nameof(IWriteRouterGrain) + "." + nameof(IWriteRouterGrain.AppendAsync);
+        IReadOnlyDictionary<string, int> before = fixture.Hyperd.Log.SilosOf(method);
+
+        // As with searches, one grain key would put every write of a client, and its retries, through one gateway.
+        long[] ids = [.. Enumerable.Range(0, 24).Select(i => 80_000L + i)];
+        foreach (long id in ids)
+        {
+            await fixture.Hyperd.Client.AppendAsync(index, [id], fixture.Data.ExtraRow((int)(id - ids[0])));
+        }
+
+        IReadOnlyDictionary<string, int> after = fixture.Hyperd.Log.SilosOf(method);
+        string[] entered = [.. after.Where(s => s.Value > before.GetValueOrDefault(s.Key)).Select(s => s.Key)];
+        Assert.True(
+            entered.Length == fixture.Hyperd.Cluster.Silos.Count,
+            $"24 appends of one client entered through {entered.Length} of {fixture.Hyperd.Cluster.Silos.Count} silos: "
+                + string.Join(", ", entered));
+        var everyBucket = new SearchOptions(LshHasher.BucketCount, 50);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            Assert.Equal(ids[i], (await fixture.Hyperd.Client.SearchAsync(index, fixture.Data.ExtraRow(i), 1, everyBucket)).Ids[0]);
+        }
+    }
+
+    [Fact]
     public async Task QueriesFlowFromTwoSilosAtOnce()
     {
         const string index = "two-silos";

@@ -54,6 +54,7 @@ public sealed class ClientContractFilter : IIncomingGrainCallFilter
         {
             typeof(IIndexGrain).FullName!,
             typeof(ISearchCoordinatorGrain).FullName!,
+            typeof(IWriteRouterGrain).FullName!,
             typeof(IIndexCatalogGrain).FullName!,
         };
         _contract.UnionWith(RuntimeClientCalls);
@@ -71,7 +72,8 @@ public sealed class ClientContractFilter : IIncomingGrainCallFilter
             {
                 throw new UnauthorizedAccessException(
                     $"'{name}' (called: {context.MethodName}) is internal to the cluster and not callable from a client; "
-                        + $"clients call {nameof(IIndexGrain)}, {nameof(ISearchCoordinatorGrain)} and {nameof(IIndexCatalogGrain)} "
+                        + $"clients call {nameof(IIndexGrain)}, {nameof(ISearchCoordinatorGrain)}, {nameof(IWriteRouterGrain)} and "
+                        + $"{nameof(IIndexCatalogGrain)} "
                         + "(operators may add interfaces in Hyperd:ClientCallableInterfaces).");
             }
         }
