@@ -23,7 +23,7 @@ if ((SHORT)); then
 else
   # 75 s of load: the 60 s after the fault at 12 s are the window of the "after" search p99.
   COUNT=100000 LOAD=75 FAULT_AT=12
-  EXPERIMENTS=(kill-bucket-silo kill-index-silo kill-during-rebuild disk-full-rebuild storage-kill storage-stall)
+  EXPERIMENTS=(kill-bucket-silo kill-index-silo kill-during-rebuild scale-out-in disk-full-rebuild storage-kill storage-stall)
   REPORT=${HYPERD_CHAOS_REPORT:-$ROOT/docs/reliability.md} TIMEOUT=${HYPERD_CHAOS_TIMEOUT:-1200}
 fi
 if [[ -n ${HYPERD_CHAOS_ONLY:-} ]]; then
@@ -39,6 +39,8 @@ REPLICAS=${Hyperd__Replicas:-2}
 export Hyperd__Shards=${Hyperd__Shards:-2}
 # The experiments start the rebuilds they need: no automatic rebuild may change what an experiment measures.
 export Hyperd__RebuildPendingThreshold=0 Hyperd__RebuildPendingFraction=0
+# The balancer moves one replica per tick: 5 s (not the default 30 s) lets a silo that joins take its share within the load.
+export Hyperd__BucketBalanceInterval=${Hyperd__BucketBalanceInterval:-00:00:05}
 OUT=$RUN/chaos
 FAILED=0
 NOT_RUN=""
@@ -89,6 +91,7 @@ experiment() {
     kill-index-silo) victim=$(index_silo) ;;
   esac
   check load --name "$INDEX" --seconds "$LOAD" --journal "$journal" --id-base "$base" --fault-at "$FAULT_AT" \
+    --data "clustered-${COUNT}x${DIMS}.fvecs" \
     >"$OUT/$name.load.json" 2>"$OUT/$name.load.err" &
   local load=$!
   sleep "$FAULT_AT"
@@ -120,6 +123,14 @@ experiment() {
         NOT_RUN="a full scratch disk during a rebuild (mounting a small file system needs root)"
         note="not run: mounting a small file system needs root"
       fi ;;
+    scale-out-in)
+      # A fourth silo joins; the balancer moves replicas onto it; then it leaves gracefully and its replicas move back.
+      "$CLUSTER" add-silo 4; sleep 40
+      local port moved
+      port=$(cut -d' ' -f1 "$RUN/silo-4.ports")
+      moved=$(cat "$RUN"/silo-[1-3].log | grep -c "moving bucket .* to S127.0.0.1:$port:" || true)
+      "$CLUSTER" stop-silo 4
+      note="silo 4 joined (scale-out) and the balancer moved $moved shard replicas onto it in 40 s; then it left gracefully (SIGTERM)" ;;
     storage-kill)
       "$CLUSTER" azurite kill; sleep 15; "$CLUSTER" azurite start
       note="SIGKILL Azurite, restarted 15 s later on its data" ;;
@@ -138,7 +149,7 @@ experiment() {
     log "experiment $name: acknowledged rows lost or rows of failed calls visible (see $OUT/$name.verify.err)"
     if ! grep -q "^| $name |" "$OUT/rows.md" 2>/dev/null; then
       # The verification itself failed: the row says so instead of going missing.
-      echo "| $name | see load | | | see load | | not verified: $(head -n 1 "$OUT/$name.verify.err" | cut -c1-160) | | $note |" >>"$OUT/rows.md"
+      echo "| $name | see load | | | | see load | | not verified: $(head -n 1 "$OUT/$name.verify.err" | cut -c1-160) | | $note |" >>"$OUT/rows.md"
     fi
   fi
 }
@@ -149,18 +160,20 @@ write_report() {
     echo "<!-- chaos:begin -->"
     echo "Measured $(date -u +%Y-%m-%d) with \`infra/chaos.sh$([[ $SHORT == 1 ]] && echo ' --short')\`: Azurite and three silos on loopback"
     echo "(mutual TLS) with $REPLICAS replica(s) of every bucket (\`Hyperd:Replicas\`) and every bucket split into"
-    echo "$Hyperd__Shards shard(s) (\`Hyperd:Shards\`), each its own grain, an index of $COUNT × $DIMS; load of 4 search loops and"
+    echo "$Hyperd__Shards shard(s) (\`Hyperd:Shards\`), each its own grain, the balancer every $Hyperd__BucketBalanceInterval"
+    echo "(\`Hyperd:BucketBalanceInterval\`), an index of $COUNT × $DIMS; load of 4 search loops and"
     echo "one appender of 100 fresh ids every 200 ms for $LOAD s per experiment, the fault at $FAULT_AT s. Searches and appends"
     echo "are the load's SDK calls with the SDK's deadlines (an append whose attempt got no answer is sent again within its"
     echo "10 s); the longest call includes failed ones. The search p99 before the fault counts searches that started"
     echo "between 3 s and the fault, the one after it those that started in the 60 s after the fault (or up to the end of the"
-    echo "load, the window given in brackets), with after ÷ before; the goal is within 3× after a silo kill. \"Lost\" counts"
-    echo "acknowledged rows that are not the top hit of their own vector even exhaustively; \"visible\" counts rows of failed"
-    echo "appends that are found."
+    echo "load, the window given in brackets), with after ÷ before; the goal is within 3× after a silo kill. Recall is the"
+    echo "mean recall@10 of the answers in the same windows against an exact scan of the built rows (200 clustered queries)."
+    echo "\"Lost\" counts acknowledged rows that are not the top hit of their own vector even exhaustively; \"visible\" counts"
+    echo "rows of failed appends that are found."
     echo
-    local header="| fault | searches failed | longest search | search p99 before → after (window) | appends failed | longest append |"
-    echo "$header acknowledged rows lost | rows of failed calls visible | what was done |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    local header="| fault | searches failed | longest search | search p99 before → after (window) | recall@10 before → after |"
+    echo "$header appends failed | longest append | acknowledged rows lost | rows of failed calls visible | what was done |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     cat "$OUT/rows.md"
     echo
     [[ -n $NOT_RUN ]] && echo "Not run here: $NOT_RUN."

@@ -8,6 +8,7 @@
 #   infra/cluster.sh down --purge   also delete infra/.run (Azurite's data, logs)
 #   infra/cluster.sh check [--count N --dims D --rebuilds R]   build an index and query it through the client SDK
 #   infra/cluster.sh kill-silo N | start-silo N   SIGKILL silo N; start it again on its ports (infra/chaos.sh)
+#   infra/cluster.sh add-silo N | stop-silo N    scale out: a new silo N joins; scale in: silo N leaves gracefully (SIGTERM)
 #   infra/cluster.sh azurite kill|start|stop|cont   SIGKILL, restart on its data, SIGSTOP or SIGCONT Azurite
 #   infra/cluster.sh certs    only make the development CA and certificates (for docker-compose, or to inspect them)
 #
@@ -339,6 +340,28 @@ cmd_start_silo() {
   log "silo $1: started again on ports $(<"$RUN/silo-$1.ports")"
 }
 
+# add-silo N: a silo that was not part of the cluster joins it (scale-out): its certificate, free ports, started as the others.
+cmd_add_silo() {
+  local i=$1 silo_port gateway_port
+  [[ $i =~ ^[1-9][0-9]*$ ]] || die "silo number"
+  [[ -f $RUN/cluster.env ]] || die "not up (infra/cluster.sh up first)"
+  alive "$RUN/silo-$i.pid" dotnet && die "silo $i is running"
+  locate_silo
+  TLS_PASSWORD=$(<"$RUN/tls/password")
+  issue "silo-$i"
+  pick_port silo_port $((11110 + i))
+  pick_port gateway_port $((30000 + i - 1))
+  echo "$silo_port $gateway_port " >"$RUN/silo-$i.ports"
+  start_silo "$i"
+  log "silo $i: added on silo port $silo_port, gateway $gateway_port (log: infra/.run/silo-$i.log)"
+}
+
+# stop-silo N: SIGTERM; the silo leaves gracefully (scale-in): it announces its shutdown and deactivates its grains.
+cmd_stop_silo() {
+  [[ -f $RUN/silo-$1.pid ]] || die "no silo $1"
+  stop_pid "$RUN/silo-$1.pid" dotnet "silo $1"
+}
+
 cmd_azurite() {
   local pid
   pid=$(<"$RUN/azurite.pid")
@@ -372,6 +395,8 @@ case ${1:-} in
   status) cmd_status ;;
   kill-silo) cmd_kill_silo "${2:?silo number}" ;;
   start-silo) cmd_start_silo "${2:?silo number}" ;;
+  add-silo) cmd_add_silo "${2:?silo number}" ;;
+  stop-silo) cmd_stop_silo "${2:?silo number}" ;;
   azurite) cmd_azurite "${2:?kill, start, stop or cont}" ;;
   *) echo "usage: $0 up | status | check [--count N --dims D --rebuilds R] | certs | down [--purge]" >&2; exit 2 ;;
 esac

@@ -308,7 +308,7 @@ cmd_partition() {
   log "index grain on $where; load for $load_seconds s, silo $n cut at $fault_at s for $cut s"
   Hyperd__RebuildPendingThreshold=0 Hyperd__RebuildPendingFraction=0 \
     check load --name "$index" --seconds "$load_seconds" --journal "$out/load.jsonl" --id-base "$((1000000000 + $(date +%s) % 10000 * 100000))" \
-      >"$out/load.json" 2>"$out/load.err" &
+      --fault-at "$fault_at" --data "clustered-${count}x64.fvecs" >"$out/load.json" 2>"$out/load.err" &
   local load=$!
   sleep "$fault_at"
   local before
@@ -373,6 +373,9 @@ cmd_partition() {
   local s_max a_max where_ep=${where#S}
   where_ep=${where_ep%:*}
   s_max=$(json_seconds "$out/load.json" SearchMaxMs); a_max=$(json_seconds "$out/load.json" AppendMaxMs)
+  # Mean recall@10 of the answers before the cut and in the 60 s from it (exact scan of the built rows, 200 queries).
+  local r_before r_after
+  r_before=$(json_decimal "$out/load.json" RecallBefore); r_after=$(json_decimal "$out/load.json" RecallAfter)
   {
     echo "<!-- netns-partition:begin -->"
     fold -s -w 118 <<<"Measured $(date -u +%Y-%m-%d) with \`infra/netns.sh partition $n $cut\`: Azurite and three silos, each silo in \
@@ -381,9 +384,9 @@ bucket), an index of $count × 64 (its grain on the silo at $where_ep), the Clus
 fresh ids every 200 ms, the SDK's deadlines) for $load_seconds s from a client namespace, silo $n's bridge port down at \
 $fault_at s for $cut s: the silo lost the other silos, the clients and the storage at once." | sed 's/ *$//'
     echo
-    echo "| searches failed | longest search | appends failed | longest append | acknowledged rows lost | rows of failed calls visible | seconds to heal |"
-    echo "|---|---|---|---|---|---|---|"
-    echo "| $s_fail of $s_all | $s_max s | $a_fail of $a_all | $a_max s | $lost of $ack | $visible of $failed_rows | ${healed:-not within 240} |"
+    echo "| searches failed | longest search | recall@10 before → after the cut | appends failed | longest append | acknowledged rows lost | rows of failed calls visible | seconds to heal |"
+    echo "|---|---|---|---|---|---|---|---|"
+    echo "| $s_fail of $s_all | $s_max s | $r_before → $r_after | $a_fail of $a_all | $a_max s | $lost of $ack | $visible of $failed_rows | ${healed:-not within 240} |"
     echo
     fold -s -w 118 <<<"What Orleans did: $what. Healed means three silos Active in the membership table and a client \
 served, counted from the moment the link came back (polled every few seconds)." | sed 's/ *$//'
@@ -419,6 +422,7 @@ json_seconds() { awk -v ms="$(grep -o "\"$2\":[0-9.]*" "$1" | head -n1 | cut -d:
 
 # json_field FILE NAME: a number of a one-line JSON object.
 json_field() { grep -o "\"$2\":[0-9]*" "$1" | head -n1 | cut -d: -f2; }
+json_decimal() { LC_ALL=C printf '%.3f' "$(grep -o "\"$2\":[0-9.eE+-]*" "$1" | head -n1 | cut -d: -f2)"; }
 
 case ${1:-} in
   up) cmd_up ;;

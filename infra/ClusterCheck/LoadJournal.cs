@@ -8,7 +8,7 @@ internal sealed record AppendCall(long First, int Count, bool Ok, double Ms, dou
 /// <summary>
 /// What a load run saw, as chaos.sh reads it. With <c>--fault-at</c>, the search p99 of the searches that started after
 /// the warm-up and before the fault, and of those that started in the window after it (<see cref="AfterWindowSeconds"/>
-/// long: 60 s, or less when the run ended sooner); 0 without.
+/// long: 60 s, or less when the run ended sooner), and the mean recall@10 of the answers in each (with <c>--data</c>); 0 without.
 /// </summary>
 internal sealed record LoadSummary(
     long Searches,
@@ -23,7 +23,9 @@ internal sealed record LoadSummary(
     string[] Errors,
     double SearchP99BeforeMs = 0,
     double SearchP99AfterMs = 0,
-    double AfterWindowSeconds = 0);
+    double AfterWindowSeconds = 0,
+    double RecallBefore = 0,
+    double RecallAfter = 0);
 
 /// <summary>Append calls as JSON lines: written by <c>load</c> as they finish, read by <c>verify</c>.</summary>
 internal static class LoadJournal

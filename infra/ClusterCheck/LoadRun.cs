@@ -1,7 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using HyperdOrleans.Abstractions;
 using HyperdOrleans.Client;
+using HyperdOrleans.Engine;
+using HyperdOrleans.Engine.Io;
+using HyperdOrleans.Engine.Search;
 using HyperdOrleans.Evaluation.Data;
 using HyperdOrleans.Evaluation.Measure;
 
@@ -10,12 +14,18 @@ namespace HyperdOrleans.ClusterCheck;
 /// <summary>
 /// <c>ClusterCheck load</c>: the load a fault is injected under. Searcher loops ask the index for the top 10 of clustered
 /// queries back to back; one appender sends a batch of fresh ids every interval and journals each call's outcome. No call
-/// is retried, so every failure is counted.
+/// is retried, so every failure is counted. With <c>--data</c> (the file the index was built from) each answer's recall@10
+/// is scored against an exact scan of that file, tie-aware: an appended row (random, far from the clustered queries) that
+/// beats the exact 10th counts as a hit.
 /// </summary>
 internal static class LoadRun
 {
     private const double WarmUpSeconds = 3;
     private const double AfterWindowSeconds = 60;
+    private const int K = 10;
+
+    /// <summary>Queries with an exact answer when <c>--data</c> is given: a few seconds of exact scan at 100k rows.</summary>
+    private const int ScoredQueries = 200;
 
     public static async Task<int> RunAsync(string[] args, HyperdClient hyperd)
     {
@@ -30,8 +40,13 @@ internal static class LoadRun
         int? faultAt = Args.String(args, "--fault-at", "") is { Length: > 0 } ? Args.Int(args, "--fault-at", 0) : null;
 
         int dimensions = (await hyperd.StatusAsync(name)).Dimensions;
-        var queries = new float[1000 * dimensions];
+        string data = Args.String(args, "--data", "");
+        int queryCount = data.Length > 0 ? ScoredQueries : 1000;
+        var queries = new float[queryCount * dimensions];
         new SyntheticData(SyntheticKind.Clustered, dimensions, seed: 1, SyntheticData.Stream.Queries).Fill(queries);
+        Neighbor[][]? exact = data.Length > 0 ? ExactSearch.Search(VectorFile.Open(data), queries, K).Neighbors : null;
+        // Each scored answer's start (seconds since the run started) with its recall@10.
+        var recalls = new ConcurrentBag<(double AtSeconds, double Recall)>();
         using var stop = new CancellationTokenSource(length);
         // Each search's start (seconds since the run started) with its latency, for the windows around the fault.
         var searches = new ConcurrentBag<(double AtSeconds, double Ms)>();
@@ -47,12 +62,18 @@ internal static class LoadRun
             var random = new Random(seed);
             while (!stop.IsCancellationRequested)
             {
-                float[] query = queries.AsSpan(random.Next(1000) * dimensions, dimensions).ToArray();
+                int q = random.Next(queryCount);
+                float[] query = queries.AsSpan(q * dimensions, dimensions).ToArray();
                 double at = run.Elapsed.TotalSeconds;
                 var clock = Stopwatch.StartNew();
                 try
                 {
-                    await hyperd.SearchAsync(name, query, 10);
+                    QueryResult answer = await hyperd.SearchAsync(name, query, K);
+                    if (exact is not null)
+                    {
+                        Neighbor[] found = [.. answer.Ids.Zip(answer.Scores, (id, score) => new Neighbor(id, score))];
+                        recalls.Add((at, Recall.AtK([found], [exact[q]], K)));
+                    }
                 }
                 catch (Exception e)
                 {
@@ -101,15 +122,19 @@ internal static class LoadRun
 
         LatencyStats search = LatencyStats.Of(searches.Select(s => s.Ms));
         LatencyStats append = LatencyStats.Of(calls.Select(c => c.Ms));
-        double before = 0, after = 0, afterSeconds = 0;
+        double before = 0, after = 0, afterSeconds = 0, recallBefore = 0, recallAfter = 0;
         if (faultAt is int at)
         {
             double fault = at - startup;
             // The first seconds warm connections and caches: they would inflate "before" and hide the fault's effect.
-            before = P99(searches.Where(s => s.AtSeconds >= WarmUpSeconds && s.AtSeconds < fault));
+            bool Before(double s) => s >= WarmUpSeconds && s < fault;
+            bool After(double s) => s >= fault && s < fault + AfterWindowSeconds;
+            before = P99(searches.Where(s => Before(s.AtSeconds)));
             // No search starts once the load's length is up (an append still in flight may run on): the window ends there.
             afterSeconds = Math.Clamp(length.TotalSeconds - fault, 0, AfterWindowSeconds);
-            after = P99(searches.Where(s => s.AtSeconds >= fault && s.AtSeconds < fault + AfterWindowSeconds));
+            after = P99(searches.Where(s => After(s.AtSeconds)));
+            recallBefore = recalls.Where(r => Before(r.AtSeconds)).Select(r => r.Recall).DefaultIfEmpty(0).Average();
+            recallAfter = recalls.Where(r => After(r.AtSeconds)).Select(r => r.Recall).DefaultIfEmpty(0).Average();
         }
 
         var summary = new LoadSummary(
@@ -125,7 +150,9 @@ internal static class LoadRun
             [.. errors.Select(e => $"{e.Key} ×{e.Value}")],
             before,
             after,
-            afterSeconds);
+            afterSeconds,
+            recallBefore,
+            recallAfter);
         Console.WriteLine(JsonSerializer.Serialize(summary));
         return 0;
     }

@@ -47,7 +47,7 @@ internal static class VerifyRun
             Console.Error.WriteLine(json);
             Console.WriteLine(FormattableString.Invariant(
                 $"| {Args.String(args, "--fault", "?")} | {load.SearchesFailed} of {load.Searches} | {load.SearchMaxMs / 1000:F1} s | ")
-                + $"{P99Window(load)} | "
+                + $"{P99Window(load)} | {RecallWindow(load)} | "
                 + FormattableString.Invariant($"{load.AppendsFailed} of {load.Appends} | {load.AppendMaxMs / 1000:F1} s | ")
                 + $"{lost.Count} of {acknowledged.Length} | {visible} of {failed.Length} | {Args.String(args, "--note", "")} |");
         }
@@ -65,6 +65,12 @@ internal static class VerifyRun
             ? FormattableString.Invariant($"{load.SearchP99BeforeMs:F0} → {load.SearchP99AfterMs:F0} ms ")
                 + FormattableString.Invariant($"({load.SearchP99AfterMs / load.SearchP99BeforeMs:F1}×, {load.AfterWindowSeconds:F0} s)")
             : "n/a"; // No --fault-at, or a window without searches: no ratio to give.
+
+    /// <summary>Mean recall@10 of the answers before the fault and in the window after it: "0.961 → 0.960".</summary>
+    private static string RecallWindow(LoadSummary load) =>
+        load.RecallBefore > 0 && load.RecallAfter > 0
+            ? FormattableString.Invariant($"{load.RecallBefore:F3} → {load.RecallAfter:F3}")
+            : "n/a"; // No --data or --fault-at: nothing scored.
 
     private static IEnumerable<long> Ids(AppendCall call) => Enumerable.Range(0, call.Count).Select(i => call.First + i);
 

@@ -1,8 +1,10 @@
 namespace HyperdOrleans.Grains.Search;
 
 /// <summary>
-/// One bucket's recent answer times as one coordinator activation saw them (the last 128), and its round-robin turn: the p99
-/// of the window is how long a call may take before the coordinator hedges it to another replica. Thread-safe.
+/// One bucket's (or shard's) recent answer times as a silo's coordinators saw them (the last 128), the calls in flight to each of
+/// its replicas, and a round-robin turn. The p99 of the window is how long a call may take before it is hedged to another
+/// replica; the replica asked first is the one with the fewest calls in flight (the turn breaks ties), so a replica on a
+/// busy or slow silo gets less of the work while its answers lag. Thread-safe.
 /// </summary>
 public sealed class ReplicaLatency
 {
@@ -20,9 +22,43 @@ public sealed class ReplicaLatency
     private int _next;
     private int _turn;
     private TimeSpan? _p99;
+    private readonly int[] _inFlight;
 
-    /// <summary>The replica to ask first: each call starts one further along.</summary>
-    public int NextFirst(int replicas) => (int)((uint)Interlocked.Increment(ref _turn) % (uint)replicas);
+    public ReplicaLatency(int replicas) => _inFlight = new int[replicas];
+
+    /// <summary>The replica to ask first: the one with the fewest calls in flight, from the next in turn on.</summary>
+    public int NextFirst()
+    {
+        int replicas = _inFlight.Length;
+        int start = (int)((uint)Interlocked.Increment(ref _turn) % (uint)replicas);
+        int best = start;
+        for (int i = 1; i < replicas; i++)
+        {
+            int r = (start + i) % replicas;
+            if (Volatile.Read(ref _inFlight[r]) < Volatile.Read(ref _inFlight[best]))
+            {
+                best = r;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Counts a call to <paramref name="replica"/> as in flight until <paramref name="call"/> ends, however it ends.</summary>
+    public void Track(int replica, Task call)
+    {
+        Interlocked.Increment(ref _inFlight[replica]);
+        call.ContinueWith(
+            static (_, state) =>
+            {
+                var (self, r) = ((ReplicaLatency, int))state!;
+                Interlocked.Decrement(ref self._inFlight[r]);
+            },
+            (this, replica),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
 
     public void Record(TimeSpan elapsed)
     {

@@ -1,17 +1,20 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using HyperdOrleans.Grains.Buckets;
+using Orleans.Runtime;
 
 namespace HyperdOrleans.Grains.Search;
 
 /// <summary>
-/// Sends a coordinator's call for one bucket (or one shard of it) to one of its replicas and fails over: the first replica asked turns round robin
-/// per bucket; a call that fails (anything but the contract's <see cref="ArgumentException"/> and <see cref="KeyNotFoundException"/>),
-/// outlasts the attempt timeout, answers "not ready" or from an older generation goes to the next replica; a call slower than the
-/// bucket's recent p99 is hedged (the same request to the next replica, the first answer wins, the other is cancelled). When no
-/// replica is ready, it waits for the first one asked. With one replica it is a plain call that waits until ready, as before
-/// replicas. One per coordinator activation; thread-safe.
+/// Sends a coordinator's call for one bucket (or one shard of it) to one of its replicas and fails over. The first replica asked
+/// is the one with the fewest calls in flight, round robin among equals. A call that fails (anything but the contract's
+/// <see cref="ArgumentException"/> and <see cref="KeyNotFoundException"/>), outlasts the attempt timeout, answers "not ready" or
+/// from an older generation goes to the next replica; a call slower than the bucket's recent p99 is hedged (the same request to
+/// the next replica, the first answer wins, the other is cancelled). When no replica is ready, it waits for the first one asked.
+/// With one replica it is a plain call that waits until ready, as before replicas. One per silo, shared by its coordinator
+/// activations (<see cref="Of"/>); thread-safe.
 /// </summary>
 public sealed class ReplicaRouter(Func<string, int, int, int, IBucketGrain> replica, int replicas, TimeSpan attemptTimeout)
 {
@@ -30,7 +33,16 @@ public sealed class ReplicaRouter(Func<string, int, int, int, IBucketGrain> repl
     {
     }
 
+    private static readonly ConditionalWeakTable<ILocalSiloDetails, ReplicaRouter> PerSilo = [];
+
     private readonly ConcurrentDictionary<(string Index, int Bucket, int Shard), ReplicaLatency> _latency = new();
+
+    /// <summary>
+    /// The router of the silo these details are of: its coordinator activations (one per core and coordinator key) share the calls
+    /// in flight and the latency windows, so the load a replica carries is counted once per silo, not per activation.
+    /// </summary>
+    public static ReplicaRouter Of(ILocalSiloDetails silo, IGrainFactory grains, int replicas, TimeSpan attemptTimeout) =>
+        PerSilo.GetValue(silo, _ => new ReplicaRouter(grains, replicas, attemptTimeout));
 
     public int Replicas => replicas;
 
@@ -49,8 +61,8 @@ public sealed class ReplicaRouter(Func<string, int, int, int, IBucketGrain> repl
             return await call(replica(index, bucket, shard, 0), true, cancellationToken);
         }
 
-        ReplicaLatency latency = _latency.GetOrAdd((index, bucket, shard), _ => new ReplicaLatency());
-        int first = latency.NextFirst(replicas);
+        ReplicaLatency latency = _latency.GetOrAdd((index, bucket, shard), _ => new ReplicaLatency(replicas));
+        int first = latency.NextFirst();
         var running = new List<Attempt<T>>();
         var notReady = new List<int>();
         var slow = new List<int>();
@@ -159,7 +171,9 @@ public sealed class ReplicaRouter(Func<string, int, int, int, IBucketGrain> repl
             int r = (first + launched++) % replicas;
             var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(attemptTimeout);
-            Task<T> task = call(replica(index, bucket, shard, r), false, deadline.Token).WaitAsync(attemptTimeout, cancellationToken);
+            Task<T> sent = call(replica(index, bucket, shard, r), false, deadline.Token);
+            latency.Track(r, sent);
+            Task<T> task = sent.WaitAsync(attemptTimeout, cancellationToken);
             return new Attempt<T>(r, task, deadline, Stopwatch.GetTimestamp());
         }
     }

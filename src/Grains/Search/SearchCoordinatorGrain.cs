@@ -21,7 +21,8 @@ namespace HyperdOrleans.Grains.Search;
 /// so the cluster plans, scans, merges and fills short answers exactly as the engine does. A reentrant stateless
 /// worker: every silo runs local activations (up to one per core) and the SDK spreads a client's queries over its
 /// gateways (a few coordinator keys, taken in turn), so no silo or activation is a bottleneck. The silo's activations share
-/// one cache of each index's route (its manifest and every bucket's centroids, <see cref="IndexRouteCache"/>), re-read the
+/// one replica router (<see cref="ReplicaRouter"/>) and one cache of each index's route (its manifest and every bucket's
+/// centroids, <see cref="IndexRouteCache"/>), re-read the
 /// manifest every <see cref="HyperdOptions.RouteRefreshInterval"/> (so new defaults apply) and rebuild the route when a
 /// bucket serves a newer generation.
 /// </summary>
@@ -36,8 +37,9 @@ public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> optio
 
     private ReplicaRouter? _replicas;
 
-    /// <summary>This activation's choice of bucket replicas (round robin, failover, hedging; its own latency windows).</summary>
-    private ReplicaRouter Replicas => _replicas ??= new ReplicaRouter(GrainFactory, options.Value.Replicas, options.Value.ReplicaAttemptTimeout);
+    /// <summary>The silo's choice of bucket replicas (fewest calls in flight, failover, hedging), shared by its coordinators.</summary>
+    private ReplicaRouter Replicas =>
+        _replicas ??= ReplicaRouter.Of(silo, GrainFactory, options.Value.Replicas, options.Value.ReplicaAttemptTimeout);
 
     // One pool per process (a silo) for the coordinators' plans: busy, it keeps the buffers; idle, it lets go of them.
     private static readonly ScratchPool PlanScratch = new();
