@@ -5,7 +5,7 @@ namespace HyperdOrleans.Cluster.Tests;
 /// <summary>
 /// A real file store with faults a test arms: appends that write their bytes and then fail (the reply lost, so the caller
 /// cannot know they landed), appends that stall (a store that stopped answering), uploads that throw, and rebuild spill
-/// uploads or downloads held until the test lets them go. Everything else passes through.
+/// uploads, downloads or listings held until the test lets them go. Everything else passes through.
 /// </summary>
 public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
 {
@@ -20,6 +20,14 @@ public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
 
     /// <summary>While set, every upload of a rebuild's spill file waits for it (holding the rebuild in its upload phase).</summary>
     public TaskCompletionSource? SpillUploadHold { get; set; }
+
+    private int _lists;
+
+    /// <summary>How many listings were asked for (a log read lists the log's segments once).</summary>
+    public int Lists => Volatile.Read(ref _lists);
+
+    /// <summary>While set, every listing waits for it after it was counted (a log read held in its first step).</summary>
+    public TaskCompletionSource? ListHold { get; set; }
 
     /// <summary>While set, every download waits for it (a bucket replica that activates on a new silo stays loading).</summary>
     public TaskCompletionSource? DownloadHold { get; set; }
@@ -91,8 +99,16 @@ public sealed class FaultyFileStore(IIndexFileStore inner) : IIndexFileStore
 
     public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default) => inner.ExistsAsync(name, cancellationToken);
 
-    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
-        inner.ListAsync(prefix, cancellationToken);
+    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _lists);
+        if (ListHold is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
+        return await inner.ListAsync(prefix, cancellationToken);
+    }
 
     public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default) => inner.DeletePrefixAsync(prefix, cancellationToken);
 }

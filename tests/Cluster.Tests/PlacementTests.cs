@@ -35,21 +35,17 @@ public sealed class PlacementTests(SharedClusterFixture fixture)
     {
         const string index = "client-spread";
         await fixture.Hyperd.BuildAsync(index, fixture.Data);
-        const string method = nameof(ISearchCoordinatorGrain) + "." + nameof(ISearchCoordinatorGrain.SearchAsync);
-        IReadOnlyDictionary<string, int> before = fixture.Hyperd.Log.SilosOf(method);
-
         // The Orleans client sends each grain's calls through one gateway: the SDK's searches take turns over coordinator keys.
-        for (int q = 0; q < 48; q++)
-        {
-            await fixture.Hyperd.Client.SearchAsync(index, fixture.Data.Query(q % 16), 10);
-        }
-
-        IReadOnlyDictionary<string, int> after = fixture.Hyperd.Log.SilosOf(method);
-        string[] served = [.. after.Where(s => s.Value > before.GetValueOrDefault(s.Key)).Select(s => s.Key)];
-        Assert.True(
-            served.Length == fixture.Hyperd.Cluster.Silos.Count,
-            $"48 searches of one client were coordinated on {served.Length} of {fixture.Hyperd.Cluster.Silos.Count} silos: "
-                + string.Join(", ", served));
+        await AssertServedOnEverySiloAsync(
+            nameof(ISearchCoordinatorGrain) + "." + nameof(ISearchCoordinatorGrain.SearchAsync),
+            "48 searches of one client were coordinated",
+            async () =>
+            {
+                for (int q = 0; q < 48; q++)
+                {
+                    await fixture.Hyperd.Client.SearchAsync(index, fixture.Data.Query(q % 16), 10);
+                }
+            });
     }
 
     [Fact]
@@ -57,27 +53,35 @@ public sealed class PlacementTests(SharedClusterFixture fixture)
     {
         const string index = "client-write-spread";
         await fixture.Hyperd.BuildAsync(index, fixture.Data);
-        const string method = nameof(IWriteRouterGrain) + "." + nameof(IWriteRouterGrain.AppendAsync);
-        IReadOnlyDictionary<string, int> before = fixture.Hyperd.Log.SilosOf(method);
-
         // As with searches, one grain key would put every write of a client, and its retries, through one gateway.
         long[] ids = [.. Enumerable.Range(0, 24).Select(i => 80_000L + i)];
-        foreach (long id in ids)
-        {
-            await fixture.Hyperd.Client.AppendAsync(index, [id], fixture.Data.ExtraRow((int)(id - ids[0])));
-        }
-
-        IReadOnlyDictionary<string, int> after = fixture.Hyperd.Log.SilosOf(method);
-        string[] entered = [.. after.Where(s => s.Value > before.GetValueOrDefault(s.Key)).Select(s => s.Key)];
-        Assert.True(
-            entered.Length == fixture.Hyperd.Cluster.Silos.Count,
-            $"24 appends of one client entered through {entered.Length} of {fixture.Hyperd.Cluster.Silos.Count} silos: "
-                + string.Join(", ", entered));
+        await AssertServedOnEverySiloAsync(
+            nameof(IWriteRouterGrain) + "." + nameof(IWriteRouterGrain.AppendAsync),
+            "24 appends of one client entered",
+            async () =>
+            {
+                foreach (long id in ids)
+                {
+                    await fixture.Hyperd.Client.AppendAsync(index, [id], fixture.Data.ExtraRow((int)(id - ids[0])));
+                }
+            });
         var everyBucket = new SearchOptions(LshHasher.BucketCount, 50);
         for (int i = 0; i < ids.Length; i++)
         {
             Assert.Equal(ids[i], (await fixture.Hyperd.Client.SearchAsync(index, fixture.Data.ExtraRow(i), 1, everyBucket)).Ids[0]);
         }
+    }
+
+    /// <summary>Runs <paramref name="calls"/> and asserts that every silo served <paramref name="method"/> at least once meanwhile.</summary>
+    private async Task AssertServedOnEverySiloAsync(string method, string what, Func<Task> calls)
+    {
+        IReadOnlyDictionary<string, int> before = fixture.Hyperd.Log.SilosOf(method);
+        await calls();
+        IReadOnlyDictionary<string, int> after = fixture.Hyperd.Log.SilosOf(method);
+        string[] served = [.. after.Where(s => s.Value > before.GetValueOrDefault(s.Key)).Select(s => s.Key)];
+        Assert.True(
+            served.Length == fixture.Hyperd.Cluster.Silos.Count,
+            $"{what} on {served.Length} of {fixture.Hyperd.Cluster.Silos.Count} silos: {string.Join(", ", served)}");
     }
 
     [Fact]

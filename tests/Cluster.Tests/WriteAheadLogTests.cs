@@ -190,6 +190,38 @@ public sealed class WriteAheadLogTests : IDisposable
         Assert.Equal(8, log.LastSequence);
     }
 
+    [Fact]
+    public async Task ReadsAskedForTogetherShareOneReadOfTheStore()
+    {
+        LogWriter writer = LogWriter.Open(_store, Index, LogContents.Empty);
+        await writer.AppendAsync(Upsert(1, 3), CancellationToken.None);
+        var store = new FaultyFileStore(_store);
+
+        LogContents[] reads = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => SharedLogReads.ReadAsync(store, Index)));
+
+        Assert.Equal(1, store.Lists);
+        Assert.All(reads, r => Assert.Equal([1L], r.Records.Select(x => x.Sequence)));
+    }
+
+    [Fact]
+    public async Task AReadAskedForAfterASharedReadBegan_StartsAnotherThatSeesWhatWasWrittenMeanwhile()
+    {
+        LogWriter writer = LogWriter.Open(_store, Index, LogContents.Empty);
+        await writer.AppendAsync(Upsert(1, 3), CancellationToken.None);
+        var store = new FaultyFileStore(_store) { ListHold = new TaskCompletionSource() };
+
+        // The first read has begun (it is listing the segments) when record 2 is acknowledged and the second read is asked for.
+        Task<LogContents> first = SharedLogReads.ReadAsync(store, Index);
+        await Within.Eventually("the first read to begin", () => Task.FromResult(store.Lists == 1));
+        await writer.AppendAsync(Upsert(2, 3), CancellationToken.None);
+        Task<LogContents> second = SharedLogReads.ReadAsync(store, Index);
+        store.ListHold.SetResult();
+
+        Assert.Equal([1L, 2L], (await second).Records.Select(r => r.Sequence));
+        await first;
+        Assert.Equal(2, store.Lists);
+    }
+
     private string SegmentPath(long number) => Path.Combine(_root, StoreNames.LogSegment(Index, number));
 
     private static LogRecord Upsert(long sequence, int rows)

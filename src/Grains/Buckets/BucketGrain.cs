@@ -598,24 +598,27 @@ public sealed partial class BucketGrain(
             through);
     }
 
-    /// <summary>Drops every pending row and replays the log from the generation's watermark, through <paramref name="through"/>.</summary>
+    /// <summary>
+    /// Replaces every pending row with the log's from the generation's watermark, through <paramref name="through"/>. The rows
+    /// served until the log is read are the old ones: searches interleave with the read, and an empty view would hide
+    /// acknowledged rows from them.
+    /// </summary>
     private async Task ReloadAsync(long through, CancellationToken cancellationToken)
     {
         logger.LogInformation("Bucket {Index}/{Bucket} reloads its pending rows from the log through sequence {Sequence}", _index, _bucket, through);
-        SetPending(PendingView.Empty);
-        _applied = _current?.Watermark ?? 0;
-        await CatchUpAsync(through, cancellationToken);
+        await CatchUpAsync(through, cancellationToken, reload: true);
     }
 
     /// <summary>
     /// Applies the log records after <see cref="_applied"/> (up to <paramref name="through"/> when given); with it, fails loudly
-    /// when the log does not hold that sequence (the store lost records this bucket was told were acknowledged).
+    /// when the log does not hold that sequence (the store lost records this bucket was told were acknowledged). With
+    /// <paramref name="reload"/>, starts over from the generation's watermark instead.
     /// </summary>
-    private async Task CatchUpAsync(long? through, CancellationToken cancellationToken)
+    private async Task CatchUpAsync(long? through, CancellationToken cancellationToken, bool reload = false)
     {
-        LogContents log = await LogReader.ReadAsync(store, _index, cancellationToken);
-        PendingView pending = _pending;
-        long applied = _applied;
+        LogContents log = await SharedLogReads.ReadAsync(store, _index, cancellationToken);
+        PendingView pending = reload ? PendingView.Empty : _pending;
+        long applied = reload ? _current?.Watermark ?? 0 : _applied;
         foreach (LogRecord record in log.Records)
         {
             if (record.Sequence > applied && (through is null || record.Sequence <= through))

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HyperdOrleans.Abstractions;
 using HyperdOrleans.Engine;
 using HyperdOrleans.Engine.Build;
@@ -68,14 +69,21 @@ public sealed partial class IndexGrain(
     /// <summary>
     /// Opens the write-ahead log and checks it against what was acknowledged: the watermark the serving generation folded
     /// in, and the newest record any live bucket holds. Less in the log means the store lost data: writes are refused,
-    /// loudly, until a rebuild folds what the buckets still hold into a generation.
+    /// loudly, until a rebuild folds what the buckets still hold into a generation. The log is read while the buckets are
+    /// asked: writes wait for this activation, and each takes seconds on a loaded silo.
     /// </summary>
     private async Task OpenLogAsync(CancellationToken cancellationToken)
     {
+        long started = Stopwatch.GetTimestamp();
+
+        // One answer per shard is enough here: waiting for replicas that re-activate with this grain (their silo died with it)
+        // would hold every write until they have downloaded and warmed their files. A replica not heard checks the log itself.
+        Task<BucketStatus[]>? statuses = state.State.Exists ? BucketStatusesAsync(cancellationToken, stragglers: TimeSpan.Zero) : null;
+        statuses?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         LogContents contents;
         try
         {
-            contents = await LogReader.ReadAsync(store, _name, cancellationToken);
+            contents = await SharedLogReads.ReadAsync(store, _name, cancellationToken);
         }
         catch (LogIntegrityException e)
         {
@@ -83,27 +91,31 @@ public sealed partial class IndexGrain(
             return;
         }
 
+        TimeSpan logRead = Stopwatch.GetElapsedTime(started);
         _log = LogWriter.Open(store, _name, contents, options.Value.LogSegmentBytes);
         long acknowledged = state.State.Watermarks.DefaultIfEmpty(0).Max();
-        try
+        if (statuses is not null)
         {
-            if (!state.State.Exists)
+            try
             {
-                return;
+                BucketStatus[] buckets = await statuses;
+                _pendingOperations = buckets.Max(x => x.PendingOperations);
+                acknowledged = Math.Max(acknowledged, buckets.Max(x => x.AppliedSequence));
             }
-
-            // One answer per shard is enough here: waiting for replicas that re-activate with this grain (their silo died with it)
-            // would hold every write until they have downloaded and warmed their files. A replica not heard checks the log itself.
-            BucketStatus[] buckets = await BucketStatusesAsync(cancellationToken, stragglers: TimeSpan.Zero);
-            _pendingOperations = buckets.Max(x => x.PendingOperations);
-            acknowledged = Math.Max(acknowledged, buckets.Max(x => x.AppliedSequence));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // A bucket that cannot start now must not take the index down; its own activation checks the log too.
-            logger.LogWarning(e, "Index {Index}: could not ask the buckets what they hold on activation", _name);
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bucket that cannot start now must not take the index down; its own activation checks the log too.
+                logger.LogWarning(e, "Index {Index}: could not ask the buckets what they hold on activation", _name);
+            }
         }
 
+        logger.LogInformation(
+            "Index {Index}: write-ahead log read in {LogSeconds:F1} s ({Records} records in {Segments} segments), ready in {Seconds:F1} s",
+            _name,
+            logRead.TotalSeconds,
+            contents.Records.Count,
+            contents.Segments.Count,
+            Stopwatch.GetElapsedTime(started).TotalSeconds);
         if (acknowledged > _log.LastSequence)
         {
             _log.SkipTo(acknowledged);
