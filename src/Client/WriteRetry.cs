@@ -8,8 +8,10 @@ namespace HyperdOrleans.Client;
 /// Appends and deletes are idempotent (an append is an upsert by id), so a write whose attempt did not come back, because
 /// its silo died, its gateway went away, or the attempt outlived <see cref="HyperdClientOptions.WriteAttemptTimeout"/>, is
 /// sent again until the call's deadline. An attempt that reached a silo that then died may have been applied or not; the
-/// next attempt makes the outcome certain. A definite refusal (bad input, a storage failure the index grain reported
-/// after applying nothing) is not retried: it is thrown as it came.
+/// next attempt makes the outcome certain. An attempt the index grain refused because it arrived too late
+/// (<see cref="WriteArrivedLateException"/>: held up on the way, or behind other writes) applied nothing and is sent again too.
+/// Any other definite refusal (bad input, a storage failure the index grain reported after applying nothing) is not retried:
+/// it is thrown as it came.
 /// </summary>
 internal static class WriteRetry
 {
@@ -42,6 +44,12 @@ internal static class WriteRetry
             try
             {
                 return await Send(call, attempt.Token, slice < Unbounded ? DateTime.UtcNow + slice : null);
+            }
+            catch (WriteArrivedLateException) when (!cancellationToken.IsCancellationRequested && deadline - DateTime.UtcNow > Backoff)
+            {
+                // Refused whole: nothing to make certain, only to send again while there is time (past it, thrown as it came).
+                failures.Add("arrived too late");
+                await Task.Delay(Backoff, cancellationToken);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsUnanswered(e, attempt))
             {

@@ -171,15 +171,15 @@ public sealed class DurableWriteTests : IAsyncLifetime
         Task<MutationResult> lateAppend = grain.AppendAsync(new VectorBatch(Ids(4_000, 10), Rows(30, 10)));
         Task<MutationResult> lateDelete = grain.DeleteAsync([5]);
         RequestContext.Remove(WriteDeadline.Key);
-        var refused = await Assert.ThrowsAsync<TimeoutException>(() => lateAppend);
+        var refused = await Assert.ThrowsAsync<WriteArrivedLateException>(() => lateAppend);
         Assert.Contains("after its caller's deadline", refused.Message);
-        await Assert.ThrowsAsync<TimeoutException>(() => lateDelete);
+        await Assert.ThrowsAsync<WriteArrivedLateException>(() => lateDelete);
 
         // Still ahead, but by less than handing the record to the buckets may take (ReplicaAttemptTimeout, 2 s): refused too.
         RequestContext.Set(WriteDeadline.Key, DateTime.UtcNow.AddSeconds(1).Ticks);
         Task<MutationResult> tightAppend = grain.AppendAsync(new VectorBatch(Ids(4_000, 10), Rows(30, 10)));
         RequestContext.Remove(WriteDeadline.Key);
-        Assert.Contains("too little to apply it in time", (await Assert.ThrowsAsync<TimeoutException>(() => tightAppend)).Message);
+        Assert.Contains("too little to apply it in time", (await Assert.ThrowsAsync<WriteArrivedLateException>(() => tightAppend)).Message);
         await AssertAbsent(index, Ids(4_000, 10), 30, "after the late append");
         Assert.Contains(5L, (await Client.SearchAsync(index, _data.BaseRow(5), 5)).Ids);
         Assert.Equal(0, (await Client.StatusAsync(index)).PendingOperations);
@@ -194,6 +194,25 @@ public sealed class DurableWriteTests : IAsyncLifetime
         Assert.True(appends.Length >= 2 && appends[^1] > TimeSpan.Zero, $"the SDK's append arrived with {appends[^1]} of its deadline left");
         Assert.True(deletes.Length >= 2 && deletes[^1] > TimeSpan.Zero, $"the SDK's delete arrived with {deletes[^1]} of its deadline left");
         Assert.True(appends.Length >= 3 && appends[^3] < TimeSpan.Zero && appends[^2] < TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task AnAttemptRefusedForArrivingLateIsSentAgain_AndTheWriteLands()
+    {
+        const string index = "late-attempt";
+        await _hyperd.BuildAsync(index, _data, clusters: 20);
+
+        // As an attempt held behind other writes past its deadline: refused whole, so the SDK may and does send it again.
+        _hyperd.Calls.Arm(index, nameof(IIndexGrain.AppendAsync), fault: () => new WriteArrivedLateException("test: arrived late"));
+        MutationResult appended = await Client.AppendAsync(index, Ids(4_500, 10), Rows(50, 10));
+        Assert.Equal(10, appended.Applied);
+        await AssertFound(index, Ids(4_500, 10), 50, "after the resent append");
+
+        // A refusal on every attempt ends the call with it, as it came: nothing of it was applied.
+        _hyperd.Calls.Arm(index, nameof(IIndexGrain.DeleteAsync), times: 1000, fault: () => new WriteArrivedLateException("test: arrived late"));
+        await Assert.ThrowsAsync<WriteArrivedLateException>(() => Client.DeleteAsync(index, [4_500], timeout: TimeSpan.FromSeconds(2)));
+        _hyperd.Calls.Arm(index, nameof(IIndexGrain.DeleteAsync), times: 0);
+        await AssertFound(index, Ids(4_500, 1), 50, "after the refused delete");
     }
 
     private async Task AssertFound(string index, long[] ids, int firstRow, string when)

@@ -9,9 +9,17 @@ namespace HyperdOrleans.Cluster.Tests;
 public sealed class FailingCalls : IIncomingGrainCallFilter
 {
     private readonly ConcurrentDictionary<(string Key, string Method), int> _armed = new();
+    private readonly ConcurrentDictionary<(string Key, string Method), Func<Exception>> _faults = new();
 
-    /// <summary>The next <paramref name="times"/> calls of <paramref name="method"/> on the grain with <paramref name="key"/> fail.</summary>
-    public void Arm(string key, string method, int times = 1) => _armed[(key, method)] = times;
+    /// <summary>
+    /// The next <paramref name="times"/> calls of <paramref name="method"/> on the grain with <paramref name="key"/> fail, with what
+    /// <paramref name="fault"/> makes (an <see cref="InvalidOperationException"/> by default).
+    /// </summary>
+    public void Arm(string key, string method, int times = 1, Func<Exception>? fault = null)
+    {
+        _faults[(key, method)] = fault ?? (() => new InvalidOperationException($"test fault: {method} on '{key}' failed on purpose."));
+        _armed[(key, method)] = times;
+    }
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
@@ -25,7 +33,7 @@ public sealed class FailingCalls : IIncomingGrainCallFilter
 
             if (_armed.TryUpdate(call, left - 1, left))
             {
-                throw new InvalidOperationException($"test fault: {call.Item2} on '{call.Item1}' failed on purpose.");
+                throw _faults[call]();
             }
         }
 

@@ -365,7 +365,7 @@ public sealed partial class IndexGrain(
             string when = left < TimeSpan.Zero
                 ? $"{-left.TotalSeconds:0.###} s after its caller's deadline"
                 : $"with {left.TotalSeconds:0.###} s left of its caller's deadline, too little to apply it in time";
-            throw new TimeoutException($"index '{_name}': the write reached the index {when} (held up on the way or behind other writes, "
+            throw new WriteArrivedLateException($"index '{_name}': the write reached the index {when} (held up on the way or behind other writes, "
                 + "or the client's clock is behind the silo's); nothing of it was applied. Retry it (appends are upserts by id).");
         }
 
