@@ -67,31 +67,31 @@ public sealed partial class IndexGrain
     {
         var members = Members(shards);
         Task<T>[] calls = [.. members.Select(m => call(m.Bucket, Bucket(m.Bucket, m.Replica, m.Shard)))];
-        var groups = members.Select((m, i) => (m, i)).GroupBy(x => (x.m.Bucket, x.m.Shard)).ToList();
+        var groups = ByShard(members);
         if (ReplicaCount == 1)
         {
             await Task.WhenAll(calls);
         }
         else
         {
-            await UntilEveryShardAnsweredAsync(calls, groups.Select(g => g.Select(x => x.i).ToArray()).ToList());
+            await UntilEveryShardAnsweredAsync(calls, groups);
         }
 
         var answers = new T[LshHasher.BucketCount];
         foreach (var shard in groups)
         {
-            var answered = shard.Where(x => calls[x.i].IsCompletedSuccessfully).Select(x => x.i).ToList();
-            foreach (var (m, i) in shard.Where(x => !calls[x.i].IsCompletedSuccessfully))
+            var answered = shard.Where(i => calls[i].IsCompletedSuccessfully).ToList();
+            foreach (int i in shard.Where(i => !calls[i].IsCompletedSuccessfully))
             {
                 logger.LogWarning(
                     calls[i].Exception?.InnerException,
                     "Index {Index}: replica {Replica} of bucket {Bucket} shard {Shard} did not {Step} in time; it catches up from the manifest",
-                    _name, m.Replica, m.Bucket, m.Shard, step);
+                    _name, members[i].Replica, members[i].Bucket, members[i].Shard, step);
             }
 
             if (answered.Count == 0)
             {
-                ExceptionDispatchInfo.Throw(calls[shard.First().i].Exception!.InnerException!);
+                ExceptionDispatchInfo.Throw(calls[shard.First()].Exception!.InnerException!);
             }
 
             if (shard.Key.Shard == 0)
@@ -103,13 +103,17 @@ public sealed partial class IndexGrain
         return answers;
     }
 
+    /// <summary>The positions in <paramref name="members"/> of each shard's replicas, shard by shard.</summary>
+    private static List<IGrouping<(int Bucket, int Shard), int>> ByShard(List<(int Bucket, int Shard, int Replica)> members) =>
+        [.. members.Select((m, i) => (m, i)).GroupBy(x => (x.m.Bucket, x.m.Shard), x => x.i)];
+
     /// <summary>
     /// Waits for every call for up to <paramref name="grace"/> (<see cref="HyperdOptions.ReplicaAttemptTimeout"/> by default),
     /// then only until every shard has one answer (or none of its calls is left): a replica whose silo just died would hold the
     /// step, and the write gate a commit holds, until the silo is declared dead. One replica's failure is not the step's; the
     /// stragglers run on and are observed.
     /// </summary>
-    private async Task UntilEveryShardAnsweredAsync(Task[] calls, List<int[]> shards, TimeSpan? grace = null)
+    private async Task UntilEveryShardAnsweredAsync(Task[] calls, List<IGrouping<(int Bucket, int Shard), int>> shards, TimeSpan? grace = null)
     {
         Task all = Task.WhenAll(calls);
         _ = all.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
@@ -160,28 +164,13 @@ public sealed partial class IndexGrain
     {
         var members = Members();
         Task<BucketStatus>[] calls = [.. members.Select(m => Bucket(m.Bucket, m.Replica, m.Shard).StatusAsync(cancellationToken))];
-        var shards = members.Select((m, i) => (m, i)).GroupBy(x => (x.m.Bucket, x.m.Shard)).ToList();
-        if (ReplicaCount > 1 && stragglers is { } grace)
-        {
-            await UntilEveryShardAnsweredAsync(calls, [.. shards.Select(g => g.Select(x => x.i).ToArray())], grace);
-        }
-        else
-        {
-            try
-            {
-                await Task.WhenAll(calls);
-            }
-            catch (Exception) when (ReplicaCount > 1)
-            {
-                // Judged per shard below.
-            }
-        }
-
+        var shards = ByShard(members);
+        await UntilEveryShardAnsweredAsync(calls, shards, stragglers ?? Timeout.InfiniteTimeSpan);
         foreach (var shard in shards)
         {
-            if (!shard.Any(x => calls[x.i].IsCompletedSuccessfully))
+            if (!shard.Any(i => calls[i].IsCompletedSuccessfully))
             {
-                ExceptionDispatchInfo.Throw(calls[shard.First().i].Exception!.InnerException!);
+                ExceptionDispatchInfo.Throw(calls[shard.First()].Exception!.InnerException!);
             }
         }
 

@@ -22,9 +22,8 @@ namespace HyperdOrleans.Grains.Search;
 /// worker: every silo runs local activations (up to one per core) and the SDK spreads a client's queries over its
 /// gateways (a few coordinator keys, taken in turn), so no silo or activation is a bottleneck. The silo's activations share
 /// one replica router (<see cref="ReplicaRouter"/>) and one cache of each index's route (its manifest and every bucket's
-/// centroids, <see cref="IndexRouteCache"/>), re-read the
-/// manifest every <see cref="HyperdOptions.RouteRefreshInterval"/> (so new defaults apply) and rebuild the route when a
-/// bucket serves a newer generation.
+/// centroids, <see cref="IndexRouteCache"/>), re-read the manifest every <see cref="HyperdOptions.RouteRefreshInterval"/>
+/// (so new defaults apply) and rebuild the route when a bucket serves a newer generation.
 /// </summary>
 [StatelessWorker, Reentrant]
 public sealed partial class SearchCoordinatorGrain(IOptions<HyperdOptions> options, ILocalSiloDetails silo) : Grain, ISearchCoordinatorGrain
